@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import express, { type Express, type Router } from 'express';
+import pino, { type Logger } from 'pino';
+import { fetch as undiciFetch } from 'undici';
+import { type Clock, systemClock } from './clock.js';
+import { packageRoot } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { demoRouter } from './demo/router.js';
+import { cookiePolicy } from './http/cookies.js';
+import { siteCors } from './http/cors.js';
+import { errorHandler, htmlErrors, notFound } from './http/errors.js';
+import { crossOriginReadable, cspNonce, openerAllowed, securityHeaders } from './http/security.js';
+import { html, renderPage } from './http/views.js';
+import { authorizeHandler } from './oauth/authorize.js';
+import type { GatewayContext } from './oauth/context.js';
+import { discoveryHandler, jwksHandler } from './oauth/discovery.js';
+import { tokenHandler } from './oauth/token.js';
+import { providerCallbackHandler, providerStartHandler } from './oauth/upstream.js';
+import { userinfoHandler } from './oauth/userinfo.js';
+import type { ProviderContext } from './providers/context.js';
+import { createProviders } from './providers/registry.js';
+import { MemoryStore } from './store/memory.js';
+import type { Store } from './store/store.js';
+import type { KeyStore } from './tokens/keystore.js';
+
+export interface AppDependencies {
+  /** The signing keys, opened with `KeyStore.open(config.dataDir, …)`. */
+  keys: KeyStore;
+  /** Defaults to a new MemoryStore. */
+  store?: Store;
+  clock?: Clock;
+  /** Outbound HTTP for provider calls; defaults to undici's fetch. */
+  fetch?: typeof fetch;
+  logger?: Logger;
+}
+
+export interface BylineApp extends Express {
+  locals: Express['locals'] & { gateway: GatewayContext };
+}
+
+/** Builds the Express app for a validated config. It never listens: server.ts and tests do. */
+export function createApp(config: Config, deps: AppDependencies): BylineApp {
+  if (!deps?.keys) throw new TypeError('createApp needs deps.keys (a KeyStore)');
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? pino({ level: config.log.level });
+  const store = deps.store ?? new MemoryStore({ clock });
+  const issuer = config.publicUrl;
+  const app = express() as unknown as BylineApp;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+
+  const mounted: Router[] = [];
+  const providerContext: ProviderContext = {
+    publicUrl: issuer,
+    fetch: deps.fetch ?? (undiciFetch as unknown as typeof fetch),
+    upstreamTimeout: config.http.upstreamTimeout,
+    clock,
+    callbackUrl: (id) => `${issuer}/auth/${id}/callback`,
+    mount: (router) => mounted.push(router),
+    iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
+  };
+  const ctx: GatewayContext = {
+    config,
+    issuer,
+    sites: new Map(Object.values(config.sites).map((site) => [site.id, site])),
+    providers: createProviders(config.providers, providerContext),
+    store,
+    keys: deps.keys,
+    clock,
+    cookies: cookiePolicy(issuer),
+    log,
+  };
+  app.locals.gateway = ctx;
+  const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
+  const cors = siteCors(() => siteOrigins);
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+
+  app.use(cspNonce, securityHeaders());
+  app.use('/static', crossOriginReadable, express.static(join(packageRoot, 'static'), { maxAge: '1d', index: false }));
+  app.get('/.well-known/openid-configuration', crossOriginReadable, discoveryHandler(ctx));
+  app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
+
+  app.get('/authorize', htmlErrors, openerAllowed, authorizeHandler(ctx));
+  app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
+  app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
+  for (const router of mounted) app.use(htmlErrors, openerAllowed, router);
+
+  app.options(['/token', '/userinfo'], cors);
+  app.post('/token', cors, form, tokenHandler(ctx));
+  app.get('/userinfo', cors, userinfoHandler(ctx));
+  app.post('/userinfo', cors, form, userinfoHandler(ctx));
+
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/', htmlErrors, (_req, res) => {
+    res.type('html').send(
+      renderPage(
+        'landing',
+        {
+          title: 'Byline',
+          issuer,
+          demoLink: config.demo.enabled ? html`<p><a href="/demo">Open the demo blog post</a> to try a login.</p>` : '',
+        },
+        res,
+      ),
+    );
+  });
+  const demoSite = config.sites.demo;
+  if (config.demo.enabled && demoSite) app.use('/demo', htmlErrors, demoRouter({ issuer, site: demoSite, fetch: providerContext.fetch }));
+
+  app.use(htmlErrors, notFound);
+  app.use(errorHandler(log));
+  return app;
+}

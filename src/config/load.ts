@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { ConfigError, type ConfigIssue, friendlyMessage, issuesFromZod } from './errors.js';
+import { type Env, interpolate } from './interpolate.js';
+import { type Config, configSchema } from './schema.js';
+
+/** The package root: two levels up from both src/config/ and dist/config/. */
+export const packageRoot: string = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface ParseOptions {
+  /** Where `${VAR}` values and NODE_ENV come from (default: process.env). */
+  env?: Env;
+  /** What a relative `dataDir` is resolved against (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface LoadOptions extends ParseOptions {
+  /** The config file (`--config`); else `env.BYLINE_CONFIG`; else `<rootDir>/config/default.yaml`. */
+  file?: string;
+  /** Where the default config/ folder lives (default: the package root). */
+  rootDir?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The merged and interpolated file contents, before validation. */
+  raw: unknown;
+  /** The files read, in merge order. */
+  files: string[];
+}
+
+/**
+ * Reads the config file(s), interpolates `${VAR}` placeholders and validates the result. Only the
+ * default file gets `config/local.yaml` merged over it: an explicit file is taken as complete.
+ * Throws a `ConfigError` for unreadable files, YAML errors, unset variables and invalid values.
+ */
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const chosen = options.file ?? (env.BYLINE_CONFIG || undefined);
+  let files: string[];
+  if (chosen) {
+    files = [resolve(cwd, chosen)];
+  } else {
+    const dir = join(options.rootDir ?? packageRoot, 'config');
+    const local = join(dir, 'local.yaml');
+    files = [join(dir, 'default.yaml'), ...(existsSync(local) ? [local] : [])];
+  }
+  const merged = files.map(readYamlFile).reduce(deepMerge);
+  const raw = interpolate(merged, env);
+  return { config: validate(raw, env, cwd), raw, files };
+}
+
+/** Interpolates and validates an already-parsed config object (as a YAML file would give it). */
+export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
+  const env = options.env ?? process.env;
+  return validate(interpolate(raw, env), env, options.cwd ?? process.cwd());
+}
+
+function validate(input: unknown, env: Env, cwd: string): Config {
+  const result = configSchema.safeParse(withoutNulls(input), { error: friendlyMessage });
+  if (!result.success) throw new ConfigError(issuesFromZod(result.error.issues));
+  const config = result.data;
+  const issues: ConfigIssue[] = [];
+  if (env.NODE_ENV === 'production') {
+    for (const provider of Object.values(config.providers)) {
+      if (provider.type === 'dev') {
+        issues.push({
+          path: `providers.${provider.id}`,
+          message: 'the dev provider is refused when NODE_ENV=production',
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  config.dataDir = resolve(cwd, config.dataDir);
+  return config;
+}
+
+function readYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError([{ path: file, message: `cannot read the config file: ${reason}` }]);
+  }
+  // Merge keys (`<<: *anchor`) let admins share blocks such as endpoints between providers.
+  const doc = parseDocument(text, { merge: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => {
+        const at = error.linePos?.[0];
+        return {
+          path: at ? `${file}:${at.line}:${at.col}` : file,
+          // The pretty message repeats the position and quotes the source; the path says where.
+          message: `invalid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+        };
+      }),
+    );
+  }
+  // An empty file (or one that is all comments) configures nothing rather than being an error.
+  return doc.toJS() ?? {};
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Objects merge key by key; arrays and scalars in `override` replace what `base` had. */
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  // Built with fromEntries so that a `__proto__` key stays a plain key.
+  const merged = new Map(Object.entries(base));
+  for (const [key, value] of Object.entries(override)) merged.set(key, deepMerge(merged.get(key), value));
+  return Object.fromEntries(merged);
+}
+
+/** `key:` with nothing after it means "not set" (and lets local.yaml unset a default's key). */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null)
+      .map(([key, item]) => [key, withoutNulls(item)]),
+  );
+}

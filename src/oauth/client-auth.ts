@@ -1,0 +1,65 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import type { SiteConfig } from '../config/schema.js';
+import { BylineError } from '../http/errors.js';
+import { param } from '../http/params.js';
+import type { GatewayContext } from './context.js';
+
+export interface AuthenticatedClient {
+  site: SiteConfig;
+  /** True when the request proved the site secret (client_secret_basic or client_secret_post). */
+  confidential: boolean;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hash first so the comparison is constant-time whatever the lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function invalidClient(message: string, basic: boolean): BylineError {
+  return new BylineError('invalid_client', message, {
+    headers: basic ? { 'WWW-Authenticate': 'Basic realm="byline", charset="UTF-8"' } : {},
+  });
+}
+
+/** RFC 6749 §2.3.1 credentials from the Basic header (form-urlencoded, then base64). */
+function basicCredentials(req: Request): { id: string; secret: string } | undefined {
+  const header = req.headers.authorization;
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw invalidClient('The Basic credentials are malformed.', true);
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
+  } catch {
+    throw invalidClient('The Basic credentials are malformed.', true);
+  }
+}
+
+/**
+ * Identifies the site at /token, /revoke and /introspect. A secret, when presented, must be right
+ * (401 otherwise); a site may also come without one, and the grant decides whether that is enough.
+ */
+export function authenticateClient(ctx: GatewayContext, req: Request): AuthenticatedClient {
+  const body = req.body as Record<string, unknown> | undefined;
+  const basic = basicCredentials(req);
+  const postedId = param(body, 'client_id', { max: 64 });
+  const postedSecret = param(body, 'client_secret', { max: 512 });
+  if (basic && postedSecret !== undefined)
+    throw new BylineError('invalid_request', 'Use one client authentication method, not two.');
+  if (basic && postedId !== undefined && postedId !== basic.id)
+    throw invalidClient('client_id does not match the Basic credentials.', true);
+  const id = basic?.id ?? postedId;
+  if (!id) throw invalidClient('client_id is required.', false);
+  const site = ctx.sites.get(id);
+  if (!site) throw invalidClient('Unknown client.', Boolean(basic));
+  const secret = basic?.secret ?? postedSecret;
+  if (secret === undefined) return { site, confidential: false };
+  if (!site.secret || !sameSecret(secret, site.secret)) throw invalidClient('Client authentication failed.', Boolean(basic));
+  return { site, confidential: true };
+}

@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CommenterClaims } from '../tokens/claims.js';
+import type { Identity } from '../providers/provider.js';
+
+/** Store key prefixes, in one place so the Redis layout is readable. */
+export const keys = {
+  authorizationRequest: (id: string) => `ar:${id}`,
+  transaction: (state: string) => `tx:${state}`,
+  browserSession: (id: string) => `bs:${id}`,
+  siteSession: (sid: string) => `ss:${sid}`,
+  code: (hash: string) => `code:${hash}`,
+  usedCode: (hash: string) => `code-used:${hash}`,
+  refreshToken: (hash: string) => `rt:${hash}`,
+  refreshFamily: (id: string) => `rf:${id}`,
+};
+
+/** A random URL-safe identifier with `bytes` of entropy. */
+export function randomId(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** Codes and refresh tokens are stored under their hash, so a store dump reveals no usable secret. */
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+export type ResponseMode = 'query' | 'web_message';
+
+/** A validated /authorize request, waiting for the reader to log in. */
+export interface AuthorizationRequest {
+  id: string;
+  site: string;
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state: string;
+  codeChallenge: string;
+  nonce?: string;
+  forceLogin: boolean;
+  /** Hash of the browser's `byline_tx` cookie: the request belongs to that browser only. */
+  binding: string;
+  expires: number;
+}
+
+/** One trip to one provider, keyed by the upstream `state`. */
+export interface LoginTransaction {
+  request: AuthorizationRequest;
+  provider: string;
+  binding: string;
+  /** What the strategy put in `req.session[sessionKey]` (its state, nonce and PKCE verifier). */
+  strategyState: unknown;
+  expires: number;
+}
+
+/** Who is logged in to Byline in this browser. */
+export interface BrowserSession {
+  identity: Identity;
+  created: number;
+  expires: number;
+}
+
+/** One site's view of a login; `sid` is its id, so sites never share one. */
+export interface SiteSession {
+  site: string;
+  browserSession?: string;
+  claims: CommenterClaims;
+  created: number;
+  expires: number;
+}
+
+export interface AuthorizationCode {
+  site: string;
+  redirectUri: string;
+  codeChallenge: string;
+  sid: string;
+  nonce?: string;
+  expires: number;
+}
+
+export interface RefreshFamily {
+  site: string;
+  sid: string;
+  /** Hash of the one refresh token of this family that may be used now. */
+  current: string;
+  /** True when the family began without the site secret (PKCE only or guest): refresh needs no secret. */
+  publicClient: boolean;
+  expires: number;
+}
+
+export interface RefreshTokenRecord {
+  family: string;
+  site: string;
+  sid: string;
+  expires: number;
+}

@@ -1,0 +1,67 @@
+import type { Request, Response } from 'express';
+import { readCookie, setCookie } from '../http/cookies.js';
+import type { Identity } from '../providers/provider.js';
+import { commenterClaims } from '../tokens/claims.js';
+import type { GatewayContext } from './context.js';
+import { type BrowserSession, keys, randomId, type SiteSession } from './records.js';
+
+export const sessionCookie = 'byline_session';
+
+/** The live browser session named by the request's cookie, if any. */
+export async function currentBrowserSession(
+  ctx: GatewayContext,
+  req: Request,
+): Promise<{ id: string; session: BrowserSession } | undefined> {
+  const id = readCookie(req, ctx.cookies.name(sessionCookie));
+  if (!id || id.length > 64) return undefined;
+  const session = await ctx.store.get<BrowserSession>(keys.browserSession(id));
+  if (!session || session.expires <= ctx.clock.now()) return undefined;
+  return { id, session };
+}
+
+/**
+ * Starts a new browser session for `identity`. The id is always new (no session fixation); the session
+ * the browser had before is ended.
+ */
+export async function startBrowserSession(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  identity: Identity,
+): Promise<string> {
+  const previous = readCookie(req, ctx.cookies.name(sessionCookie));
+  if (previous && previous.length <= 64) await ctx.store.delete(keys.browserSession(previous));
+  const id = randomId();
+  const now = ctx.clock.now();
+  const ttl = ctx.config.session.ttl;
+  const session: BrowserSession = { identity, created: now, expires: now + ttl };
+  await ctx.store.set(keys.browserSession(id), session, ttl);
+  setCookie(res, ctx.cookies, sessionCookie, id, ttl);
+  return id;
+}
+
+/** Creates the site session (`sid`) of one site under a login; it lives no longer than the login. */
+export async function startSiteSession(
+  ctx: GatewayContext,
+  site: string,
+  identity: Identity,
+  browser: { id: string; session: BrowserSession } | undefined,
+): Promise<string> {
+  const sid = randomId(18);
+  const now = ctx.clock.now();
+  const expires = browser ? browser.session.expires : now + ctx.config.session.ttl;
+  const session: SiteSession = {
+    site,
+    ...(browser ? { browserSession: browser.id } : {}),
+    claims: commenterClaims(identity, site, { subject: ctx.config.tokens.subject, subjectKey: ctx.keys.subjectKey }),
+    created: now,
+    expires,
+  };
+  await ctx.store.set(keys.siteSession(sid), session, Math.max(expires - now, 1));
+  return sid;
+}
+
+export async function liveSiteSession(ctx: GatewayContext, sid: string): Promise<SiteSession | undefined> {
+  const session = await ctx.store.get<SiteSession>(keys.siteSession(sid));
+  return session && session.expires > ctx.clock.now() ? session : undefined;
+}

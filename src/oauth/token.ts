@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { BylineError } from '../http/errors.js';
+import { param, requiredParam } from '../http/params.js';
+import { authenticateClient } from './client-auth.js';
+import type { GatewayContext } from './context.js';
+import { issueTokens } from './issue.js';
+import { type AuthorizationCode, keys, secretHash } from './records.js';
+import { liveSiteSession } from './sessions.js';
+
+const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
+
+function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+/** How long a redeemed code is remembered, so a replay can end the login it started (RFC 6749 §4.1.2). */
+const usedCodeTtlMs = 10 * 60_000;
+
+/** `grant_type=authorization_code`: the code is taken once, then every binding is checked. */
+async function redeemCode(ctx: GatewayContext, body: Record<string, unknown>, site: string, confidential: boolean) {
+  const code = requiredParam(body, 'code', { max: 256 });
+  const redirectUri = requiredParam(body, 'redirect_uri');
+  const verifier = param(body, 'code_verifier', { max: 256 });
+  const hash = secretHash(code);
+  const record = await ctx.store.take<AuthorizationCode>(keys.code(hash));
+  if (!record) {
+    const replayed = await ctx.store.take<{ sid: string }>(keys.usedCode(hash));
+    if (replayed) {
+      await ctx.store.delete(keys.siteSession(replayed.sid));
+      ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
+    }
+    throw new BylineError('invalid_grant', 'The code is invalid, expired or already used.');
+  }
+  await ctx.store.set(keys.usedCode(hash), { sid: record.sid }, usedCodeTtlMs);
+  if (record.expires <= ctx.clock.now()) throw new BylineError('invalid_grant', 'The code has expired.');
+  if (record.site !== site) throw new BylineError('invalid_grant', 'The code was issued to another site.');
+  if (record.redirectUri !== redirectUri) throw new BylineError('invalid_grant', 'redirect_uri does not match the authorization request.');
+  if (!verifier || !verifierPattern.test(verifier) || s256(verifier) !== record.codeChallenge)
+    throw new BylineError('invalid_grant', 'The PKCE code_verifier does not match.');
+  const session = await liveSiteSession(ctx, record.sid);
+  if (!session) throw new BylineError('invalid_grant', 'The login session has ended.');
+  return issueTokens(ctx, record.sid, session, {
+    publicClient: !confidential,
+    ...(record.nonce ? { nonce: record.nonce } : {}),
+  });
+}
+
+export function tokenHandler(ctx: GatewayContext): RequestHandler {
+  return async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { site, confidential } = authenticateClient(ctx, req);
+    const grantType = requiredParam(body, 'grant_type', { max: 64 });
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    if (grantType === 'authorization_code') {
+      res.json(await redeemCode(ctx, body, site.id, confidential));
+      return;
+    }
+    throw new BylineError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+  };
+}

@@ -1,0 +1,22 @@
+import type { Router } from 'express';
+import type { Clock } from '../clock.js';
+
+/** What a provider factory gets from the app: no globals, so tests can pass their own fetch and clock. */
+export interface ProviderContext {
+  publicUrl: string;
+  fetch: typeof fetch;
+  /** ms allowed for every call to the provider */
+  upstreamTimeout: number;
+  clock: Clock;
+  /** The redirect URI Byline registers at the provider for `id`. */
+  callbackUrl(id: string): string;
+  /** Mounts routes the provider serves itself (the dev IdP's pages). */
+  mount(router: Router): void;
+  /** Resolves an icon setting (absolute URL or `/static/...`) to a URL. */
+  iconUrl(icon: string | undefined, fallback: string): string;
+}
+
+/** Loopback hosts, where plain http is acceptable (dev IdP, test doubles). */
+export function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import express, { type Router } from 'express';
+import { exportJWK, generateKeyPair } from 'jose';
+import * as client from 'openid-client';
+import Provider, { type Configuration as IdpConfiguration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { DevProviderConfig } from '../config/schema.js';
+import { BylineError } from '../http/errors.js';
+import { html, renderPage } from '../http/views.js';
+import type { ProviderContext } from './context.js';
+import { oidcStrategyProvider } from './oidc.js';
+import { cleanEmail, cleanText } from './profile.js';
+import type { UpstreamProvider } from './provider.js';
+
+interface DevAccount {
+  name: string;
+  email?: string;
+}
+
+/** Where the dev IdP lives under Byline's public URL. */
+export function devIdpPath(id: string): string {
+  return id === 'dev' ? '/dev-idp' : `/dev-idp-${id}`;
+}
+
+/** A stable subject for a typed name, so logging in as "Ada" twice is the same commenter. */
+function accountId(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return slug || Buffer.from(name).toString('base64url');
+}
+
+/**
+ * `type: dev`: a real OpenID provider (oidc-provider) mounted inside Byline, whose login page takes any
+ * name. Byline talks to it over HTTP through the same OIDC strategy as any other provider, so the
+ * default configuration exercises the real code path with no credentials.
+ */
+export function devProvider(config: DevProviderConfig, ctx: ProviderContext): UpstreamProvider {
+  const path = devIdpPath(config.id);
+  const issuer = `${ctx.publicUrl}${path}`;
+  const clientId = 'byline';
+  const clientSecret = randomBytes(24).toString('base64url');
+  // Accounts live as long as the process: the dev IdP is for one developer's machine.
+  const accounts = new Map<string, DevAccount>();
+
+  const ready = (async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const signingJwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' };
+    const idpConfig: IdpConfiguration = {
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: [ctx.callbackUrl(config.id)],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          id_token_signed_response_alg: 'ES256',
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+      jwks: { keys: [signingJwk] },
+      cookies: { keys: [randomBytes(32).toString('base64url')] },
+      claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
+      features: { devInteractions: { enabled: false } },
+      pkce: { required: () => true },
+      interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `${path}/interaction/${interaction.uid}` },
+      async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+        const account = accounts.get(sub);
+        if (!account) return undefined;
+        return {
+          accountId: sub,
+          async claims() {
+            return {
+              sub,
+              name: account.name,
+              ...(account.email ? { email: account.email, email_verified: true } : {}),
+            };
+          },
+        };
+      },
+      // Byline is the only client and is first-party: grant its scopes without a consent screen.
+      async loadExistingGrant(ctx: KoaContextWithOIDC) {
+        const { oidc } = ctx;
+        if (!oidc.client || !oidc.session?.accountId) return undefined;
+        const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+        if (grantId) {
+          const existing = await oidc.provider.Grant.find(grantId);
+          if (existing) return existing;
+        }
+        const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+        grant.addOIDCScope('openid profile email');
+        await grant.save();
+        return grant;
+      },
+      async renderError(ctx: KoaContextWithOIDC, out) {
+        ctx.type = 'html';
+        ctx.body = `<!doctype html><title>Dev IdP error</title><p>${html`${out.error}: ${out.error_description ?? ''}`.html}</p>`;
+      },
+    };
+    return new Provider(issuer, idpConfig);
+  })();
+
+  const router: Router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  router.get(`${path}/interaction/:uid`, async (req, res, next) => {
+    try {
+      const idp = await ready;
+      const details = await idp.interactionDetails(req, res);
+      if (details.prompt.name !== 'login') throw new BylineError('invalid_request', 'Unexpected dev IdP prompt.');
+      res
+        .type('html')
+        .send(renderPage('dev-login', { title: 'Dev login', action: `${path}/interaction/${details.uid}/login` }, res));
+    } catch (error) {
+      next(error instanceof BylineError ? error : new BylineError('invalid_request', 'This dev login has expired.'));
+    }
+  });
+  router.post(`${path}/interaction/:uid/login`, form, async (req, res, next) => {
+    try {
+      const idp = await ready;
+      await idp.interactionDetails(req, res);
+      const name = cleanText(req.body?.name, 80);
+      if (!name) throw new BylineError('invalid_request', 'Type a name to log in as.');
+      const email = cleanEmail(req.body?.email);
+      const sub = accountId(name);
+      accounts.set(sub, { name, ...(email ? { email } : {}) });
+      await idp.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
+    } catch (error) {
+      next(error instanceof BylineError ? error : new BylineError('invalid_request', 'This dev login has expired.'));
+    }
+  });
+  router.use(path, async (req, res, next) => {
+    try {
+      (await ready).callback()(req, res);
+    } catch (error) {
+      next(error);
+    }
+  });
+  ctx.mount(router);
+
+  const metadata: client.ServerMetadata = {
+    issuer,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/me`,
+    jwks_uri: `${issuer}/jwks`,
+    code_challenge_methods_supported: ['S256'],
+    id_token_signing_alg_values_supported: ['ES256'],
+  };
+
+  return oidcStrategyProvider({
+    id: config.id,
+    type: 'dev',
+    name: config.name,
+    icon: ctx.iconUrl(config.icon, '/static/icons/dev.svg'),
+    scopes: ['openid', 'profile', 'email'],
+    ctx,
+    // Manual metadata: Byline is not listening yet when providers are built, so nothing is discovered.
+    configure: async () =>
+      new client.Configuration(metadata, clientId, undefined, client.ClientSecretPost(clientSecret)),
+  });
+}

@@ -1,0 +1,26 @@
+import type { ProviderConfig } from '../config/schema.js';
+import type { ProviderContext } from './context.js';
+import { devProvider } from './dev.js';
+import { oidcProvider } from './oidc.js';
+import type { UpstreamProvider } from './provider.js';
+
+type Factory<T extends ProviderConfig['type']> = (
+  config: Extract<ProviderConfig, { type: T }>,
+  ctx: ProviderContext,
+) => UpstreamProvider;
+
+/** One line per provider type. */
+const factories: { [T in ProviderConfig['type']]?: Factory<T> } = {
+  oidc: oidcProvider,
+  dev: devProvider,
+};
+
+export function createProviders(configs: Record<string, ProviderConfig>, ctx: ProviderContext): Map<string, UpstreamProvider> {
+  const providers = new Map<string, UpstreamProvider>();
+  for (const config of Object.values(configs)) {
+    const factory = factories[config.type] as Factory<typeof config.type> | undefined;
+    if (!factory) throw new TypeError(`no provider implementation for type "${config.type}"`);
+    providers.set(config.id, factory(config, ctx));
+  }
+  return providers;
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { Clock } from '../clock.js';
+
+export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+export const signingAlgorithms: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
+
+export type KeyState = 'next' | 'active' | 'retiring' | 'retired';
+
+/** One key file under `dataDir/keys/`: the private JWK plus the dates that decide its state. */
+export interface KeyRecord {
+  kid: string;
+  alg: SigningAlgorithm;
+  /** ms since the epoch */
+  created: number;
+  /** when it may start signing (ms) */
+  activates: number;
+  /** when it stops being published (ms); set once a newer key has taken over */
+  retires?: number;
+  privateJwk: JWK;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: CryptoKey;
+}
+
+const subjectKeyFile = 'subject.key';
+
+async function createKeyRecord(alg: SigningAlgorithm, now: number, activates = now): Promise<KeyRecord> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(privateJwk);
+  return { kid, alg, created: now, activates, privateJwk: { ...privateJwk, kid, alg, use: 'sig' } };
+}
+
+/** The public half of a private JWK: the members RFC 7517/7518 define as public for EC, OKP and RSA. */
+export function publicJwk(jwk: JWK): JWK {
+  const { kty, crv, x, y, n, e, kid, alg, use } = jwk;
+  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, kid, alg, use }).filter(([, v]) => v !== undefined));
+}
+
+export function keyState(record: KeyRecord, activeKid: string | undefined, now: number): KeyState {
+  if (record.retires !== undefined && record.retires <= now) return 'retired';
+  if (record.kid === activeKid) return 'active';
+  if (record.activates > now) return 'next';
+  return 'retiring';
+}
+
+export function keyFileName(kid: string): string {
+  return `${kid}.json`;
+}
+
+/** Writes a file so that readers see either nothing or the whole file. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, content, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+/**
+ * Creates `dir` with a first key and the subject key, atomically: the set is built in a temporary
+ * directory and renamed into place, so of two processes starting together one wins and the other
+ * reads the winner's keys.
+ */
+async function ensureKeyDirectory(dir: string, alg: SigningAlgorithm, now: number): Promise<void> {
+  const parent = join(dir, '..');
+  await mkdir(parent, { recursive: true });
+  try {
+    if ((await readdir(dir)).some((name) => name === subjectKeyFile)) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const tmp = await mkdtemp(join(parent, '.keys-'));
+  const record = await createKeyRecord(alg, now);
+  await writeFile(join(tmp, keyFileName(record.kid)), JSON.stringify(record, null, 2), { mode: 0o600 });
+  await writeFile(join(tmp, subjectKeyFile), randomBytes(32).toString('base64url'), { mode: 0o600 });
+  try {
+    await rename(tmp, dir);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
+  }
+}
+
+export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+  const records = await Promise.all(
+    names.map(async (name) => JSON.parse(await readFile(join(dir, name), 'utf8')) as KeyRecord),
+  );
+  return records.sort((a, b) => a.activates - b.activates || a.created - b.created);
+}
+
+interface LoadedKey {
+  record: KeyRecord;
+  key: CryptoKey;
+  publicJwk: JWK;
+}
+
+/**
+ * The signing keys and the subject key, loaded from `dataDir/keys/`. The active key is the newest
+ * one whose activation time has passed; keys that are not retired are published in the JWKS.
+ */
+export class KeyStore {
+  #keys: LoadedKey[] = [];
+  #subjectKey: Buffer = Buffer.alloc(0);
+  #jwks: { keys: JWK[] } = { keys: [] };
+  #jwksUntil = 0;
+
+  private constructor(
+    readonly dir: string,
+    readonly clock: Clock,
+  ) {}
+
+  /** Opens (creating on first start) the key directory `<dataDir>/keys`. */
+  static async open(dataDir: string, options: { algorithm: SigningAlgorithm; clock: Clock }): Promise<KeyStore> {
+    const dir = join(dataDir, 'keys');
+    await ensureKeyDirectory(dir, options.algorithm, options.clock.now());
+    const store = new KeyStore(dir, options.clock);
+    await store.reload();
+    return store;
+  }
+
+  /** Re-reads the key files, so keys added by `byline keys rotate` are picked up without a restart. */
+  async reload(): Promise<void> {
+    const records = await readKeyRecords(this.dir);
+    if (records.length === 0) throw new Error(`no signing keys in ${this.dir}`);
+    this.#keys = await Promise.all(
+      records.map(async (record) => ({
+        record,
+        key: (await importJWK(record.privateJwk, record.alg)) as CryptoKey,
+        publicJwk: publicJwk(record.privateJwk),
+      })),
+    );
+    this.#subjectKey = Buffer.from((await readFile(join(this.dir, subjectKeyFile), 'utf8')).trim(), 'base64url');
+    this.#jwksUntil = 0;
+  }
+
+  /** The HMAC key for guest and pairwise subjects. */
+  get subjectKey(): Buffer {
+    return this.#subjectKey;
+  }
+
+  #active(now: number): LoadedKey {
+    let active: LoadedKey | undefined;
+    for (const key of this.#keys) {
+      const { activates, retires } = key.record;
+      if (activates <= now && (retires === undefined || retires > now)) active = key;
+    }
+    // Every key not yet active would leave us unable to sign; the oldest key keeps signing then.
+    return active ?? (this.#keys[0] as LoadedKey);
+  }
+
+  signingKey(): SigningKey {
+    const { record, key } = this.#active(this.clock.now());
+    return { kid: record.kid, alg: record.alg, key };
+  }
+
+  /** The published keys, memoised until the next key changes state. */
+  jwks(): { keys: JWK[] } {
+    const now = this.clock.now();
+    if (now < this.#jwksUntil) return this.#jwks;
+    const published = this.#keys.filter(({ record }) => record.retires === undefined || record.retires > now);
+    this.#jwks = { keys: published.map((key) => key.publicJwk) };
+    const changes = this.#keys
+      .flatMap(({ record }) => [record.activates, record.retires ?? Number.POSITIVE_INFINITY])
+      .filter((at) => at > now);
+    this.#jwksUntil = Math.min(...changes, now + 60_000);
+    return this.#jwks;
+  }
+
+  /** Every key with its state, oldest first (for `byline keys list`). */
+  list(): { record: KeyRecord; state: KeyState }[] {
+    const now = this.clock.now();
+    const activeKid = this.#active(now).record.kid;
+    return this.#keys.map(({ record }) => ({ record, state: keyState(record, activeKid, now) }));
+  }
+}
+
+export { createKeyRecord };

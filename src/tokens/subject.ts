@@ -1,0 +1,23 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { Identity } from '../providers/provider.js';
+
+/** `<idp>:<provider user id>`: the subject every site sees under `subject: public`. */
+export function publicSubject(identity: Pick<Identity, 'provider' | 'id'>): string {
+  return `${identity.provider}:${identity.id}`;
+}
+
+/** Per-site opaque subject: base64url(HMAC-SHA256(subject key, site id + "|" + public sub)). */
+export function pairwiseSubject(subjectKey: Buffer, siteId: string, publicSub: string): string {
+  return createHmac('sha256', subjectKey).update(`${siteId}|${publicSub}`).digest('base64url');
+}
+
+/** The guest id for an email: base64url(HMAC-SHA256(subject key, trimmed lower-case email)). */
+export function guestId(subjectKey: Buffer, email: string): string {
+  return createHmac('sha256', subjectKey).update(email.trim().toLowerCase()).digest('base64url');
+}
+
+/** A guest's Gravatar: SHA-256 of the trimmed lower-case email, identicon fallback. */
+export function gravatarUrl(email: string): string {
+  const hash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+  return `https://gravatar.com/avatar/${hash}?d=identicon`;
+}

@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type BylineApp, createApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import type { GatewayContext } from '../../src/oauth/context.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import type { Store } from '../../src/store/store.js';
+import { KeyStore } from '../../src/tokens/keystore.js';
+import { TestClock } from './clock.js';
+
+export interface TestGateway {
+  url: string;
+  app: BylineApp;
+  ctx: GatewayContext;
+  config: Config;
+  store: Store;
+  clock: Clock;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Listens on a free loopback port, so the config can name the real publicUrl. */
+export async function listenOnFreePort(): Promise<{ server: Server; url: string }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export const testSite = {
+  name: 'Test Blog',
+  origins: ['https://blog.example'],
+  redirectUris: ['https://blog.example/callback'],
+  secret: 'test-site-secret-0123456789',
+};
+
+export interface GatewayOptions {
+  /** Raw config (as YAML would give it); publicUrl, listen and dataDir are filled in. */
+  config?: Record<string, unknown>;
+  clock?: TestClock;
+  store?: Store;
+  fetch?: typeof fetch;
+  env?: Record<string, string | undefined>;
+  /** Use an existing listening server (when a peer needs Byline's URL first). */
+  listening?: { server: Server; url: string };
+}
+
+/** Starts Byline on 127.0.0.1:0 with a throwaway dataDir and a silent logger. */
+export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
+  const { server, url } = options.listening ?? (await listenOnFreePort());
+  const dataDir = await mkdtemp(join(tmpdir(), 'byline-test-'));
+  const raw = {
+    sites: { blog: testSite },
+    providers: { dev: { type: 'dev' } },
+    ...options.config,
+    publicUrl: url,
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir,
+  };
+  const config = parseConfig(raw, { env: options.env ?? {}, cwd: dataDir });
+  const clock = options.clock ?? new TestClock();
+  const keys = await KeyStore.open(dataDir, { algorithm: config.tokens.algorithm, clock });
+  const store = options.store ?? new MemoryStore({ clock });
+  const app = createApp(config, {
+    keys,
+    store,
+    clock,
+    logger: pino({ level: 'silent' }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  server.on('request', app);
+  return {
+    url,
+    app,
+    ctx: app.locals.gateway,
+    config,
+    store,
+    clock,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
