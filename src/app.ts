@@ -14,6 +14,7 @@ import { html, renderPage } from './http/views.js';
 import { authorizeHandler } from './oauth/authorize.js';
 import type { GatewayContext } from './oauth/context.js';
 import { discoveryHandler, jwksHandler } from './oauth/discovery.js';
+import { providerCallbacksRouter } from './oauth/provider-callbacks.js';
 import { tokenHandler } from './oauth/token.js';
 import { providerCallbackHandler, providerStartHandler } from './oauth/upstream.js';
 import { userinfoHandler } from './oauth/userinfo.js';
@@ -83,6 +84,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.get('/authorize', htmlErrors, openerAllowed, authorizeHandler(ctx));
   app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
+  app.use(providerCallbacksRouter(ctx));
   for (const router of mounted) app.use(htmlErrors, openerAllowed, router);
 
   app.options(['/token', '/userinfo'], cors);

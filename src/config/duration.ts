@@ -27,3 +27,11 @@ function checked(ms: number, input: string | number): number {
   if (!Number.isSafeInteger(ms)) throw new TypeError(`invalid duration ${JSON.stringify(input)}: too long`);
   return ms;
 }
+
+/** Milliseconds in the largest unit that divides them exactly: 600000 → `10m`, 1500 → `1500ms`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    if (ms !== 0 && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  }
+  return ms === 0 ? '0s' : `${ms}ms`;
+}

@@ -82,6 +82,7 @@ const EXPECTED: Record<string, string> = {
   int: 'a whole number',
   boolean: 'true or false',
   object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
   array: 'a list',
 };
 

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import type { Config } from './schema.js';
+import { formatDuration } from './duration.js';
+import { type Config, configJsonSchema } from './schema.js';
 
 const REDACTED = '[redacted]';
 
@@ -18,9 +19,15 @@ export function redactConfig(config: Config): unknown {
   return redact(config);
 }
 
-/** The effective config as YAML with secrets redacted (what `byline check-config` prints). */
+/**
+ * The effective config as YAML with secrets redacted (what `byline check-config` prints). Durations
+ * are written back with units: a bare number in a config file means seconds, not milliseconds.
+ */
 export function dumpConfigYaml(config: Config): string {
-  return stringify(redactConfig(config));
+  const durations = durationKeys();
+  return stringify(redactConfig(config), (key, value) =>
+    typeof value === 'number' && durations.has(String(key)) ? formatDuration(value) : value,
+  );
 }
 
 function redact(value: unknown, key?: string): unknown {
@@ -32,4 +39,31 @@ function redact(value: unknown, key?: string): unknown {
   if (SECRET_KEYS.has(key)) return REDACTED;
   if (URL_KEYS_WITH_PASSWORDS.has(key)) return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
   return value;
+}
+
+interface JsonNode {
+  title?: string;
+  properties?: Record<string, JsonNode>;
+  additionalProperties?: JsonNode | boolean;
+  anyOf?: JsonNode[];
+  oneOf?: JsonNode[];
+}
+
+let cachedDurationKeys: Set<string> | undefined;
+
+/** The names of the keys the schema types as durations (no other key shares those names). */
+function durationKeys(): Set<string> {
+  if (cachedDurationKeys) return cachedDurationKeys;
+  const keys = new Set<string>();
+  const visit = (node: JsonNode) => {
+    for (const [name, child] of Object.entries(node.properties ?? {})) {
+      if (child.title === 'duration') keys.add(name);
+      visit(child);
+    }
+    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties);
+    for (const variant of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) visit(variant);
+  };
+  visit(configJsonSchema() as JsonNode);
+  cachedDurationKeys = keys;
+  return keys;
 }

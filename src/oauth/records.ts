@@ -12,6 +12,8 @@ export const keys = {
   usedCode: (hash: string) => `code-used:${hash}`,
   refreshToken: (hash: string) => `rt:${hash}`,
   refreshFamily: (id: string) => `rf:${id}`,
+  /** Set: the store keys of every session of one public subject (for provider-initiated deletion). */
+  subjectSessions: (publicSub: string) => `subject:${publicSub}`,
 };
 
 /** A random URL-safe identifier with `bytes` of entropy. */

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { readCookie, setCookie } from '../http/cookies.js';
 import type { Identity } from '../providers/provider.js';
 import { commenterClaims } from '../tokens/claims.js';
+import { publicSubject } from '../tokens/subject.js';
 import type { GatewayContext } from './context.js';
 import { type BrowserSession, keys, randomId, type SiteSession } from './records.js';
 
@@ -36,6 +37,7 @@ export async function startBrowserSession(
   const ttl = ctx.config.session.ttl;
   const session: BrowserSession = { identity, created: now, expires: now + ttl };
   await ctx.store.set(keys.browserSession(id), session, ttl);
+  await ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.browserSession(id)], ttl);
   setCookie(res, ctx.cookies, sessionCookie, id, ttl);
   return id;
 }
@@ -57,11 +59,21 @@ export async function startSiteSession(
     created: now,
     expires,
   };
-  await ctx.store.set(keys.siteSession(sid), session, Math.max(expires - now, 1));
+  const ttl = Math.max(expires - now, 1);
+  await ctx.store.set(keys.siteSession(sid), session, ttl);
+  await ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.siteSession(sid)], ttl);
   return sid;
 }
 
 export async function liveSiteSession(ctx: GatewayContext, sid: string): Promise<SiteSession | undefined> {
   const session = await ctx.store.get<SiteSession>(keys.siteSession(sid));
   return session && session.expires > ctx.clock.now() ? session : undefined;
+}
+
+/** Ends every browser and site session of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion. */
+export async function endSubjectSessions(ctx: GatewayContext, publicSub: string): Promise<number> {
+  const index = keys.subjectSessions(publicSub);
+  const sessionKeys = await ctx.store.members(index);
+  await ctx.store.delete(...sessionKeys, index);
+  return sessionKeys.length;
 }

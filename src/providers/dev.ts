@@ -7,6 +7,7 @@ import type { DevProviderConfig } from '../config/schema.js';
 import { BylineError } from '../http/errors.js';
 import { html, renderPage } from '../http/views.js';
 import type { ProviderContext } from './context.js';
+import { inMemoryIdpSettings } from './dev-idp-settings.js';
 import { oidcStrategyProvider } from './oidc.js';
 import { cleanEmail, cleanText } from './profile.js';
 import type { UpstreamProvider } from './provider.js';
@@ -48,6 +49,7 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const signingJwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' };
     const idpConfig: IdpConfiguration = {
+      ...inMemoryIdpSettings,
       clients: [
         {
           client_id: clientId,

@@ -1,8 +1,10 @@
 import type { ProviderConfig } from '../config/schema.js';
 import type { ProviderContext } from './context.js';
 import { devProvider } from './dev.js';
+import { facebookProvider } from './facebook.js';
 import { oidcProvider } from './oidc.js';
 import type { UpstreamProvider } from './provider.js';
+import { wordpressProvider } from './wordpress.js';
 
 type Factory<T extends ProviderConfig['type']> = (
   config: Extract<ProviderConfig, { type: T }>,
@@ -13,6 +15,8 @@ type Factory<T extends ProviderConfig['type']> = (
 const factories: { [T in ProviderConfig['type']]?: Factory<T> } = {
   oidc: oidcProvider,
   dev: devProvider,
+  wordpress: wordpressProvider,
+  facebook: facebookProvider,
 };
 
 export function createProviders(configs: Record<string, ProviderConfig>, ctx: ProviderContext): Map<string, UpstreamProvider> {

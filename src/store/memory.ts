@@ -7,6 +7,11 @@ interface Entry {
   expiresAt: number;
 }
 
+interface SetEntry {
+  members: Set<string>;
+  expiresAt: number;
+}
+
 export interface MemoryStoreOptions {
   clock?: Clock;
   /** How often expired entries are swept out, in ms; lookups also evict lazily. */
@@ -16,6 +21,7 @@ export interface MemoryStoreOptions {
 /** The single-process store. Values are kept serialised so callers never share mutable objects. */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
+  readonly #sets = new Map<string, SetEntry>();
   readonly #clock: Clock;
   readonly #timer: NodeJS.Timeout;
 
@@ -26,13 +32,14 @@ export class MemoryStore implements Store {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries.size + this.#sets.size;
   }
 
   /** Drops every expired entry. */
   sweep(): void {
     const now = this.#clock.now();
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+    for (const [key, entry] of this.#sets) if (entry.expiresAt <= now) this.#sets.delete(key);
   }
 
   #live(key: string): Entry | undefined {
@@ -68,8 +75,40 @@ export class MemoryStore implements Store {
     return JSON.parse(entry.json) as T;
   }
 
+  #liveSet(key: string): SetEntry | undefined {
+    const entry = this.#sets.get(key);
+    if (entry && entry.expiresAt <= this.#clock.now()) {
+      this.#sets.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
+    assertTtl(ttlMs);
+    const expiresAt = this.#clock.now() + ttlMs;
+    const entry = this.#liveSet(key) ?? { members: new Set<string>(), expiresAt };
+    for (const member of members) entry.members.add(member);
+    entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
+    this.#sets.set(key, entry);
+  }
+
+  async members(key: string): Promise<string[]> {
+    return [...(this.#liveSet(key)?.members ?? [])];
+  }
+
+  async removeFromSet(key: string, members: string[]): Promise<void> {
+    const entry = this.#liveSet(key);
+    if (!entry) return;
+    for (const member of members) entry.members.delete(member);
+    if (entry.members.size === 0) this.#sets.delete(key);
+  }
+
   async delete(...keys: string[]): Promise<void> {
-    for (const key of keys) this.#entries.delete(key);
+    for (const key of keys) {
+      this.#entries.delete(key);
+      this.#sets.delete(key);
+    }
   }
 
   async ping(): Promise<void> {}
@@ -77,5 +116,6 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#entries.clear();
+    this.#sets.clear();
   }
 }

@@ -12,6 +12,15 @@ export interface Store {
   add(key: string, value: unknown, ttlMs: number): Promise<boolean>;
   /** Returns and removes the value in one atomic step: of many concurrent takers, one gets it. */
   take<T>(key: string): Promise<T | undefined>;
+  /**
+   * Adds members to the set under `key` (an index, e.g. the sessions of one subject). The set lives at
+   * least `ttlMs` from now: its expiry only ever moves later.
+   */
+  addToSet(key: string, members: string[], ttlMs: number): Promise<void>;
+  /** The members of the set under `key` (empty when absent). */
+  members(key: string): Promise<string[]>;
+  /** Removes members from the set under `key`. */
+  removeFromSet(key: string, members: string[]): Promise<void>;
   /** Removes the keys; absent keys are fine. */
   delete(...keys: string[]): Promise<void>;
   /** Resolves when the store is reachable. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { inMemoryIdpSettings } from '../../src/providers/dev-idp-settings.js';
 import { listenOnFreePort } from './gateway.js';
 
 export interface PeerAccount {
@@ -67,6 +68,7 @@ export async function startOidcPeer(options: { clientId?: string; clientSecret?:
 
   function register(redirectUri: string): void {
     const configuration: Configuration = {
+      ...inMemoryIdpSettings,
       clients: [
         {
           client_id: peer.clientId,
@@ -98,14 +100,13 @@ export async function startOidcPeer(options: { clientId?: string; clientSecret?:
     provider = new Provider(url, configuration);
   }
 
-  return Object.assign(peer, {
-    get provider() {
+  Object.defineProperty(peer, 'provider', {
+    get() {
       if (!provider) throw new Error('register() the redirect URI first');
       return provider;
     },
-    register,
-    close: () => closeServer(server),
-  }) as OidcPeer;
+  });
+  return Object.assign(peer, { register, close: () => closeServer(server) }) as OidcPeer;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import {
+  boolean,
+  discriminatorError,
+  httpUrl,
+  idKey,
+  isHttpUrl,
+  nonEmpty,
+  optionalSecret,
+} from './fields.js';
+
+/** Ids the gateway uses itself: the `idp` claim of guests and the mount point of the dev identity provider. */
+export const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
+
+/** Provider types whose id may stand for the type (`wordpress: { clientId, clientSecret }`). */
+export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['wordpress', 'facebook', 'dev'];
+
+const PROVIDER_TYPES = ['oidc', 'wordpress', 'facebook', 'dev'];
+
+const endpoints = z
+  .strictObject({
+    authorization: httpUrl()
+      .optional()
+      .meta({ description: "The provider's authorization endpoint (where the reader's browser is sent)." }),
+    token: httpUrl()
+      .optional()
+      .meta({ description: "The provider's token endpoint (called by Byline to exchange the code)." }),
+    userinfo: httpUrl()
+      .optional()
+      .meta({ description: "The provider's profile endpoint (called by Byline with the access token)." }),
+  })
+  .optional()
+  .meta({
+    description:
+      'Overrides of the upstream URLs, to reach a staging host, a proxy or a test double; unset ones keep the provider default.',
+  });
+
+const common = <T extends string, N extends z.ZodType<string>>(type: T, name: N) => ({
+  type: z.literal(type).meta({
+    description: BUILTIN_PROVIDER_TYPES.includes(type)
+      ? `The provider type; may be omitted when the provider id is "${type}".`
+      : 'The provider type.',
+  }),
+  name,
+  icon: z
+    .string()
+    .refine(
+      (value) => value.startsWith('/static/') || isHttpUrl(value),
+      'must be an absolute URL or a /static/... path',
+    )
+    .optional()
+    .meta({
+      description: "The button icon: an absolute URL or a path under /static/ (default: the type's icon).",
+    }),
+  enabled: boolean().prefault(true).meta({ description: 'Set to false to switch the provider off.' }),
+});
+
+const buttonName = (fallback: string) =>
+  nonEmpty.default(fallback).meta({ description: 'The name on the login button.' });
+const clientId = nonEmpty.meta({ description: 'The client (app) id registered with the provider.' });
+const clientSecret = nonEmpty.meta({ description: 'The client (app) secret registered with the provider.' });
+
+export const oidcProvider = z.strictObject({
+  ...common('oidc', nonEmpty.meta({ description: 'The name on the login button, such as "Google".' })),
+  issuer: httpUrl().meta({
+    description: "The provider's issuer URL; its /.well-known/openid-configuration is discovered.",
+  }),
+  clientId,
+  clientSecret: optionalSecret().meta({
+    description: 'The client secret; leave unset or empty for a public client (PKCE only).',
+  }),
+  scopes: z
+    .array(nonEmpty)
+    .refine((scopes) => scopes.includes('openid'), 'must include "openid"')
+    .default(['openid', 'profile', 'email'])
+    .meta({ description: 'The scopes requested.' }),
+  endpoints,
+});
+
+export const wordpressProvider = z.strictObject({
+  ...common('wordpress', buttonName('WordPress.com')),
+  clientId,
+  clientSecret,
+  endpoints,
+});
+
+export const facebookProvider = z.strictObject({
+  ...common('facebook', buttonName('Facebook')),
+  clientId: nonEmpty.meta({ description: 'The Facebook app id.' }),
+  clientSecret: nonEmpty.meta({
+    description: 'The Facebook app secret (also verifies data-deletion requests).',
+  }),
+  graphApiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must be a Graph API version like v21.0')
+    .default('v21.0')
+    .meta({ description: 'The Graph API version used for login and the profile.' }),
+  endpoints,
+});
+
+export const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
+
+/** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
+export const providerSchema = z.discriminatedUnion(
+  'type',
+  [oidcProvider, wordpressProvider, facebookProvider, devProvider],
+  {
+    error: discriminatorError(
+      'type',
+      PROVIDER_TYPES,
+      `is required unless the provider id is one of ${BUILTIN_PROVIDER_TYPES.join(', ')}`,
+    ),
+  },
+);
+
+const providerId = idKey('provider').refine((id) => !RESERVED_PROVIDER_IDS.includes(id), {
+  message: `is a reserved provider id (${RESERVED_PROVIDER_IDS.join(', ')} are built in)`,
+});
+
+/** Fills in `type` from the id (`wordpress: {...}`) before the union picks the variant. */
+function impliedTypes(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([id, provider]) => {
+      const implied =
+        BUILTIN_PROVIDER_TYPES.includes(id) &&
+        provider !== null &&
+        typeof provider === 'object' &&
+        !Array.isArray(provider) &&
+        !('type' in provider);
+      return [id, implied ? { type: id, ...provider } : provider];
+    }),
+  );
+}
+
+/** The providers as declared, disabled ones included (the config schema drops those after cross-checks). */
+export const providersSchema = z
+  .preprocess(impliedTypes, z.record(providerId, providerSchema))
+  .prefault({})
+  .meta({
+    description:
+      'The login providers, keyed by provider id (used in URLs, the "idp" claim and the "sub" prefix; guest and dev-idp are reserved).',
+  });
+
+type ProviderOutput<S extends z.ZodType> = Omit<z.output<S>, 'enabled'> & { id: string };
+export type OidcProviderConfig = ProviderOutput<typeof oidcProvider>;
+export type WordPressProviderConfig = ProviderOutput<typeof wordpressProvider>;
+export type FacebookProviderConfig = ProviderOutput<typeof facebookProvider>;
+export type DevProviderConfig = ProviderOutput<typeof devProvider>;
+export type ProviderConfig =
+  | OidcProviderConfig
+  | WordPressProviderConfig
+  | FacebookProviderConfig
+  | DevProviderConfig;

@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { createVerifier } from 'byline-gateway/verify';
+import type { ProviderContext } from '../../src/providers/context.js';
+import { runStrategy } from '../../src/providers/run-strategy.js';
+import { identityFromMe, wordpressProvider } from '../../src/providers/wordpress.js';
+import { Browser } from '../support/browser.js';
+import { authorizeUrl, redeem, siteParams } from '../support/flow.js';
+import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { pkce } from '../support/pkce.js';
+import { startWordPressDouble, type WordPressDouble, wordpressMe } from '../support/wordpress-double.js';
+
+async function wordpressGateway(
+  wp: WordPressDouble,
+  http: Record<string, unknown> = {},
+): Promise<TestGateway> {
+  const listening = await listenOnFreePort();
+  wp.register(`${listening.url}/auth/wordpress/callback`);
+  return startGateway({
+    listening,
+    config: {
+      http,
+      providers: {
+        wordpress: { clientId: wp.clientId, clientSecret: wp.clientSecret, endpoints: wp.endpoints },
+      },
+    },
+  });
+}
+
+/** `/authorize?idp=wordpress` through the double, up to the redirect to the site. */
+async function login(gateway: TestGateway) {
+  const { verifier, challenge } = pkce();
+  const hop = await new Browser().follow(
+    authorizeUrl(gateway, challenge, { idp: 'wordpress' }),
+    {},
+    (location) => location.startsWith('https://blog.example/'),
+  );
+  return { verifier, params: siteParams(hop.location), hop };
+}
+
+async function tokenFor(gateway: TestGateway, code: string, verifier: string) {
+  const { status, body } = await redeem(gateway, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: 'https://blog.example/callback',
+    code_verifier: verifier,
+    client_id: 'blog',
+  });
+  assert.equal(status, 200);
+  return createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
+}
+
+function assertSiteError(params: URLSearchParams, gateway: TestGateway, error: string) {
+  assert.equal(params.get('error'), error);
+  assert.equal(params.get('state'), 'state-123');
+  assert.equal(params.get('iss'), gateway.url);
+  assert.equal(params.get('code'), null);
+}
+
+describe('WordPress.com login', () => {
+  let wp: WordPressDouble;
+  let gateway: TestGateway;
+  before(async () => {
+    wp = await startWordPressDouble();
+    gateway = await wordpressGateway(wp);
+  });
+  after(async () => {
+    await gateway.close();
+    await wp.close();
+  });
+  beforeEach(() => {
+    wp.me = wordpressMe();
+    wp.deny = false;
+    wp.fail = {};
+    wp.requests.length = 0;
+  });
+
+  test('a reader logs in and the site gets a verifiable token with the mapped claims', async () => {
+    const { params, verifier } = await login(gateway);
+    assert.equal(params.get('state'), 'state-123');
+    assert.equal(params.get('iss'), gateway.url);
+    const commenter = await tokenFor(gateway, params.get('code') as string, verifier);
+    assert.equal(commenter.sub, 'wordpress:81234567');
+    assert.equal(commenter.idp, 'wordpress');
+    assert.equal(commenter.name, 'Ada Lovelace');
+    assert.equal(commenter.email, 'ada@example.com');
+    assert.equal(commenter.emailVerified, true);
+    assert.equal(commenter.picture, 'https://0.gravatar.com/avatar/5f1c2b?s=96&d=identicon');
+    assert.equal(commenter.website, 'https://gravatar.com/adalovelace');
+    assert.deepEqual(
+      wp.requests.map((r) => `${r.method} ${r.path}`),
+      ['GET /oauth2/authorize', 'POST /oauth2/token', 'GET /rest/v1.1/me'],
+    );
+  });
+
+  test('the authorization request asks for scope auth with a state, and the token request sends credentials in the body only', async () => {
+    await login(gateway);
+    const [authorize, token, me] = wp.requests;
+    assert.equal(authorize?.params.get('client_id'), wp.clientId);
+    assert.equal(authorize?.params.get('response_type'), 'code');
+    assert.equal(authorize?.params.get('scope'), 'auth');
+    assert.equal(authorize?.params.get('redirect_uri'), `${gateway.url}/auth/wordpress/callback`);
+    assert.ok(authorize?.params.get('state'));
+    assert.equal(authorize?.params.get('nonce'), null);
+
+    assert.equal(token?.headers.authorization, undefined);
+    assert.match(String(token?.headers['content-type']), /^application\/x-www-form-urlencoded/);
+    assert.equal(token?.params.get('client_id'), wp.clientId);
+    assert.equal(token?.params.get('client_secret'), wp.clientSecret);
+    assert.equal(token?.params.get('grant_type'), 'authorization_code');
+    assert.equal(token?.params.get('redirect_uri'), `${gateway.url}/auth/wordpress/callback`);
+    assert.ok(token?.params.get('code'));
+
+    assert.match(String(me?.headers.authorization), /^Bearer \S+$/);
+  });
+
+  test('the double refuses Basic client authentication, as WordPress.com does', async () => {
+    const response = await fetch(wp.endpoints.token, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${wp.clientId}:${wp.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://x/' }),
+    });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
+  });
+
+  test('a reader who refuses at WordPress.com sends the site access_denied with its state', async () => {
+    wp.deny = true;
+    const { params } = await login(gateway);
+    assertSiteError(params, gateway, 'access_denied');
+    assert.equal(wp.count('/oauth2/token'), 0);
+  });
+
+  for (const [where, failure] of [
+    ['token', 'error'],
+    ['token', 'html'],
+    ['me', 'error'],
+    ['me', 'html'],
+  ] as const) {
+    test(`a ${failure === 'html' ? 'HTML body' : '500'} from the ${where} endpoint reaches the site as server_error`, async () => {
+      wp.fail = { [where]: failure };
+      const { params, hop } = await login(gateway);
+      assert.equal(hop.response.status, 302);
+      assertSiteError(params, gateway, 'server_error');
+    });
+  }
+
+  test('a reader without an email address (or an unverified one) gets no verified email claim', async () => {
+    const { email: _, email_verified: __, ...withoutEmail } = wordpressMe();
+    wp.me = { ...withoutEmail, display_name: '' };
+    const first = await login(gateway);
+    const commenter = await tokenFor(gateway, first.params.get('code') as string, first.verifier);
+    assert.equal(commenter.email, undefined);
+    assert.equal(commenter.emailVerified, false);
+    assert.equal(commenter.name, 'adalovelace', 'username stands in for an empty display_name');
+
+    wp.me = wordpressMe({ email_verified: false });
+    const second = await login(gateway);
+    const unverified = await tokenFor(gateway, second.params.get('code') as string, second.verifier);
+    assert.equal(unverified.email, 'ada@example.com');
+    assert.equal(unverified.emailVerified, false);
+  });
+});
+
+describe('WordPress.com timeouts', () => {
+  let wp: WordPressDouble;
+  let gateway: TestGateway;
+  before(async () => {
+    wp = await startWordPressDouble();
+    gateway = await wordpressGateway(wp, { upstreamTimeout: '300ms' });
+  });
+  after(async () => {
+    await gateway.close();
+    await wp.close();
+  });
+
+  for (const where of ['token', 'me'] as const) {
+    test(`a ${where} endpoint that never answers ends that login with temporarily_unavailable`, async () => {
+      wp.fail = { [where]: 'hang' };
+      const { params } = await login(gateway);
+      // The double still holds the request: Byline gave up on its own deadline.
+      assert.equal(wp.held, 1);
+      assertSiteError(params, gateway, 'temporarily_unavailable');
+      wp.fail = {};
+      const next = await login(gateway);
+      assert.ok(next.params.get('code'), 'the next login works');
+    });
+  }
+});
+
+describe('WordPress.com provider definition', () => {
+  const ctx: ProviderContext = {
+    publicUrl: 'https://byline.example',
+    fetch,
+    upstreamTimeout: 1000,
+    clock: { now: () => Date.now() },
+    callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
+    mount: () => {},
+    iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
+  };
+  const base = {
+    id: 'wordpress',
+    type: 'wordpress' as const,
+    name: 'WordPress.com',
+    clientId: '1',
+    clientSecret: 's',
+  };
+
+  test('has its name, icon and the real endpoints by default', async () => {
+    const provider = wordpressProvider(base, ctx);
+    assert.equal(provider.name, 'WordPress.com');
+    assert.equal(provider.icon, 'https://byline.example/static/icons/wordpress.svg');
+    const outcome = await startAt(provider);
+    assert.match(outcome, /^https:\/\/public-api\.wordpress\.com\/oauth2\/authorize\?/);
+  });
+
+  test('refuses plain http endpoints that are not on loopback', () => {
+    assert.throws(
+      () => wordpressProvider({ ...base, endpoints: { token: 'http://proxy.example/oauth2/token' } }, ctx),
+      /providers\.wordpress\.endpoints\.token: must be an https URL/,
+    );
+  });
+
+  test('maps /me defensively', () => {
+    assert.throws(() => identityFromMe('wordpress', { display_name: 'No id' }), /no user ID/);
+    const identity = identityFromMe('wordpress', {
+      ID: '42',
+      display_name: ' Ada\n',
+      avatar_URL: 'javascript:alert(1)',
+      profile_URL: 'https://gravatar.com/ada',
+      email: 'not an email',
+      email_verified: true,
+    });
+    assert.deepEqual(identity, {
+      provider: 'wordpress',
+      id: '42',
+      name: 'Ada',
+      emailVerified: false,
+      website: 'https://gravatar.com/ada',
+    });
+  });
+});
+
+/** Where the strategy sends the reader first. */
+async function startAt(provider: ReturnType<typeof wordpressProvider>): Promise<string> {
+  const strategy = await provider.strategy();
+  // Only what the strategy reads on the way out; a whole Express request is not needed.
+  const req = { session: {}, query: {}, method: 'GET', url: '/auth/wordpress', get: () => undefined };
+  const outcome = await runStrategy(strategy, req as never, {});
+  assert.equal(outcome.kind, 'redirect');
+  return outcome.kind === 'redirect' ? outcome.url : '';
+}
