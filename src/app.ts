@@ -77,7 +77,11 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
 
   app.use(cspNonce, securityHeaders());
-  app.use('/static', crossOriginReadable, express.static(join(packageRoot, 'static'), { maxAge: '1d', index: false }));
+  app.use(
+    '/static',
+    crossOriginReadable,
+    express.static(join(packageRoot, 'static'), { maxAge: '1d', index: false }),
+  );
   app.get('/.well-known/openid-configuration', crossOriginReadable, discoveryHandler(ctx));
   app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
 
@@ -85,7 +89,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
   app.use(providerCallbacksRouter(ctx));
-  for (const router of mounted) app.use(htmlErrors, openerAllowed, router);
+  for (const router of mounted) app.use(router);
 
   app.options(['/token', '/userinfo'], cors);
   app.post('/token', cors, form, tokenHandler(ctx));
@@ -102,14 +106,17 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
         {
           title: 'Byline',
           issuer,
-          demoLink: config.demo.enabled ? html`<p><a href="/demo">Open the demo blog post</a> to try a login.</p>` : '',
+          demoLink: config.demo.enabled
+            ? html`<p><a href="/demo">Open the demo blog post</a> to try a login.</p>`
+            : '',
         },
         res,
       ),
     );
   });
   const demoSite = config.sites.demo;
-  if (config.demo.enabled && demoSite) app.use('/demo', htmlErrors, demoRouter({ issuer, site: demoSite, fetch: providerContext.fetch }));
+  if (config.demo.enabled && demoSite)
+    app.use('/demo', htmlErrors, demoRouter({ issuer, site: demoSite, fetch: providerContext.fetch }));
 
   app.use(htmlErrors, notFound);
   app.use(errorHandler(log));

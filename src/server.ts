@@ -33,7 +33,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const { config } = loadConfig({ file: options.configFile, env, cwd: options.cwd });
   const logger = options.logger ?? pino({ level: config.log.level });
-  const keys = await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, clock: systemClock });
+  const keys = await KeyStore.open(config.dataDir, {
+    algorithm: config.tokens.algorithm,
+    clock: systemClock,
+  });
   const store = openStore(config);
   const app = createApp(config, { keys, store, logger });
   const server = createServer(app);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import express, { type Router } from 'express';
-import { createVerifier } from 'byline-gateway/verify';
 import type { Commenter } from 'byline-gateway/verify';
+import { createVerifier } from 'byline-gateway/verify';
+import express, { type Router } from 'express';
 
 export interface DemoOptions {
   issuer: string;
@@ -21,7 +21,13 @@ function readCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const entities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const esc = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
 
 function page(title: string, body: string): string {
@@ -49,17 +55,23 @@ export function demoRouter(options: DemoOptions): Router {
       ? `<div class="byline-identity">${commenter.picture ? `<img src="${esc(commenter.picture)}" alt="" width="40" height="40">` : ''}<p>You are commenting as <strong>${esc(commenter.name)}</strong> (<code>${esc(commenter.sub)}</code>, via ${esc(commenter.idp)}).</p></div>
 <details><summary>The verified token</summary><pre>${esc(JSON.stringify(commenter.claims, null, 2))}</pre><p>Raw JWT:</p><pre class="token">${esc(token)}</pre></details>`
       : '<p>Fill in your details below or click an icon to log in.</p><p><a class="button" href="/demo/login">Log in to comment</a></p>';
-    res.set('Cache-Control', 'no-store').type('html').send(
-      page(
-        site.name,
-        `<article><h1>Hello, Byline</h1><p>This is the demo blog post. Its comment section is served by the example backend, which accepts a commenter only with a token that <code>byline-gateway/verify</code> accepts.</p></article>
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        page(
+          site.name,
+          `<article><h1>Hello, Byline</h1><p>This is the demo blog post. Its comment section is served by the example backend, which accepts a commenter only with a token that <code>byline-gateway/verify</code> accepts.</p></article>
 <section class="comments"><h2>Leave a Reply</h2>${identity}</section>`,
-      ),
-    );
+        ),
+      );
   });
 
   router.get('/login', (_req, res) => {
-    const flow = { state: randomBytes(16).toString('base64url'), verifier: randomBytes(32).toString('base64url') };
+    const flow = {
+      state: randomBytes(16).toString('base64url'),
+      verifier: randomBytes(32).toString('base64url'),
+    };
     const url = new URL(`${issuer}/authorize`);
     url.search = new URLSearchParams({
       client_id: site.id,
@@ -69,7 +81,9 @@ export function demoRouter(options: DemoOptions): Router {
       code_challenge: createHash('sha256').update(flow.verifier).digest('base64url'),
       code_challenge_method: 'S256',
     }).toString();
-    res.cookie(flowCookie, JSON.stringify(flow), { ...cookieOptions, maxAge: 10 * 60_000 }).redirect(302, url.href);
+    res
+      .cookie(flowCookie, JSON.stringify(flow), { ...cookieOptions, maxAge: 10 * 60_000 })
+      .redirect(302, url.href);
   });
 
   router.get('/callback', async (req, res) => {
@@ -80,15 +94,33 @@ export function demoRouter(options: DemoOptions): Router {
       flow = JSON.parse(cookies.get(flowCookie) ?? '{}');
     } catch {}
     const { code, state, error } = req.query;
-    if (typeof error === 'string' || typeof code !== 'string' || !flow.state || state !== flow.state || !flow.verifier) {
-      res.status(400).type('html').send(page('Login failed', `<p>The login did not complete${typeof error === 'string' ? ` (${esc(error)})` : ''}. <a href="/demo">Back to the post</a></p>`));
+    if (
+      typeof error === 'string' ||
+      typeof code !== 'string' ||
+      !flow.state ||
+      state !== flow.state ||
+      !flow.verifier
+    ) {
+      res
+        .status(400)
+        .type('html')
+        .send(
+          page(
+            'Login failed',
+            `<p>The login did not complete${typeof error === 'string' ? ` (${esc(error)})` : ''}. <a href="/demo">Back to the post</a></p>`,
+          ),
+        );
       return;
     }
     const response = await options.fetch(`${issuer}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        ...(site.secret ? { authorization: `Basic ${Buffer.from(`${site.id}:${encodeURIComponent(site.secret)}`).toString('base64')}` } : {}),
+        ...(site.secret
+          ? {
+              authorization: `Basic ${Buffer.from(`${site.id}:${encodeURIComponent(site.secret)}`).toString('base64')}`,
+            }
+          : {}),
       },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
@@ -100,7 +132,12 @@ export function demoRouter(options: DemoOptions): Router {
     });
     const tokens = (await response.json()) as { access_token?: string };
     if (!response.ok || !tokens.access_token) {
-      res.status(502).type('html').send(page('Login failed', '<p>The code could not be redeemed. <a href="/demo">Back to the post</a></p>'));
+      res
+        .status(502)
+        .type('html')
+        .send(
+          page('Login failed', '<p>The code could not be redeemed. <a href="/demo">Back to the post</a></p>'),
+        );
       return;
     }
     res.cookie(tokenCookie, tokens.access_token, cookieOptions).redirect(302, '/demo');

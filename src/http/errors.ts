@@ -103,18 +103,26 @@ export function errorHandler(log: ErrorLogger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     let error: BylineError;
     if (err instanceof BylineError) error = err;
-    else if (isBodyParserError(err)) error = new BylineError('invalid_request', 'The request body could not be read.');
+    else if (isBodyParserError(err))
+      error = new BylineError('invalid_request', 'The request body could not be read.');
     else {
       log.error({ err, route: req.route?.path }, 'unhandled error');
       error = new BylineError('server_error', 'An unexpected error occurred.');
     }
-    if (error.status >= 500 && err instanceof BylineError && err.cause) log.error({ err: err.cause }, error.message);
+    if (error.status >= 500 && err instanceof BylineError && err.cause)
+      log.error({ err: err.cause }, error.message);
     sendError(res, error);
   };
 }
 
 function isBodyParserError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && (err as { status: number }).status < 500;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    (err as { status: number }).status < 500
+  );
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {

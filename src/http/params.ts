@@ -9,8 +9,10 @@ type Params = Record<string, unknown> | undefined;
 export function param(params: Params, name: string, options: { max?: number } = {}): string | undefined {
   const value = params?.[name];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new BylineError('invalid_request', `The ${name} parameter must be given once.`);
-  if (value.length > (options.max ?? 2048)) throw new BylineError('invalid_request', `The ${name} parameter is too long.`);
+  if (typeof value !== 'string')
+    throw new BylineError('invalid_request', `The ${name} parameter must be given once.`);
+  if (value.length > (options.max ?? 2048))
+    throw new BylineError('invalid_request', `The ${name} parameter is too long.`);
   return value;
 }
 

@@ -15,7 +15,13 @@ function template(name: string): string {
   return text;
 }
 
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const entities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
@@ -41,7 +47,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 
 /** JSON that is safe inside a <script> element: no `<`, so no `</script>` can end it early. */
 export function scriptJson(value: unknown): Html {
-  return new Html(JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028|\u2029/g, ''));
+  return new Html(
+    JSON.stringify(value)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028|\u2029/g, ''),
+  );
 }
 
 export type ViewVars = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { html, renderPage } from '../http/views.js';
 import { ensureBinding } from './binding.js';
 import { continueSession } from './complete.js';
 import { type GatewayContext, siteProviders } from './context.js';
-import { type AuthorizationRequest, keys, randomId, type ResponseMode } from './records.js';
+import { type AuthorizationRequest, keys, type ResponseMode, randomId } from './records.js';
 import { respondToSite } from './respond.js';
 import { currentBrowserSession } from './sessions.js';
 import { startUpstream } from './upstream.js';
@@ -31,8 +31,10 @@ function identifyClient(
   const mode = param(query, 'response_mode', { max: 32 });
   const responseMode = mode === 'query' || mode === 'web_message' ? mode : undefined;
   // Exact string comparison (RFC 9700 §4.1.3): no normalisation, no prefix or pattern matching.
-  const registered = mode === 'web_message' ? site.origins.includes(redirectUri) : site.redirectUris.includes(redirectUri);
-  if (!registered) throw new BylineError('invalid_request', 'The redirect_uri is not registered for this site.');
+  const registered =
+    mode === 'web_message' ? site.origins.includes(redirectUri) : site.redirectUris.includes(redirectUri);
+  if (!registered)
+    throw new BylineError('invalid_request', 'The redirect_uri is not registered for this site.');
   return { site, redirectUri, responseMode };
 }
 
@@ -40,7 +42,8 @@ type Prompt = 'none' | 'login' | 'select_account' | undefined;
 
 function readPrompt(query: Request['query']): Prompt {
   const prompt = param(query, 'prompt', { max: 64 });
-  if (prompt === undefined || prompt === 'none' || prompt === 'login' || prompt === 'select_account') return prompt;
+  if (prompt === undefined || prompt === 'none' || prompt === 'login' || prompt === 'select_account')
+    return prompt;
   throw new BylineError('invalid_request', 'prompt must be none, login or select_account.');
 }
 
@@ -54,18 +57,31 @@ function readRequest(
     throw new BylineError('unsupported_response_type', 'response_type must be code.');
   const codeChallenge = param(query, 'code_challenge', { max: 128 });
   const method = param(query, 'code_challenge_method', { max: 16 });
-  if (!codeChallenge) throw new BylineError('invalid_request', 'PKCE is required: send code_challenge with S256.');
+  if (!codeChallenge)
+    throw new BylineError('invalid_request', 'PKCE is required: send code_challenge with S256.');
   if (method !== 'S256') throw new BylineError('invalid_request', 'code_challenge_method must be S256.');
-  if (!challengePattern.test(codeChallenge)) throw new BylineError('invalid_request', 'code_challenge is malformed.');
+  if (!challengePattern.test(codeChallenge))
+    throw new BylineError('invalid_request', 'code_challenge is malformed.');
   const nonce = param(query, 'nonce', { max: 255 });
   const prompt = readPrompt(query);
   const idp = param(query, 'idp', { max: 64 });
   if (idp !== undefined && !siteProviders(ctx, site).some((provider) => provider.id === idp))
     throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
-  return { state: requiredParam(query, 'state', { max: 512 }), codeChallenge, prompt, ...(nonce ? { nonce } : {}), ...(idp ? { idp } : {}) };
+  return {
+    state: requiredParam(query, 'state', { max: 512 }),
+    codeChallenge,
+    prompt,
+    ...(nonce ? { nonce } : {}),
+    ...(idp ? { idp } : {}),
+  };
 }
 
-function renderChooser(ctx: GatewayContext, res: Response, site: SiteConfig, request: AuthorizationRequest): void {
+function renderChooser(
+  ctx: GatewayContext,
+  res: Response,
+  site: SiteConfig,
+  request: AuthorizationRequest,
+): void {
   const items = siteProviders(ctx, site).map(
     (provider) =>
       html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="">${provider.name}</a></li>`,
@@ -74,7 +90,12 @@ function renderChooser(ctx: GatewayContext, res: Response, site: SiteConfig, req
   res.type('html').send(
     renderPage(
       'chooser',
-      { title: `Log in to comment on ${site.name}`, siteName: site.name, providers: html`${items}`, extra: '' },
+      {
+        title: `Log in to comment on ${site.name}`,
+        siteName: site.name,
+        providers: html`${items}`,
+        extra: '',
+      },
       res,
     ),
   );
@@ -87,7 +108,10 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
     const state = param(req.query, 'state', { max: 512 }) ?? '';
     const target = { site: site.id, redirectUri, responseMode: mode, state };
     if (param(req.query, 'response_mode', { max: 32 }) !== undefined && !responseMode) {
-      respondToSite(ctx, res, target, { error: 'invalid_request', error_description: 'response_mode must be query or web_message.' });
+      respondToSite(ctx, res, target, {
+        error: 'invalid_request',
+        error_description: 'response_mode must be query or web_message.',
+      });
       return;
     }
     let details: ReturnType<typeof readRequest>;
@@ -121,7 +145,10 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       }
     }
     if (details.prompt === 'none') {
-      respondToSite(ctx, res, target, { error: 'login_required', error_description: 'The reader is not logged in.' });
+      respondToSite(ctx, res, target, {
+        error: 'login_required',
+        error_description: 'The reader is not logged in.',
+      });
       return;
     }
     await ctx.store.set(keys.authorizationRequest(request.id), request, loginTtlMs);

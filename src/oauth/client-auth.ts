@@ -60,6 +60,7 @@ export function authenticateClient(ctx: GatewayContext, req: Request): Authentic
   if (!site) throw invalidClient('Unknown client.', Boolean(basic));
   const secret = basic?.secret ?? postedSecret;
   if (secret === undefined) return { site, confidential: false };
-  if (!site.secret || !sameSecret(secret, site.secret)) throw invalidClient('Client authentication failed.', Boolean(basic));
+  if (!site.secret || !sameSecret(secret, site.secret))
+    throw invalidClient('Client authentication failed.', Boolean(basic));
   return { site, confidential: true };
 }

@@ -1,7 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Identity } from '../providers/provider.js';
 import type { GatewayContext } from './context.js';
-import { type AuthorizationCode, type AuthorizationRequest, type BrowserSession, keys, randomId, secretHash } from './records.js';
+import {
+  type AuthorizationCode,
+  type AuthorizationRequest,
+  type BrowserSession,
+  keys,
+  randomId,
+  secretHash,
+} from './records.js';
 import { respondToSite } from './respond.js';
 import { startBrowserSession, startSiteSession } from './sessions.js';
 

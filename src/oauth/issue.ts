@@ -1,6 +1,13 @@
 import { mintAccessToken } from '../tokens/access-token.js';
 import type { GatewayContext } from './context.js';
-import { keys, randomId, type RefreshFamily, type RefreshTokenRecord, secretHash, type SiteSession } from './records.js';
+import {
+  keys,
+  type RefreshFamily,
+  type RefreshTokenRecord,
+  randomId,
+  type SiteSession,
+  secretHash,
+} from './records.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -10,7 +17,12 @@ export interface TokenResponse {
 }
 
 /** Mints an access token for a site session. */
-export function accessTokenFor(ctx: GatewayContext, sid: string, session: SiteSession, nonce?: string): Promise<string> {
+export function accessTokenFor(
+  ctx: GatewayContext,
+  sid: string,
+  session: SiteSession,
+  nonce?: string,
+): Promise<string> {
   return mintAccessToken(ctx.keys, ctx.clock, {
     issuer: ctx.issuer,
     site: session.site,
@@ -30,9 +42,18 @@ export async function storeRefreshToken(
   const token = randomId();
   const hash = secretHash(token);
   const ttl = Math.max(family.expires - ctx.clock.now(), 1);
-  const record: RefreshTokenRecord = { family: familyId, site: family.site, sid: family.sid, expires: family.expires };
+  const record: RefreshTokenRecord = {
+    family: familyId,
+    site: family.site,
+    sid: family.sid,
+    expires: family.expires,
+  };
   await ctx.store.set(keys.refreshToken(hash), record, ttl);
-  await ctx.store.set(keys.refreshFamily(familyId), { ...family, current: hash } satisfies RefreshFamily, ttl);
+  await ctx.store.set(
+    keys.refreshFamily(familyId),
+    { ...family, current: hash } satisfies RefreshFamily,
+    ttl,
+  );
   return token;
 }
 

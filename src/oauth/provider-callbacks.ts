@@ -5,13 +5,12 @@ import { param, requiredParam } from '../http/params.js';
 import { renderPage } from '../http/views.js';
 import { maxSignedRequestLength, parseSignedRequest } from '../providers/signed-request.js';
 import type { GatewayContext } from './context.js';
-import { randomId } from './records.js';
+import { keys, randomId } from './records.js';
 import { endSubjectSessions } from './sessions.js';
 
 /** How long the status page of a deletion request answers: Facebook shows its link to the user. */
 const deletionRecordTtlMs = 30 * 24 * 60 * 60_000;
 
-const deletionKey = (code: string) => `deletion:${code}`;
 const codePattern = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What a deletion request leaves behind: enough for its status page, nothing about the person. */
@@ -55,7 +54,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     const sessionsEnded = await endSignedUserSessions(ctx, req, app);
     const code = randomId(16);
     const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
-    await ctx.store.set(deletionKey(code), record, deletionRecordTtlMs);
+    await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
     ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
     const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
     url.searchParams.set('code', code);
@@ -73,7 +72,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     const app = facebookApp(ctx, req);
     const code = param(req.query, 'code', { max: 64 });
     const record =
-      code && codePattern.test(code) ? await ctx.store.get<DeletionRecord>(deletionKey(code)) : undefined;
+      code && codePattern.test(code) ? await ctx.store.get<DeletionRecord>(keys.deletion(code)) : undefined;
     if (!code || !record || record.provider !== app.id)
       throw new BylineError('not_found', 'There is no data deletion request with this confirmation code.');
     res.type('html').send(

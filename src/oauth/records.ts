@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CommenterClaims } from '../tokens/claims.js';
 import type { Identity } from '../providers/provider.js';
+import type { CommenterClaims } from '../tokens/claims.js';
 
 /** Store key prefixes, in one place so the Redis layout is readable. */
 export const keys = {
@@ -12,6 +12,8 @@ export const keys = {
   usedCode: (hash: string) => `code-used:${hash}`,
   refreshToken: (hash: string) => `rt:${hash}`,
   refreshFamily: (id: string) => `rf:${id}`,
+  /** A Facebook data deletion request, by its confirmation code. */
+  deletion: (code: string) => `deletion:${code}`,
   /** Set: the store keys of every session of one public subject (for provider-initiated deletion). */
   subjectSessions: (publicSub: string) => `subject:${publicSub}`,
 };

@@ -55,7 +55,10 @@ export async function startSiteSession(
   const session: SiteSession = {
     site,
     ...(browser ? { browserSession: browser.id } : {}),
-    claims: commenterClaims(identity, site, { subject: ctx.config.tokens.subject, subjectKey: ctx.keys.subjectKey }),
+    claims: commenterClaims(identity, site, {
+      subject: ctx.config.tokens.subject,
+      subjectKey: ctx.keys.subjectKey,
+    }),
     created: now,
     expires,
   };

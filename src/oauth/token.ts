@@ -18,7 +18,12 @@ function s256(verifier: string): string {
 const usedCodeTtlMs = 10 * 60_000;
 
 /** `grant_type=authorization_code`: the code is taken once, then every binding is checked. */
-async function redeemCode(ctx: GatewayContext, body: Record<string, unknown>, site: string, confidential: boolean) {
+async function redeemCode(
+  ctx: GatewayContext,
+  body: Record<string, unknown>,
+  site: string,
+  confidential: boolean,
+) {
   const code = requiredParam(body, 'code', { max: 256 });
   const redirectUri = requiredParam(body, 'redirect_uri');
   const verifier = param(body, 'code_verifier', { max: 256 });
@@ -35,7 +40,8 @@ async function redeemCode(ctx: GatewayContext, body: Record<string, unknown>, si
   await ctx.store.set(keys.usedCode(hash), { sid: record.sid }, usedCodeTtlMs);
   if (record.expires <= ctx.clock.now()) throw new BylineError('invalid_grant', 'The code has expired.');
   if (record.site !== site) throw new BylineError('invalid_grant', 'The code was issued to another site.');
-  if (record.redirectUri !== redirectUri) throw new BylineError('invalid_grant', 'redirect_uri does not match the authorization request.');
+  if (record.redirectUri !== redirectUri)
+    throw new BylineError('invalid_grant', 'redirect_uri does not match the authorization request.');
   if (!verifier || !verifierPattern.test(verifier) || s256(verifier) !== record.codeChallenge)
     throw new BylineError('invalid_grant', 'The PKCE code_verifier does not match.');
   const session = await liveSiteSession(ctx, record.sid);
@@ -56,6 +62,9 @@ export function tokenHandler(ctx: GatewayContext): RequestHandler {
       res.json(await redeemCode(ctx, body, site.id, confidential));
       return;
     }
-    throw new BylineError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+    throw new BylineError(
+      'unsupported_grant_type',
+      'grant_type must be authorization_code or refresh_token.',
+    );
   };
 }

@@ -24,7 +24,11 @@ export function isUnreachable(error: unknown): boolean {
     if (e instanceof UpstreamUnavailableError) return true;
     if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'ConnectTimeoutError') return true;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)) return true;
+    if (
+      code &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)
+    )
+      return true;
   }
   return false;
 }
@@ -81,7 +85,10 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
     const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
     const binding = requestBinding(ctx, req);
     if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
-      throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired. Go back to the site and start again.',
+      );
     const site = ctx.sites.get(request.site);
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
       throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
@@ -102,16 +109,26 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const transaction = state ? await ctx.store.take<LoginTransaction>(keys.transaction(state)) : undefined;
     const binding = requestBinding(ctx, req);
     if (!transaction || transaction.expires <= ctx.clock.now())
-      throw new BylineError('invalid_request', 'This login has expired or was already used. Go back to the site and start again.');
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired or was already used. Go back to the site and start again.',
+      );
     if (!binding || binding !== transaction.binding || transaction.provider !== providerId)
-      throw new BylineError('invalid_request', 'This login was started somewhere else. Go back to the site and start again.');
+      throw new BylineError(
+        'invalid_request',
+        'This login was started somewhere else. Go back to the site and start again.',
+      );
 
     const { request } = transaction;
     const code = param(req.query, 'code');
     const upstreamError = param(req.query, 'error', { max: 256 });
     if (upstreamError !== undefined || code === undefined) {
-      const denied = upstreamError === 'access_denied' || param(req.query, 'error_reason', { max: 256 }) === 'user_denied';
-      ctx.log.info({ provider: providerId, upstreamError: upstreamError ?? 'no code' }, 'provider returned no code');
+      const denied =
+        upstreamError === 'access_denied' || param(req.query, 'error_reason', { max: 256 }) === 'user_denied';
+      ctx.log.info(
+        { provider: providerId, upstreamError: upstreamError ?? 'no code' },
+        'provider returned no code',
+      );
       respondToSite(
         ctx,
         res,

@@ -25,9 +25,12 @@ export function userinfoHandler(ctx: GatewayContext): RequestHandler {
     });
     const session = result.ok ? await liveSiteSession(ctx, result.claims.sid) : undefined;
     if (!result.ok || !session || session.site !== result.claims.client_id) {
-      const description = !result.ok && result.expired ? 'The access token has expired.' : 'The access token is not valid.';
+      const description =
+        !result.ok && result.expired ? 'The access token has expired.' : 'The access token is not valid.';
       throw new BylineError('invalid_token', description, {
-        headers: { 'WWW-Authenticate': `Bearer realm="byline", error="invalid_token", error_description="${description}"` },
+        headers: {
+          'WWW-Authenticate': `Bearer realm="byline", error="invalid_token", error_description="${description}"`,
+        },
       });
     }
     const { sub, idp, name, picture, website, email, email_verified } = result.claims;

@@ -20,3 +20,17 @@ export interface ProviderContext {
 export function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
 }
+
+/**
+ * An upstream URL from config: https, or plain http on a loopback host only (a test double, a local
+ * proxy). Checked when the provider is built, so a bad endpoint stops start-up instead of failing logins
+ * later or sending a client secret in clear text.
+ */
+export function upstreamEndpoint(provider: string, key: string, value: string): URL {
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url)))
+    throw new TypeError(
+      `providers.${provider}.endpoints.${key}: must be an https URL (plain http only on loopback)`,
+    );
+  return url;
+}

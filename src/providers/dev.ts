@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
-import * as client from 'openid-client';
 import Provider, { type Configuration as IdpConfiguration, type KoaContextWithOIDC } from 'oidc-provider';
+import * as client from 'openid-client';
 import type { DevProviderConfig } from '../config/schema.js';
-import { BylineError } from '../http/errors.js';
+import { BylineError, htmlErrors } from '../http/errors.js';
+import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
 import type { ProviderContext } from './context.js';
 import { inMemoryIdpSettings } from './dev-idp-settings.js';
@@ -66,7 +67,9 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
       claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
       features: { devInteractions: { enabled: false } },
       pkce: { required: () => true },
-      interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `${path}/interaction/${interaction.uid}` },
+      interactions: {
+        url: (_ctx: KoaContextWithOIDC, interaction) => `${path}/interaction/${interaction.uid}`,
+      },
       async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
         const account = accounts.get(sub);
         if (!account) return undefined;
@@ -90,7 +93,10 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
           const existing = await oidc.provider.Grant.find(grantId);
           if (existing) return existing;
         }
-        const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+        const grant = new oidc.provider.Grant({
+          clientId: oidc.client.clientId,
+          accountId: oidc.session.accountId,
+        });
         grant.addOIDCScope('openid profile email');
         await grant.save();
         return grant;
@@ -104,17 +110,29 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   })();
 
   const router: Router = express.Router();
+  router.use(path, htmlErrors, openerAllowed);
   const form = express.urlencoded({ extended: false, limit: '4kb' });
   router.get(`${path}/interaction/:uid`, async (req, res, next) => {
     try {
       const idp = await ready;
       const details = await idp.interactionDetails(req, res);
-      if (details.prompt.name !== 'login') throw new BylineError('invalid_request', 'Unexpected dev IdP prompt.');
+      if (details.prompt.name !== 'login')
+        throw new BylineError('invalid_request', 'Unexpected dev IdP prompt.');
       res
         .type('html')
-        .send(renderPage('dev-login', { title: 'Dev login', action: `${path}/interaction/${details.uid}/login` }, res));
+        .send(
+          renderPage(
+            'dev-login',
+            { title: 'Dev login', action: `${path}/interaction/${details.uid}/login` },
+            res,
+          ),
+        );
     } catch (error) {
-      next(error instanceof BylineError ? error : new BylineError('invalid_request', 'This dev login has expired.'));
+      next(
+        error instanceof BylineError
+          ? error
+          : new BylineError('invalid_request', 'This dev login has expired.'),
+      );
     }
   });
   router.post(`${path}/interaction/:uid/login`, form, async (req, res, next) => {
@@ -126,9 +144,18 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
       const email = cleanEmail(req.body?.email);
       const sub = accountId(name);
       accounts.set(sub, { name, ...(email ? { email } : {}) });
-      await idp.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
+      await idp.interactionFinished(
+        req,
+        res,
+        { login: { accountId: sub } },
+        { mergeWithLastSubmission: false },
+      );
     } catch (error) {
-      next(error instanceof BylineError ? error : new BylineError('invalid_request', 'This dev login has expired.'));
+      next(
+        error instanceof BylineError
+          ? error
+          : new BylineError('invalid_request', 'This dev login has expired.'),
+      );
     }
   });
   router.use(path, async (req, res, next) => {

@@ -2,10 +2,9 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Strategy } from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions, type VerifyFunction } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
-import type { ProviderContext } from './context.js';
+import { type ProviderContext, upstreamEndpoint } from './context.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
 import { type Identity, type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
-import { upstreamEndpoint } from './wordpress.js';
 
 /** Facebook's default hosts; the Graph API version goes between host and path. */
 function facebookDefaults(version: string) {

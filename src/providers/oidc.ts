@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import * as client from 'openid-client';
-import { Strategy as PassportOidcStrategy, type AuthenticateOptions } from 'openid-client/passport';
+import { type AuthenticateOptions, Strategy as PassportOidcStrategy } from 'openid-client/passport';
 import type { Strategy } from 'passport';
 import type { OidcProviderConfig } from '../config/schema.js';
 import { isLoopback, type ProviderContext } from './context.js';
@@ -21,9 +21,12 @@ class BylineOidcStrategy extends PassportOidcStrategy {
 }
 
 /** Applies Byline's outbound policy to an openid-client configuration. */
-export function configureClient(configuration: client.Configuration, ctx: ProviderContext): client.Configuration {
+export function configureClient(
+  configuration: client.Configuration,
+  ctx: ProviderContext,
+): client.Configuration {
   configuration[client.customFetch] = ctx.fetch as client.CustomFetch;
-  configuration.timeout = Math.ceil(ctx.upstreamTimeout / 1000);
+  configuration.timeout = ctx.upstreamTimeout / 1000;
   // Plain http only on loopback (the dev IdP, test doubles); a real provider must use https.
   if (isLoopback(new URL(configuration.serverMetadata().issuer))) client.allowInsecureRequests(configuration);
   return configuration;
@@ -136,7 +139,7 @@ export function oidcProvider(config: OidcProviderConfig, ctx: ProviderContext): 
       const auth = config.clientSecret ? client.ClientSecretPost(config.clientSecret) : client.None();
       const configuration = await client.discovery(issuer, config.clientId, undefined, auth, {
         [client.customFetch]: ctx.fetch as client.CustomFetch,
-        timeout: Math.ceil(ctx.upstreamTimeout / 1000),
+        timeout: ctx.upstreamTimeout / 1000,
         ...(isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
       const { endpoints } = config;

@@ -15,6 +15,7 @@ export function safeUrl(value: unknown): string | undefined {
 export function cleanText(value: unknown, max = 200): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
   return text ? text.slice(0, max) : undefined;

@@ -19,7 +19,10 @@ const factories: { [T in ProviderConfig['type']]?: Factory<T> } = {
   facebook: facebookProvider,
 };
 
-export function createProviders(configs: Record<string, ProviderConfig>, ctx: ProviderContext): Map<string, UpstreamProvider> {
+export function createProviders(
+  configs: Record<string, ProviderConfig>,
+  ctx: ProviderContext,
+): Map<string, UpstreamProvider> {
   const providers = new Map<string, UpstreamProvider>();
   for (const config of Object.values(configs)) {
     const factory = factories[config.type] as Factory<typeof config.type> | undefined;

@@ -14,7 +14,11 @@ export type StrategyOutcome =
  * response. Byline must persist the login transaction before redirecting and must map failures onto
  * OAuth errors for the site, which passport's own response handling would get in the way of.
  */
-export function runStrategy(strategy: Strategy, req: Request, options: Record<string, unknown>): Promise<StrategyOutcome> {
+export function runStrategy(
+  strategy: Strategy,
+  req: Request,
+  options: Record<string, unknown>,
+): Promise<StrategyOutcome> {
   return new Promise((resolve) => {
     const instance = Object.create(strategy) as Strategy & {
       success(user: unknown): void;
@@ -30,7 +34,11 @@ export function runStrategy(strategy: Strategy, req: Request, options: Record<st
     instance.error = (error) => resolve({ kind: 'error', error });
     instance.pass = () => resolve({ kind: 'pass' });
     try {
-      (instance.authenticate as (req: Request, options: Record<string, unknown>) => void).call(instance, req, options);
+      (instance.authenticate as (req: Request, options: Record<string, unknown>) => void).call(
+        instance,
+        req,
+        options,
+      );
     } catch (error) {
       resolve({ kind: 'error', error });
     }

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import { type AuthenticateOptions, Strategy as PassportOidcStrategy } from 'openid-client/passport';
 import type { Strategy } from 'passport';
 import type { WordPressProviderConfig } from '../config/schema.js';
-import { isLoopback, type ProviderContext } from './context.js';
+import { type ProviderContext, upstreamEndpoint } from './context.js';
 import { configureClient } from './oidc.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
 import type { Identity, UpstreamProvider } from './provider.js';
@@ -14,20 +14,6 @@ const wordpressDefaults = {
   token: `${issuer}/oauth2/token`,
   userinfo: `${issuer}/rest/v1.1/me`,
 };
-
-/**
- * An upstream URL from config: https, or plain http on a loopback host only (a test double, a local
- * proxy). Checked when the provider is built, so a bad endpoint stops start-up instead of failing logins
- * later or sending a client secret in clear text.
- */
-export function upstreamEndpoint(provider: string, key: string, value: string): URL {
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url)))
-    throw new TypeError(
-      `providers.${provider}.endpoints.${key}: must be an https URL (plain http only on loopback)`,
-    );
-  return url;
-}
 
 /**
  * WordPress.com has no ID token (so no nonce), and openid-client's strategy sends `state` only when the

@@ -29,5 +29,6 @@ export interface Store {
 }
 
 export function assertTtl(ttlMs: number): void {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`ttlMs must be a positive number, got ${ttlMs}`);
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new TypeError(`ttlMs must be a positive number, got ${ttlMs}`);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, errors, jwtVerify } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../clock.js';
 import type { CommenterClaims } from './claims.js';
 import type { KeyStore } from './keystore.js';
@@ -25,7 +25,11 @@ export interface AccessTokenClaims extends CommenterClaims {
 }
 
 /** Signs a commenter access token (RFC 9068 `at+jwt`) with the active key. */
-export async function mintAccessToken(keys: KeyStore, clock: Clock, input: AccessTokenInput): Promise<string> {
+export async function mintAccessToken(
+  keys: KeyStore,
+  clock: Clock,
+  input: AccessTokenInput,
+): Promise<string> {
   const { kid, alg, key } = keys.signingKey();
   const iat = Math.floor(clock.now() / 1000);
   const payload: Omit<AccessTokenClaims, 'iss' | 'aud' | 'iat' | 'exp' | 'jti'> = {

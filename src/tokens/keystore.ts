@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
 import type { Clock } from '../clock.js';
 
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
@@ -31,7 +38,10 @@ export interface SigningKey {
 const subjectKeyFile = 'subject.key';
 
 async function createKeyRecord(alg: SigningAlgorithm, now: number, activates = now): Promise<KeyRecord> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const { privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+  });
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(privateJwk);
   return { kid, alg, created: now, activates, privateJwk: { ...privateJwk, kid, alg, use: 'sig' } };
@@ -40,7 +50,9 @@ async function createKeyRecord(alg: SigningAlgorithm, now: number, activates = n
 /** The public half of a private JWK: the members RFC 7517/7518 define as public for EC, OKP and RSA. */
 export function publicJwk(jwk: JWK): JWK {
   const { kty, crv, x, y, n, e, kid, alg, use } = jwk;
-  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, kid, alg, use }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ kty, crv, x, y, n, e, kid, alg, use }).filter(([, v]) => v !== undefined),
+  );
 }
 
 export function keyState(record: KeyRecord, activeKid: string | undefined, now: number): KeyState {
@@ -117,7 +129,10 @@ export class KeyStore {
   ) {}
 
   /** Opens (creating on first start) the key directory `<dataDir>/keys`. */
-  static async open(dataDir: string, options: { algorithm: SigningAlgorithm; clock: Clock }): Promise<KeyStore> {
+  static async open(
+    dataDir: string,
+    options: { algorithm: SigningAlgorithm; clock: Clock },
+  ): Promise<KeyStore> {
     const dir = join(dataDir, 'keys');
     await ensureKeyDirectory(dir, options.algorithm, options.clock.now());
     const store = new KeyStore(dir, options.clock);
@@ -136,7 +151,10 @@ export class KeyStore {
         publicJwk: publicJwk(record.privateJwk),
       })),
     );
-    this.#subjectKey = Buffer.from((await readFile(join(this.dir, subjectKeyFile), 'utf8')).trim(), 'base64url');
+    this.#subjectKey = Buffer.from(
+      (await readFile(join(this.dir, subjectKeyFile), 'utf8')).trim(),
+      'base64url',
+    );
     this.#jwksUntil = 0;
   }
 

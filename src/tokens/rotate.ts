@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import { systemClock, type Clock } from '../clock.js';
 import { createKeyRecord, KeyStore, keyFileName, writeFileAtomic } from './keystore.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
@@ -10,7 +10,10 @@ export async function listKeys(config: Config, clock: Clock = systemClock): Prom
   const keys = await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, clock });
   return keys
     .list()
-    .map(({ record, state }) => `${record.kid} ${record.alg} ${state} ${iso(record.created)} ${iso(record.activates)} ${iso(record.retires)}\n`)
+    .map(
+      ({ record, state }) =>
+        `${record.kid} ${record.alg} ${state} ${iso(record.created)} ${iso(record.activates)} ${iso(record.retires)}\n`,
+    )
     .join('');
 }
 
@@ -19,7 +22,11 @@ export async function listKeys(config: Config, clock: Clock = systemClock): Prom
  * verifier's cached JWKS has it by then), and schedules the current key to leave the JWKS once the last
  * token it signed has expired (accessTtl + clockSkew after the new key takes over).
  */
-export async function rotateKeys(config: Config, options: { now: boolean }, clock: Clock = systemClock): Promise<string> {
+export async function rotateKeys(
+  config: Config,
+  options: { now: boolean },
+  clock: Clock = systemClock,
+): Promise<string> {
   const keys = await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, clock });
   const now = clock.now();
   const activates = options.now ? now : now + config.keys.activationDelay;

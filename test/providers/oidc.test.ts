@@ -18,7 +18,13 @@ before(async () => {
     listening,
     config: {
       providers: {
-        acme: { type: 'oidc', name: 'Acme ID', issuer: peer.issuer, clientId: peer.clientId, clientSecret: peer.clientSecret },
+        acme: {
+          type: 'oidc',
+          name: 'Acme ID',
+          issuer: peer.issuer,
+          clientId: peer.clientId,
+          clientSecret: peer.clientSecret,
+        },
       },
     },
   });
@@ -31,7 +37,8 @@ after(async () => {
 async function login(params: { nonce?: string; responseMode?: 'web_message' } = {}) {
   const browser = new Browser();
   const { verifier, challenge } = pkce();
-  const redirectUri = params.responseMode === 'web_message' ? 'https://blog.example' : 'https://blog.example/callback';
+  const redirectUri =
+    params.responseMode === 'web_message' ? 'https://blog.example' : 'https://blog.example/callback';
   const result = await browser.follow(
     authorizeUrl(gateway, challenge, { idp: 'acme', redirectUri, ...params }),
     {},
@@ -60,7 +67,9 @@ test('a full login through a real OpenID provider yields a token the verify SDK 
     client_id: 'blog',
   });
   assert.equal(status, 200);
-  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
+  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(
+    body.access_token as string,
+  );
   assert.deepEqual(
     {
       sub: commenter.sub,
@@ -83,7 +92,9 @@ test('a full login through a real OpenID provider yields a token the verify SDK 
       nonce: 'n-0S6_WzA2Mj',
     },
   );
-  const userinfo = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
+  const userinfo = await fetch(`${gateway.url}/userinfo`, {
+    headers: { authorization: `Bearer ${body.access_token}` },
+  });
   assert.equal(userinfo.status, 200);
   assert.equal(((await userinfo.json()) as { sub: string }).sub, 'acme:alice-123');
 });
@@ -101,7 +112,13 @@ test('Byline sends state, nonce and an S256 PKCE challenge to the provider', asy
 });
 
 test('an unverified email at the provider is not verified in the token, and javascript: URLs are dropped', async () => {
-  peer.account = { sub: 'bob', name: 'Bob', email: 'bob@example.com', email_verified: false, website: 'javascript:alert(1)' };
+  peer.account = {
+    sub: 'bob',
+    name: 'Bob',
+    email: 'bob@example.com',
+    email_verified: false,
+    website: 'javascript:alert(1)',
+  };
   const { location, verifier } = await login();
   const { body } = await redeem(gateway, {
     grant_type: 'authorization_code',
@@ -110,7 +127,9 @@ test('an unverified email at the provider is not verified in the token, and java
     code_verifier: verifier,
     client_id: 'blog',
   });
-  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
+  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(
+    body.access_token as string,
+  );
   assert.equal(commenter.emailVerified, false);
   assert.equal(commenter.website, undefined);
 });
@@ -135,7 +154,9 @@ test('in web_message mode the page posts the code to the registered origin only'
   assert.equal(response.headers.get('cache-control'), 'no-store');
   assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
   assert.equal(response.headers.get('cross-origin-opener-policy'), 'unsafe-none');
-  const payload = JSON.parse(/<script type="application\/json" id="byline-response">(.*?)<\/script>/s.exec(body)?.[1] ?? '{}');
+  const payload = JSON.parse(
+    /<script type="application\/json" id="byline-response">(.*?)<\/script>/s.exec(body)?.[1] ?? '{}',
+  );
   assert.equal(payload.origin, 'https://blog.example');
   assert.equal(payload.response.state, 'state-123');
   assert.equal(payload.response.iss, gateway.url);

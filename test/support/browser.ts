@@ -27,7 +27,8 @@ export class Browser {
         this.cookies.delete(key);
         continue;
       }
-      if (cookie.host === url.hostname && url.pathname.startsWith(cookie.path)) pairs.push(`${cookie.name}=${cookie.value}`);
+      if (cookie.host === url.hostname && url.pathname.startsWith(cookie.path))
+        pairs.push(`${cookie.name}=${cookie.value}`);
     }
     return pairs.length ? pairs.join('; ') : undefined;
   }
@@ -41,7 +42,12 @@ export class Browser {
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');
       const eq = pair.indexOf('=');
-      const cookie: Cookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), host: url.hostname, path: '/' };
+      const cookie: Cookie = {
+        name: pair.slice(0, eq).trim(),
+        value: pair.slice(eq + 1).trim(),
+        host: url.hostname,
+        path: '/',
+      };
       for (const attribute of attributes) {
         const [key = '', value = ''] = attribute.trim().split('=');
         if (/^path$/i.test(key)) cookie.path = value || '/';
@@ -53,7 +59,10 @@ export class Browser {
   }
 
   /** One request, no redirect following. */
-  async request(url: string | URL, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Hop> {
+  async request(
+    url: string | URL,
+    init: RequestInit & { headers?: Record<string, string> } = {},
+  ): Promise<Hop> {
     const target = new URL(url);
     const cookie = this.cookieHeader(target);
     const response = await fetch(target, {

@@ -1,6 +1,6 @@
 import { Browser, findLink, formAction } from './browser.js';
-import { pkce } from './pkce.js';
 import type { TestGateway } from './gateway.js';
+import { pkce } from './pkce.js';
 
 export interface AuthorizeParams {
   site?: string;
@@ -51,7 +51,10 @@ export async function devLogin(
   const chooser = await browser.follow(authorizeUrl(gateway, challenge, options.params), {}, toSite);
   if (chooser.location) return { browser, verifier, location: chooser.location };
   const link = findLink(chooser.body, '/auth/dev');
-  if (!link) throw new Error(`no dev provider on the chooser: ${chooser.response.status} ${chooser.body.slice(0, 300)}`);
+  if (!link)
+    throw new Error(
+      `no dev provider on the chooser: ${chooser.response.status} ${chooser.body.slice(0, 300)}`,
+    );
   const login = await browser.follow(new URL(link, gateway.url), {}, toSite);
   if (login.location) return { browser, verifier, location: login.location };
   const action = formAction(login.body);
@@ -75,5 +78,9 @@ export async function redeem(
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
 }

@@ -32,7 +32,9 @@ export interface OidcPeer {
  * A real OpenID provider (oidc-provider) on 127.0.0.1:0 whose login interaction completes at once as
  * `peer.account`, so tests drive a full authorization code flow over HTTP.
  */
-export async function startOidcPeer(options: { clientId?: string; clientSecret?: string } = {}): Promise<OidcPeer> {
+export async function startOidcPeer(
+  options: { clientId?: string; clientSecret?: string } = {},
+): Promise<OidcPeer> {
   const { server, url } = await listenOnFreePort();
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
@@ -40,7 +42,12 @@ export async function startOidcPeer(options: { clientId?: string; clientSecret?:
     issuer: url,
     clientId: options.clientId ?? 'byline-client',
     clientSecret: options.clientSecret ?? 'peer-client-secret-0123456789',
-    account: { sub: 'alice-123', name: 'Alice Example', email: 'alice@example.com', email_verified: true } as PeerAccount,
+    account: {
+      sub: 'alice-123',
+      name: 'Alice Example',
+      email: 'alice@example.com',
+      email_verified: true,
+    } as PeerAccount,
     deny: false,
     requests: [] as string[],
   };
@@ -81,7 +88,11 @@ export async function startOidcPeer(options: { clientId?: string; clientSecret?:
       ],
       jwks: { keys: [jwk] },
       cookies: { keys: ['peer-cookie-key'] },
-      claims: { openid: ['sub'], profile: ['name', 'picture', 'website'], email: ['email', 'email_verified'] },
+      claims: {
+        openid: ['sub'],
+        profile: ['name', 'picture', 'website'],
+        email: ['email', 'email_verified'],
+      },
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}` },
       findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => ({
@@ -91,7 +102,10 @@ export async function startOidcPeer(options: { clientId?: string; clientSecret?:
       async loadExistingGrant(ctx: KoaContextWithOIDC) {
         const { oidc } = ctx;
         if (!oidc.client || !oidc.session?.accountId) return undefined;
-        const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+        const grant = new oidc.provider.Grant({
+          clientId: oidc.client.clientId,
+          accountId: oidc.session.accountId,
+        });
         grant.addOIDCScope('openid profile email');
         await grant.save();
         return grant;
