@@ -76,7 +76,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const cors = siteCors(() => siteOrigins);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
 
-  app.use(cspNonce, securityHeaders());
+  app.use(cspNonce, securityHeaders({ https: issuer.startsWith('https:') }));
   app.use(
     '/static',
     crossOriginReadable,

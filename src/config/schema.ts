@@ -243,6 +243,14 @@ export const configSchema = baseSchema.transform(
         ctx.issues.push({ code: 'custom', message, path: ['sites', site.id, 'providers', index], input: id });
       });
     }
+    if (rest.demo.enabled && !sites.demo) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'needs a site with the id "demo" (the demo blog logs in through it)',
+        path: ['demo', 'enabled'],
+        input: true,
+      });
+    }
     const { host, port } = rest.listen;
     if (publicUrl === undefined && port === 0) {
       ctx.issues.push({

@@ -12,7 +12,7 @@ export const cspNonce: RequestHandler = (_req, res, next) => {
  * helmet with a strict CSP. Pages may be framed by no one; forms may post only to Byline, but their
  * redirects may go on to providers and sites (form-action would block those in Chromium).
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(options: { https: boolean }): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       directives: {
@@ -31,6 +31,8 @@ export function securityHeaders(): RequestHandler {
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
+        // On a plain-http deployment (development) upgrading subresources to https would break them.
+        upgradeInsecureRequests: options.https ? [] : null,
       },
     },
     referrerPolicy: { policy: 'no-referrer' },

@@ -70,7 +70,13 @@ describe('redeeming a code', () => {
 
   test('a replayed code is invalid_grant and ends the login the first redemption started', async () => {
     const { code, verifier } = await freshCode();
-    const fields = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: 'blog' };
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    };
     const first = await redeem(gateway, fields);
     assert.equal(first.status, 200);
     assert.equal(await userinfo(first.body.access_token), 200);
@@ -82,7 +88,13 @@ describe('redeeming a code', () => {
 
   test('of 50 concurrent redemptions exactly one succeeds', async () => {
     const { code, verifier } = await freshCode();
-    const fields = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: 'blog' };
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    };
     const results = await Promise.all(Array.from({ length: 50 }, () => redeem(gateway, fields)));
     assert.equal(results.filter((r) => r.status === 200).length, 1);
     assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'));
@@ -98,21 +110,37 @@ describe('redeeming a code', () => {
       client_id: 'public',
     });
     assert.equal(stolen.body.error, 'invalid_grant');
-    const owner = await redeem(gateway, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: 'blog' });
+    const owner = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
     assert.equal(owner.body.error, 'invalid_grant');
   });
 
   const refusals: [string, (c: { code: string; verifier: string }) => Record<string, string>][] = [
     ['a wrong verifier', ({ code }) => ({ code, redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) })],
     ['a missing verifier', ({ code }) => ({ code, redirect_uri: redirectUri })],
-    ['a wrong redirect_uri', ({ code, verifier }) => ({ code, redirect_uri: 'https://blog.example/other', code_verifier: verifier })],
+    [
+      'a wrong redirect_uri',
+      ({ code, verifier }) => ({ code, redirect_uri: 'https://blog.example/other', code_verifier: verifier }),
+    ],
     ['a missing redirect_uri', ({ code, verifier }) => ({ code, code_verifier: verifier })],
-    ['an unknown code', ({ verifier }) => ({ code: 'made-up', redirect_uri: redirectUri, code_verifier: verifier })],
+    [
+      'an unknown code',
+      ({ verifier }) => ({ code: 'made-up', redirect_uri: redirectUri, code_verifier: verifier }),
+    ],
   ];
   for (const [name, fields] of refusals) {
     test(`${name} is refused and issues nothing`, async () => {
       const codeAndVerifier = await freshCode();
-      const { status, body } = await redeem(gateway, { grant_type: 'authorization_code', client_id: 'blog', ...fields(codeAndVerifier) });
+      const { status, body } = await redeem(gateway, {
+        grant_type: 'authorization_code',
+        client_id: 'blog',
+        ...fields(codeAndVerifier),
+      });
       assert.equal(status, 400);
       assert.match(String(body.error), /^(invalid_grant|invalid_request)$/);
       assert.equal(body.access_token, undefined);
@@ -121,8 +149,14 @@ describe('redeeming a code', () => {
 
   test('an expired code (over 60 s) is invalid_grant', async () => {
     const { code, verifier } = await freshCode();
-    (gateway.clock as { advance(ms: number): void }).advance(61_000);
-    const { body } = await redeem(gateway, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: 'blog' });
+    gateway.clock.advance(61_000);
+    const { body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
     assert.equal(body.error, 'invalid_grant');
   });
 });
@@ -130,7 +164,12 @@ describe('redeeming a code', () => {
 describe('client authentication', () => {
   test('a wrong secret is 401 invalid_client, with WWW-Authenticate for Basic', async () => {
     const { code, verifier } = await freshCode();
-    const fields = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    };
     const basicAttempt = await redeem(gateway, fields, basic('blog', 'wrong-secret-0123456789'));
     assert.equal(basicAttempt.status, 401);
     assert.equal(basicAttempt.body.error, 'invalid_client');
@@ -140,18 +179,31 @@ describe('client authentication', () => {
   });
 
   test('a secret presented for a site without one is refused', async () => {
-    const { body, status } = await redeem(gateway, { grant_type: 'authorization_code', code: 'x', client_id: 'public', client_secret: 'anything' });
+    const { body, status } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: 'public',
+      client_secret: 'anything',
+    });
     assert.equal(status, 401);
     assert.equal(body.error, 'invalid_client');
   });
 
   test('an unknown client is 401, a missing client_id is 401', async () => {
-    assert.equal((await redeem(gateway, { grant_type: 'authorization_code', code: 'x', client_id: 'nobody' })).status, 401);
+    assert.equal(
+      (await redeem(gateway, { grant_type: 'authorization_code', code: 'x', client_id: 'nobody' })).status,
+      401,
+    );
     assert.equal((await redeem(gateway, { grant_type: 'authorization_code', code: 'x' })).status, 401);
   });
 
   test('an unsupported grant type says so', async () => {
-    const { status, body } = await redeem(gateway, { grant_type: 'password', client_id: 'blog', username: 'a', password: 'b' });
+    const { status, body } = await redeem(gateway, {
+      grant_type: 'password',
+      client_id: 'blog',
+      username: 'a',
+      password: 'b',
+    });
     assert.equal(status, 400);
     assert.equal(body.error, 'unsupported_grant_type');
   });
@@ -167,10 +219,16 @@ describe('client authentication', () => {
   });
 
   test('CORS answers a registered site origin and no other', async () => {
-    const allowed = await fetch(`${gateway.url}/token`, { method: 'OPTIONS', headers: { origin: 'https://blog.example' } });
+    const allowed = await fetch(`${gateway.url}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://blog.example' },
+    });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://blog.example');
     assert.equal(allowed.headers.get('access-control-allow-credentials'), null);
-    const denied = await fetch(`${gateway.url}/token`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const denied = await fetch(`${gateway.url}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(denied.headers.get('access-control-allow-origin'), null);
   });
 });
@@ -178,7 +236,13 @@ describe('client authentication', () => {
 describe('/userinfo', () => {
   test('answers the commenter’s claims for a live token and 401 otherwise', async () => {
     const { code, verifier } = await freshCode();
-    const { body } = await redeem(gateway, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: 'blog' });
+    const { body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
     const token = body.access_token as string;
     const ok = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200);
@@ -187,15 +251,20 @@ describe('/userinfo', () => {
     assert.equal(claims.name, 'Token Tester');
 
     const [header, payload, signature] = token.split('.') as [string, string, string];
-    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'dev:admin' })).toString('base64url');
+    const tampered = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'dev:admin' }),
+    ).toString('base64url');
     assert.equal(await userinfo(`${header}.${tampered}.${signature}`), 401);
-    assert.equal(await userinfo(`${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`), 401);
+    assert.equal(
+      await userinfo(`${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`),
+      401,
+    );
     assert.equal(await userinfo('x'.repeat(12_000)), 401);
     const missing = await fetch(`${gateway.url}/userinfo`);
     assert.equal(missing.status, 401);
     assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
 
-    (gateway.clock as { advance(ms: number): void }).advance(11 * 60_000 + 60_000);
+    gateway.clock.advance(11 * 60_000 + 60_000);
     const expired = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(expired.status, 401);
     assert.match(expired.headers.get('www-authenticate') ?? '', /error="invalid_token"/);

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type BylineApp, createApp } from '../../src/app.js';
-import type { Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { GatewayContext } from '../../src/oauth/context.js';
@@ -20,7 +19,7 @@ export interface TestGateway {
   ctx: GatewayContext;
   config: Config;
   store: Store;
-  clock: Clock;
+  clock: TestClock;
   server: Server;
   close(): Promise<void>;
 }
