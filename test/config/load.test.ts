@@ -256,12 +256,21 @@ describe('values', () => {
       http: { trustProxy: '2' },
       demo: { enabled: '${DEMO}' },
       tokens: { accessTtl: '${TTL}' },
+      sites: { demo: { origins: ['https://demo.example'], redirectUris: ['https://demo.example/callback'] } },
     };
     const config = parseConfig(raw, { env: { PORT: '4000', DEMO: 'true', TTL: '300' } });
     assert.equal(config.listen.port, 4000);
     assert.equal(config.http.trustProxy, 2);
     assert.equal(config.demo.enabled, true);
     assert.equal(config.tokens.accessTtl, 300_000);
+  });
+
+  test('the demo needs a site called demo', () => {
+    assert.throws(
+      () => parseConfig({ ...minimal(), demo: { enabled: true } }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues.some((issue) => issue.path === 'demo.enabled'),
+    );
   });
 
   test('dataDir is resolved against the working directory unless absolute', () => {
