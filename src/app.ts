@@ -9,17 +9,32 @@ import { demoRouter } from './demo/router.js';
 import { cookiePolicy } from './http/cookies.js';
 import { siteCors } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
+import { readinessHandler } from './http/health.js';
+import { requestLogger } from './http/logging.js';
+import {
+  createMetrics,
+  httpMetrics,
+  type Metrics,
+  metricsHandler,
+  upstreamEndpointLabel,
+} from './http/metrics.js';
 import { crossOriginReadable, cspNonce, openerAllowed, securityHeaders } from './http/security.js';
 import { html, renderPage } from './http/views.js';
 import { authorizeHandler } from './oauth/authorize.js';
 import type { GatewayContext } from './oauth/context.js';
 import { discoveryHandler, jwksHandler } from './oauth/discovery.js';
+import { guestHandlers } from './oauth/guest.js';
+import { introspectHandler } from './oauth/introspect.js';
+import { logoutHandler, logoutPageHandler } from './oauth/logout.js';
 import { providerCallbacksRouter } from './oauth/provider-callbacks.js';
+import { revokeHandler } from './oauth/revoke.js';
 import { tokenHandler } from './oauth/token.js';
 import { providerCallbackHandler, providerStartHandler } from './oauth/upstream.js';
 import { userinfoHandler } from './oauth/userinfo.js';
+import { widgetConfigHandler, widgetScriptHandler } from './oauth/widget-config.js';
 import type { ProviderContext } from './providers/context.js';
 import { createProviders } from './providers/registry.js';
+import { instrumentStore } from './store/instrumented.js';
 import { MemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
 import type { KeyStore } from './tokens/keystore.js';
@@ -33,6 +48,8 @@ export interface AppDependencies {
   /** Outbound HTTP for provider calls; defaults to undici's fetch. */
   fetch?: typeof fetch;
   logger?: Logger;
+  /** Defaults to a fresh registry (with the default process metrics). */
+  metrics?: Metrics;
 }
 
 export interface BylineApp extends Express {
@@ -44,7 +61,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   if (!deps?.keys) throw new TypeError('createApp needs deps.keys (a KeyStore)');
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? pino({ level: config.log.level });
-  const store = deps.store ?? new MemoryStore({ clock });
+  const metrics = deps.metrics ?? createMetrics();
+  const store = instrumentStore(deps.store ?? new MemoryStore({ clock }), metrics.storeErrors);
   const issuer = config.publicUrl;
   const app = express() as unknown as BylineApp;
   app.disable('x-powered-by');
@@ -58,6 +76,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     clock,
     callbackUrl: (id) => `${issuer}/auth/${id}/callback`,
     mount: (router) => mounted.push(router),
+    timeUpstream: (provider, url) =>
+      metrics.upstreamDuration.startTimer({ provider, endpoint: upstreamEndpointLabel(url) }),
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
   };
   const ctx: GatewayContext = {
@@ -70,12 +90,20 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     clock,
     cookies: cookiePolicy(issuer),
     log,
+    metrics,
   };
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
   const cors = siteCors(() => siteOrigins);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+  const guest = guestHandlers(ctx);
 
+  app.use(requestLogger(log), httpMetrics(metrics));
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/readyz', readinessHandler(ctx));
+  app.get('/metrics', metricsHandler(metrics, config.metrics.token));
   app.use(cspNonce, securityHeaders({ https: issuer.startsWith('https:') }));
   app.use(
     '/static',
@@ -85,20 +113,26 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.get('/.well-known/openid-configuration', crossOriginReadable, discoveryHandler(ctx));
   app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
 
+  app.get('/widget.js', widgetScriptHandler());
+  app.get('/widget/config', widgetConfigHandler(ctx));
+
   app.get('/authorize', htmlErrors, openerAllowed, authorizeHandler(ctx));
+  app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
   app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
   app.use(providerCallbacksRouter(ctx));
   for (const router of mounted) app.use(router);
 
-  app.options(['/token', '/userinfo'], cors);
+  app.options(['/token', '/userinfo', '/revoke', '/guest'], cors);
+  app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
   app.post('/token', cors, form, tokenHandler(ctx));
+  app.post('/revoke', cors, form, revokeHandler(ctx));
+  app.post('/introspect', form, introspectHandler(ctx));
+  app.get('/logout', htmlErrors, logoutPageHandler(ctx));
+  app.post('/logout', htmlErrors, form, logoutHandler(ctx));
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));
 
-  app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
-  });
   app.get('/', htmlErrors, (_req, res) => {
     res.type('html').send(
       renderPage(
@@ -119,6 +153,6 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     app.use('/demo', htmlErrors, demoRouter({ issuer, site: demoSite, fetch: providerContext.fetch }));
 
   app.use(htmlErrors, notFound);
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, metrics.tokenErrors));
   return app;
 }

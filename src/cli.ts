@@ -1,7 +1,7 @@
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import { dumpConfigYaml } from './config/redact.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 import { listKeys, rotateKeys } from './tokens/rotate.js';
 
 const usage = `Usage: byline <command> [--config FILE]
@@ -23,12 +23,12 @@ function parse(argv: string[]): Parsed {
   const parsed: Parsed = { command: [], now: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--config') {
-      const file = argv[++i];
-      if (!file) throw new UsageError('--config needs a file');
+    if (arg === '--config' || arg.startsWith('--config=')) {
+      const file = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
+      // An empty name would silently fall back to BYLINE_CONFIG or the default config.
+      if (!file || file.startsWith('-')) throw new UsageError('--config needs a file');
       parsed.config = file;
-    } else if (arg.startsWith('--config=')) parsed.config = arg.slice('--config='.length);
-    else if (arg === '--now') parsed.now = true;
+    } else if (arg === '--now') parsed.now = true;
     else if (arg === '--help' || arg === '-h') parsed.command = ['help'];
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else parsed.command.push(arg);
@@ -57,12 +57,17 @@ export async function main(argv: string[], io: Out = stdio): Promise<number | un
   try {
     switch (command) {
       case 'serve': {
-        const running = await startServer({ configFile: parsed.config });
+        // Handlers go in before start-up, so a signal that arrives while it listens is not fatal.
+        let stopping = false;
+        let running: RunningServer | undefined;
         const stop = () => {
-          running.close().then(() => process.exit(0));
+          stopping = true;
+          running?.close().then(() => process.exit(0));
         };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
+        running = await startServer({ configFile: parsed.config });
+        if (stopping) await running.close().then(() => process.exit(0));
         return undefined;
       }
       case 'check-config': {
@@ -71,17 +76,13 @@ export async function main(argv: string[], io: Out = stdio): Promise<number | un
         return 0;
       }
       case 'keys': {
+        if (sub !== 'list' && sub !== 'rotate') {
+          io.err(usage);
+          return 2;
+        }
         const { config } = loadConfig({ file: parsed.config, env: process.env });
-        if (sub === 'list') {
-          io.out(await listKeys(config));
-          return 0;
-        }
-        if (sub === 'rotate') {
-          io.out(await rotateKeys(config, { now: parsed.now }));
-          return 0;
-        }
-        io.err(usage);
-        return 2;
+        io.out(sub === 'list' ? await listKeys(config) : await rotateKeys(config, { now: parsed.now }));
+        return 0;
       }
       case 'help':
         io.out(usage);

@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
+import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { createMetrics } from './http/metrics.js';
 import { MemoryStore } from './store/memory.js';
+import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { KeyStore } from './tokens/keystore.js';
 
@@ -18,14 +21,32 @@ export interface StartOptions {
 
 export interface RunningServer {
   server: Server;
-  config: Config;
+  /** The config in force (replaced by a successful reload). */
+  readonly config: Config;
   url: string;
+  /**
+   * Re-reads the config file: a valid one takes effect for the next request without dropping a
+   * connection; an invalid one is logged with its key paths and the current config stays. Listen
+   * address, store and dataDir changes need a restart and are reported as such.
+   */
+  reload(): Promise<boolean>;
+  /** Stops accepting, lets in-flight requests finish (at most `http.shutdownGrace`), closes the store. */
   close(): Promise<void>;
 }
 
-export function openStore(config: Config): Store {
+/** Settings a running process cannot change: they are reported and ignored on reload. */
+function restartOnly(config: Config): string {
+  return JSON.stringify([config.listen, config.store, config.dataDir, config.publicUrl]);
+}
+
+/** The store the config names: memory for one process, Redis to share state between instances. */
+export function openStore(config: Config, logger?: Logger): Store {
   if (config.store.kind === 'memory') return new MemoryStore();
-  throw new Error('the redis store is not available in this build');
+  return new RedisStore({
+    url: config.store.url,
+    prefix: config.store.prefix,
+    onError: (error) => logger?.warn({ err: error }, 'redis connection error'),
+  });
 }
 
 /** Loads the config, opens keys and store, and listens. Throws (before listening) on a bad config. */
@@ -37,9 +58,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     algorithm: config.tokens.algorithm,
     clock: systemClock,
   });
-  const store = openStore(config);
-  const app = createApp(config, { keys, store, logger });
-  const server = createServer(app);
+  const store = openStore(config, logger);
+  const metrics = createMetrics();
+  let current = { config, app: createApp(config, { keys, store, logger, metrics }) };
+  const server = createServer((req, res) => current.app(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -47,13 +69,50 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl;
   logger.info({ port }, `listening on ${url}`);
+  // Pick up `byline keys rotate` (possibly run on another machine sharing the key files) without a
+  // restart: on a change under keys/, every 30 s, and on SIGHUP.
+  const onReloadError = (error: unknown) => logger.warn({ err: error }, 'reloading the signing keys failed');
+  const stopKeyReload = keys.autoReload({ onError: onReloadError });
+  async function reload(): Promise<boolean> {
+    let next: Config;
+    try {
+      next = loadConfig({ file: options.configFile, env, cwd: options.cwd }).config;
+    } catch (error) {
+      const issues =
+        error instanceof ConfigError ? error.issues : [{ path: '(file)', message: String(error) }];
+      logger.error({ issues }, 'config reload failed; the current config stays');
+      return false;
+    }
+    if (restartOnly(next) !== restartOnly(current.config))
+      logger.warn('listen, store, dataDir and publicUrl changes take effect only after a restart');
+    const kept = {
+      ...next,
+      listen: config.listen,
+      store: config.store,
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl,
+    };
+    current = { config: kept, app: createApp(kept, { keys, store, logger, metrics }) };
+    await keys.reload().catch(onReloadError);
+    logger.info('config reloaded');
+    return true;
+  }
+  const onHangup = () => {
+    void reload();
+  };
+  process.on('SIGHUP', onHangup);
   let closing: Promise<void> | undefined;
   return {
     server,
-    config,
+    get config() {
+      return current.config;
+    },
     url,
+    reload,
     close() {
       closing ??= (async () => {
+        stopKeyReload();
+        process.off('SIGHUP', onHangup);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Counter } from 'prom-client';
 import { renderPage } from './views.js';
 
 /** Stable error codes: the OAuth vocabulary (RFC 6749, 6750, 7009) plus a few HTTP-level ones. */
@@ -98,7 +99,7 @@ export interface ErrorLogger {
 }
 
 /** Renders every error; anything that is not a BylineError becomes a bare `server_error`. */
-export function errorHandler(log: ErrorLogger): ErrorRequestHandler {
+export function errorHandler(log: ErrorLogger, errors?: Counter<'endpoint' | 'error'>): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     let error: BylineError;
@@ -111,6 +112,11 @@ export function errorHandler(log: ErrorLogger): ErrorRequestHandler {
     }
     if (error.status >= 500 && err instanceof BylineError && err.cause)
       log.error({ err: err.cause }, error.message);
+    if (!res.locals.htmlErrors && error.code !== 'not_found')
+      errors?.inc({
+        endpoint: typeof req.route?.path === 'string' ? req.route.path : 'unmatched',
+        error: error.code,
+      });
     sendError(res, error);
   };
 }

@@ -16,12 +16,16 @@ function hash(value: string): string {
  * missing; the same value serves every tab, and each transaction is keyed by its own state.
  */
 export function ensureBinding(ctx: GatewayContext, req: Request, res: Response): string {
+  // Once per response: a second call (say, a CSRF token for the same page) must not mint a second cookie.
+  const known = res.locals.bylineBinding as string | undefined;
+  if (known) return known;
   let value = readCookie(req, ctx.cookies.name(bindingCookie));
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
     value = randomId();
     setCookie(res, ctx.cookies, bindingCookie, value);
   }
-  return hash(value);
+  res.locals.bylineBinding = hash(value);
+  return res.locals.bylineBinding as string;
 }
 
 /** The binding of the request's cookie, or undefined when there is none. */

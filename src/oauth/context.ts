@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config, SiteConfig } from '../config/schema.js';
 import type { CookiePolicy } from '../http/cookies.js';
+import type { Metrics } from '../http/metrics.js';
 import type { UpstreamProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { KeyStore } from '../tokens/keystore.js';
@@ -18,6 +19,7 @@ export interface GatewayContext {
   clock: Clock;
   cookies: CookiePolicy;
   log: Logger;
+  metrics: Metrics;
 }
 
 /** The providers a site offers, in its configured order (all enabled providers when it names none). */

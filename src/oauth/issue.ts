@@ -33,27 +33,30 @@ export function accessTokenFor(
   });
 }
 
-/** Stores a refresh token as the current one of `family`; neither outlives the site session. */
+/**
+ * Stores `token` (a new random one by default) as the current refresh token of `family`; neither outlives
+ * the family, which never outlives its site session. The two writes go out together (one round trip).
+ */
 export async function storeRefreshToken(
   ctx: GatewayContext,
   familyId: string,
   family: Omit<RefreshFamily, 'current'>,
+  token: string = randomId(),
 ): Promise<string> {
-  const token = randomId();
   const hash = secretHash(token);
-  const ttl = Math.max(family.expires - ctx.clock.now(), 1);
+  const now = ctx.clock.now();
+  const ttl = Math.max(family.expires - now, 1);
   const record: RefreshTokenRecord = {
     family: familyId,
     site: family.site,
     sid: family.sid,
+    issued: now,
     expires: family.expires,
   };
-  await ctx.store.set(keys.refreshToken(hash), record, ttl);
-  await ctx.store.set(
-    keys.refreshFamily(familyId),
-    { ...family, current: hash } satisfies RefreshFamily,
-    ttl,
-  );
+  await Promise.all([
+    ctx.store.set(keys.refreshToken(hash), record, ttl),
+    ctx.store.set(keys.refreshFamily(familyId), { ...family, current: hash } satisfies RefreshFamily, ttl),
+  ]);
   return token;
 }
 

@@ -11,7 +11,11 @@ export const keys = {
   code: (hash: string) => `code:${hash}`,
   usedCode: (hash: string) => `code-used:${hash}`,
   refreshToken: (hash: string) => `rt:${hash}`,
+  /** Written once (add) by the one request that rotates a refresh token: what reuse detection reads. */
+  refreshRotated: (hash: string) => `rt-used:${hash}`,
   refreshFamily: (id: string) => `rf:${id}`,
+  /** Set: the store keys of the site sessions started under one browser session (for /logout). */
+  browserSiteSessions: (id: string) => `bs-sites:${id}`,
   /** A Facebook data deletion request, by its confirmation code. */
   deletion: (code: string) => `deletion:${code}`,
   /** Set: the store keys of every session of one public subject (for provider-initiated deletion). */
@@ -27,6 +31,9 @@ export function randomId(bytes = 32): string {
 export function secretHash(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }
+
+/** How long a reader may take to choose and finish a login. */
+export const loginTtlMs = 10 * 60_000;
 
 export type ResponseMode = 'query' | 'web_message';
 
@@ -94,5 +101,21 @@ export interface RefreshTokenRecord {
   family: string;
   site: string;
   sid: string;
+  /** When this token was issued (ms); older records lack it. */
+  issued?: number;
   expires: number;
+}
+
+/**
+ * The mark a rotated refresh token leaves (stored with `add`, so of concurrent rotations exactly one
+ * wins). With `tokens.refreshReuseGrace` it carries the successor token response, encrypted under a key
+ * derived from the rotated token itself, so only a holder of that token can read it back.
+ */
+export interface RefreshRotation {
+  /** When the token was rotated (ms). */
+  at: number;
+  /** The successor response (AES-256-GCM, base64url of iv | ciphertext | tag), only when a grace is set. */
+  sealed?: string;
+  /** The successor access token's expiry (ms), to recompute `expires_in` on a graced reuse. */
+  accessExpires?: number;
 }

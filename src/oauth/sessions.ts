@@ -22,7 +22,8 @@ export async function currentBrowserSession(
 
 /**
  * Starts a new browser session for `identity`. The id is always new (no session fixation); the session
- * the browser had before is ended.
+ * the browser had before is ended, and the site sessions started under it are handed to the new one,
+ * so that `POST /logout` still ends every login made in this browser.
  */
 export async function startBrowserSession(
   ctx: GatewayContext,
@@ -31,13 +32,25 @@ export async function startBrowserSession(
   identity: Identity,
 ): Promise<string> {
   const previous = readCookie(req, ctx.cookies.name(sessionCookie));
-  if (previous && previous.length <= 64) await ctx.store.delete(keys.browserSession(previous));
+  let inherited: string[] = [];
+  if (previous && previous.length <= 64) {
+    await ctx.store.delete(keys.browserSession(previous));
+    inherited = await ctx.store.members(keys.browserSiteSessions(previous));
+  }
   const id = randomId();
   const now = ctx.clock.now();
   const ttl = ctx.config.session.ttl;
   const session: BrowserSession = { identity, created: now, expires: now + ttl };
-  await ctx.store.set(keys.browserSession(id), session, ttl);
-  await ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.browserSession(id)], ttl);
+  await Promise.all([
+    ctx.store.set(keys.browserSession(id), session, ttl),
+    ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.browserSession(id)], ttl),
+    ...(inherited.length > 0 && previous
+      ? [
+          ctx.store.addToSet(keys.browserSiteSessions(id), inherited, ttl),
+          ctx.store.delete(keys.browserSiteSessions(previous)),
+        ]
+      : []),
+  ]);
   setCookie(res, ctx.cookies, sessionCookie, id, ttl);
   return id;
 }
@@ -63,14 +76,37 @@ export async function startSiteSession(
     expires,
   };
   const ttl = Math.max(expires - now, 1);
-  await ctx.store.set(keys.siteSession(sid), session, ttl);
-  await ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.siteSession(sid)], ttl);
+  await Promise.all([
+    ctx.store.set(keys.siteSession(sid), session, ttl),
+    ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.siteSession(sid)], ttl),
+    ...(browser
+      ? [ctx.store.addToSet(keys.browserSiteSessions(browser.id), [keys.siteSession(sid)], ttl)]
+      : []),
+  ]);
   return sid;
 }
 
 export async function liveSiteSession(ctx: GatewayContext, sid: string): Promise<SiteSession | undefined> {
   const session = await ctx.store.get<SiteSession>(keys.siteSession(sid));
   return session && session.expires > ctx.clock.now() ? session : undefined;
+}
+
+/**
+ * Ends one site session: every access token and refresh token issued under it stops working at once
+ * (refresh, /userinfo and /introspect all look the session up).
+ */
+export async function endSiteSession(ctx: GatewayContext, sid: string, family?: string): Promise<void> {
+  await ctx.store.delete(keys.siteSession(sid), ...(family ? [keys.refreshFamily(family)] : []));
+}
+
+/** Ends a browser session and every site session started under it (`POST /logout`). */
+export async function endBrowserSession(ctx: GatewayContext, id: string): Promise<number> {
+  const index = keys.browserSiteSessions(id);
+  // The browser session goes first, so no new /authorize can add a site session after the index is read.
+  await ctx.store.delete(keys.browserSession(id));
+  const siteSessions = await ctx.store.members(index);
+  await ctx.store.delete(...siteSessions, index);
+  return siteSessions.length;
 }
 
 /** Ends every browser and site session of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion. */

@@ -6,6 +6,7 @@ import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
 import { issueTokens } from './issue.js';
 import { type AuthorizationCode, keys, secretHash } from './records.js';
+import { refreshGrant } from './refresh.js';
 import { liveSiteSession } from './sessions.js';
 
 const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -60,6 +61,12 @@ export function tokenHandler(ctx: GatewayContext): RequestHandler {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     if (grantType === 'authorization_code') {
       res.json(await redeemCode(ctx, body, site.id, confidential));
+      ctx.metrics.tokensIssued.inc({ grant: grantType, site: site.id });
+      return;
+    }
+    if (grantType === 'refresh_token') {
+      res.json(await refreshGrant(ctx, body, { site, confidential }));
+      ctx.metrics.tokensIssued.inc({ grant: grantType, site: site.id });
       return;
     }
     throw new BylineError(

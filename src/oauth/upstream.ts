@@ -7,6 +7,7 @@ import { runStrategy } from '../providers/run-strategy.js';
 import { requestBinding } from './binding.js';
 import { completeLogin } from './complete.js';
 import { type GatewayContext, siteProviders } from './context.js';
+import { recordLogin } from './login-events.js';
 import { type AuthorizationRequest, keys, type LoginTransaction } from './records.js';
 import { respondToSite } from './respond.js';
 
@@ -33,8 +34,14 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-function upstreamFailure(ctx: GatewayContext, provider: string, error: unknown) {
+function upstreamFailure(
+  ctx: GatewayContext,
+  request: AuthorizationRequest,
+  provider: string,
+  error: unknown,
+) {
   const unreachable = isUnreachable(error);
+  recordLogin(ctx, request, provider, 'error');
   ctx.log.warn({ provider, err: error }, unreachable ? 'provider unreachable' : 'provider login failed');
   return unreachable
     ? { error: 'temporarily_unavailable', error_description: 'The identity provider could not be reached.' }
@@ -61,7 +68,7 @@ export async function startUpstream(
   const state = outcome.kind === 'redirect' ? new URL(outcome.url).searchParams.get('state') : null;
   if (outcome.kind !== 'redirect' || !state) {
     const error = outcome.kind === 'error' ? outcome.error : new Error(`strategy answered ${outcome.kind}`);
-    respondToSite(ctx, res, request, upstreamFailure(ctx, provider.id, error));
+    respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider.id, error));
     return;
   }
   const transaction: LoginTransaction = {
@@ -125,10 +132,7 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     if (upstreamError !== undefined || code === undefined) {
       const denied =
         upstreamError === 'access_denied' || param(req.query, 'error_reason', { max: 256 }) === 'user_denied';
-      ctx.log.info(
-        { provider: providerId, upstreamError: upstreamError ?? 'no code' },
-        'provider returned no code',
-      );
+      recordLogin(ctx, request, providerId, denied && code === undefined ? 'denied' : 'error');
       respondToSite(
         ctx,
         res,
@@ -150,9 +154,11 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     }
     if (outcome.kind === 'success') {
       await completeLogin(ctx, req, res, request, outcome.user as Identity);
+      recordLogin(ctx, request, providerId, 'success');
       return;
     }
     if (outcome.kind === 'fail') {
+      recordLogin(ctx, request, providerId, 'denied');
       respondToSite(ctx, res, request, {
         error: 'access_denied',
         error_description: `The login at ${provider.name} was not accepted.`,
@@ -160,6 +166,6 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
       return;
     }
     const error = outcome.kind === 'error' ? outcome.error : new Error(`strategy answered ${outcome.kind}`);
-    respondToSite(ctx, res, request, upstreamFailure(ctx, providerId, error));
+    respondToSite(ctx, res, request, upstreamFailure(ctx, request, providerId, error));
   };
 }

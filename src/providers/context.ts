@@ -12,6 +12,8 @@ export interface ProviderContext {
   callbackUrl(id: string): string;
   /** Mounts routes the provider serves itself (the dev IdP's pages). */
   mount(router: Router): void;
+  /** Starts timing one call to a provider (for the upstream duration histogram); call the result when it ends. */
+  timeUpstream(provider: string, url: string): () => void;
   /** Resolves an icon setting (absolute URL or `/static/...`) to a URL. */
   iconUrl(icon: string | undefined, fallback: string): string;
 }

@@ -56,9 +56,14 @@ interface NodeOAuthTransport {
  * login fails with UpstreamUnavailableError (the site hears `temporarily_unavailable`) and the request
  * is aborted. Only the first outcome is passed on, so node-oauth's own error after the abort is dropped.
  */
-function withDeadline(transport: NodeOAuthTransport, timeoutMs: number): void {
+function withDeadline(
+  transport: NodeOAuthTransport,
+  timeoutMs: number,
+  time: (path: string) => () => void,
+): void {
   const execute = transport._executeRequest.bind(transport);
   transport._executeRequest = (library, options, body, callback) => {
+    const end = time(String(options.path ?? ''));
     const controller = new AbortController();
     let settled = false;
     const timer = setTimeout(() => {
@@ -69,6 +74,7 @@ function withDeadline(transport: NodeOAuthTransport, timeoutMs: number): void {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      end();
       callback(...args);
     };
     execute(library, { ...options, signal: controller.signal }, body, settle);
@@ -88,9 +94,14 @@ function withTransportCause(error: unknown): unknown {
 }
 
 class BylineFacebookStrategy extends FacebookStrategy {
-  constructor(options: StrategyOptions, verify: VerifyFunction, timeoutMs: number) {
+  constructor(
+    options: StrategyOptions,
+    verify: VerifyFunction,
+    timeoutMs: number,
+    time: (path: string) => () => void,
+  ) {
     super(options, verify);
-    withDeadline(this._oauth2 as unknown as NodeOAuthTransport, timeoutMs);
+    withDeadline(this._oauth2 as unknown as NodeOAuthTransport, timeoutMs, time);
   }
 
   override userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
@@ -142,6 +153,7 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
       }
     },
     ctx.upstreamTimeout,
+    (path) => ctx.timeUpstream(id, path),
   );
 
   return {

@@ -19,6 +19,19 @@ const factories: { [T in ProviderConfig['type']]?: Factory<T> } = {
   facebook: facebookProvider,
 };
 
+/** The provider's fetch, timing every call under its provider id. */
+function timedFetch(ctx: ProviderContext, provider: string): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const end = ctx.timeUpstream(provider, url);
+    try {
+      return await ctx.fetch(input, init);
+    } finally {
+      end();
+    }
+  };
+}
+
 export function createProviders(
   configs: Record<string, ProviderConfig>,
   ctx: ProviderContext,
@@ -27,7 +40,7 @@ export function createProviders(
   for (const config of Object.values(configs)) {
     const factory = factories[config.type] as Factory<typeof config.type> | undefined;
     if (!factory) throw new TypeError(`no provider implementation for type "${config.type}"`);
-    providers.set(config.id, factory(config, ctx));
+    providers.set(config.id, factory(config, { ...ctx, fetch: timedFetch(ctx, config.id) }));
   }
   return providers;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -104,7 +105,12 @@ export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
   const records = await Promise.all(
     names.map(async (name) => JSON.parse(await readFile(join(dir, name), 'utf8')) as KeyRecord),
   );
-  return records.sort((a, b) => a.activates - b.activates || a.created - b.created);
+  // Keys made in the same millisecond (a first start and `keys rotate --now`) are ordered by their
+  // retirement: the one already scheduled to leave sorts first, so the newer key is the active one.
+  const retires = (record: KeyRecord) => record.retires ?? Number.MAX_SAFE_INTEGER;
+  return records.sort(
+    (a, b) => a.activates - b.activates || a.created - b.created || retires(a) - retires(b),
+  );
 }
 
 interface LoadedKey {
@@ -140,21 +146,72 @@ export class KeyStore {
     return store;
   }
 
-  /** Re-reads the key files, so keys added by `byline keys rotate` are picked up without a restart. */
-  async reload(): Promise<void> {
+  #reloads: Promise<void> = Promise.resolve();
+
+  /**
+   * Re-reads the key files, so keys added by `byline keys rotate` are picked up without a restart.
+   * Reloads run one at a time; a failed one (a file being replaced, say) keeps the keys loaded before.
+   */
+  reload(): Promise<void> {
+    const run = this.#reloads.then(() => this.#load());
+    this.#reloads = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Keeps a long-running process's keys current: reloads every `intervalMs` (default 30 s, well inside
+   * `keys.activationDelay`, so every instance publishes a new key long before any signs with it) and,
+   * with `watch` (default on), soon after a file under `keys/` changes. Timers do not keep the process
+   * alive. Returns the function that stops it.
+   */
+  autoReload(
+    options: { intervalMs?: number; watch?: boolean; onError?: (error: unknown) => void } = {},
+  ): () => void {
+    const onError = options.onError ?? (() => {});
+    const reload = () => {
+      this.reload().catch(onError);
+    };
+    const timer = setInterval(reload, options.intervalMs ?? 30_000);
+    timer.unref();
+    let watcher: FSWatcher | undefined;
+    let debounce: NodeJS.Timeout | undefined;
+    if (options.watch ?? true) {
+      try {
+        watcher = watch(this.dir, { persistent: false }, () => {
+          clearTimeout(debounce);
+          debounce = setTimeout(reload, 50);
+          debounce.unref();
+        });
+        // Some file systems cannot be watched (network mounts); the interval still covers them.
+        watcher.on('error', onError);
+      } catch (error) {
+        onError(error);
+      }
+    }
+    return () => {
+      clearInterval(timer);
+      clearTimeout(debounce);
+      watcher?.close();
+    };
+  }
+
+  async #load(): Promise<void> {
     const records = await readKeyRecords(this.dir);
     if (records.length === 0) throw new Error(`no signing keys in ${this.dir}`);
-    this.#keys = await Promise.all(
+    const loaded = await Promise.all(
       records.map(async (record) => ({
         record,
         key: (await importJWK(record.privateJwk, record.alg)) as CryptoKey,
         publicJwk: publicJwk(record.privateJwk),
       })),
     );
-    this.#subjectKey = Buffer.from(
+    const subjectKey = Buffer.from(
       (await readFile(join(this.dir, subjectKeyFile), 'utf8')).trim(),
       'base64url',
     );
+    // Swapped in together, only once everything has been read.
+    this.#keys = loaded;
+    this.#subjectKey = subjectKey;
     this.#jwksUntil = 0;
   }
 

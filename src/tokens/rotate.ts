@@ -31,9 +31,13 @@ export async function rotateKeys(
   const now = clock.now();
   const activates = options.now ? now : now + config.keys.activationDelay;
   const record = await createKeyRecord(config.tokens.algorithm, now, activates);
-  const retires = activates + config.tokens.accessTtl + config.tokens.clockSkew;
+  const afterLastToken = activates + config.tokens.accessTtl + config.tokens.clockSkew;
   for (const { record: old, state } of keys.list()) {
-    if (state === 'retired' || (old.retires !== undefined && old.retires <= retires)) continue;
+    if (state === 'retired') continue;
+    // A pending key that would take over no earlier than the new one never signs: it leaves at once
+    // (else, with --now, it would take over at its activation and leave while its tokens still live).
+    const retires = state === 'next' && old.activates >= activates ? now : afterLastToken;
+    if (old.retires !== undefined && old.retires <= retires) continue;
     await writeFileAtomic(join(keys.dir, keyFileName(old.kid)), JSON.stringify({ ...old, retires }, null, 2));
   }
   await writeFileAtomic(join(keys.dir, keyFileName(record.kid)), JSON.stringify(record, null, 2));

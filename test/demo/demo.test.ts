@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import express from 'express';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/config/load.js';
-import { Browser, findLink, formAction } from '../support/browser.js';
+import { demoRouter } from '../../src/demo/router.js';
+import { Browser } from '../support/browser.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 
 let gateway: TestGateway;
@@ -21,22 +25,105 @@ before(async () => {
 });
 after(() => gateway.close());
 
-test('with the default config a reader logs in on the demo post through the chooser and the dev provider', async () => {
-  const browser = new Browser();
-  const post = await browser.request(`${gateway.url}/demo`);
-  assert.equal(post.response.status, 200);
-  assert.match(post.body, /Leave a Reply/);
-  assert.match(post.body, /href="\/demo\/login"/);
+/** A guest token for the demo site, as the widget would get it. */
+async function guestToken(name = 'Demo Guest'): Promise<string> {
+  const response = await fetch(`${gateway.url}/guest`, {
+    method: 'POST',
+    headers: { origin: gateway.url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'demo', name, email: 'guest@example.com' }).toString(),
+  });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
 
-  const chooser = await browser.follow(`${gateway.url}/demo/login`);
-  assert.match(chooser.body, /Log in to comment on Demo Blog/);
-  const login = await browser.follow(new URL(findLink(chooser.body, '/auth/dev') as string, gateway.url));
-  const action = formAction(login.body) as string;
-  assert.match(login.body, /type any name/i);
-  const back = await browser.submit(new URL(action, login.url), { name: 'Demo Reader', email: '' });
-  assert.equal(back.url, `${gateway.url}/demo`);
-  assert.match(back.body, /You are commenting as <strong>Demo Reader<\/strong>/);
-  assert.match(back.body, /dev:demo-reader/);
+function postComment(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+test('the demo post embeds the widget the way a third-party blog would, under Byline’s CSP', async () => {
+  const post = await new Browser().request(`${gateway.url}/demo`);
+  assert.equal(post.response.status, 200);
+  assert.match(post.body, /Selling Collaboration: choose your customers wisely/);
+  assert.match(
+    post.body,
+    /<form id="commentform"[^>]* method="post" action="\/demo\/comments" data-byline-site="demo">/,
+  );
+  assert.match(post.body, /<textarea id="comment" name="comment"/);
+  assert.ok(post.body.includes(`<script src="${gateway.url}/widget.js" defer></script>`));
+  // No inline script or style: the page works under the strict CSP Byline serves it with.
+  assert.doesNotMatch(post.body, /<script(?![^>]*\bsrc=)[^>]*>/);
+  assert.doesNotMatch(post.body, /<style|style="/);
+  assert.match(post.response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  // The popup must keep window.opener: same-origin COOP would cut it.
+  assert.equal(post.response.headers.get('cross-origin-opener-policy'), 'same-origin-allow-popups');
+});
+
+test('the example backend takes a comment only with a commenter token, and lists it', async () => {
+  const refused = await postComment(`${gateway.url}/demo/comments`, { comment: 'no token' });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.headers.get('www-authenticate'), 'Bearer');
+  const forged = await postComment(`${gateway.url}/demo/comments`, { comment: 'x', byline_token: 'a.b.c' });
+  assert.equal(forged.status, 401);
+
+  const token = await guestToken('Margaret Hamilton');
+  const accepted = await postComment(`${gateway.url}/demo/comments`, {
+    comment: 'First!\n\n<script>alert(1)</script>',
+    byline_token: token,
+  });
+  assert.equal(accepted.status, 303);
+  assert.match(accepted.headers.get('location') ?? '', /^\/demo#comment-\d+$/);
+  const page = await (await fetch(`${gateway.url}/demo`)).text();
+  assert.match(
+    page,
+    /<b class="comment-author">Margaret Hamilton<\/b> <span class="comment-via">via a guest<\/span>/,
+  );
+  assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(page, /<img class="avatar" src="https:\/\/gravatar.com\/avatar\/[0-9a-f]{64}\?d=identicon"/);
+
+  const json = await postComment(
+    `${gateway.url}/demo/comments`,
+    { comment: 'By fetch' },
+    { authorization: `Bearer ${token}`, accept: 'application/json' },
+  );
+  assert.equal(json.status, 201);
+  assert.equal(((await json.json()) as { name: string }).name, 'Margaret Hamilton');
+
+  const empty = await postComment(`${gateway.url}/demo/comments`, { comment: '  ', byline_token: token });
+  assert.equal(empty.status, 400);
+});
+
+test('the demo keeps a bounded number of comments', async () => {
+  const app = express().use(
+    '/demo',
+    demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo' }, maxComments: 2 }),
+  );
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const token = await guestToken();
+    for (const comment of ['one', 'two', 'three'])
+      assert.equal((await postComment(`${url}/demo/comments`, { comment, byline_token: token })).status, 303);
+    const page = await (await fetch(`${url}/demo`)).text();
+    assert.doesNotMatch(page, /<p>one<\/p>/);
+    assert.match(page, /<p>two<\/p>.*<p>three<\/p>/s);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('/demo/callback is a page that loads the widget to finish a redirect login', async () => {
+  const page = await new Browser().request(`${gateway.url}/demo/callback?code=x&state=y`);
+  assert.equal(page.response.status, 200);
+  assert.ok(page.body.includes(`<script src="${gateway.url}/widget.js" defer></script>`));
+  assert.match(page.body, /href="\/demo">Back to the post/);
+  assert.equal(page.response.headers.get('referrer-policy'), 'no-referrer');
 });
 
 test('the landing page links the demo and discovery', async () => {

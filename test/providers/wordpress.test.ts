@@ -199,6 +199,7 @@ describe('WordPress.com provider definition', () => {
     clock: { now: () => Date.now() },
     callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
     mount: () => {},
+    timeUpstream: () => () => {},
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
   };
   const base = {

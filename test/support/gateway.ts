@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type BylineApp, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -47,17 +47,23 @@ export interface GatewayOptions {
   env?: Record<string, string | undefined>;
   /** Use an existing listening server (when a peer needs Byline's URL first). */
   listening?: { server: Server; url: string };
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+  /** Share a dataDir (keys) with another instance; the caller removes it. Default: a throwaway one. */
+  dataDir?: string;
+  /** The config's publicUrl when it is not this instance's own address (instances behind one URL). */
+  publicUrl?: string;
 }
 
 /** Starts Byline on 127.0.0.1:0 with a throwaway dataDir and a silent logger. */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
   const { server, url } = options.listening ?? (await listenOnFreePort());
-  const dataDir = await mkdtemp(join(tmpdir(), 'byline-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'byline-test-')));
   const raw = {
     sites: { blog: testSite },
     providers: { dev: { type: 'dev' } },
     ...options.config,
-    publicUrl: url,
+    publicUrl: options.publicUrl ?? url,
     listen: { host: '127.0.0.1', port: 0 },
     dataDir,
   };
@@ -69,7 +75,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     keys,
     store,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   server.on('request', app);
@@ -85,7 +91,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,103 @@
+import type { RequestHandler } from 'express';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { BylineError } from './errors.js';
+
+/** Every metric Byline exports, on a registry of its own (so tests and several apps never collide). */
+export interface Metrics {
+  registry: Registry;
+  logins: Counter<'provider' | 'site' | 'outcome'>;
+  tokensIssued: Counter<'grant' | 'site'>;
+  tokenErrors: Counter<'endpoint' | 'error'>;
+  upstreamDuration: Histogram<'provider' | 'endpoint'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  storeErrors: Counter<'operation'>;
+}
+
+export type LoginOutcome = 'success' | 'denied' | 'error';
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    logins: new Counter({
+      name: 'byline_logins_total',
+      help: 'Completed logins by provider, site and outcome (success, denied, error).',
+      labelNames: ['provider', 'site', 'outcome'],
+      registers,
+    }),
+    tokensIssued: new Counter({
+      name: 'byline_tokens_issued_total',
+      help: 'Token responses issued, by grant (authorization_code, refresh_token, guest) and site.',
+      labelNames: ['grant', 'site'],
+      registers,
+    }),
+    tokenErrors: new Counter({
+      name: 'byline_token_errors_total',
+      help: 'OAuth error responses by endpoint and error code.',
+      labelNames: ['endpoint', 'error'],
+      registers,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'byline_upstream_request_duration_seconds',
+      help: 'Duration of calls to identity providers, by provider and endpoint.',
+      labelNames: ['provider', 'endpoint'],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'byline_http_request_duration_seconds',
+      help: 'Duration of HTTP requests by method, route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    storeErrors: new Counter({
+      name: 'byline_store_errors_total',
+      help: 'Failed store operations, by operation.',
+      labelNames: ['operation'],
+      registers,
+    }),
+  };
+}
+
+/** A bounded label for a provider URL: which protocol step it is, never the URL itself. */
+export function upstreamEndpointLabel(url: string): string {
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0] ?? '';
+  if (/openid-configuration/.test(path)) return 'discovery';
+  if (/jwks/.test(path)) return 'jwks';
+  if (/token/.test(path)) return 'token';
+  if (/userinfo|\/me$/.test(path)) return 'userinfo';
+  return 'other';
+}
+
+/**
+ * Times every request under its route pattern (never the raw path, which would explode the label set
+ * and could carry codes); unmatched requests count as `unmatched`.
+ */
+export function httpMetrics(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      const pattern = req.route?.path;
+      const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : req.baseUrl || 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** `GET /metrics`: Prometheus text, behind a bearer token when `metrics.token` is set. */
+export function metricsHandler(metrics: Metrics, token: string | undefined): RequestHandler {
+  return async (req, res) => {
+    if (token !== undefined && req.headers.authorization !== `Bearer ${token}`)
+      throw new BylineError('invalid_token', 'A metrics token is required.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="byline-metrics"' },
+      });
+    res
+      .set('Cache-Control', 'no-store')
+      .type(metrics.registry.contentType)
+      .send(await metrics.registry.metrics());
+  };
+}

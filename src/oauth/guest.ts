@@ -1,0 +1,207 @@
+import type { Request, RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { SiteConfig } from '../config/schema.js';
+import { BylineError } from '../http/errors.js';
+import { param, requiredParam } from '../http/params.js';
+import type { Identity } from '../providers/provider.js';
+import { gravatarUrl, guestId } from '../tokens/subject.js';
+import { renderChooser } from './authorize.js';
+import { requestBinding } from './binding.js';
+import { sendCode } from './complete.js';
+import type { GatewayContext } from './context.js';
+import { verifyCsrf } from './csrf.js';
+import { issueTokens } from './issue.js';
+import { type AuthorizationRequest, keys, randomId } from './records.js';
+import { liveSiteSession, startSiteSession } from './sessions.js';
+
+/** What a guest typed, as the chooser redisplays it after a field error. */
+export interface GuestInput {
+  name?: string;
+  email?: string;
+  website?: string;
+}
+
+export type GuestField = keyof GuestInput;
+
+function fieldError(field: GuestField, message: string): BylineError {
+  return new BylineError('invalid_request', message, { extra: { field } });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const emailPattern = /^[^\s@"<>(),;:\\]{1,64}@[^\s@"<>(),;:\\.]+(\.[^\s@"<>(),;:\\.]+)+$/;
+
+function text(body: Record<string, unknown>, field: GuestField, max: number): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw fieldError(field, `The ${field} must be text.`);
+  if (value.length > max * 4) throw fieldError(field, `The ${field} is too long.`);
+  const trimmed = value.replace(/[ \t]+/g, ' ').trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/**
+ * Validates a guest's name, email and website against the site's rules. Errors name the field, so the
+ * widget and the chooser can show them next to it.
+ */
+export function readGuestFields(body: Record<string, unknown>, site: SiteConfig): Required<GuestInput> {
+  const rules = site.guests;
+  const name = text(body, 'name', 80);
+  if (name === undefined) {
+    if (rules.requireName) throw fieldError('name', 'Enter your name.');
+  } else if (name.length > 80) throw fieldError('name', 'The name can be at most 80 characters long.');
+  else if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name))
+    throw fieldError('name', 'The name contains characters that are not allowed.');
+  else if (!/[\p{L}\p{N}]/u.test(name)) throw fieldError('name', 'The name needs at least one letter.');
+
+  const email = text(body, 'email', 254);
+  if (email === undefined) {
+    if (rules.requireEmail) throw fieldError('email', 'Enter your email address. It is never made public.');
+  } else if (email.length > 254 || !emailPattern.test(email))
+    throw fieldError('email', 'Enter a valid email address, like name@example.com.');
+
+  const rawWebsite = text(body, 'website', 2048);
+  let website = '';
+  if (rawWebsite !== undefined) {
+    const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(rawWebsite) ? rawWebsite : `https://${rawWebsite}`;
+    let url: URL | undefined;
+    try {
+      url = new URL(withScheme);
+    } catch {}
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      !url.hostname.includes('.') ||
+      url.username ||
+      url.password ||
+      url.href.length > 2048
+    )
+      throw fieldError('website', 'Enter the address of your website, like https://example.com.');
+    website = url.href;
+  }
+  return { name: name ?? 'Anonymous', email: email ?? '', website };
+}
+
+/** The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one. */
+export function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>): Identity {
+  return {
+    provider: 'guest',
+    id: fields.email ? guestId(ctx.keys.subjectKey, fields.email) : randomId(18),
+    name: fields.name,
+    emailVerified: false,
+    ...(fields.email ? { email: fields.email.trim(), picture: gravatarUrl(fields.email) } : {}),
+    ...(fields.website ? { website: fields.website } : {}),
+  };
+}
+
+/** A per-client-address limiter; one function so that a Store-backed (Redis) limiter can replace it. */
+export interface RateLimit {
+  /** Counts one attempt for `key`; resolves to the milliseconds to wait when over the limit, else 0. */
+  consume(key: string): Promise<number>;
+}
+
+export function memoryRateLimit(rule: { points: number; window: number }): RateLimit {
+  const limiter = new RateLimiterMemory({
+    points: rule.points,
+    duration: Math.max(1, Math.ceil(rule.window / 1000)),
+  });
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return Math.max(rejection.msBeforeNext, 1);
+        throw rejection;
+      }
+    },
+  };
+}
+
+async function limit(rateLimit: RateLimit, req: Request): Promise<void> {
+  const wait = await rateLimit.consume(req.ip ?? 'unknown');
+  if (wait > 0)
+    throw new BylineError(
+      'too_many_requests',
+      'Too many guest logins from this address. Try again shortly.',
+      {
+        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
+      },
+    );
+}
+
+export interface GuestHandlers {
+  /** `POST /guest`: the widget's guest login, from a site origin, answered with a token response. */
+  widget: RequestHandler;
+  /** `POST /auth/guest`: the chooser's guest form, continuing a pending authorization request. */
+  chooser: RequestHandler;
+}
+
+/**
+ * Guest logins. A guest gets a site session only: no Byline browser session, because what a guest
+ * typed proves nothing, so it must not follow the reader to other sites or replace a provider login.
+ */
+export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): GuestHandlers {
+  const limiter = rateLimit ?? memoryRateLimit(ctx.config.rateLimits.guest);
+
+  const widget: RequestHandler = async (req, res) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
+    if (!site) throw new BylineError('invalid_client', 'Unknown client.');
+    const origin = req.headers.origin;
+    if (!origin || !site.origins.includes(origin))
+      throw new BylineError('forbidden', 'Guest logins are accepted only from the site’s own pages.');
+    if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
+    await limit(limiter, req);
+    const identity = guestIdentity(ctx, readGuestFields(body, site));
+    const sid = await startSiteSession(ctx, site.id, identity, undefined);
+    const session = await liveSiteSession(ctx, sid);
+    if (!session) throw new BylineError('server_error', 'The guest session could not be started.');
+    res.json(await issueTokens(ctx, sid, session, { publicClient: true }));
+  };
+
+  const chooser: RequestHandler = async (req, res) => {
+    verifyCsrf(ctx, req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const id = requiredParam(body, 'ar', { max: 64 });
+    const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
+    const binding = requestBinding(ctx, req);
+    if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired. Go back to the site and start again.',
+      );
+    const site = ctx.sites.get(request.site);
+    if (!site?.guests.enabled)
+      throw new BylineError('forbidden', 'This site does not accept guest comments.');
+    await limit(limiter, req);
+    let fields: Required<GuestInput>;
+    try {
+      fields = readGuestFields(body, site);
+    } catch (error) {
+      if (!(error instanceof BylineError) || !error.extra.field) throw error;
+      res.status(400);
+      await renderChooser(ctx, req, res, site, request, {
+        values: {
+          name: param(body, 'name', { max: 1000 }),
+          email: param(body, 'email', { max: 1000 }),
+          website: param(body, 'website', { max: 4000 }),
+        },
+        error: { field: error.extra.field as GuestField, message: error.message },
+      });
+      return;
+    }
+    // Single use: of two concurrent submissions one continues, the other finds the request gone.
+    const taken = await ctx.store.take<AuthorizationRequest>(keys.authorizationRequest(id));
+    if (!taken)
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired. Go back to the site and start again.',
+      );
+    const sid = await startSiteSession(ctx, site.id, guestIdentity(ctx, fields), undefined);
+    await sendCode(ctx, res, taken, sid);
+  };
+
+  return { widget, chooser };
+}

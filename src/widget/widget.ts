@@ -1,0 +1,571 @@
+/**
+ * widget.js: enhances a blog's own comment form with Byline's login. Loaded with a plain
+ * `<script src="https://byline.example/widget.js" defer>`; forms marked `data-byline-site="SITE"` are
+ * attached automatically. Public API: `window.Byline` (attach, getToken, clearDraft, logout) and the
+ * `byline:login` / `byline:logout` events on the form. It never relies on Byline's cookies: every call to
+ * Byline is a credential-less CORS request, and the login itself runs in a first-party popup (or, when
+ * popups are blocked, a full-page redirect).
+ */
+import {
+  authorizeUrl,
+  type Claims,
+  claimsOf,
+  completeRedirect,
+  type Pending,
+  type Prepared,
+  post,
+  prepare,
+  ReaderError,
+  redeem,
+  type TokenResponse,
+} from './oauth.js';
+import { keys, load, save, take } from './store.js';
+import { addStyles, h } from './ui.js';
+
+interface Config {
+  issuer: string;
+  site: { id: string; name: string; redirectUris: string[] };
+  providers: { id: string; name: string; icon: string }[];
+  guests: { enabled: boolean; requireEmail: boolean; requireName: boolean };
+}
+
+interface Auth {
+  refresh?: string;
+  claims: Claims;
+}
+
+interface Draft {
+  fields: Record<string, string>;
+  guest: Record<string, string>;
+}
+
+export interface AttachOptions {
+  site: string;
+  /** Byline's URL; default: where widget.js was loaded from. */
+  gateway?: string;
+}
+
+type GuestField = 'email' | 'name' | 'website';
+
+/** Thrown when the reader has been told already (a field error, a cancelled popup). */
+class Shown extends Error {}
+
+const script = (document.currentScript as HTMLScriptElement | null)?.src;
+const forms = new WeakMap<HTMLFormElement, Widget>();
+let counter = 0;
+
+const fieldTypes = /^(text|email|url|search|tel|number|textarea|select-one)$/;
+
+class Widget {
+  readonly ready: Promise<void>;
+  config!: Config;
+  auth?: Auth;
+  access?: { token: string; expiresAt: number };
+  prepared?: Prepared;
+  cancel?: () => void;
+  busy = false;
+  readonly n = ++counter;
+  readonly root = h('div', { class: 'byline' });
+  readonly hidden = h('input', { type: 'hidden', name: 'byline_token' });
+  readonly error = h('p', { class: 'byline-error', role: 'alert' });
+  readonly status = h('p', { class: 'byline-status byline-sr', 'aria-live': 'polite' });
+  readonly out = h('div', { class: 'byline-out' });
+  readonly connecting = h('div', { class: 'byline-connecting', hidden: true });
+  readonly inside = h('div', { class: 'byline-in', hidden: true });
+  readonly guest: Partial<Record<GuestField, HTMLInputElement>> = {};
+
+  constructor(
+    readonly form: HTMLFormElement,
+    readonly site: string,
+    gateway: string,
+  ) {
+    this.ready = this.start(gateway);
+  }
+
+  get draftKey() {
+    return keys.draft(this.site, this.form.id || String(this.n));
+  }
+
+  async start(gateway: string): Promise<void> {
+    const response = await fetch(`${gateway}/widget/config?client_id=${encodeURIComponent(this.site)}`, {
+      credentials: 'omit',
+    });
+    if (!response.ok) throw new Error(`Byline: no site "${this.site}" at ${gateway}`);
+    this.config = (await response.json()) as Config;
+    this.render();
+    this.form.addEventListener('input', () => this.saveDraft());
+    this.form.addEventListener('submit', (event) => this.submit(event));
+    this.restoreDraft();
+    this.auth = load<Auth>(keys.auth(this.config.issuer, this.site));
+    const handoff = take<{ access: string; expiresAt: number }>(keys.handoff(this.config.issuer, this.site));
+    if (handoff) this.access = { token: handoff.access, expiresAt: handoff.expiresAt };
+    this.show();
+    const flash = take<string>(keys.flash(this.site));
+    if (flash) this.error.textContent = flash;
+    if (this.auth) this.emit('byline:login');
+    this.prepare();
+  }
+
+  prepare(): void {
+    this.prepared = undefined;
+    prepare().then((prepared) => {
+      this.prepared = prepared;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rendering
+
+  render(): void {
+    addStyles();
+    const { site, providers, guests } = this.config;
+    const title = this.form.dataset.bylineTitle ?? 'Leave a Reply';
+    const buttons = providers.map((provider) => {
+      const label = `Log in with ${provider.name}`;
+      const button = h(
+        'button',
+        { type: 'button', class: `byline-provider byline-provider-${provider.id}`, title: label },
+        h('img', { src: provider.icon, alt: label }),
+      );
+      button.addEventListener('click', () => this.interactiveLogin(provider.id, undefined, button));
+      return button;
+    });
+    this.out.append(
+      h(
+        'p',
+        { class: 'byline-prompt' },
+        guests.enabled
+          ? 'Fill in your details below or click an icon to log in:'
+          : `Click an icon to log in to comment on ${site.name}:`,
+      ),
+      h('div', { class: 'byline-providers' }, ...buttons),
+    );
+    if (guests.enabled) {
+      const fields = h('div', { class: 'byline-guest' });
+      const field = (name: GuestField, label: string, type: string, required: boolean, note?: string) => {
+        const id = `byline-${this.n}-${name}`;
+        const input = h('input', { id, type, autocomplete: name === 'website' ? 'url' : name });
+        if (required) input.setAttribute('aria-required', 'true');
+        this.guest[name] = input;
+        fields.append(
+          h(
+            'div',
+            { class: `byline-field byline-field-${name}` },
+            h(
+              'label',
+              { for: id },
+              label,
+              required && h('span', { class: 'byline-note' }, ' (required)'),
+              note && h('span', { class: 'byline-note' }, ` (${note})`),
+            ),
+            input,
+          ),
+        );
+      };
+      field('email', 'Email', 'email', guests.requireEmail, 'Address never made public');
+      field('name', 'Name', 'text', guests.requireName);
+      field('website', 'Website', 'url', false);
+      this.out.append(fields);
+    }
+    this.root.append(
+      ...(title ? [h('h3', { class: 'byline-title' }, title)] : []),
+      this.out,
+      this.connecting,
+      this.inside,
+      this.error,
+      this.status,
+    );
+    const slot = this.form.querySelector('[data-byline-slot]');
+    if (slot) slot.append(this.root);
+    else this.form.prepend(this.root);
+    this.form.append(this.hidden);
+  }
+
+  providerName(id: string): string {
+    return this.config.providers.find((provider) => provider.id === id)?.name ?? id;
+  }
+
+  /** Shows the state: logged out (icons and guest fields), connecting, or logged in. */
+  show(connectingTo?: string): void {
+    const claims = this.auth?.claims;
+    this.out.hidden = Boolean(claims || connectingTo);
+    this.connecting.hidden = !connectingTo;
+    this.inside.hidden = !claims || Boolean(connectingTo);
+    if (connectingTo) {
+      const cancel = h('button', { type: 'button', class: 'byline-link' }, 'Cancel');
+      cancel.addEventListener('click', () => this.cancel?.());
+      this.connecting.replaceChildren(h('p', {}, `Connecting to ${connectingTo}… `, cancel));
+      this.announce(`Connecting to ${connectingTo}. A login window is open.`);
+    }
+    if (!claims) return;
+    const picture = claims.picture?.startsWith('https://')
+      ? h('img', { class: 'byline-avatar', src: claims.picture, alt: '' })
+      : h('span', { class: 'byline-avatar', 'aria-hidden': 'true' }, (claims.name[0] ?? '?').toUpperCase());
+    const logout = h('button', { type: 'button', class: 'byline-link byline-logout' }, 'Log Out');
+    const change = h('button', { type: 'button', class: 'byline-link byline-change' }, 'Change');
+    logout.addEventListener('click', () => this.logout());
+    change.addEventListener('click', () => {
+      this.logout();
+      this.interactiveLogin(undefined, 'select_account');
+    });
+    const who =
+      claims.idp === 'guest'
+        ? [`You are commenting as `, h('strong', { class: 'byline-name' }, claims.name), ' (guest).']
+        : [
+            h('span', { class: 'byline-sr' }, `${claims.name}. `),
+            `You are commenting using your ${this.providerName(claims.idp)} account.`,
+          ];
+    this.inside.replaceChildren(picture, h('p', {}, ...who, ' ( ', logout, ' / ', change, ' )'));
+  }
+
+  announce(message: string): void {
+    this.status.textContent = message;
+  }
+
+  fieldError(name: string | undefined, message: string): boolean {
+    const input = this.guest[name as GuestField];
+    if (!input || this.out.hidden) return false;
+    const id = `${input.id}-error`;
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', id);
+    input.after(h('p', { class: 'byline-field-error', id }, message));
+    input.focus();
+    return true;
+  }
+
+  clearErrors(): void {
+    this.error.textContent = '';
+    for (const input of Object.values(this.guest)) {
+      input.removeAttribute('aria-invalid');
+      input.removeAttribute('aria-describedby');
+    }
+    this.root.querySelectorAll('.byline-field-error').forEach((old) => {
+      old.remove();
+    });
+  }
+
+  emit(type: 'byline:login' | 'byline:logout'): void {
+    const claims = this.auth?.claims;
+    const detail = claims
+      ? { sub: claims.sub, name: claims.name, picture: claims.picture, idp: claims.idp, site: this.site }
+      : { site: this.site };
+    this.form.dispatchEvent(new CustomEvent(type, { bubbles: true, detail }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Drafts: nothing the reader typed is lost
+
+  saveDraft(): void {
+    const draft: Draft = { fields: {}, guest: {} };
+    for (const element of Array.from(this.form.elements) as HTMLInputElement[]) {
+      if (element.name && element.name !== 'byline_token' && fieldTypes.test(element.type) && element.value)
+        draft.fields[element.name] = element.value;
+    }
+    for (const [name, input] of Object.entries(this.guest)) if (input.value) draft.guest[name] = input.value;
+    save(this.draftKey, draft);
+  }
+
+  restoreDraft(): void {
+    const draft = load<Draft>(this.draftKey);
+    if (!draft) return;
+    for (const [name, value] of Object.entries(draft.fields)) {
+      const element = this.form.elements.namedItem(name) as HTMLInputElement | null;
+      if (element && 'value' in element && !element.value) element.value = value;
+    }
+    for (const [name, value] of Object.entries(draft.guest)) {
+      const input = this.guest[name as GuestField];
+      if (input && !input.value) input.value = value;
+    }
+  }
+
+  clearDraft(): void {
+    save(this.draftKey, undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Logging in and out
+
+  setTokens(tokens: TokenResponse, nonce?: string): string {
+    const claims = claimsOf(tokens.access_token);
+    if (nonce && claims.nonce !== nonce) throw new ReaderError('The login answer did not match this page.');
+    const wasIn = Boolean(this.auth);
+    this.access = { token: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 };
+    this.auth = { refresh: tokens.refresh_token ?? this.auth?.refresh, claims };
+    save(keys.auth(this.config.issuer, this.site), this.auth);
+    this.show();
+    if (!wasIn) {
+      this.announce(`You are logged in as ${claims.name}.`);
+      this.emit('byline:login');
+    }
+    return tokens.access_token;
+  }
+
+  forget(): void {
+    this.auth = undefined;
+    this.access = undefined;
+    save(keys.auth(this.config.issuer, this.site), undefined);
+    this.show();
+  }
+
+  /** "Log Out": revokes the refresh token (which ends this site's login session) and forgets it. */
+  logout(): void {
+    const refresh = this.auth?.refresh;
+    if (!this.auth) return;
+    this.forget();
+    this.announce('You are logged out.');
+    this.emit('byline:logout');
+    if (refresh)
+      post(`${this.config.issuer}/revoke`, {
+        token: refresh,
+        token_type_hint: 'refresh_token',
+        client_id: this.site,
+      }).catch(() => {});
+  }
+
+  /** A click on an icon or "Change": opens the popup; errors are shown, not thrown. */
+  interactiveLogin(idp?: string, prompt?: string, focusAfter?: HTMLElement): void {
+    this.clearErrors();
+    this.login(idp, prompt).then(
+      () => (this.form.querySelector('textarea') ?? this.form).focus(),
+      (error: Error) => {
+        if (!(error instanceof Shown)) this.error.textContent = error.message;
+        focusAfter?.focus();
+      },
+    );
+  }
+
+  /**
+   * The popup login: `/authorize` in web_message mode. The answer is accepted only from Byline's
+   * origin, from this popup, with this login's state. A blocked popup becomes a full-page redirect.
+   */
+  async login(idp?: string, prompt?: string): Promise<string> {
+    this.cancel?.();
+    // Synchronous when prepared ahead, so the popup opens within the reader's click.
+    const prepared = this.prepared ?? (await prepare());
+    this.prepare();
+    const { issuer } = this.config;
+    const common = { client_id: this.site, idp, prompt };
+    const width = 500;
+    const height = 640;
+    const popup = window.open(
+      authorizeUrl(
+        issuer,
+        { ...common, response_mode: 'web_message', redirect_uri: location.origin },
+        prepared,
+      ),
+      'byline_login',
+      `popup,width=${width},height=${height},left=${Math.max(0, screenX + (outerWidth - width) / 2)},top=${Math.max(0, screenY + (outerHeight - height) / 2)}`,
+    );
+    if (!popup) {
+      this.saveDraft();
+      const uris = this.config.site.redirectUris;
+      const redirectUri =
+        this.form.dataset.bylineRedirectUri ||
+        uris.find((uri) => uri.startsWith(`${location.origin}/`)) ||
+        (uris[0] as string);
+      const pending: Pending = {
+        issuer,
+        site: this.site,
+        verifier: prepared.verifier,
+        nonce: prepared.nonce,
+        redirectUri,
+        returnTo: this.form.id ? `${location.href.split('#')[0]}#${this.form.id}` : location.href,
+      };
+      save(keys.pending(prepared.state), pending);
+      this.announce('Your browser blocked the login window; continuing in this page.');
+      location.assign(
+        authorizeUrl(issuer, { ...common, response_mode: 'query', redirect_uri: redirectUri }, prepared),
+      );
+      return new Promise(() => {});
+    }
+    this.show(idp ? this.providerName(idp) : this.config.site.name);
+    const origin = new URL(issuer).origin;
+    const response = await new Promise<Record<string, string>>((resolve, reject) => {
+      const done = () => {
+        removeEventListener('message', onMessage);
+        clearInterval(timer);
+        this.cancel = undefined;
+      };
+      const onMessage = (event: MessageEvent) => {
+        const data = event.data as { type?: string; response?: Record<string, string> } | null;
+        if (event.origin !== origin || event.source !== popup || data?.type !== 'authorization_response')
+          return;
+        if (data.response?.state !== prepared.state) return;
+        done();
+        resolve(data.response);
+      };
+      const timer = setInterval(() => {
+        if (popup.closed) {
+          done();
+          reject(new ReaderError('The login window was closed before the login finished.'));
+        }
+      }, 400);
+      this.cancel = () => {
+        done();
+        popup.close();
+        reject(new ReaderError('The login was cancelled.'));
+      };
+      addEventListener('message', onMessage);
+    }).finally(() => this.show());
+    if (response.iss !== issuer) throw new ReaderError('The login answer came from the wrong server.');
+    if (!response.code)
+      throw new ReaderError(
+        response.error === 'access_denied'
+          ? 'The login was cancelled.'
+          : response.error_description || 'The login did not complete.',
+      );
+    const tokens = await redeem(issuer, this.site, response.code, prepared.verifier, location.origin);
+    return this.setTokens(tokens, prepared.nonce);
+  }
+
+  async guestLogin(): Promise<string> {
+    const value = (name: GuestField) => this.guest[name]?.value.trim() ?? '';
+    try {
+      const tokens = await post(`${this.config.issuer}/guest`, {
+        client_id: this.site,
+        name: value('name'),
+        email: value('email'),
+        website: value('website'),
+      });
+      return this.setTokens(tokens);
+    } catch (error) {
+      const e = error as ReaderError;
+      if (this.fieldError(e.field, e.message)) throw new Shown();
+      throw error;
+    }
+  }
+
+  /** A fresh access token: the one in memory, a refreshed one, or a new login. */
+  async token(): Promise<string> {
+    await this.ready;
+    if (this.access && this.access.expiresAt - 60_000 > Date.now()) return this.access.token;
+    this.access = undefined;
+    if (this.auth?.refresh) {
+      try {
+        return this.setTokens(
+          await post(`${this.config.issuer}/token`, {
+            grant_type: 'refresh_token',
+            refresh_token: this.auth.refresh,
+            client_id: this.site,
+          }),
+        );
+      } catch (error) {
+        if ((error as ReaderError).status === undefined) throw error;
+        // The login ended, or this Byline has no refresh grant: log in again below.
+      }
+    }
+    const idp = this.auth?.claims.idp;
+    if (idp === 'guest' || (!this.auth && this.config.guests.enabled)) {
+      this.forget();
+      return this.guestLogin();
+    }
+    return this.login(idp);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Posting
+
+  async submit(event: SubmitEvent): Promise<void> {
+    if (this.form.dataset.bylineSubmit === 'manual') return;
+    event.preventDefault();
+    if (this.busy) return;
+    this.busy = true;
+    this.clearErrors();
+    this.saveDraft();
+    try {
+      this.hidden.value = await this.token();
+      const action = new URL(this.form.getAttribute('action') || location.href, document.baseURI);
+      if (action.origin !== location.origin) {
+        // Another origin's backend: a plain form post, whose answer the widget cannot see.
+        this.clearDraft();
+        HTMLFormElement.prototype.submit.call(this.form);
+        return;
+      }
+      await this.send(action.href, event.submitter);
+    } catch (error) {
+      if (!(error instanceof Shown)) this.error.textContent = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Posts the form to the site's backend; the draft is cleared only once the backend accepts it. */
+  async send(action: string, submitter: HTMLElement | null): Promise<void> {
+    const data = new FormData(this.form, submitter);
+    const multipart = this.form.enctype === 'multipart/form-data';
+    const response = await fetch(action, {
+      method: 'POST',
+      body: multipart ? data : new URLSearchParams(data as unknown as Record<string, string>),
+      credentials: 'same-origin',
+    }).catch(() => {
+      throw new ReaderError('The comment could not be sent. Check your connection; your text is kept.');
+    });
+    if (response.ok) {
+      this.clearDraft();
+      const target = response.url || location.href;
+      if (target.split('#')[0] !== location.href.split('#')[0]) location.assign(target);
+      else {
+        history.replaceState(null, '', target);
+        location.reload();
+      }
+      return;
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, string>;
+    if (response.status === 401) {
+      this.forget();
+      throw new ReaderError('Your login has expired. Log in again to post; your comment is kept.');
+    }
+    throw new ReaderError(
+      `Your comment was not posted: ${body.error_description || `the site answered ${response.status}`}. Your text is kept.`,
+    );
+  }
+}
+
+function attach(form: HTMLFormElement, options: AttachOptions): Promise<void> {
+  let widget = forms.get(form);
+  if (!widget) {
+    const gateway = (
+      options.gateway ||
+      form.dataset.bylineGateway ||
+      new URL(script ?? location.href).origin
+    ).replace(/\/$/, '');
+    widget = new Widget(form, options.site, gateway);
+    forms.set(form, widget);
+  }
+  return widget.ready;
+}
+
+function widgetOf(form: HTMLFormElement): Widget {
+  const widget = forms.get(form);
+  if (!widget) throw new Error('Byline: this form is not attached');
+  return widget;
+}
+
+const Byline = {
+  attach,
+  /** A fresh access token for the form's site, logging the reader in if needed. */
+  getToken: (form: HTMLFormElement) => widgetOf(form).token(),
+  /** For sites that post with fetch: call once the backend has accepted the comment. */
+  clearDraft: (form: HTMLFormElement) => widgetOf(form).clearDraft(),
+  logout: (form: HTMLFormElement) => widgetOf(form).logout(),
+};
+
+declare global {
+  interface Window {
+    Byline: typeof Byline;
+  }
+}
+
+window.Byline = Byline;
+
+function autoAttach(): void {
+  document.querySelectorAll<HTMLFormElement>('form[data-byline-site]').forEach((form) => {
+    attach(form, { site: form.dataset.bylineSite as string }).catch((error: Error) => console.error(error));
+  });
+}
+
+completeRedirect().then((navigating) => {
+  if (navigating) return;
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', autoAttach);
+  else autoAttach();
+});

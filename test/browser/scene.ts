@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express from 'express';
+import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import { packageRoot } from '../../src/config/load.js';
+import { demoRouter } from '../../src/demo/router.js';
+import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+
+export const chromiumPath = '/usr/bin/chromium';
+export const haveChromium = existsSync(chromiumPath);
+
+/**
+ * Byline on http://127.0.0.1:A and a blog on http://localhost:B — two sites, so everything the widget
+ * does runs cross-site, in a Chromium that blocks third-party cookies. The blog is the demo router
+ * (the example backend, using only byline-gateway/verify) mounted on an app of its own, as a real blog
+ * would host it. Byline also serves its own /demo, same-origin, under its CSP.
+ */
+export interface Scene {
+  gateway: TestGateway;
+  /** The blog's origin (localhost). */
+  blog: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startScene(): Promise<Scene> {
+  const listening = await listenOnFreePort();
+  const blogServer = createServer();
+  const blog = `http://localhost:${await listen(blogServer)}`;
+  const gateway = await startGateway({
+    listening,
+    config: {
+      sites: {
+        demo: {
+          name: 'Demo Blog',
+          origins: [blog, listening.url],
+          redirectUris: [`${blog}/demo/callback`, `${listening.url}/demo/callback`],
+          postLogoutRedirectUris: [`${blog}/demo`],
+          guests: { enabled: true, requireEmail: true, requireName: true },
+        },
+      },
+      providers: { dev: { type: 'dev' } },
+      demo: { enabled: true },
+    },
+  });
+  const app = express();
+  app.use('/demo', demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo Blog' } }));
+  blogServer.on('request', app);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--test-third-party-cookie-phaseout',
+    ],
+  });
+  return {
+    gateway,
+    blog,
+    browser,
+    async close() {
+      await browser.close();
+      blogServer.closeAllConnections();
+      await new Promise((resolve) => blogServer.close(resolve));
+      await gateway.close();
+    },
+  };
+}
+
+/**
+ * Records every request the blog page itself makes to Byline (the popup is another page and may carry
+ * Byline's first-party cookies; the blog page must never). Top-level navigations of the page (the
+ * redirect fallback) are first-party and not counted.
+ */
+export function watchRequests(page: Page, gatewayUrl: string) {
+  const seen: Promise<{ url: string; type: string; cookie: string | undefined }>[] = [];
+  page.on('request', (request: Request) => {
+    if (!request.url().startsWith(gatewayUrl) || request.isNavigationRequest()) return;
+    seen.push(
+      request
+        .allHeaders()
+        .then((headers) => ({ url: request.url(), type: request.resourceType(), cookie: headers.cookie })),
+    );
+  });
+  return {
+    all: () => Promise.all(seen),
+    async withCookies() {
+      return (await Promise.all(seen)).filter((request) => request.cookie !== undefined);
+    },
+  };
+}
+
+/**
+ * Clicks a button that opens the login popup; resolves with the popup and a promise of its closing
+ * (listened to from the start, so a popup that closes at once is not missed).
+ */
+export async function openPopup(context: BrowserContext, page: Page, button: string) {
+  const [popup] = await Promise.all([
+    context.waitForEvent('page'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  const closed = popup.isClosed() ? Promise.resolve() : popup.waitForEvent('close').then(() => {});
+  return { popup, closed };
+}
+
+/** Logs in through the popup with the dev provider; resolves once the popup has closed. */
+export async function popupLogin(context: BrowserContext, page: Page, name: string): Promise<void> {
+  const { popup, closed } = await openPopup(context, page, 'Log in with Dev login');
+  await devForm(popup, name);
+  await closed;
+}
+
+/** Fills the dev provider's login form and waits for the page (a popup) to close or navigate on. */
+export async function devForm(page: Page, name: string): Promise<void> {
+  await page.locator('input[name="name"]').fill(name);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export function artifactPath(name: string): string {
+  const dir = join(packageRoot, 'test', 'artifacts');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { Store } from '../../src/store/store.js';
+import { TestClock } from '../support/clock.js';
+
+/** What a store implementation under test hands the contract. */
+export interface StoreUnderTest {
+  store: Store;
+  /** Lets `ms` pass for the store: moves the injected clock, or waits for a store that keeps its own time. */
+  advance(ms: number): Promise<void>;
+}
+
+export type MakeStore = (clock: TestClock) => Promise<StoreUnderTest>;
+
+/** A time unit for TTLs: long enough for a store that keeps real time, short enough to wait for. */
+const T = 200;
+
+const sorted = (values: string[]) => [...values].sort();
+
+/**
+ * The behaviour every `Store` promises (src/store/store.ts), as a suite any implementation can run:
+ * `storeContract('redis', async (clock) => …)`. Every test gets a fresh store and closes it.
+ * Timing is only asserted well inside or well past a TTL, so a store that keeps real time (Redis
+ * `PX`) passes with an `advance` that sleeps; exact boundaries belong to each store's own tests.
+ */
+export function storeContract(name: string, makeStore: MakeStore): void {
+  describe(`the ${name} store keeps the Store contract`, () => {
+    let store: Store;
+    let advance: (ms: number) => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, advance } = await makeStore(new TestClock()));
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('values', () => {
+      test('get answers undefined for a key that was never set', async () => {
+        assert.equal(await store.get('never-set'), undefined);
+      });
+
+      test('get returns an equal copy of what set stored', async () => {
+        const value = {
+          text: 'Ünïcode “quotes” & <tags>',
+          number: 42.5,
+          flag: false,
+          none: null,
+          list: [1, 'two', { three: 3 }],
+          nested: { deeper: { deepest: true } },
+        };
+        await store.set('value', value, 10 * T);
+        assert.deepEqual(await store.get('value'), value);
+        await store.set('scalar', 'just a string', 10 * T);
+        assert.equal(await store.get('scalar'), 'just a string');
+        await store.set('zero', 0, 10 * T);
+        assert.equal(await store.get('zero'), 0);
+      });
+
+      test('values are copies: mutating what went in or came out does not change the store', async () => {
+        const value = { name: 'Ada', tags: ['a'] };
+        await store.set('copy', value, 10 * T);
+        value.name = 'changed after set';
+        value.tags.push('pushed after set');
+        const first = await store.get<{ name: string; tags: string[] }>('copy');
+        assert.ok(first);
+        first.name = 'changed after get';
+        first.tags.push('pushed after get');
+        assert.deepEqual(await store.get('copy'), { name: 'Ada', tags: ['a'] });
+        assert.notEqual(await store.get('copy'), await store.get('copy'), 'each get returns a new object');
+      });
+
+      test('set replaces the previous value and its ttl', async () => {
+        await store.set('replaced', 'first', T);
+        await store.set('replaced', 'second', 10 * T);
+        await advance(3 * T);
+        assert.equal(await store.get('replaced'), 'second');
+      });
+
+      test('a value is there before its ttl has passed', async () => {
+        await store.set('fresh', 'still here', 10 * T);
+        await advance(5 * T);
+        assert.equal(await store.get('fresh'), 'still here');
+      });
+
+      test('an expired value is invisible to get and take', async () => {
+        await store.set('expiring', 'soon gone', T);
+        await store.set('expiring-too', 'soon gone', T);
+        await advance(2 * T);
+        assert.equal(await store.get('expiring'), undefined);
+        assert.equal(await store.take('expiring-too'), undefined);
+      });
+
+      test('delete removes every key it is given, and absent keys are fine', async () => {
+        await store.set('a', 1, 10 * T);
+        await store.set('b', 2, 10 * T);
+        await store.set('c', 3, 10 * T);
+        await store.delete('a', 'b', 'never-there');
+        assert.equal(await store.get('a'), undefined);
+        assert.equal(await store.get('b'), undefined);
+        assert.equal(await store.get('c'), 3);
+        await store.delete();
+        await store.delete('never-there-either');
+        assert.equal(await store.get('c'), 3);
+      });
+
+      test('delete also removes a set', async () => {
+        await store.addToSet('index', ['x'], 10 * T);
+        await store.delete('index');
+        assert.deepEqual(await store.members('index'), []);
+      });
+    });
+
+    describe('take (single use)', () => {
+      test('take returns the value once and removes it', async () => {
+        await store.set('code', { sub: 'dev:alice' }, 10 * T);
+        assert.deepEqual(await store.take('code'), { sub: 'dev:alice' });
+        assert.equal(await store.take('code'), undefined);
+        assert.equal(await store.get('code'), undefined);
+      });
+
+      test('take of an absent key answers undefined', async () => {
+        assert.equal(await store.take('never-set'), undefined);
+      });
+
+      test('of 50 concurrent takes of one key exactly one gets the value', async () => {
+        await store.set('one-time', { code: 'abc' }, 10 * T);
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.take('one-time')));
+        const winners = results.filter((result) => result !== undefined);
+        assert.deepEqual(winners, [{ code: 'abc' }]);
+      });
+    });
+
+    describe('add (only when absent)', () => {
+      test('add stores when the key is absent and refuses when it is present', async () => {
+        assert.equal(await store.add('once', 'first', 10 * T), true);
+        assert.equal(await store.add('once', 'second', 10 * T), false);
+        assert.equal(await store.get('once'), 'first');
+      });
+
+      test('add refuses a key that set stored', async () => {
+        await store.set('taken', 'by set', 10 * T);
+        assert.equal(await store.add('taken', 'by add', 10 * T), false);
+        assert.equal(await store.get('taken'), 'by set');
+      });
+
+      test('add succeeds again once the previous value has expired', async () => {
+        assert.equal(await store.add('lease', 'first', T), true);
+        await advance(2 * T);
+        assert.equal(await store.add('lease', 'second', 10 * T), true);
+        assert.equal(await store.get('lease'), 'second');
+      });
+
+      test('add succeeds again once the previous value was taken or deleted', async () => {
+        await store.add('reused', 'first', 10 * T);
+        await store.take('reused');
+        assert.equal(await store.add('reused', 'second', 10 * T), true);
+        await store.delete('reused');
+        assert.equal(await store.add('reused', 'third', 10 * T), true);
+        assert.equal(await store.get('reused'), 'third');
+      });
+
+      test('of 50 concurrent adds of one key exactly one wins, and its value is kept', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.add('race', { winner: i }, 10 * T)),
+        );
+        const winners = results.flatMap((won, i) => (won ? [i] : []));
+        assert.equal(winners.length, 1);
+        assert.deepEqual(await store.get('race'), { winner: winners[0] });
+      });
+    });
+
+    describe('sets', () => {
+      test('members of an absent set is empty', async () => {
+        assert.deepEqual(await store.members('no-such-set'), []);
+      });
+
+      test('addToSet adds members once each, and members lists them', async () => {
+        await store.addToSet('sessions', ['s1', 's2'], 10 * T);
+        await store.addToSet('sessions', ['s2', 's3'], 10 * T);
+        assert.deepEqual(sorted(await store.members('sessions')), ['s1', 's2', 's3']);
+      });
+
+      test('removeFromSet removes only the members named; absent members and sets are fine', async () => {
+        await store.addToSet('sessions', ['s1', 's2', 's3'], 10 * T);
+        await store.removeFromSet('sessions', ['s2', 'never-a-member']);
+        assert.deepEqual(sorted(await store.members('sessions')), ['s1', 's3']);
+        await store.removeFromSet('no-such-set', ['s1']);
+        assert.deepEqual(await store.members('no-such-set'), []);
+      });
+
+      test('removing the last member leaves an empty set', async () => {
+        await store.addToSet('single', ['only'], 10 * T);
+        await store.removeFromSet('single', ['only']);
+        assert.deepEqual(await store.members('single'), []);
+      });
+
+      test('members returns a copy: mutating it does not change the set', async () => {
+        await store.addToSet('copied', ['a'], 10 * T);
+        const members = await store.members('copied');
+        members.push('b');
+        assert.deepEqual(await store.members('copied'), ['a']);
+      });
+
+      test('an expired set is empty, and adding to it afterwards starts afresh', async () => {
+        await store.addToSet('stale', ['old'], T);
+        await advance(2 * T);
+        assert.deepEqual(await store.members('stale'), []);
+        await store.addToSet('stale', ['new'], 10 * T);
+        assert.deepEqual(await store.members('stale'), ['new']);
+      });
+
+      test("a shorter ttl does not shorten a set's life", async () => {
+        await store.addToSet('long', ['a'], 10 * T);
+        await store.addToSet('long', ['b'], T);
+        await advance(5 * T);
+        assert.deepEqual(sorted(await store.members('long')), ['a', 'b']);
+        await advance(6 * T);
+        assert.deepEqual(await store.members('long'), []);
+      });
+
+      test("a longer ttl extends a set's life", async () => {
+        await store.addToSet('extended', ['a'], 2 * T);
+        await advance(T);
+        await store.addToSet('extended', ['b'], 10 * T);
+        await advance(5 * T);
+        assert.deepEqual(sorted(await store.members('extended')), ['a', 'b']);
+        await advance(6 * T);
+        assert.deepEqual(await store.members('extended'), []);
+      });
+    });
+
+    describe('ttl validation', () => {
+      for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        test(`set, add and addToSet reject a ttl of ${ttl} with a TypeError and change nothing`, async () => {
+          await store.set('kept', 'before', 10 * T);
+          await store.addToSet('kept-set', ['before'], 10 * T);
+
+          await assert.rejects(store.set('kept', 'after', ttl), TypeError);
+          await assert.rejects(store.set('new', 'after', ttl), TypeError);
+          await assert.rejects(store.add('new', 'after', ttl), TypeError);
+          await assert.rejects(store.addToSet('kept-set', ['after'], ttl), TypeError);
+          await assert.rejects(store.addToSet('new-set', ['after'], ttl), TypeError);
+
+          assert.equal(await store.get('kept'), 'before');
+          assert.equal(await store.get('new'), undefined);
+          assert.deepEqual(await store.members('kept-set'), ['before']);
+          assert.deepEqual(await store.members('new-set'), []);
+          assert.equal(await store.add('new', 'added later', 10 * T), true, 'the rejected add left no trace');
+        });
+      }
+    });
+
+    test('ping resolves while the store is reachable', async () => {
+      await store.ping();
+    });
+  });
+}

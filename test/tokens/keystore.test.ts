@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { parseConfig } from '../../src/config/load.js';
+import { type KeyRecord, KeyStore, type SigningAlgorithm } from '../../src/tokens/keystore.js';
+import { TestClock } from '../support/clock.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const openFixture = fileURLToPath(new URL('./fixtures/open-keystore.ts', import.meta.url));
+
+const temps: string[] = [];
+after(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A fresh dataDir that does not exist yet (inside a temporary directory). */
+async function freshDataDir(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'byline-keystore-'));
+  temps.push(root);
+  return join(root, 'data');
+}
+
+async function open(dataDir: string, algorithm: SigningAlgorithm = 'ES256', clock = new TestClock()) {
+  return KeyStore.open(dataDir, { algorithm, clock });
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe('opening the key store', () => {
+  test('the first open creates keys/ with one key file named after its kid (mode 0600) and subject.key', async () => {
+    const dataDir = await freshDataDir();
+    const keys = await open(dataDir);
+    const { kid } = keys.signingKey();
+    const dir = join(dataDir, 'keys');
+    assert.equal(keys.dir, dir);
+    assert.deepEqual((await readdir(dir)).sort(), [`${kid}.json`, 'subject.key'].sort());
+    assert.equal(await mode(join(dir, `${kid}.json`)), 0o600);
+    assert.equal(await mode(join(dir, 'subject.key')), 0o600);
+    assert.equal(await mode(dir), 0o700);
+    const record = JSON.parse(await readFile(join(dir, `${kid}.json`), 'utf8')) as KeyRecord;
+    assert.equal(record.kid, kid);
+    assert.equal(record.alg, 'ES256');
+    assert.equal(record.retires, undefined);
+    assert.ok(record.privateJwk.d, 'the key file holds the private key');
+    assert.equal(keys.subjectKey.length, 32);
+    assert.deepEqual(
+      keys.subjectKey,
+      Buffer.from((await readFile(join(dir, 'subject.key'), 'utf8')).trim(), 'base64url'),
+    );
+  });
+
+  test('a second open reuses the key and the subject key', async () => {
+    const dataDir = await freshDataDir();
+    const first = await open(dataDir);
+    const second = await open(dataDir, 'ES256', new TestClock(Date.now() + 86_400_000));
+    assert.equal(second.signingKey().kid, first.signingKey().kid);
+    assert.deepEqual(second.subjectKey, first.subjectKey);
+    assert.deepEqual(second.jwks(), first.jwks());
+    assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
+  });
+
+  test('opening with another algorithm keeps the existing key (only a rotation brings the new one)', async () => {
+    const dataDir = await freshDataDir();
+    const first = await open(dataDir, 'ES256');
+    const second = await open(dataDir, 'EdDSA');
+    assert.equal(second.signingKey().kid, first.signingKey().kid);
+    assert.equal(second.signingKey().alg, 'ES256');
+  });
+
+  test('two different dataDirs get different keys and subject keys', async () => {
+    const a = await open(await freshDataDir());
+    const b = await open(await freshDataDir());
+    assert.notEqual(a.signingKey().kid, b.signingKey().kid);
+    assert.notDeepEqual(a.subjectKey, b.subjectKey);
+  });
+
+  test('ES256 is the algorithm a config without tokens.algorithm asks for', () => {
+    const config = parseConfig(
+      { sites: { blog: { origins: [], redirectUris: ['https://blog.example/cb'] } } },
+      { env: {} },
+    );
+    assert.equal(config.tokens.algorithm, 'ES256');
+  });
+});
+
+describe('algorithms, kid and the JWKS', () => {
+  const shapes: Record<SigningAlgorithm, { kty: string; crv?: string }> = {
+    ES256: { kty: 'EC', crv: 'P-256' },
+    EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+    RS256: { kty: 'RSA' },
+  };
+
+  for (const [alg, shape] of Object.entries(shapes) as [SigningAlgorithm, { kty: string; crv?: string }][]) {
+    test(`${alg}: the JWKS publishes one ${shape.kty} key whose kid is its RFC 7638 thumbprint`, async () => {
+      const keys = await open(await freshDataDir(), alg);
+      const { keys: published } = keys.jwks();
+      assert.equal(published.length, 1);
+      const [jwk] = published;
+      assert.ok(jwk);
+      assert.equal(jwk.alg, alg);
+      assert.equal(jwk.kty, shape.kty);
+      assert.equal(jwk.crv, shape.crv);
+      assert.equal(jwk.use, 'sig');
+      assert.equal(jwk.kid, await calculateJwkThumbprint(jwk));
+      assert.equal(keys.signingKey().kid, jwk.kid);
+      assert.equal(keys.signingKey().alg, alg);
+    });
+
+    test(`${alg}: the JWKS holds public members only`, async () => {
+      const keys = await open(await freshDataDir(), alg);
+      for (const jwk of keys.jwks().keys) {
+        for (const member of PRIVATE_MEMBERS) assert.equal(member in jwk, false, `${member} is private`);
+        const allowed = new Set(['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use']);
+        assert.deepEqual(
+          Object.keys(jwk).filter((member) => !allowed.has(member)),
+          [],
+        );
+      }
+    });
+
+    test(`${alg}: a JWT signed with the signing key verifies against the JWKS`, async () => {
+      const keys = await open(await freshDataDir(), alg);
+      const { kid, key } = keys.signingKey();
+      const token = await new SignJWT({ sub: 'dev:alice' })
+        .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
+        .sign(key);
+      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()));
+      assert.equal(payload.sub, 'dev:alice');
+      assert.equal(protectedHeader.kid, kid);
+    });
+  }
+});
+
+describe('creating the keys atomically', () => {
+  interface Child {
+    /** Resolves once the process has loaded and waits for the go file. */
+    ready: Promise<void>;
+    /** Resolves to the kid the process printed, once it has exited with code 0. */
+    kid: Promise<string>;
+  }
+
+  /** Starts the fixture in its own Node process; it opens the key store once `goFile` exists. */
+  function openInChild(dataDir: string, goFile: string): Child {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', openFixture, dataDir, 'ES256', goFile],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+    );
+    let stdout = '';
+    let stderr = '';
+    let markReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.startsWith('ready\n')) markReady();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const kid = new Promise<string>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
+        markReady();
+        if (code === 0) resolve(stdout.replace(/^ready\n/, '').trim());
+        else reject(new Error(`open-keystore exited with ${code}: ${stderr}`));
+      });
+    });
+    return { ready, kid };
+  }
+
+  test('four processes opening one fresh dataDir at once all end with the same single key', async () => {
+    const dataDir = await freshDataDir();
+    const goFile = `${dataDir}.go`;
+    const children = Array.from({ length: 4 }, () => openInChild(dataDir, goFile));
+    await Promise.all(children.map((child) => child.ready));
+    await writeFile(goFile, '');
+    const kids = await Promise.all(children.map((child) => child.kid));
+    const [kid] = kids;
+    assert.match(kid ?? '', /^[\w-]{43}$/);
+    assert.deepEqual(kids, [kid, kid, kid, kid]);
+    assert.deepEqual((await readdir(join(dataDir, 'keys'))).sort(), [`${kid}.json`, 'subject.key'].sort());
+    assert.deepEqual(await readdir(dataDir), ['keys'], 'no .keys-* temporary directory is left behind');
+    assert.deepEqual(
+      (await readdir(join(dataDir, '..'))).filter((name) => name.startsWith('.keys-')),
+      [],
+    );
+    assert.equal((await open(dataDir)).signingKey().kid, kid);
+  });
+
+  test('eight opens at once within one process agree too', async () => {
+    const dataDir = await freshDataDir();
+    const stores = await Promise.all(Array.from({ length: 8 }, () => open(dataDir)));
+    const kids = new Set(stores.map((keys) => keys.signingKey().kid));
+    assert.equal(kids.size, 1);
+    assert.equal(new Set(stores.map((keys) => keys.subjectKey.toString('hex'))).size, 1);
+    assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
+    assert.deepEqual(await readdir(dataDir), ['keys']);
+  });
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { KeyStore } from '../../src/tokens/keystore.js';
+import { rotateKeys } from '../../src/tokens/rotate.js';
+import { TestClock } from '../support/clock.js';
+
+const MINUTE = 60_000;
+
+const temps: string[] = [];
+after(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function makeConfig(): Promise<Config> {
+  const root = await mkdtemp(join(tmpdir(), 'byline-reload-'));
+  temps.push(root);
+  return parseConfig(
+    {
+      publicUrl: 'http://127.0.0.1:3999',
+      dataDir: 'data',
+      tokens: { accessTtl: '10m', clockSkew: '60s' },
+      keys: { activationDelay: '10m' },
+      sites: { blog: { origins: ['https://blog.example'], redirectUris: ['https://blog.example/cb'] } },
+      providers: { dev: { type: 'dev' } },
+    },
+    { env: {}, cwd: root },
+  );
+}
+
+/** Two instances' key stores on one dataDir, sharing a clock. */
+async function twoInstances() {
+  const config = await makeConfig();
+  const clock = new TestClock();
+  const a = await KeyStore.open(config.dataDir, { algorithm: 'ES256', clock });
+  const b = await KeyStore.open(config.dataDir, { algorithm: 'ES256', clock });
+  const first = a.signingKey().kid;
+  assert.equal(b.signingKey().kid, first);
+  return { config, clock, a, b, first };
+}
+
+const published = (keys: KeyStore) => keys.jwks().keys.map((key) => key.kid);
+
+/** Polls until `check` holds (for file-system events), failing after `ms`. */
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+describe('running instances pick up rotated keys', () => {
+  test('after rotate and reload both instances publish the new key and neither signs with it before activation', async () => {
+    const { config, clock, a, b, first } = await twoInstances();
+    await rotateKeys(config, { now: false }, clock);
+    assert.deepEqual(published(a), [first], 'nothing changes before a reload');
+    await Promise.all([a.reload(), b.reload()]);
+    const kids = published(a);
+    assert.equal(kids.length, 2);
+    assert.deepEqual(published(b), kids);
+    const next = kids.find((kid) => kid !== first) as string;
+    assert.equal(a.signingKey().kid, first);
+    assert.equal(b.signingKey().kid, first);
+
+    clock.advance(10 * MINUTE - 1);
+    assert.equal(a.signingKey().kid, first, 'not a millisecond early');
+    clock.advance(1);
+    assert.equal(a.signingKey().kid, next);
+    assert.equal(b.signingKey().kid, next);
+    assert.deepEqual(published(b).sort(), [first, next].sort(), 'the old key stays published for its tokens');
+
+    clock.advance(10 * MINUTE + MINUTE);
+    assert.deepEqual(published(a), [next], 'retired after accessTtl + clockSkew');
+    assert.deepEqual(published(b), [next]);
+  });
+
+  test('autoReload notices a rotation through the file watcher', async () => {
+    const { config, clock, b, first } = await twoInstances();
+    const errors: unknown[] = [];
+    const stop = b.autoReload({ intervalMs: 3_600_000, onError: (error) => errors.push(error) });
+    try {
+      await rotateKeys(config, { now: false }, clock);
+      await eventually(() => published(b).length === 2);
+      assert.equal(b.signingKey().kid, first);
+    } finally {
+      stop();
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('autoReload notices a rotation on its interval without the watcher', async () => {
+    const { config, clock, b } = await twoInstances();
+    const stop = b.autoReload({ intervalMs: 50, watch: false });
+    try {
+      await rotateKeys(config, { now: false }, clock);
+      await eventually(() => published(b).length === 2);
+    } finally {
+      stop();
+    }
+  });
+
+  test('a failed reload keeps the keys loaded before and reports the error', async () => {
+    const { a, first } = await twoInstances();
+    const broken = join(a.dir, 'broken.json');
+    await writeFile(broken, '{ not json');
+    await assert.rejects(a.reload());
+    assert.equal(a.signingKey().kid, first);
+    assert.deepEqual(published(a), [first]);
+    const errors: unknown[] = [];
+    const stop = a.autoReload({ intervalMs: 20, watch: false, onError: (error) => errors.push(error) });
+    await eventually(() => errors.length > 0);
+    stop();
+    await rm(broken);
+    await a.reload();
+    assert.deepEqual(published(a), [first]);
+  });
+});

@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { type KeyState, KeyStore } from '../../src/tokens/keystore.js';
+import { listKeys, rotateKeys } from '../../src/tokens/rotate.js';
+import { TestClock } from '../support/clock.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const ACTIVATION_DELAY = 10 * MINUTE;
+const ACCESS_TTL = 15 * MINUTE;
+const CLOCK_SKEW = MINUTE;
+
+const temps: string[] = [];
+after(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A config (built as a YAML file would give it) with its own fresh dataDir. */
+async function makeConfig(algorithm = 'ES256'): Promise<Config> {
+  const root = await mkdtemp(join(tmpdir(), 'byline-rotate-'));
+  temps.push(root);
+  return parseConfig(
+    {
+      publicUrl: 'http://127.0.0.1:3999',
+      dataDir: 'data',
+      tokens: { algorithm, accessTtl: '15m', clockSkew: '60s' },
+      keys: { activationDelay: '10m' },
+      sites: { blog: { origins: ['https://blog.example'], redirectUris: ['https://blog.example/cb'] } },
+      providers: { dev: { type: 'dev' } },
+    },
+    { env: {}, cwd: root },
+  );
+}
+
+/** The key store as the gateway holds it, plus the kid it started with. */
+async function setup(algorithm = 'ES256') {
+  const config = await makeConfig(algorithm);
+  const clock = new TestClock();
+  const keys = await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, clock });
+  return { config, clock, keys, oldKid: keys.signingKey().kid };
+}
+
+const published = (keys: KeyStore) => keys.jwks().keys.map((jwk) => jwk.kid);
+const states = (keys: KeyStore): Record<string, KeyState> =>
+  Object.fromEntries(keys.list().map(({ record, state }) => [record.kid, state]));
+/** The kid in the first field of a `keys rotate` / `keys list` line. */
+const kidOf = (line: string) => line.split(' ')[0] as string;
+
+/**
+ * Lets `duration` pass in 15 s steps and checks at every step what verifiers rely on: each key that
+ * signed stays in the JWKS until accessTtl + clockSkew after it last signed. Answers the kids that signed.
+ */
+function followSchedule(keys: KeyStore, clock: TestClock, duration: number): Set<string> {
+  const lastSigned = new Map<string, number>();
+  for (const end = clock.now() + duration; clock.now() <= end; clock.advance(15_000)) {
+    lastSigned.set(keys.signingKey().kid, clock.now());
+    const jwks = published(keys);
+    for (const [kid, at] of lastSigned) {
+      if (clock.now() < at + ACCESS_TTL + CLOCK_SKEW) {
+        assert.ok(jwks.includes(kid), `${kid} signed ${clock.now() - at} ms ago and must still be published`);
+      }
+    }
+  }
+  return new Set(lastSigned.keys());
+}
+
+describe('rotating keys with a delay', () => {
+  test('the new key is published at once and is next, while the old key keeps signing', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    clock.advance(MINUTE);
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    assert.notEqual(newKid, oldKid);
+    await keys.reload();
+    assert.deepEqual(new Set(published(keys)), new Set([oldKid, newKid]));
+    assert.equal(keys.signingKey().kid, oldKid);
+    assert.deepEqual(states(keys), { [oldKid]: 'active', [newKid]: 'next' });
+    clock.advance(ACTIVATION_DELAY - 1);
+    assert.equal(keys.signingKey().kid, oldKid, 'the old key signs until the delay has passed');
+  });
+
+  test('after keys.activationDelay the new key signs and the old one is retiring, still published', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    clock.advance(ACTIVATION_DELAY);
+    await keys.reload();
+    assert.equal(keys.signingKey().kid, newKid);
+    assert.deepEqual(states(keys), { [oldKid]: 'retiring', [newKid]: 'active' });
+    assert.deepEqual(new Set(published(keys)), new Set([oldKid, newKid]));
+  });
+
+  test('accessTtl + clockSkew after the switch the old key is retired and leaves the JWKS', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    clock.advance(ACTIVATION_DELAY + ACCESS_TTL + CLOCK_SKEW - 1);
+    await keys.reload();
+    assert.ok(published(keys).includes(oldKid), 'a token the old key signed last may still be valid');
+    clock.advance(1);
+    await keys.reload();
+    assert.deepEqual(states(keys), { [oldKid]: 'retired', [newKid]: 'active' });
+    assert.deepEqual(published(keys), [newKid]);
+    assert.equal(keys.signingKey().kid, newKid);
+  });
+
+  test('every key that signed stays published while its tokens may live', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    clock.advance(MINUTE);
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    await keys.reload();
+    assert.deepEqual(followSchedule(keys, clock, 2 * HOUR), new Set([oldKid, newKid]));
+    assert.deepEqual(published(keys), [newKid]);
+  });
+
+  test('a running key store follows the schedule without another reload', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    assert.deepEqual(published(keys), [oldKid]);
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    await keys.reload();
+    assert.deepEqual(new Set(published(keys)), new Set([oldKid, newKid]));
+    clock.advance(ACTIVATION_DELAY);
+    assert.equal(keys.signingKey().kid, newKid);
+    clock.advance(ACCESS_TTL + CLOCK_SKEW);
+    assert.deepEqual(published(keys), [newKid], 'the memoised JWKS is refreshed when a key retires');
+  });
+
+  test('the old key file records when it retires; the new one when it activates', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const start = clock.now();
+    const newKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    await keys.reload();
+    const records = Object.fromEntries(keys.list().map(({ record }) => [record.kid, record]));
+    assert.equal(records[newKid]?.created, start);
+    assert.equal(records[newKid]?.activates, start + ACTIVATION_DELAY);
+    assert.equal(records[newKid]?.retires, undefined);
+    assert.equal(records[oldKid]?.retires, start + ACTIVATION_DELAY + ACCESS_TTL + CLOCK_SKEW);
+  });
+
+  test('rotation keeps the key files private (0600) and leaves no temporary files', async () => {
+    const { config, clock, keys } = await setup();
+    await rotateKeys(config, { now: false }, clock);
+    const names = await readdir(keys.dir);
+    assert.equal(names.length, 3);
+    assert.equal(names.filter((name) => name.endsWith('.json')).length, 2);
+    for (const name of names) assert.equal((await stat(join(keys.dir, name))).mode & 0o777, 0o600, name);
+  });
+
+  test('the subject key survives a rotation', async () => {
+    const { config, clock, keys } = await setup();
+    const before = Buffer.from(keys.subjectKey);
+    await rotateKeys(config, { now: false }, clock);
+    await keys.reload();
+    assert.deepEqual(keys.subjectKey, before);
+  });
+
+  test('a rotation to another algorithm publishes both algorithms until the old key retires', async () => {
+    const { config, clock, keys, oldKid } = await setup('ES256');
+    const rotated = { ...config, tokens: { ...config.tokens, algorithm: 'EdDSA' as const } };
+    const newKid = kidOf(await rotateKeys(rotated, { now: false }, clock));
+    clock.advance(ACTIVATION_DELAY);
+    await keys.reload();
+    assert.deepEqual(keys.signingKey().alg, 'EdDSA');
+    const algs = Object.fromEntries(keys.jwks().keys.map((jwk) => [jwk.kid, jwk.alg]));
+    assert.deepEqual(algs, { [oldKid]: 'ES256', [newKid]: 'EdDSA' });
+  });
+});
+
+describe('rotating keys with --now', () => {
+  test('the new key signs at once and the old one is retiring', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    clock.advance(MINUTE);
+    const newKid = kidOf(await rotateKeys(config, { now: true }, clock));
+    await keys.reload();
+    assert.equal(keys.signingKey().kid, newKid);
+    assert.deepEqual(states(keys), { [oldKid]: 'retiring', [newKid]: 'active' });
+    clock.advance(ACCESS_TTL + CLOCK_SKEW);
+    assert.deepEqual(published(keys), [newKid]);
+  });
+
+  test('the new key signs at once even when the first key was made in the same millisecond', async () => {
+    for (let round = 0; round < 8; round++) {
+      const { config, clock, keys, oldKid } = await setup();
+      const newKid = kidOf(await rotateKeys(config, { now: true }, clock));
+      await keys.reload();
+      assert.equal(keys.signingKey().kid, newKid, `round ${round}`);
+      assert.deepEqual(states(keys), { [oldKid]: 'retiring', [newKid]: 'active' });
+    }
+  });
+
+  test('a key still waiting to sign is superseded by the emergency key and never signs', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const pendingKid = kidOf(await rotateKeys(config, { now: false }, clock));
+    clock.advance(MINUTE);
+    const emergencyKid = kidOf(await rotateKeys(config, { now: true }, clock));
+    await keys.reload();
+    assert.equal(keys.signingKey().kid, emergencyKid);
+    assert.equal(states(keys)[pendingKid], 'retired');
+    assert.deepEqual(new Set(published(keys)), new Set([oldKid, emergencyKid]));
+    const signers = followSchedule(keys, clock, 2 * HOUR);
+    assert.deepEqual(signers, new Set([emergencyKid]));
+    assert.deepEqual(published(keys), [emergencyKid]);
+  });
+});
+
+describe('rotating twice with a delay', () => {
+  test('each key signs in turn and is published for as long as its tokens live', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const second = kidOf(await rotateKeys(config, { now: false }, clock));
+    clock.advance(2 * MINUTE);
+    const third = kidOf(await rotateKeys(config, { now: false }, clock));
+    await keys.reload();
+    assert.deepEqual(states(keys), { [oldKid]: 'active', [second]: 'next', [third]: 'next' });
+    clock.advance(ACTIVATION_DELAY - 2 * MINUTE);
+    assert.equal(keys.signingKey().kid, second);
+    clock.advance(2 * MINUTE);
+    assert.equal(keys.signingKey().kid, third);
+    assert.deepEqual(new Set(published(keys)), new Set([oldKid, second, third]));
+    clock.advance(ACCESS_TTL + CLOCK_SKEW);
+    assert.deepEqual(published(keys), [third]);
+  });
+
+  test('with two rotations pending, every key that signed stays published while its tokens may live', async () => {
+    const { config, clock, keys, oldKid } = await setup();
+    const second = kidOf(await rotateKeys(config, { now: false }, clock));
+    clock.advance(2 * MINUTE);
+    const third = kidOf(await rotateKeys(config, { now: false }, clock));
+    await keys.reload();
+    assert.deepEqual(followSchedule(keys, clock, 2 * HOUR), new Set([oldKid, second, third]));
+    assert.deepEqual(published(keys), [third]);
+  });
+});
+
+describe('keys list', () => {
+  const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`;
+  const LINE = new RegExp(
+    `^([\\w-]{43}) (ES256|EdDSA|RS256) (next|active|retiring|retired) (${ISO}) (${ISO}) (${ISO}|-)$`,
+  );
+
+  function parseLines(output: string) {
+    assert.ok(output.endsWith('\n'));
+    return output
+      .slice(0, -1)
+      .split('\n')
+      .map((line) => {
+        const match = LINE.exec(line);
+        assert.ok(match, `"${line}" is "kid alg state created activates retires"`);
+        const [, kid, alg, state, created, activates, retires] = match;
+        return { kid, alg, state, created, activates, retires };
+      });
+  }
+
+  test('prints one line per key: kid alg state created activates retires', async () => {
+    const { config, clock, oldKid } = await setup();
+    const start = new Date(clock.now()).toISOString();
+    assert.deepEqual(parseLines(await listKeys(config, clock)), [
+      { kid: oldKid, alg: 'ES256', state: 'active', created: start, activates: start, retires: '-' },
+    ]);
+  });
+
+  test('shows the states and dates through a rotation', async () => {
+    const { config, clock, oldKid } = await setup('EdDSA');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const t0 = clock.now();
+    clock.advance(MINUTE);
+    const rotated = parseLines(await rotateKeys(config, { now: false }, clock));
+    const newKid = rotated[0]?.kid as string;
+    const switchAt = t0 + MINUTE + ACTIVATION_DELAY;
+    const retiresAt = iso(switchAt + ACCESS_TTL + CLOCK_SKEW);
+    assert.deepEqual(rotated, [
+      {
+        kid: newKid,
+        alg: 'EdDSA',
+        state: 'next',
+        created: iso(t0 + MINUTE),
+        activates: iso(switchAt),
+        retires: '-',
+      },
+    ]);
+
+    const byKid = async () =>
+      Object.fromEntries(parseLines(await listKeys(config, clock)).map((line) => [line.kid, line]));
+    let lines = await byKid();
+    assert.deepEqual(lines[oldKid], {
+      kid: oldKid,
+      alg: 'EdDSA',
+      state: 'active',
+      created: iso(t0),
+      activates: iso(t0),
+      retires: retiresAt,
+    });
+    assert.equal(lines[newKid]?.state, 'next');
+    assert.equal(lines[newKid]?.retires, '-');
+
+    clock.advance(ACTIVATION_DELAY);
+    lines = await byKid();
+    assert.equal(lines[oldKid]?.state, 'retiring');
+    assert.equal(lines[newKid]?.state, 'active');
+
+    clock.advance(ACCESS_TTL + CLOCK_SKEW);
+    lines = await byKid();
+    assert.equal(lines[oldKid]?.state, 'retired', 'retired keys are still listed');
+    assert.equal(lines[newKid]?.state, 'active');
+  });
+
+  test('rotate --now answers the new key as active', async () => {
+    const { config, clock } = await setup();
+    const [line] = parseLines(await rotateKeys(config, { now: true }, clock));
+    assert.equal(line?.state, 'active');
+    assert.equal(line?.activates, line?.created);
+  });
+});

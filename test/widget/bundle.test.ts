@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { packageRoot } from '../../src/config/load.js';
+import { bundleWidget } from '../../src/oauth/widget-config.js';
+
+test('widget.js stays within 8 KiB gzipped', async () => {
+  const script = await bundleWidget();
+  const gzipped = gzipSync(script, { level: 9 }).length;
+  assert.ok(gzipped <= 8 * 1024, `widget.js is ${gzipped} bytes gzipped`);
+});
+
+test('the widget imports nothing outside src/widget (it ships to browsers alone)', () => {
+  const dir = join(packageRoot, 'src', 'widget');
+  for (const file of readdirSync(dir)) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    for (const match of source.matchAll(/from '([^']+)'/g))
+      assert.match(match[1] as string, /^\.\/[\w-]+\.js$/, `${file} imports ${match[1]}`);
+  }
+});
+
+test('the bundle never sends credentials to Byline and never writes HTML from data', async () => {
+  const script = await bundleWidget();
+  assert.doesNotMatch(script, /credentials:\s*"include"/);
+  assert.doesNotMatch(script, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+});
