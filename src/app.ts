@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import express, { type Express, type Router } from 'express';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
 import { type Clock, systemClock } from './clock.js';
@@ -18,6 +19,7 @@ import {
   metricsHandler,
   upstreamEndpointLabel,
 } from './http/metrics.js';
+import { clientAuthGuard, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
 import { crossOriginReadable, cspNonce, openerAllowed, securityHeaders } from './http/security.js';
 import { html, renderPage } from './http/views.js';
 import { authorizeHandler } from './oauth/authorize.js';
@@ -36,6 +38,7 @@ import type { ProviderContext } from './providers/context.js';
 import { createProviders } from './providers/registry.js';
 import { instrumentStore } from './store/instrumented.js';
 import { MemoryStore } from './store/memory.js';
+import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import type { KeyStore } from './tokens/keystore.js';
 
@@ -50,6 +53,13 @@ export interface AppDependencies {
   logger?: Logger;
   /** Defaults to a fresh registry (with the default process metrics). */
   metrics?: Metrics;
+  /**
+   * Where the rate-limit counters live: this Redis client (shared by every instance). Defaults to the
+   * client of `store` when it is a RedisStore, else this process's memory.
+   */
+  rateLimitRedis?: Redis;
+  /** Ready-made limiters (tests); defaults to ones built from `config.rateLimits`. */
+  rateLimits?: RateLimits;
 }
 
 export interface BylineApp extends Express {
@@ -63,6 +73,13 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const log = deps.logger ?? pino({ level: config.log.level });
   const metrics = deps.metrics ?? createMetrics();
   const store = instrumentStore(deps.store ?? new MemoryStore({ clock }), metrics.storeErrors);
+  // Rate counters live next to the rest of the state: in the RedisStore's Redis, under its prefix.
+  const redisStore = deps.store instanceof RedisStore ? deps.store : undefined;
+  const redis = deps.rateLimitRedis ?? redisStore?.client;
+  const prefix = redisStore?.prefix ?? (config.store.kind === 'redis' ? config.store.prefix : undefined);
+  const rateLimits =
+    deps.rateLimits ??
+    createRateLimits(config.rateLimits, { ...(redis ? { redis } : {}), ...(prefix ? { prefix } : {}) });
   const issuer = config.publicUrl;
   const app = express() as unknown as BylineApp;
   app.disable('x-powered-by');
@@ -73,6 +90,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     publicUrl: issuer,
     fetch: deps.fetch ?? (undiciFetch as unknown as typeof fetch),
     upstreamTimeout: config.http.upstreamTimeout,
+    clockSkew: config.tokens.clockSkew,
     clock,
     callbackUrl: (id) => `${issuer}/auth/${id}/callback`,
     mount: (router) => mounted.push(router),
@@ -91,20 +109,23 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     cookies: cookiePolicy(issuer),
     log,
     metrics,
+    rateLimits,
   };
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
   const cors = siteCors(() => siteOrigins);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
   const guest = guestHandlers(ctx);
+  // Failed client authentications count per address and per (known) site; see http/rate-limit.ts.
+  const clientAuth = clientAuthGuard(rateLimits, (id) => ctx.sites.has(id));
 
   app.use(requestLogger(log), httpMetrics(metrics));
+  app.use(cspNonce, securityHeaders({ https: issuer.startsWith('https:') }));
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.get('/readyz', readinessHandler(ctx));
   app.get('/metrics', metricsHandler(metrics, config.metrics.token));
-  app.use(cspNonce, securityHeaders({ https: issuer.startsWith('https:') }));
   app.use(
     '/static',
     crossOriginReadable,
@@ -116,7 +137,13 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.get('/widget.js', widgetScriptHandler());
   app.get('/widget/config', widgetConfigHandler(ctx));
 
-  app.get('/authorize', htmlErrors, openerAllowed, authorizeHandler(ctx));
+  app.get(
+    '/authorize',
+    htmlErrors,
+    openerAllowed,
+    limitByAddress(rateLimits.authorize, 'Too many logins from this address. Try again shortly.'),
+    authorizeHandler(ctx),
+  );
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
   app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
@@ -125,9 +152,9 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
 
   app.options(['/token', '/userinfo', '/revoke', '/guest'], cors);
   app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
-  app.post('/token', cors, form, tokenHandler(ctx));
-  app.post('/revoke', cors, form, revokeHandler(ctx));
-  app.post('/introspect', form, introspectHandler(ctx));
+  app.post('/token', cors, form, clientAuth.check, tokenHandler(ctx), clientAuth.count);
+  app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);
+  app.post('/introspect', form, clientAuth.check, introspectHandler(ctx), clientAuth.count);
   app.get('/logout', htmlErrors, logoutPageHandler(ctx));
   app.post('/logout', htmlErrors, form, logoutHandler(ctx));
   app.get('/userinfo', cors, userinfoHandler(ctx));

@@ -7,6 +7,7 @@ import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createMetrics } from './http/metrics.js';
+import { createRateLimits } from './http/rate-limit.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
@@ -42,9 +43,11 @@ function restartOnly(config: Config): string {
 /** The store the config names: memory for one process, Redis to share state between instances. */
 export function openStore(config: Config, logger?: Logger): Store {
   if (config.store.kind === 'memory') return new MemoryStore();
+  const { url, prefix, sentinels, sentinelName } = config.store;
   return new RedisStore({
-    url: config.store.url,
-    prefix: config.store.prefix,
+    url,
+    prefix,
+    ...(sentinels ? { options: { sentinels, name: sentinelName ?? 'mymaster' } } : {}),
     onError: (error) => logger?.warn({ err: error }, 'redis connection error'),
   });
 }
@@ -60,7 +63,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const store = openStore(config, logger);
   const metrics = createMetrics();
-  let current = { config, app: createApp(config, { keys, store, logger, metrics }) };
+  // Rate counters survive a reload unless the rules themselves changed (memory counters would reset).
+  const backend = store instanceof RedisStore ? { redis: store.client, prefix: store.prefix } : {};
+  let limits = {
+    rules: JSON.stringify(config.rateLimits),
+    rateLimits: createRateLimits(config.rateLimits, backend),
+  };
+  const rateLimitsFor = (next: Config) => {
+    const rules = JSON.stringify(next.rateLimits);
+    if (rules !== limits.rules) limits = { rules, rateLimits: createRateLimits(next.rateLimits, backend) };
+    return limits.rateLimits;
+  };
+  let current = {
+    config,
+    app: createApp(config, { keys, store, logger, metrics, rateLimits: rateLimitsFor(config) }),
+  };
   const server = createServer((req, res) => current.app(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -92,7 +109,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       dataDir: config.dataDir,
       publicUrl: config.publicUrl,
     };
-    current = { config: kept, app: createApp(kept, { keys, store, logger, metrics }) };
+    current = {
+      config: kept,
+      app: createApp(kept, { keys, store, logger, metrics, rateLimits: rateLimitsFor(kept) }),
+    };
     await keys.reload().catch(onReloadError);
     logger.info('config reloaded');
     return true;

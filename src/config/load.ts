@@ -64,19 +64,48 @@ function validate(input: unknown, env: Env, cwd: string): Config {
   if (!result.success) throw new ConfigError(issuesFromZod(result.error.issues));
   const config = result.data;
   const issues: ConfigIssue[] = [];
-  if (env.NODE_ENV === 'production') {
-    for (const provider of Object.values(config.providers)) {
-      if (provider.type === 'dev') {
-        issues.push({
-          path: `providers.${provider.id}`,
-          message: 'the dev provider is refused when NODE_ENV=production',
-        });
-      }
-    }
-  }
+  if (env.NODE_ENV === 'production') issues.push(...productionIssues(config));
   if (issues.length > 0) throw new ConfigError(issues);
   config.dataDir = resolve(cwd, config.dataDir);
   return config;
+}
+
+/** Secrets that ship in files or docs: anyone can read them, so they protect nothing. */
+const knownSecret = /dev-only|change.?me|placeholder|^(secret|password)$/i;
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/**
+ * What a development setup may do and a production one may not (NODE_ENV=production): the dev provider
+ * (anyone can log in as anyone), a site secret that ships with Byline or its docs, and a plain-http
+ * publicUrl that is not loopback (cookies, codes and tokens would cross the network in clear text).
+ */
+function productionIssues(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const url = new URL(config.publicUrl);
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname))
+    issues.push({
+      path: 'publicUrl',
+      message: 'must be an https URL when NODE_ENV=production (plain http only on loopback)',
+    });
+  for (const provider of Object.values(config.providers)) {
+    if (provider.type === 'dev') {
+      issues.push({
+        path: `providers.${provider.id}`,
+        message: 'the dev provider is refused when NODE_ENV=production',
+      });
+    }
+  }
+  for (const site of Object.values(config.sites)) {
+    if (site.secret !== undefined && knownSecret.test(site.secret))
+      issues.push({
+        path: `sites.${site.id}.secret`,
+        message: 'is a default or placeholder secret, refused when NODE_ENV=production',
+      });
+  }
+  return issues;
 }
 
 function readYamlFile(file: string): unknown {

@@ -101,6 +101,28 @@ const storeSchema = z
           .default('redis://127.0.0.1:6379/0')
           .meta({ description: 'The Redis URL; rediss:// for TLS.' }),
         prefix: z.string().default('byline:').meta({ description: 'The prefix of every key.' }),
+        sentinels: z
+          .array(
+            z.strictObject({
+              host: z.string().min(1).meta({ description: 'A Sentinel host.' }),
+              port: z.coerce
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .default(26379)
+                .meta({ description: 'Its port.' }),
+            }),
+          )
+          .min(1)
+          .optional()
+          .meta({
+            description:
+              'Redis Sentinel: the sentinels to ask for the master named by sentinelName; the url then gives only the password, db and TLS.',
+          }),
+        sentinelName: z.string().min(1).optional().meta({
+          description: 'The master group name the sentinels monitor (with sentinels; default mymaster).',
+        }),
       }),
     ],
     {

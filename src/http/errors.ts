@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
+import { StoreUnavailableError } from '../store/store.js';
 import { renderPage } from './views.js';
 
 /** Stable error codes: the OAuth vocabulary (RFC 6749, 6750, 7009) plus a few HTTP-level ones. */
@@ -104,7 +105,16 @@ export function errorHandler(log: ErrorLogger, errors?: Counter<'endpoint' | 'er
     if (res.headersSent) return next(err);
     let error: BylineError;
     if (err instanceof BylineError) error = err;
-    else if (isBodyParserError(err))
+    else if (err instanceof StoreUnavailableError) {
+      log.error({ err: err.cause, operation: err.operation }, 'store unavailable');
+      error = new BylineError(
+        'temporarily_unavailable',
+        'Byline is briefly unavailable. Try again in a moment.',
+        {
+          headers: { 'Retry-After': '5' },
+        },
+      );
+    } else if (isBodyParserError(err))
       error = new BylineError('invalid_request', 'The request body could not be read.');
     else {
       log.error({ err, route: req.route?.path }, 'unhandled error');

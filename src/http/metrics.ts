@@ -77,12 +77,16 @@ export function upstreamEndpointLabel(url: string): string {
  * and could carry codes); unmatched requests count as `unmatched`.
  */
 export function httpMetrics(metrics: Metrics): RequestHandler {
+  const histogram = metrics.httpDuration;
   return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
+    const started = performance.now();
     res.once('finish', () => {
       const pattern = req.route?.path;
       const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : req.baseUrl || 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+      histogram.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      );
     });
     next();
   };

@@ -36,7 +36,8 @@ export function securityHeaders(options: { https: boolean }): RequestHandler {
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: false,
+    // Only an https deployment may pin browsers to https (a plain-http development host must not).
+    strictTransportSecurity: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
 }

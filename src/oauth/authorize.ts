@@ -188,12 +188,13 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       });
       return;
     }
-    await ctx.store.set(keys.authorizationRequest(request.id), request, loginTtlMs);
     const provider = details.idp ? ctx.providers.get(details.idp) : undefined;
     if (provider) {
+      // Straight to the provider: the login transaction carries the request, nothing else is stored.
       await startUpstream(ctx, req, res, request, provider);
       return;
     }
+    await ctx.store.set(keys.authorizationRequest(request.id), request, loginTtlMs);
     await renderChooser(ctx, req, res, site, request);
   };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config, SiteConfig } from '../config/schema.js';
 import type { CookiePolicy } from '../http/cookies.js';
 import type { Metrics } from '../http/metrics.js';
+import type { RateLimits } from '../http/rate-limit.js';
 import type { UpstreamProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { KeyStore } from '../tokens/keystore.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   cookies: CookiePolicy;
   log: Logger;
   metrics: Metrics;
+  /** The limiters built from `config.rateLimits` (memory, or Redis with a Redis store). */
+  rateLimits: RateLimits;
 }
 
 /** The providers a site offers, in its configured order (all enabled providers when it names none). */

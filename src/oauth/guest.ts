@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { SiteConfig } from '../config/schema.js';
 import { BylineError } from '../http/errors.js';
 import { param, requiredParam } from '../http/params.js';
+import { clientAddress, type RateLimit, tooManyRequests } from '../http/rate-limit.js';
 import type { Identity } from '../providers/provider.js';
 import { gravatarUrl, guestId } from '../tokens/subject.js';
 import { renderChooser } from './authorize.js';
@@ -11,8 +11,9 @@ import { sendCode } from './complete.js';
 import type { GatewayContext } from './context.js';
 import { verifyCsrf } from './csrf.js';
 import { issueTokens } from './issue.js';
+import { recordLogin } from './login-events.js';
 import { type AuthorizationRequest, keys, randomId } from './records.js';
-import { liveSiteSession, startSiteSession } from './sessions.js';
+import { newSiteSession } from './sessions.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
 export interface GuestInput {
@@ -94,40 +95,9 @@ export function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>)
   };
 }
 
-/** A per-client-address limiter; one function so that a Store-backed (Redis) limiter can replace it. */
-export interface RateLimit {
-  /** Counts one attempt for `key`; resolves to the milliseconds to wait when over the limit, else 0. */
-  consume(key: string): Promise<number>;
-}
-
-export function memoryRateLimit(rule: { points: number; window: number }): RateLimit {
-  const limiter = new RateLimiterMemory({
-    points: rule.points,
-    duration: Math.max(1, Math.ceil(rule.window / 1000)),
-  });
-  return {
-    async consume(key) {
-      try {
-        await limiter.consume(key);
-        return 0;
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return Math.max(rejection.msBeforeNext, 1);
-        throw rejection;
-      }
-    },
-  };
-}
-
 async function limit(rateLimit: RateLimit, req: Request): Promise<void> {
-  const wait = await rateLimit.consume(req.ip ?? 'unknown');
-  if (wait > 0)
-    throw new BylineError(
-      'too_many_requests',
-      'Too many guest logins from this address. Try again shortly.',
-      {
-        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
-      },
-    );
+  const wait = await rateLimit.consume(clientAddress(req));
+  if (wait > 0) throw tooManyRequests(wait, 'Too many guest logins from this address. Try again shortly.');
 }
 
 export interface GuestHandlers {
@@ -142,7 +112,7 @@ export interface GuestHandlers {
  * typed proves nothing, so it must not follow the reader to other sites or replace a provider login.
  */
 export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): GuestHandlers {
-  const limiter = rateLimit ?? memoryRateLimit(ctx.config.rateLimits.guest);
+  const limiter = rateLimit ?? ctx.rateLimits.guest;
 
   const widget: RequestHandler = async (req, res) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
@@ -155,10 +125,12 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
     await limit(limiter, req);
     const identity = guestIdentity(ctx, readGuestFields(body, site));
-    const sid = await startSiteSession(ctx, site.id, identity, undefined);
-    const session = await liveSiteSession(ctx, sid);
-    if (!session) throw new BylineError('server_error', 'The guest session could not be started.');
-    res.json(await issueTokens(ctx, sid, session, { publicClient: true }));
+    const started = newSiteSession(ctx, site.id, identity, undefined);
+    res.json(
+      await issueTokens(ctx, started.id, started.session, { publicClient: true, writes: started.writes }),
+    );
+    ctx.metrics.tokensIssued.inc({ grant: 'guest', site: site.id });
+    recordLogin(ctx, { site: site.id, started: ctx.clock.now() }, 'guest', 'success');
   };
 
   const chooser: RequestHandler = async (req, res) => {
@@ -199,8 +171,9 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
         'invalid_request',
         'This login has expired. Go back to the site and start again.',
       );
-    const sid = await startSiteSession(ctx, site.id, guestIdentity(ctx, fields), undefined);
-    await sendCode(ctx, res, taken, sid);
+    const started = newSiteSession(ctx, site.id, guestIdentity(ctx, fields), undefined);
+    await sendCode(ctx, res, taken, started, started.writes);
+    recordLogin(ctx, taken, 'guest', 'success');
   };
 
   return { widget, chooser };

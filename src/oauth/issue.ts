@@ -1,4 +1,7 @@
+import { BylineError } from '../http/errors.js';
+import type { StoreWrite } from '../store/store.js';
 import { mintAccessToken } from '../tokens/access-token.js';
+import type { CommenterClaims } from '../tokens/claims.js';
 import type { GatewayContext } from './context.js';
 import {
   keys,
@@ -20,7 +23,7 @@ export interface TokenResponse {
 export function accessTokenFor(
   ctx: GatewayContext,
   sid: string,
-  session: SiteSession,
+  session: { site: string; claims: CommenterClaims },
   nonce?: string,
 ): Promise<string> {
   return mintAccessToken(ctx.keys, ctx.clock, {
@@ -34,18 +37,23 @@ export function accessTokenFor(
 }
 
 /**
- * Stores `token` (a new random one by default) as the current refresh token of `family`; neither outlives
- * the family, which never outlives its site session. The two writes go out together (one round trip).
+ * A new refresh token of `familyId`: `<family id>.<secret>`. Naming its family lets a refresh read the
+ * family and the token's record in one round trip.
  */
-export async function storeRefreshToken(
+export function newRefreshToken(familyId: string): string {
+  return `${familyId}.${randomId()}`;
+}
+
+/** The writes that make `token` the current refresh token of `family`; nothing outlives the family. */
+export function refreshTokenWrites(
   ctx: GatewayContext,
   familyId: string,
   family: Omit<RefreshFamily, 'current'>,
-  token: string = randomId(),
-): Promise<string> {
+  token: string,
+): StoreWrite[] {
   const hash = secretHash(token);
   const now = ctx.clock.now();
-  const ttl = Math.max(family.expires - now, 1);
+  const ttlMs = Math.max(family.expires - now, 1);
   const record: RefreshTokenRecord = {
     family: familyId,
     site: family.site,
@@ -53,28 +61,51 @@ export async function storeRefreshToken(
     issued: now,
     expires: family.expires,
   };
-  await Promise.all([
-    ctx.store.set(keys.refreshToken(hash), record, ttl),
-    ctx.store.set(keys.refreshFamily(familyId), { ...family, current: hash } satisfies RefreshFamily, ttl),
-  ]);
-  return token;
+  return [
+    { op: 'set', key: keys.refreshToken(hash), value: record, ttlMs },
+    {
+      op: 'set',
+      key: keys.refreshFamily(familyId),
+      value: { ...family, current: hash } satisfies RefreshFamily,
+      ttlMs,
+    },
+  ];
 }
 
-/** The token response for a fresh login at a site: an access token and the first refresh token of a family. */
+/** How long a redeemed code is remembered, so a replay can end the login it started (RFC 6749 §4.1.2). */
+export const usedCodeTtlMs = 10 * 60_000;
+
+/**
+ * The token response for a fresh login at a site: an access token and the first refresh token of a new
+ * family, stored in one batch together with `writes`. For a redeemed code (`codeHash`) the batch is a
+ * claim: it also records the code as used, and it lands only while the site session still exists.
+ */
 export async function issueTokens(
   ctx: GatewayContext,
   sid: string,
   session: SiteSession,
-  options: { nonce?: string; publicClient: boolean },
+  options: { nonce?: string; publicClient: boolean; writes?: StoreWrite[]; codeHash?: string },
 ): Promise<TokenResponse> {
   const accessToken = await accessTokenFor(ctx, sid, session, options.nonce);
-  const expires = Math.min(session.expires, ctx.clock.now() + ctx.config.tokens.refreshTtl);
-  const refreshToken = await storeRefreshToken(ctx, randomId(18), {
+  const familyId = randomId(18);
+  const refreshToken = newRefreshToken(familyId);
+  const family = {
     site: session.site,
     sid,
     publicClient: options.publicClient,
-    expires,
-  });
+    claims: session.claims,
+    expires: Math.min(session.expires, ctx.clock.now() + ctx.config.tokens.refreshTtl),
+  };
+  const writes = [...(options.writes ?? []), ...refreshTokenWrites(ctx, familyId, family, refreshToken)];
+  if (options.codeHash === undefined) await ctx.store.write(writes);
+  else {
+    const result = await ctx.store.claim(
+      { key: keys.usedCode(options.codeHash), value: { sid }, ttlMs: usedCodeTtlMs },
+      writes,
+      [keys.siteSession(sid)],
+    );
+    if (result !== 'claimed') throw new BylineError('invalid_grant', 'The login session has ended.');
+  }
   return {
     access_token: accessToken,
     token_type: 'Bearer',

@@ -1,7 +1,8 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { FacebookProviderConfig } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
 import { param, requiredParam } from '../http/params.js';
+import { failureGuard } from '../http/rate-limit.js';
 import { renderPage } from '../http/views.js';
 import { maxSignedRequestLength, parseSignedRequest } from '../providers/signed-request.js';
 import type { GatewayContext } from './context.js';
@@ -48,25 +49,44 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     res.set('Cache-Control', 'no-store');
     next();
   };
+  // Forged or malformed signed_requests count as failed client authentications, per address.
+  const guard = failureGuard(
+    ctx.rateLimits.clientAuthFailures,
+    'Too many refused callbacks from this address. Try again later.',
+  );
 
-  router.post('/providers/:id/data-deletion', noStore, form, async (req, res) => {
-    const app = facebookApp(ctx, req);
-    const sessionsEnded = await endSignedUserSessions(ctx, req, app);
-    const code = randomId(16);
-    const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
-    await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
-    ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
-    const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
-    url.searchParams.set('code', code);
-    res.json({ url: url.href, confirmation_code: code });
-  });
+  router.post(
+    '/providers/:id/data-deletion',
+    noStore,
+    guard.check,
+    form,
+    async (req: Request, res: Response) => {
+      const app = facebookApp(ctx, req);
+      const sessionsEnded = await endSignedUserSessions(ctx, req, app);
+      const code = randomId(16);
+      const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
+      await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
+      ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
+      const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
+      url.searchParams.set('code', code);
+      res.json({ url: url.href, confirmation_code: code });
+    },
+    guard.count,
+  );
 
-  router.post('/providers/:id/deauthorize', noStore, form, async (req, res) => {
-    const app = facebookApp(ctx, req);
-    const sessionsEnded = await endSignedUserSessions(ctx, req, app);
-    ctx.log.info({ provider: app.id, sessionsEnded }, 'app removed by a user: sessions ended');
-    res.json({});
-  });
+  router.post(
+    '/providers/:id/deauthorize',
+    noStore,
+    guard.check,
+    form,
+    async (req: Request, res: Response) => {
+      const app = facebookApp(ctx, req);
+      const sessionsEnded = await endSignedUserSessions(ctx, req, app);
+      ctx.log.info({ provider: app.id, sessionsEnded }, 'app removed by a user: sessions ended');
+      res.json({});
+    },
+    guard.count,
+  );
 
   router.get('/providers/:id/deletion', htmlErrors, noStore, async (req, res) => {
     const app = facebookApp(ctx, req);

@@ -83,6 +83,8 @@ export interface AuthorizationCode {
   redirectUri: string;
   codeChallenge: string;
   sid: string;
+  /** The site session as it was created, so redemption needs no session read (only an existence check). */
+  session: SiteSession;
   nonce?: string;
   expires: number;
 }
@@ -94,6 +96,8 @@ export interface RefreshFamily {
   current: string;
   /** True when the family began without the site secret (PKCE only or guest): refresh needs no secret. */
   publicClient: boolean;
+  /** The site session's claims, kept here so a refresh needs no session read (it only checks it exists). */
+  claims: CommenterClaims;
   expires: number;
 }
 

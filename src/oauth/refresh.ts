@@ -3,7 +3,7 @@ import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { accessTokenFor, storeRefreshToken, type TokenResponse } from './issue.js';
+import { accessTokenFor, newRefreshToken, refreshTokenWrites, type TokenResponse } from './issue.js';
 import {
   keys,
   type RefreshFamily,
@@ -13,10 +13,10 @@ import {
   type SiteSession,
   secretHash,
 } from './records.js';
-import { endSiteSession, liveSiteSession } from './sessions.js';
+import { endSiteSession } from './sessions.js';
 
-/** What `randomId()` makes: 32 random bytes, base64url. Anything else is not one of ours. */
-export const refreshTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+/** `<family id>.<secret>` as newRefreshToken makes them. Anything else is not one of ours. */
+export const refreshTokenPattern = /^([A-Za-z0-9_-]{24})\.[A-Za-z0-9_-]{43}$/;
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {
   return new BylineError('invalid_grant', message);
@@ -63,16 +63,13 @@ async function reused(
   token: string,
   hash: string,
   record: RefreshTokenRecord,
+  current: RefreshFamily | undefined,
 ): Promise<TokenResponse> {
   const grace = ctx.config.tokens.refreshReuseGrace;
   if (grace > 0) {
-    const [rotation, current] = await Promise.all([
-      ctx.store.get<RefreshRotation>(keys.refreshRotated(hash)),
-      ctx.store.get<RefreshFamily>(keys.refreshFamily(record.family)),
-    ]);
+    const rotation = await ctx.store.get<RefreshRotation>(keys.refreshRotated(hash));
     const now = ctx.clock.now();
     const pair = rotation?.sealed && now - rotation.at <= grace ? unseal(rotation.sealed, token) : undefined;
-    // The winner may not have stored the successor yet: the family's current token is then still ours.
     if (pair && current && [hash, secretHash(pair.refresh_token)].includes(current.current)) {
       return {
         access_token: pair.access_token,
@@ -90,31 +87,12 @@ async function reused(
   throw invalidGrant('The refresh token was already used; the login has been ended.');
 }
 
-/** The access token and successor refresh token for one rotation, made before the rotation is claimed. */
-async function successorPair(
-  ctx: GatewayContext,
-  sid: string,
-  session: SiteSession,
-): Promise<{ response: TokenResponse; accessExpires: number }> {
-  const now = ctx.clock.now();
-  const ttlSeconds = Math.floor(ctx.config.tokens.accessTtl / 1000);
-  return {
-    response: {
-      access_token: await accessTokenFor(ctx, sid, session),
-      token_type: 'Bearer',
-      expires_in: ttlSeconds,
-      refresh_token: randomId(),
-    },
-    // The JWT's exp, as mintAccessToken computes it.
-    accessExpires: (Math.floor(now / 1000) + ttlSeconds) * 1000,
-  };
-}
-
 /**
  * `grant_type=refresh_token` (RFC 6749 §6, with RFC 9700 §4.14 rotation): every use returns a new
- * refresh token and a new access token. The rotation is claimed with one atomic `add` of the
- * token's rotation mark, so of any number of concurrent uses, on any number of instances, exactly one
- * rotates; the others are reuse (or, within the grace, get the same answer).
+ * refresh token and a new access token. Two store round trips: one read of the family and the token's
+ * record, then one claim of the token's rotation mark that stores the successor only if this request
+ * won the rotation (of any number of concurrent uses, on any number of instances, exactly one does) and
+ * the site session still exists. The losers are reuse, or within the grace get the same answer.
  */
 export async function refreshGrant(
   ctx: GatewayContext,
@@ -122,46 +100,56 @@ export async function refreshGrant(
   client: AuthenticatedClient,
 ): Promise<TokenResponse> {
   const token = requiredParam(body, 'refresh_token', { max: 256 });
-  if (!refreshTokenPattern.test(token)) throw invalidGrant();
+  const familyId = refreshTokenPattern.exec(token)?.[1];
+  if (!familyId) throw invalidGrant();
   const hash = secretHash(token);
-  const record = await ctx.store.get<RefreshTokenRecord>(keys.refreshToken(hash));
+  const [family, record] = (await ctx.store.getMany([
+    keys.refreshFamily(familyId),
+    keys.refreshToken(hash),
+  ])) as [RefreshFamily | undefined, RefreshTokenRecord | undefined];
   const now = ctx.clock.now();
-  if (!record || record.expires <= now) throw invalidGrant();
+  // A token we never issued (a forged secret for a known family) is refused without touching the family.
+  if (!record || record.family !== familyId || record.expires <= now) throw invalidGrant();
   // Another site's token is refused and left alone: a site can neither use nor end another site's
   // login (the same rule as /revoke), and the owner's next refresh still works.
   if (record.site !== client.site.id) throw invalidGrant();
-  const [family, session] = await Promise.all([
-    ctx.store.get<RefreshFamily>(keys.refreshFamily(record.family)),
-    liveSiteSession(ctx, record.sid),
-  ]);
   if (!family || family.expires <= now || family.sid !== record.sid) throw invalidGrant();
   if (!family.publicClient && !client.confidential)
     throw new BylineError('invalid_client', 'This refresh token can only be used with the site secret.');
-  if (!session || session.site !== record.site) {
-    await ctx.store.delete(keys.refreshFamily(record.family));
-    throw invalidGrant('The login session has ended.');
-  }
-  if (family.current !== hash) return reused(ctx, token, hash, record);
+  if (family.current !== hash) return reused(ctx, token, hash, record, family);
 
-  const { response, accessExpires } = await successorPair(ctx, record.sid, session);
+  const accessToken = await accessTokenFor(ctx, family.sid, family);
+  const successor = newRefreshToken(familyId);
+  const ttlSeconds = Math.floor(ctx.config.tokens.accessTtl / 1000);
+  const response: TokenResponse = {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: ttlSeconds,
+    refresh_token: successor,
+  };
   const grace = ctx.config.tokens.refreshReuseGrace;
   const rotation: RefreshRotation = {
     at: now,
     ...(grace > 0
       ? {
-          sealed: seal({ access_token: response.access_token, refresh_token: response.refresh_token }, token),
-          accessExpires,
+          sealed: seal({ access_token: accessToken, refresh_token: successor }, token),
+          // The JWT's exp, as mintAccessToken computes it.
+          accessExpires: (Math.floor(now / 1000) + ttlSeconds) * 1000,
         }
       : {}),
   };
-  // Kept as long as the family, so a reuse is recognised for the family's whole life.
-  const claimed = await ctx.store.add(keys.refreshRotated(hash), rotation, Math.max(family.expires - now, 1));
-  if (!claimed) return reused(ctx, token, hash, record);
-  await storeRefreshToken(
-    ctx,
-    record.family,
-    { site: family.site, sid: family.sid, publicClient: family.publicClient, expires: family.expires },
-    response.refresh_token,
+  const { current: _, ...rest } = family;
+  // The mark is kept as long as the family, so a reuse is recognised for the family's whole life.
+  const result = await ctx.store.claim(
+    { key: keys.refreshRotated(hash), value: rotation, ttlMs: Math.max(family.expires - now, 1) },
+    refreshTokenWrites(ctx, familyId, rest, successor),
+    [keys.siteSession(family.sid)],
   );
+  if (result === 'taken')
+    return reused(ctx, token, hash, record, await ctx.store.get(keys.refreshFamily(familyId)));
+  if (result === 'missing') {
+    await ctx.store.delete(keys.refreshFamily(familyId));
+    throw invalidGrant('The login session has ended.');
+  }
   return response;
 }

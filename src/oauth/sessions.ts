@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { readCookie, setCookie } from '../http/cookies.js';
 import type { Identity } from '../providers/provider.js';
+import type { StoreWrite } from '../store/store.js';
 import { commenterClaims } from '../tokens/claims.js';
 import { publicSubject } from '../tokens/subject.js';
 import type { GatewayContext } from './context.js';
@@ -20,48 +21,71 @@ export async function currentBrowserSession(
   return { id, session };
 }
 
+/** A new session and the store writes that create it; the caller commits them with its other writes. */
+export interface Pending<T> {
+  id: string;
+  session: T;
+  writes: StoreWrite[];
+}
+
 /**
- * Starts a new browser session for `identity`. The id is always new (no session fixation); the session
- * the browser had before is ended, and the site sessions started under it are handed to the new one,
- * so that `POST /logout` still ends every login made in this browser.
+ * A new browser session for `identity`. The id is always new (no session fixation); the session the
+ * browser had before (`previous`) is ended, and the site sessions started under it (`inherited`) are
+ * handed to the new one, so that `POST /logout` still ends every login made in this browser.
  */
-export async function startBrowserSession(
+export function newBrowserSession(
   ctx: GatewayContext,
-  req: Request,
-  res: Response,
   identity: Identity,
-): Promise<string> {
-  const previous = readCookie(req, ctx.cookies.name(sessionCookie));
-  let inherited: string[] = [];
-  if (previous && previous.length <= 64) {
-    await ctx.store.delete(keys.browserSession(previous));
-    inherited = await ctx.store.members(keys.browserSiteSessions(previous));
-  }
+  previous?: { id: string; siteSessions: string[] },
+): Pending<BrowserSession> {
   const id = randomId();
   const now = ctx.clock.now();
   const ttl = ctx.config.session.ttl;
   const session: BrowserSession = { identity, created: now, expires: now + ttl };
-  await Promise.all([
-    ctx.store.set(keys.browserSession(id), session, ttl),
-    ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.browserSession(id)], ttl),
-    ...(inherited.length > 0 && previous
-      ? [
-          ctx.store.addToSet(keys.browserSiteSessions(id), inherited, ttl),
-          ctx.store.delete(keys.browserSiteSessions(previous)),
-        ]
-      : []),
-  ]);
-  setCookie(res, ctx.cookies, sessionCookie, id, ttl);
-  return id;
+  const writes: StoreWrite[] = [
+    { op: 'set', key: keys.browserSession(id), value: session, ttlMs: ttl },
+    {
+      op: 'addToSet',
+      key: keys.subjectSessions(publicSubject(identity)),
+      members: [keys.browserSession(id)],
+      ttlMs: ttl,
+    },
+  ];
+  if (previous) {
+    writes.push({ op: 'delete', key: keys.browserSession(previous.id) });
+    writes.push({ op: 'delete', key: keys.browserSiteSessions(previous.id) });
+    if (previous.siteSessions.length > 0)
+      writes.push({
+        op: 'addToSet',
+        key: keys.browserSiteSessions(id),
+        members: previous.siteSessions,
+        ttlMs: ttl,
+      });
+  }
+  return { id, session, writes };
 }
 
-/** Creates the site session (`sid`) of one site under a login; it lives no longer than the login. */
-export async function startSiteSession(
+/** The browser's previous session id (from its cookie) and the site sessions under it, for newBrowserSession. */
+export async function previousBrowserSession(
+  ctx: GatewayContext,
+  req: Request,
+): Promise<{ id: string; siteSessions: string[] } | undefined> {
+  const id = readCookie(req, ctx.cookies.name(sessionCookie));
+  if (!id || id.length > 64) return undefined;
+  return { id, siteSessions: await ctx.store.members(keys.browserSiteSessions(id)) };
+}
+
+export function setSessionCookie(ctx: GatewayContext, res: Response, id: string): void {
+  setCookie(res, ctx.cookies, sessionCookie, id, ctx.config.session.ttl);
+}
+
+/** A site session (`sid`) of one site under a login; it lives no longer than the login. */
+export function newSiteSession(
   ctx: GatewayContext,
   site: string,
   identity: Identity,
   browser: { id: string; session: BrowserSession } | undefined,
-): Promise<string> {
+): Pending<SiteSession> {
   const sid = randomId(18);
   const now = ctx.clock.now();
   const expires = browser ? browser.session.expires : now + ctx.config.session.ttl;
@@ -76,14 +100,23 @@ export async function startSiteSession(
     expires,
   };
   const ttl = Math.max(expires - now, 1);
-  await Promise.all([
-    ctx.store.set(keys.siteSession(sid), session, ttl),
-    ctx.store.addToSet(keys.subjectSessions(publicSubject(identity)), [keys.siteSession(sid)], ttl),
-    ...(browser
-      ? [ctx.store.addToSet(keys.browserSiteSessions(browser.id), [keys.siteSession(sid)], ttl)]
-      : []),
-  ]);
-  return sid;
+  const writes: StoreWrite[] = [
+    { op: 'set', key: keys.siteSession(sid), value: session, ttlMs: ttl },
+    {
+      op: 'addToSet',
+      key: keys.subjectSessions(publicSubject(identity)),
+      members: [keys.siteSession(sid)],
+      ttlMs: ttl,
+    },
+  ];
+  if (browser)
+    writes.push({
+      op: 'addToSet',
+      key: keys.browserSiteSessions(browser.id),
+      members: [keys.siteSession(sid)],
+      ttlMs: ttl,
+    });
+  return { id: sid, session, writes };
 }
 
 export async function liveSiteSession(ctx: GatewayContext, sid: string): Promise<SiteSession | undefined> {

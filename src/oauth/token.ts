@@ -4,19 +4,15 @@ import { BylineError } from '../http/errors.js';
 import { param, requiredParam } from '../http/params.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { issueTokens } from './issue.js';
+import { issueTokens, usedCodeTtlMs } from './issue.js';
 import { type AuthorizationCode, keys, secretHash } from './records.js';
 import { refreshGrant } from './refresh.js';
-import { liveSiteSession } from './sessions.js';
 
 const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
 
 function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
-
-/** How long a redeemed code is remembered, so a replay can end the login it started (RFC 6749 §4.1.2). */
-const usedCodeTtlMs = 10 * 60_000;
 
 /** `grant_type=authorization_code`: the code is taken once, then every binding is checked. */
 async function redeemCode(
@@ -38,17 +34,25 @@ async function redeemCode(
     }
     throw new BylineError('invalid_grant', 'The code is invalid, expired or already used.');
   }
-  await ctx.store.set(keys.usedCode(hash), { sid: record.sid }, usedCodeTtlMs);
-  if (record.expires <= ctx.clock.now()) throw new BylineError('invalid_grant', 'The code has expired.');
-  if (record.site !== site) throw new BylineError('invalid_grant', 'The code was issued to another site.');
-  if (record.redirectUri !== redirectUri)
-    throw new BylineError('invalid_grant', 'redirect_uri does not match the authorization request.');
-  if (!verifier || !verifierPattern.test(verifier) || s256(verifier) !== record.codeChallenge)
-    throw new BylineError('invalid_grant', 'The PKCE code_verifier does not match.');
-  const session = await liveSiteSession(ctx, record.sid);
-  if (!session) throw new BylineError('invalid_grant', 'The login session has ended.');
-  return issueTokens(ctx, record.sid, session, {
+  const problem =
+    record.expires <= ctx.clock.now()
+      ? 'The code has expired.'
+      : record.site !== site
+        ? 'The code was issued to another site.'
+        : record.redirectUri !== redirectUri
+          ? 'redirect_uri does not match the authorization request.'
+          : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== record.codeChallenge
+            ? 'The PKCE code_verifier does not match.'
+            : undefined;
+  if (problem) {
+    // The code is burned; remembering it lets its owner's later attempt end the login it started.
+    await ctx.store.set(keys.usedCode(hash), { sid: record.sid }, usedCodeTtlMs);
+    throw new BylineError('invalid_grant', problem);
+  }
+  // One round trip: records the code as used and stores the refresh family, if the session still lives.
+  return issueTokens(ctx, record.sid, record.session, {
     publicClient: !confidential,
+    codeHash: hash,
     ...(record.nonce ? { nonce: record.nonce } : {}),
   });
 }

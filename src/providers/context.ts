@@ -7,6 +7,8 @@ export interface ProviderContext {
   fetch: typeof fetch;
   /** ms allowed for every call to the provider */
   upstreamTimeout: number;
+  /** ms of clock skew tolerated in upstream ID tokens (`tokens.clockSkew`, the one tolerance everywhere); default 60 s */
+  clockSkew?: number;
   clock: Clock;
   /** The redirect URI Byline registers at the provider for `id`. */
   callbackUrl(id: string): string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration as IdpConfiguration, type KoaContextWithOIDC } from 'oidc-provider';
 import * as client from 'openid-client';
@@ -9,7 +9,7 @@ import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
 import type { ProviderContext } from './context.js';
 import { inMemoryIdpSettings } from './dev-idp-settings.js';
-import { oidcStrategyProvider } from './oidc.js';
+import { clientMetadata, oidcStrategyProvider } from './oidc.js';
 import { cleanEmail, cleanText } from './profile.js';
 import type { UpstreamProvider } from './provider.js';
 
@@ -106,11 +106,25 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
         ctx.body = `<!doctype html><title>Dev IdP error</title><p>${html`${out.error}: ${out.error_description ?? ''}`.html}</p>`;
       },
     };
-    return new Provider(issuer, idpConfig);
+    const idp = new Provider(issuer, idpConfig);
+    // It reads its own URL from the forwarding headers that pinToPublicUrl sets, never from the client's.
+    idp.proxy = true;
+    return idp;
   })();
 
   const router: Router = express.Router();
-  router.use(path, htmlErrors, openerAllowed);
+  // oidc-provider builds its endpoint URLs (discovery, redirects, form actions) from the request's Host;
+  // pin them to publicUrl so that no Host or X-Forwarded-* header a client sends can change them.
+  const external = new URL(ctx.publicUrl);
+  const pinToPublicUrl: RequestHandler = (req, _res, next) => {
+    req.headers.host = external.host;
+    req.headers['x-forwarded-host'] = external.host;
+    req.headers['x-forwarded-proto'] = external.protocol.slice(0, -1);
+    delete req.headers['x-forwarded-port'];
+    delete req.headers.forwarded;
+    next();
+  };
+  router.use(path, htmlErrors, openerAllowed, pinToPublicUrl);
   const form = express.urlencoded({ extended: false, limit: '4kb' });
   router.get(`${path}/interaction/:uid`, async (req, res, next) => {
     try {
@@ -186,6 +200,11 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
     ctx,
     // Manual metadata: Byline is not listening yet when providers are built, so nothing is discovered.
     configure: async () =>
-      new client.Configuration(metadata, clientId, undefined, client.ClientSecretPost(clientSecret)),
+      new client.Configuration(
+        metadata,
+        clientId,
+        clientMetadata(ctx),
+        client.ClientSecretPost(clientSecret),
+      ),
   });
 }

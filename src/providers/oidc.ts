@@ -32,6 +32,11 @@ export function configureClient(
   return configuration;
 }
 
+/** Client metadata every OIDC configuration gets: ID tokens' exp/nbf tolerate `tokens.clockSkew`. */
+export function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetadata> {
+  return { [client.clockTolerance]: Math.floor((ctx.clockSkew ?? 60_000) / 1000) };
+}
+
 export function identityFromClaims(provider: string, claims: Record<string, unknown>): Identity {
   const id = cleanText(claims.sub, 255);
   if (!id) throw new Error('the provider returned no subject');
@@ -83,6 +88,11 @@ export function oidcStrategyProvider(options: OidcStrategyOptions): UpstreamProv
     } catch (error) {
       throw new UpstreamUnavailableError(`${options.name} could not be reached`, { cause: error });
     }
+    // openid-client skips the ID token's signature when it comes straight from the token endpoint (OIDC
+    // Core §3.1.3.7 lets TLS stand in for it). Byline checks it anyway against the provider's JWKS: an
+    // `endpoints.token` override may point at a proxy or a plain-http loopback double, and a token
+    // whose signature does not verify is not the provider's word.
+    client.enableNonRepudiationChecks(configuration);
     const hasUserInfo = Boolean(configuration.serverMetadata().userinfo_endpoint);
     // openid-client's Strategy satisfies Passport's interface at run time; its typings differ in `this`.
     return new BylineOidcStrategy(
@@ -137,7 +147,7 @@ export function oidcProvider(config: OidcProviderConfig, ctx: ProviderContext): 
     async configure() {
       const issuer = new URL(config.issuer);
       const auth = config.clientSecret ? client.ClientSecretPost(config.clientSecret) : client.None();
-      const configuration = await client.discovery(issuer, config.clientId, undefined, auth, {
+      const configuration = await client.discovery(issuer, config.clientId, clientMetadata(ctx), auth, {
         [client.customFetch]: ctx.fetch as client.CustomFetch,
         timeout: ctx.upstreamTimeout / 1000,
         ...(isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
@@ -152,7 +162,7 @@ export function oidcProvider(config: OidcProviderConfig, ctx: ProviderContext): 
         ...(endpoints.token ? { token_endpoint: endpoints.token } : {}),
         ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
       };
-      return new client.Configuration(metadata, config.clientId, undefined, auth);
+      return new client.Configuration(metadata, config.clientId, clientMetadata(ctx), auth);
     },
   });
 }

@@ -1,30 +1,38 @@
 import type { Counter } from 'prom-client';
-import type { Store } from './store.js';
+import { type Store, StoreUnavailableError } from './store.js';
 
 type Operation = Exclude<keyof Store, 'close'>;
-const operations: Operation[] = [
-  'get',
-  'set',
-  'add',
-  'take',
-  'addToSet',
-  'members',
-  'removeFromSet',
-  'delete',
-  'ping',
-];
 
-/** The same store, counting failed operations in `byline_store_errors_total{operation}`. */
+/** Every operation of the Store interface; the type check keeps this list complete. */
+const operations = {
+  get: true,
+  set: true,
+  add: true,
+  take: true,
+  addToSet: true,
+  members: true,
+  removeFromSet: true,
+  getMany: true,
+  write: true,
+  claim: true,
+  delete: true,
+  ping: true,
+} satisfies Record<Operation, true>;
+
+/**
+ * The same store, counting failed operations in `byline_store_errors_total{operation}` and turning them
+ * into StoreUnavailableError. A TypeError is a caller's bug (a bad TTL) and passes through as it is.
+ */
 export function instrumentStore(store: Store, errors: Counter<'operation'>): Store {
-  const wrapped = Object.create(store) as Store;
-  for (const operation of operations) {
-    const original = store[operation].bind(store) as (...args: unknown[]) => Promise<unknown>;
-    (wrapped as unknown as Record<string, unknown>)[operation] = (...args: unknown[]) =>
+  const wrapped: Record<string, unknown> = { close: () => store.close() };
+  for (const operation of Object.keys(operations) as Operation[]) {
+    const original = (store[operation] as (...args: unknown[]) => Promise<unknown>).bind(store);
+    wrapped[operation] = (...args: unknown[]) =>
       original(...args).catch((error: unknown) => {
+        if (error instanceof TypeError) throw error;
         errors.inc({ operation });
-        throw error;
+        throw new StoreUnavailableError(operation, { cause: error });
       });
   }
-  wrapped.close = () => store.close();
-  return wrapped;
+  return wrapped as unknown as Store;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { assertTtl, type Store } from './store.js';
+import { assertTtl, assertWrites, type ClaimResult, type Store, type StoreWrite } from './store.js';
 
 interface Entry {
   json: string;
@@ -86,6 +86,10 @@ export class MemoryStore implements Store {
 
   async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
+    this.#addToSet(key, members, ttlMs);
+  }
+
+  #addToSet(key: string, members: string[], ttlMs: number): void {
     const expiresAt = this.#clock.now() + ttlMs;
     const entry = this.#liveSet(key) ?? { members: new Set<string>(), expiresAt };
     for (const member of members) entry.members.add(member);
@@ -105,10 +109,50 @@ export class MemoryStore implements Store {
   }
 
   async delete(...keys: string[]): Promise<void> {
-    for (const key of keys) {
-      this.#entries.delete(key);
-      this.#sets.delete(key);
+    for (const key of keys) this.#delete(key);
+  }
+
+  #delete(key: string): void {
+    this.#entries.delete(key);
+    this.#sets.delete(key);
+  }
+
+  async getMany(keys: string[]): Promise<unknown[]> {
+    return keys.map((key) => {
+      const entry = this.#live(key);
+      return entry ? JSON.parse(entry.json) : undefined;
+    });
+  }
+
+  // Everything below runs synchronously within one call, which is what makes it atomic here.
+  #apply(writes: StoreWrite[]): void {
+    for (const write of writes) {
+      if (write.op === 'set')
+        this.#entries.set(write.key, {
+          json: JSON.stringify(write.value),
+          expiresAt: this.#clock.now() + write.ttlMs,
+        });
+      else if (write.op === 'delete') this.#delete(write.key);
+      else this.#addToSet(write.key, write.members, write.ttlMs);
     }
+  }
+
+  async write(writes: StoreWrite[]): Promise<void> {
+    assertWrites(writes);
+    this.#apply(writes);
+  }
+
+  async claim(
+    claim: { key: string; value: unknown; ttlMs: number },
+    writes: StoreWrite[],
+    requires: string[] = [],
+  ): Promise<ClaimResult> {
+    assertTtl(claim.ttlMs);
+    assertWrites(writes);
+    if (requires.some((key) => !this.#live(key) && !this.#liveSet(key))) return 'missing';
+    if (this.#live(claim.key)) return 'taken';
+    this.#apply([{ op: 'set', ...claim }, ...writes]);
+    return 'claimed';
   }
 
   async ping(): Promise<void> {}

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { assertTtl, type Store } from './store.js';
+import { assertTtl, assertWrites, type ClaimResult, type Store, type StoreWrite } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://` for TLS. */
@@ -26,6 +26,35 @@ redis.call('SADD', KEYS[1], unpack(ARGV, 2))
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1
+`;
+
+/**
+ * `write` and `claim` in one script. KEYS: the claim key (or a placeholder), the required keys, then one
+ * key per write. ARGV: mode, claim value, claim PX, number of required keys, then the writes as JSON
+ * `[op, value, px]` (op `set`, `del` or `sadd` with the members as value). Set expiries only move later,
+ * as in addToSet.
+ */
+const batchScript = `
+local nreq = tonumber(ARGV[4])
+if ARGV[1] == 'claim' then
+  for i = 2, nreq + 1 do
+    if redis.call('EXISTS', KEYS[i]) == 0 then return 'missing' end
+  end
+  if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return 'taken' end
+end
+local writes = cjson.decode(ARGV[5])
+for i, w in ipairs(writes) do
+  local key = KEYS[nreq + 1 + i]
+  if w[1] == 'set' then
+    redis.call('SET', key, w[2], 'PX', w[3])
+  elseif w[1] == 'del' then
+    redis.call('DEL', key)
+  else
+    for j = 1, #w[2], 1000 do redis.call('SADD', key, unpack(w[2], j, math.min(j + 999, #w[2]))) end
+    if redis.call('PTTL', key) < tonumber(w[3]) then redis.call('PEXPIRE', key, w[3]) end
+  end
+end
+return 'claimed'
 `;
 
 /** Lua's unpack has a stack limit; larger member lists are sent in chunks of this size. */
@@ -55,6 +84,7 @@ export class RedisStore implements Store {
         ...options.options,
       });
     this.client.defineCommand('bylineAddToSet', { numberOfKeys: 1, lua: addToSetScript });
+    this.client.defineCommand('bylineBatch', { lua: batchScript });
     // ioredis emits 'error' for every failed (re)connection; without a listener Node would throw.
     this.client.on('error', options.onError ?? (() => {}));
   }
@@ -104,6 +134,69 @@ export class RedisStore implements Store {
   async delete(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.client.del(...keys.map((key) => this.#key(key)));
+  }
+
+  async getMany(keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    const values = await this.client.mget(...keys.map((key) => this.#key(key)));
+    return values.map((json) => (json === null ? undefined : JSON.parse(json)));
+  }
+
+  #batch(
+    mode: 'write' | 'claim',
+    claim: { key: string; value: unknown; ttlMs: number } | undefined,
+    writes: StoreWrite[],
+    requires: string[],
+  ): Promise<ClaimResult> {
+    const keys = [claim?.key ?? '-', ...requires, ...writes.map((write) => write.key)].map((key) =>
+      this.#key(key),
+    );
+    const encoded = writes.map((write) =>
+      write.op === 'set'
+        ? ['set', JSON.stringify(write.value), px(write.ttlMs)]
+        : write.op === 'delete'
+          ? ['del']
+          : ['sadd', write.members, px(write.ttlMs)],
+    );
+    const run = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<ClaimResult>>)
+      .bylineBatch as (...args: unknown[]) => Promise<ClaimResult>;
+    return run.call(
+      this.client,
+      keys.length,
+      ...keys,
+      mode,
+      claim ? JSON.stringify(claim.value) : '',
+      claim ? px(claim.ttlMs) : 0,
+      requires.length,
+      // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
+      JSON.stringify(encoded),
+    );
+  }
+
+  async write(writes: StoreWrite[]): Promise<void> {
+    assertWrites(writes);
+    if (writes.length === 0) return;
+    await this.#batch(
+      'write',
+      undefined,
+      writes.filter((w) => w.op !== 'addToSet' || w.members.length > 0),
+      [],
+    );
+  }
+
+  async claim(
+    claim: { key: string; value: unknown; ttlMs: number },
+    writes: StoreWrite[],
+    requires: string[] = [],
+  ): Promise<ClaimResult> {
+    assertTtl(claim.ttlMs);
+    assertWrites(writes);
+    return this.#batch(
+      'claim',
+      claim,
+      writes.filter((w) => w.op !== 'addToSet' || w.members.length > 0),
+      requires,
+    );
   }
 
   async ping(): Promise<void> {

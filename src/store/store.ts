@@ -1,3 +1,12 @@
+/** One write of a batch: applied together, in order, in one atomic step (and one round trip). */
+export type StoreWrite =
+  | { op: 'set'; key: string; value: unknown; ttlMs: number }
+  | { op: 'delete'; key: string }
+  | { op: 'addToSet'; key: string; members: string[]; ttlMs: number };
+
+/** What `claim` did: stored the claim and the writes, found the claim key taken, or a required key missing. */
+export type ClaimResult = 'claimed' | 'taken' | 'missing';
+
 /**
  * Everything short-lived (pending logins, one-time codes, sessions, refresh families, rate counters)
  * lives behind this interface so that one process (memory) or many (Redis) behave the same.
@@ -21,11 +30,43 @@ export interface Store {
   members(key: string): Promise<string[]>;
   /** Removes members from the set under `key`. */
   removeFromSet(key: string, members: string[]): Promise<void>;
+  /** Several values in one round trip, in the order of `keys` (undefined where absent). */
+  getMany(keys: string[]): Promise<unknown[]>;
+  /** Applies the writes atomically, in one round trip. */
+  write(writes: StoreWrite[]): Promise<void>;
+  /**
+   * Atomically, in one round trip: when every key in `requires` exists and `claim.key` is absent, stores
+   * the claim and applies `writes`. Otherwise nothing changes. This is how single-use steps (a refresh
+   * rotation, a code redemption) commit their results only if they won and the session still lives.
+   */
+  claim(
+    claim: { key: string; value: unknown; ttlMs: number },
+    writes: StoreWrite[],
+    requires?: string[],
+  ): Promise<ClaimResult>;
   /** Removes the keys; absent keys are fine. */
   delete(...keys: string[]): Promise<void>;
   /** Resolves when the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A store operation failed for a reason outside the caller's control (Redis unreachable, timed out).
+ * Requests answer 503 with Retry-After: never a 500, never a success that skipped a check.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    readonly operation: string,
+    options: { cause: unknown },
+  ) {
+    super(`the store could not complete ${operation}`, options);
+  }
+}
+
+export function assertWrites(writes: StoreWrite[]): void {
+  for (const write of writes) if (write.op !== 'delete') assertTtl(write.ttlMs);
 }
 
 export function assertTtl(ttlMs: number): void {

@@ -235,12 +235,23 @@ export class KeyStore {
     return { kid: record.kid, alg: record.alg, key };
   }
 
-  /** The published keys, memoised until the next key changes state. */
+  #jwksJson = '';
+
+  /**
+   * The published keys, memoised until the next key changes state. The object stays the same for as
+   * long as the same keys are published (across reloads too), so callers may cache work by it: the JWKS
+   * route its serialised body, token verification its key set and verified tokens.
+   */
   jwks(): { keys: JWK[] } {
     const now = this.clock.now();
     if (now < this.#jwksUntil) return this.#jwks;
     const published = this.#keys.filter(({ record }) => record.retires === undefined || record.retires > now);
-    this.#jwks = { keys: published.map((key) => key.publicJwk) };
+    const keys = published.map((key) => key.publicJwk);
+    const json = JSON.stringify(keys);
+    if (json !== this.#jwksJson) {
+      this.#jwks = { keys };
+      this.#jwksJson = json;
+    }
     const changes = this.#keys
       .flatMap(({ record }) => [record.activates, record.retires ?? Number.POSITIVE_INFINITY])
       .filter((at) => at > now);

@@ -84,7 +84,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     checkOptions(options);
   const allowedAlgorithms = new Set(algorithms);
   const audiences = typeof audience === 'string' ? [audience] : audience;
-  const guardedFetch = keySetFetch(fetchImpl);
+  // Bumped by every discovery or JWKS request: a key resolved before a fetch may be gone after it.
+  let generation = 0;
+  const guardedFetch = keySetFetch(fetchImpl, () => {
+    generation++;
+  });
+  // The keys the remote key set resolved, by alg and kid, with the generation they were resolved in.
+  // While the key set is fresh and nothing was fetched since, the key set would resolve the same key
+  // again, so verify hands it to jose directly; anything else (a stale set, an unknown kid, a refetch in
+  // progress) goes through the key set, which refetches as configured.
+  const resolvedKeys = new Map<string, { key: CryptoKey; generation: number }>();
 
   let keySet: RemoteJWKSet | undefined;
   let discovery: Promise<RemoteJWKSet> | undefined;
@@ -110,12 +119,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   async function verify(token: string): Promise<Commenter> {
-    checkHeader(token, allowedAlgorithms);
-    const key = keySet ?? (await loadKeySet());
+    const header = checkHeader(token, allowedAlgorithms);
+    const keys = keySet ?? (await loadKeySet());
+    const slot = `${header.alg} ${typeof header.kid === 'string' ? `kid:${header.kid}` : 'no kid'}`;
+    const known = resolvedKeys.get(slot);
+    const resolved =
+      known && known.generation === generation && keys.fresh && !keys.reloading ? known.key : undefined;
+    const before = generation;
     const nowMs = now();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      const options = {
         issuer,
         audience,
         algorithms,
@@ -123,7 +137,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
         currentDate: new Date(nowMs),
         requiredClaims: REQUIRED_CLAIMS,
         typ: 'at+jwt',
-      }));
+      };
+      if (resolved) {
+        ({ payload } = await jwtVerify(token, resolved, options));
+      } else {
+        const result = await jwtVerify(token, keys, options);
+        payload = result.payload;
+        if (generation === before && !keys.reloading && isCryptoKey(result.key))
+          resolvedKeys.set(slot, { key: result.key, generation: before });
+      }
     } catch (error) {
       throw toTokenError(error);
     }
@@ -210,8 +232,12 @@ function isDuration(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && !Number.isNaN(value);
 }
 
+function isCryptoKey(key: unknown): key is CryptoKey {
+  return typeof CryptoKey === 'function' && key instanceof CryptoKey;
+}
+
 /** The checks that need no key and no network, so that junk fails fast and never causes a fetch. */
-function checkHeader(token: unknown, allowedAlgorithms: ReadonlySet<string>): void {
+function checkHeader(token: unknown, allowedAlgorithms: ReadonlySet<string>): ProtectedHeaderParameters {
   if (typeof token !== 'string' || token === '') {
     throw new CommenterTokenError('ERR_TOKEN_MISSING', 'No commenter token was given.');
   }
@@ -236,6 +262,7 @@ function checkHeader(token: unknown, allowedAlgorithms: ReadonlySet<string>): vo
   for (const name of REFUSED_HEADERS) {
     if (header[name] !== undefined) throw invalid(`The commenter token carries a "${name}" header.`);
   }
+  return header;
 }
 
 async function discover(issuer: string, fetchImpl: typeof fetch, timeout: number): Promise<URL> {
@@ -267,8 +294,9 @@ async function discover(issuer: string, fetchImpl: typeof fetch, timeout: number
  * Wraps fetch so that an unreachable or failing gateway surfaces as ERR_JWKS_UNAVAILABLE. jose passes
  * errors thrown here through unchanged, so the per-token path needs no extra wrapper of its own.
  */
-function keySetFetch(fetchImpl: typeof fetch): typeof fetch {
+function keySetFetch(fetchImpl: typeof fetch, onFetch: () => void): typeof fetch {
   return async (input, init) => {
+    onFetch();
     let response: Response;
     try {
       response = await fetchImpl(input, init);

@@ -107,10 +107,14 @@ describe('the shipped default.yaml', () => {
     assert.equal((raw as { tokens: { accessTtl: string } }).tokens.accessTtl, '10m');
   });
 
-  test('passes the production checks except for its dev provider', () => {
+  test('passes the production checks except for its dev provider and its default demo secret', () => {
     const issues = issuesOf(() => load(tempRoot(), { env: { NODE_ENV: 'production' } }));
     assert.deepEqual(issues, [
       { path: 'providers.dev', message: 'the dev provider is refused when NODE_ENV=production' },
+      {
+        path: 'sites.demo.secret',
+        message: 'is a default or placeholder secret, refused when NODE_ENV=production',
+      },
     ]);
   });
 });

@@ -73,8 +73,12 @@ test('redaction returns a copy and leaves the config alone', () => {
 
 test('a redis URL keeps its user and host; only a password is hidden', () => {
   const redact = (url: string) =>
-    (redactConfig({ ...configWithSecrets(), store: { kind: 'redis', url, prefix: 'b:' } }) as Redacted).store
-      .url;
+    (
+      redactConfig({
+        ...configWithSecrets(),
+        store: { kind: 'redis', url, prefix: 'b:' },
+      }) as Redacted
+    ).store.url;
   assert.equal(redact('redis://:pa$$word@127.0.0.1:6379/0'), 'redis://:[redacted]@127.0.0.1:6379/0');
   assert.equal(redact('rediss://user:p@ss@host:6380'), 'rediss://user:[redacted]@host:6380');
   assert.equal(redact('redis://127.0.0.1:6379/0'), 'redis://127.0.0.1:6379/0');

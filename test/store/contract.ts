@@ -251,6 +251,88 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       }
     });
 
+    describe('batches', () => {
+      test('getMany answers every key in order, undefined where absent or expired', async () => {
+        await store.set('a', { n: 1 }, 10 * T);
+        await store.set('short', 'gone soon', T);
+        await store.set('c', 'three', 10 * T);
+        await advance(3 * T);
+        assert.deepEqual(await store.getMany(['a', 'missing', 'short', 'c']), [
+          { n: 1 },
+          undefined,
+          undefined,
+          'three',
+        ]);
+        assert.deepEqual(await store.getMany([]), []);
+      });
+
+      test('write applies sets, deletes and set additions together', async () => {
+        await store.set('old', 'x', 10 * T);
+        await store.addToSet('index', ['first'], T);
+        await store.write([
+          { op: 'set', key: 'new', value: { ok: true }, ttlMs: 10 * T },
+          { op: 'delete', key: 'old' },
+          { op: 'addToSet', key: 'index', members: ['second', 'third'], ttlMs: 10 * T },
+        ]);
+        assert.deepEqual(await store.get('new'), { ok: true });
+        assert.equal(await store.get('old'), undefined);
+        await advance(3 * T);
+        assert.deepEqual(
+          sorted(await store.members('index')),
+          ['first', 'second', 'third'],
+          'the set expiry moved later',
+        );
+      });
+
+      test('a write batch with a bad TTL is refused whole', async () => {
+        await assert.rejects(
+          store.write([
+            { op: 'set', key: 'fine', value: 1, ttlMs: 10 * T },
+            { op: 'set', key: 'bad', value: 2, ttlMs: 0 },
+          ]),
+          TypeError,
+        );
+        assert.equal(await store.get('fine'), undefined);
+      });
+
+      test('claim stores the claim and its writes once; later claims change nothing', async () => {
+        const writes = [{ op: 'set' as const, key: 'result', value: 'first', ttlMs: 10 * T }];
+        assert.equal(await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes), 'claimed');
+        const again = [{ op: 'set' as const, key: 'result', value: 'second', ttlMs: 10 * T }];
+        assert.equal(await store.claim({ key: 'mark', value: 2, ttlMs: 10 * T }, again), 'taken');
+        assert.equal(await store.get('result'), 'first');
+        assert.equal(await store.get('mark'), 1);
+      });
+
+      test('claim needs every required key to exist, and changes nothing when one is missing', async () => {
+        await store.set('session', 'live', 10 * T);
+        const writes = [{ op: 'set' as const, key: 'token', value: 't', ttlMs: 10 * T }];
+        assert.equal(
+          await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes, ['session', 'gone']),
+          'missing',
+        );
+        assert.equal(await store.get('mark'), undefined);
+        assert.equal(await store.get('token'), undefined);
+        assert.equal(
+          await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes, ['session']),
+          'claimed',
+        );
+        assert.equal(await store.get('token'), 't');
+      });
+
+      test('of 50 concurrent claims of one key exactly one wins and only its writes land', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.claim({ key: 'race', value: i, ttlMs: 10 * T }, [
+              { op: 'set', key: 'winner', value: i, ttlMs: 10 * T },
+            ]),
+          ),
+        );
+        assert.equal(results.filter((result) => result === 'claimed').length, 1);
+        assert.equal(await store.get('winner'), results.indexOf('claimed'));
+      });
+    });
+
     test('ping resolves while the store is reachable', async () => {
       await store.ping();
     });

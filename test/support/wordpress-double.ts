@@ -27,8 +27,8 @@ export interface WordPressDouble {
   /** Requests currently held open by a `hang` failure. */
   held: number;
   count(path: string): number;
-  /** The redirect URI registered for the app (Byline's callback, known once it listens). */
-  register(redirectUri: string): void;
+  /** The redirect URIs registered for the app (Byline's callback, known once it listens). */
+  register(...redirectUris: string[]): void;
   close(): Promise<void>;
 }
 
@@ -101,8 +101,8 @@ export async function startWordPressDouble(): Promise<WordPressDouble> {
     requests: [],
     held: 0,
     count: (path) => double.requests.filter((r) => r.path === path).length,
-    register(redirectUri) {
-      redirectUris = [redirectUri];
+    register(...uris) {
+      redirectUris = uris;
     },
     async close() {
       server.closeAllConnections();

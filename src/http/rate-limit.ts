@@ -1,0 +1,205 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { Config } from '../config/schema.js';
+import { BylineError } from './errors.js';
+
+/** One counter family: attempts per key within a fixed window. */
+export interface RateLimit {
+  /** Counts one attempt for `key`; resolves to the milliseconds to wait when over the limit, else 0. */
+  consume(key: string): Promise<number>;
+  /** The milliseconds to wait when `key` has already gone over the limit, else 0; counts nothing. */
+  blocked(key: string): Promise<number>;
+}
+
+/** Every limiter Byline uses, built once per app from `config.rateLimits`. */
+export interface RateLimits {
+  /** Failed client authentications (and forged Facebook signed_requests), per client address. */
+  clientAuthFailures: RateLimit;
+  /** Failed client authentications per site, from all addresses together (`siteFailureFactor` × the rule). */
+  clientAuthFailuresPerSite: RateLimit;
+  /** Guest logins (`POST /guest`, `POST /auth/guest`), per client address. */
+  guest: RateLimit;
+  /** Authorization requests (`GET /authorize`), per client address. */
+  authorize: RateLimit;
+}
+
+/**
+ * A site's secret is attacked from many addresses at once only in a distributed guess; its counter is
+ * this many times the per-address rule, so one address alone can never lock a site's backend out.
+ */
+export const siteFailureFactor = 10;
+
+export interface RateLimitBackend {
+  /** Keep the counters in Redis (shared by every instance) instead of this process's memory. */
+  redis?: Redis;
+  /** The key prefix in Redis (the store's prefix); counters live under `<prefix>rl:<limiter>:`. */
+  prefix?: string;
+}
+
+type Rule = { points: number; window: number };
+
+/** A counter that cannot be read is not a pass: the request fails (503), as any store failure does. */
+function unavailable(cause: unknown): BylineError {
+  return new BylineError('temporarily_unavailable', 'Byline is briefly unavailable. Try again in a moment.', {
+    cause,
+    headers: { 'Retry-After': '5' },
+  });
+}
+
+function limiter(name: string, rule: Rule, backend: RateLimitBackend): RateLimit {
+  const options = {
+    points: rule.points,
+    duration: Math.max(1, Math.ceil(rule.window / 1000)),
+    keyPrefix: `${backend.prefix ?? 'byline:'}rl:${name}`,
+  };
+  const counter: RateLimiterAbstract = backend.redis
+    ? new RateLimiterRedis({ ...options, storeClient: backend.redis })
+    : new RateLimiterMemory(options);
+  const wait = (res: RateLimiterRes) => Math.max(res.msBeforeNext, 1);
+  return {
+    async consume(key) {
+      try {
+        await counter.consume(key);
+        return 0;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return wait(rejection);
+        throw unavailable(rejection);
+      }
+    },
+    async blocked(key) {
+      let res: RateLimiterRes | null;
+      try {
+        res = await counter.get(key);
+      } catch (cause) {
+        throw unavailable(cause);
+      }
+      return res && res.consumedPoints > rule.points ? wait(res) : 0;
+    },
+  };
+}
+
+/** The limiters for a config; in Redis when `backend.redis` is given, else in memory. */
+export function createRateLimits(rules: Config['rateLimits'], backend: RateLimitBackend = {}): RateLimits {
+  const { clientAuthFailures, guest, authorize } = rules;
+  return {
+    clientAuthFailures: limiter('client-auth', clientAuthFailures, backend),
+    clientAuthFailuresPerSite: limiter(
+      'client-auth-site',
+      { ...clientAuthFailures, points: clientAuthFailures.points * siteFailureFactor },
+      backend,
+    ),
+    guest: limiter('guest', guest, backend),
+    authorize: limiter('authorize', authorize, backend),
+  };
+}
+
+/** The client address the limits count by: the socket's, unless `http.trustProxy` says otherwise. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** 429 `too_many_requests` with `Retry-After` in whole seconds. */
+export function tooManyRequests(waitMs: number, message: string): BylineError {
+  return new BylineError('too_many_requests', message, {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+  });
+}
+
+/** Counts every request by client address and refuses with 429 over the limit. */
+export function limitByAddress(limit: RateLimit, message: string): RequestHandler {
+  return async (req, _res, next) => {
+    const wait = await limit.consume(clientAddress(req));
+    if (wait > 0) throw tooManyRequests(wait, message);
+    next();
+  };
+}
+
+/** The site a request names at /token, /revoke or /introspect (Basic user name or `client_id`), if any. */
+function claimedClient(req: Request): { id?: string; withSecret: boolean } {
+  const header = req.headers.authorization;
+  if (header && /^basic /i.test(header)) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    let id: string | undefined;
+    try {
+      id = colon < 0 ? undefined : decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+    } catch {}
+    return { ...(id ? { id } : {}), withSecret: true };
+  }
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const id = typeof body.client_id === 'string' ? body.client_id : undefined;
+  return { ...(id ? { id } : {}), withSecret: body.client_secret !== undefined };
+}
+
+const failureMessage = 'Too many failed client authentications. Try again later.';
+
+export interface ClientAuthGuard {
+  /** Before the handler: refuses an address (or a secret for a site) that has failed too often. */
+  check: RequestHandler;
+  /** After the handler, as an error handler: counts `invalid_client` answers against both counters. */
+  count: ErrorRequestHandler;
+}
+
+/**
+ * Brute-force protection for client authentication. Failures (`invalid_client`) count per client
+ * address and per site. An address over its limit gets 429 for everything at these endpoints until
+ * the window passes; a site over its (larger) limit gets 429 for requests that present a secret for
+ * it, so guessing a secret from many addresses stops while PKCE-only readers keep working. Only known
+ * site ids get a counter, so made-up client ids cannot fill the limiter's memory.
+ */
+export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => boolean): ClientAuthGuard {
+  const siteKey = (req: Request) => {
+    const { id, withSecret } = claimedClient(req);
+    return { id: id !== undefined && knownSite(id) ? id : undefined, withSecret };
+  };
+  return {
+    async check(req, _res, next) {
+      const addressWait = await limits.clientAuthFailures.blocked(clientAddress(req));
+      if (addressWait > 0) throw tooManyRequests(addressWait, failureMessage);
+      const { id, withSecret } = siteKey(req);
+      if (id !== undefined && withSecret) {
+        const siteWait = await limits.clientAuthFailuresPerSite.blocked(id);
+        if (siteWait > 0) throw tooManyRequests(siteWait, failureMessage);
+      }
+      next();
+    },
+    async count(err, req, _res, next) {
+      if (!(err instanceof BylineError) || err.code !== 'invalid_client') return next(err);
+      const { id } = siteKey(req);
+      const [addressWait, siteWait] = await Promise.all([
+        limits.clientAuthFailures.consume(clientAddress(req)),
+        id === undefined ? 0 : limits.clientAuthFailuresPerSite.consume(id),
+      ]);
+      const wait = Math.max(addressWait, siteWait);
+      next(wait > 0 ? tooManyRequests(wait, failureMessage) : err);
+    },
+  };
+}
+
+/**
+ * For callbacks that authenticate their caller by a signature (Facebook's `signed_request`): every
+ * refused request (400, 401, 403) counts against `limit` per client address, and an address over the
+ * limit gets 429 before any verification.
+ */
+export function failureGuard(limit: RateLimit, message: string): ClientAuthGuard {
+  return {
+    async check(req, _res, next) {
+      const wait = await limit.blocked(clientAddress(req));
+      if (wait > 0) throw tooManyRequests(wait, message);
+      next();
+    },
+    async count(err, req, _res, next) {
+      // A refused signature or request counts; an unknown app id (404) proves nothing either way.
+      const status = err instanceof BylineError ? err.status : 0;
+      if (status !== 400 && status !== 401 && status !== 403) return next(err);
+      const wait = await limit.consume(clientAddress(req));
+      next(wait > 0 ? tooManyRequests(wait, message) : err);
+    },
+  };
+}

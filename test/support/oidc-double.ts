@@ -1,0 +1,253 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { listenOnFreePort } from './gateway.js';
+
+/** How the next ID token is made: a list of changes to a correct one. */
+export interface IdTokenSpec {
+  /** Merged over the correct protected header; `undefined` removes a member. */
+  header?: Record<string, unknown>;
+  /** Merged over the correct claims; `undefined` removes a claim. */
+  claims?: Record<string, unknown>;
+  /** Sign with a key the JWKS does not publish (the header still names the published kid). */
+  unpublishedKey?: boolean;
+  /** Flip bits in the signature after signing. */
+  corruptSignature?: boolean;
+  /** Send exactly this as the id_token. */
+  raw?: string;
+}
+
+/** Where the double misbehaves: never answer, answer an HTML page, or answer a 500. */
+export type Fault = 'hang' | 'html' | 'error';
+export type DoubleEndpoint = 'discovery' | 'jwks' | 'token' | 'userinfo';
+
+export interface OidcDouble {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The subject the next login completes as. */
+  sub: string;
+  /** Changes to the next ID tokens (reset with `reset()`). */
+  idToken: IdTokenSpec;
+  /** The `sub` /userinfo answers (default: the ID token's). */
+  userinfoSub?: string;
+  faults: Partial<Record<DoubleEndpoint, Fault>>;
+  /** Requests held open by a `hang` fault right now. */
+  readonly held: number;
+  /** Resolves when a request to `endpoint` is being held open. */
+  whenHeld(endpoint: DoubleEndpoint): Promise<void>;
+  /** Ends every held request (with a 503). */
+  release(): void;
+  /** Every request as `METHOD /path`. */
+  requests: string[];
+  register(redirectUri: string): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * A hand-rolled OpenID provider on 127.0.0.1:0 that signs its ID tokens with jose exactly as the test
+ * says: a correct token by default, or one with a chosen defect (bad signature, another key under the
+ * published kid, `alg: none`, wrong `iss`/`aud`, missing claims, a different nonce, …). Its endpoints
+ * can hang, answer HTML or fail, so tests can drive every upstream outcome over real HTTP.
+ */
+export async function startOidcDouble(): Promise<OidcDouble> {
+  const { server, url } = await listenOnFreePort();
+  const kid = 'double-key-1';
+  const published = await generateKeyPair('ES256', { extractable: true });
+  const unpublished = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; sub: string }>();
+  const tokens = new Map<string, string>();
+  let redirectUris: string[] = [];
+  const heldResponses = new Set<ServerResponse>();
+  const waiters: { endpoint: DoubleEndpoint; resolve: () => void }[] = [];
+
+  const double: OidcDouble = {
+    issuer: url,
+    clientId: 'double-client',
+    clientSecret: 'double-client-secret-0123456789',
+    sub: 'double-user-1',
+    idToken: {},
+    faults: {},
+    get held() {
+      return heldResponses.size;
+    },
+    whenHeld(endpoint) {
+      return new Promise((resolve) => waiters.push({ endpoint, resolve }));
+    },
+    release() {
+      for (const res of heldResponses) res.writeHead(503).end();
+      heldResponses.clear();
+    },
+    requests: [],
+    register(redirectUri) {
+      redirectUris = [redirectUri];
+    },
+    reset() {
+      double.idToken = {};
+      delete double.userinfoSub;
+      double.faults = {};
+      double.sub = 'double-user-1';
+    },
+    async close() {
+      double.release();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+
+  /** Answers a fault; true when it did. */
+  function faulted(endpoint: DoubleEndpoint, res: ServerResponse): boolean {
+    const fault = double.faults[endpoint];
+    if (fault === 'hang') {
+      heldResponses.add(res);
+      res.on('close', () => heldResponses.delete(res));
+      for (const waiter of waiters.splice(0))
+        if (waiter.endpoint === endpoint) waiter.resolve();
+        else waiters.push(waiter);
+      return true;
+    }
+    if (fault === 'html')
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><h1>Maintenance</h1>');
+    if (fault === 'error') json(res, 500, { error: 'server_error' });
+    return fault !== undefined;
+  }
+
+  async function idToken(grant: { nonce?: string; sub: string }): Promise<string> {
+    const spec = double.idToken;
+    if (spec.raw !== undefined) return spec.raw;
+    const now = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = {
+      iss: url,
+      sub: grant.sub,
+      aud: double.clientId,
+      iat: now,
+      exp: now + 300,
+      ...(grant.nonce ? { nonce: grant.nonce } : {}),
+      name: 'Double User',
+      ...spec.claims,
+    };
+    for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+    const header: Record<string, unknown> = { alg: 'ES256', kid, typ: 'JWT', ...spec.header };
+    for (const [name, value] of Object.entries(header)) if (value === undefined) delete header[name];
+    let token: string;
+    if (header.alg === 'none' || header.alg === 'None' || header.alg === 'HS256') {
+      const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
+      const body = `${encode(header)}.${encode(claims)}`;
+      const mac =
+        header.alg === 'HS256'
+          ? createHash('sha256').update(double.clientSecret).update(body).digest('base64url')
+          : '';
+      token = `${body}.${mac}`;
+    } else {
+      const key = spec.unpublishedKey ? unpublished.privateKey : published.privateKey;
+      token = await new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
+    }
+    if (spec.corruptSignature) {
+      const [h, p, s = ''] = token.split('.');
+      const flipped = s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`;
+      token = `${h}.${p}.${flipped}`;
+    }
+    return token;
+  }
+
+  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
+    const target = new URL(req.url ?? '/', url);
+    double.requests.push(`${req.method} ${target.pathname}`);
+    try {
+      if (target.pathname === '/.well-known/openid-configuration') {
+        if (faulted('discovery', res)) return;
+        json(res, 200, {
+          issuer: url,
+          authorization_endpoint: `${url}/authorize`,
+          token_endpoint: `${url}/token`,
+          userinfo_endpoint: `${url}/userinfo`,
+          jwks_uri: `${url}/jwks`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES256'],
+          code_challenge_methods_supported: ['S256'],
+          token_endpoint_auth_methods_supported: ['client_secret_post'],
+        });
+        return;
+      }
+      if (target.pathname === '/jwks') {
+        if (faulted('jwks', res)) return;
+        json(res, 200, { keys: [publicJwk] });
+        return;
+      }
+      if (target.pathname === '/authorize') {
+        const params = target.searchParams;
+        const redirectUri = params.get('redirect_uri') ?? '';
+        if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('bad client or redirect_uri');
+          return;
+        }
+        const code = randomBytes(12).toString('base64url');
+        codes.set(code, {
+          redirectUri,
+          sub: double.sub,
+          ...(params.get('nonce') ? { nonce: params.get('nonce') as string } : {}),
+          ...(params.get('code_challenge') ? { challenge: params.get('code_challenge') as string } : {}),
+        });
+        const back = new URL(redirectUri);
+        back.searchParams.set('code', code);
+        if (params.get('state')) back.searchParams.set('state', params.get('state') as string);
+        res.writeHead(302, { location: back.href }).end();
+        return;
+      }
+      if (target.pathname === '/token' && req.method === 'POST') {
+        const params = new URLSearchParams(await readBody(req));
+        if (faulted('token', res)) return;
+        const grant = codes.get(params.get('code') ?? '');
+        codes.delete(params.get('code') ?? '');
+        const verifier = params.get('code_verifier') ?? '';
+        if (
+          !grant ||
+          params.get('client_secret') !== double.clientSecret ||
+          params.get('redirect_uri') !== grant.redirectUri ||
+          (grant.challenge && createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+        ) {
+          json(res, 400, { error: 'invalid_grant' });
+          return;
+        }
+        const accessToken = randomBytes(24).toString('base64url');
+        tokens.set(accessToken, grant.sub);
+        json(res, 200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 300,
+          id_token: await idToken(grant),
+        });
+        return;
+      }
+      if (target.pathname === '/userinfo') {
+        if (faulted('userinfo', res)) return;
+        const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        const sub = token ? tokens.get(token) : undefined;
+        if (!sub) {
+          json(res, 401, { error: 'invalid_token' });
+          return;
+        }
+        json(res, 200, { sub: double.userinfoSub ?? sub, name: 'Double User', email: 'double@example.com' });
+        return;
+      }
+      json(res, 404, { error: 'not_found' });
+    } catch (error) {
+      if (!res.headersSent) json(res, 500, { error: String(error) });
+    }
+  });
+
+  return double;
+}
