@@ -81,7 +81,7 @@ export function postPage(options: {
 ${options.comments}
 </section>
 <section class="comment-respond" id="respond">
-<form id="commentform" class="comment-form" method="post" action="${esc(base === '/' ? '' : base)}/comments" data-byline-site="${esc(site.id)}">
+<form id="commentform" class="comment-form" method="post" action="${esc(base === '/' ? '' : base)}/api/comments" data-byline-site="${esc(site.id)}">
 <p class="comment-form-comment"><label for="comment">Comment</label>
 <textarea id="comment" name="comment" rows="6" maxlength="5000" required></textarea></p>
 <p class="form-submit"><button type="submit" class="submit">Post Comment</button></p>

@@ -71,7 +71,7 @@ export function demoRouter(options: DemoOptions): Router {
   });
 
   router.post(
-    '/comments',
+    '/api/comments',
     express.urlencoded({ extended: false, limit: '32kb' }),
     express.json({ limit: '32kb' }),
     requireCommenter(verifier),

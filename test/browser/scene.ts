@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, chromium, type Page, type Request } 
 import { packageRoot } from '../../src/config/load.js';
 import { demoRouter } from '../../src/demo/router.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { startWordPressDouble } from '../support/wordpress-double.js';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const haveChromium = existsSync(chromiumPath);
@@ -32,6 +33,8 @@ async function listen(server: Server): Promise<number> {
 
 export async function startScene(): Promise<Scene> {
   const listening = await listenOnFreePort();
+  const wordpress = await startWordPressDouble();
+  wordpress.register(`${listening.url}/auth/wordpress/callback`);
   const blogServer = createServer();
   const blog = `http://localhost:${await listen(blogServer)}`;
   const gateway = await startGateway({
@@ -46,7 +49,14 @@ export async function startScene(): Promise<Scene> {
           guests: { enabled: true, requireEmail: true, requireName: true },
         },
       },
-      providers: { dev: { type: 'dev' } },
+      providers: {
+        wordpress: {
+          clientId: wordpress.clientId,
+          clientSecret: wordpress.clientSecret,
+          endpoints: wordpress.endpoints,
+        },
+        dev: { type: 'dev' },
+      },
       demo: { enabled: true },
     },
   });
@@ -75,6 +85,7 @@ export async function startScene(): Promise<Scene> {
       blogServer.closeAllConnections();
       await new Promise((resolve) => blogServer.close(resolve));
       await gateway.close();
+      await wordpress.close();
     },
   };
 }

@@ -51,7 +51,7 @@ test('the demo post embeds the widget the way a third-party blog would, under By
   assert.match(post.body, /Selling Collaboration: choose your customers wisely/);
   assert.match(
     post.body,
-    /<form id="commentform"[^>]* method="post" action="\/demo\/comments" data-byline-site="demo">/,
+    /<form id="commentform"[^>]* method="post" action="\/demo\/api\/comments" data-byline-site="demo">/,
   );
   assert.match(post.body, /<textarea id="comment" name="comment"/);
   assert.ok(post.body.includes(`<script src="${gateway.url}/widget.js" defer></script>`));
@@ -64,14 +64,14 @@ test('the demo post embeds the widget the way a third-party blog would, under By
 });
 
 test('the example backend takes a comment only with a commenter token, and lists it', async () => {
-  const refused = await postComment(`${gateway.url}/demo/comments`, { comment: 'no token' });
+  const refused = await postComment(`${gateway.url}/demo/api/comments`, { comment: 'no token' });
   assert.equal(refused.status, 401);
   assert.equal(refused.headers.get('www-authenticate'), 'Bearer');
-  const forged = await postComment(`${gateway.url}/demo/comments`, { comment: 'x', byline_token: 'a.b.c' });
+  const forged = await postComment(`${gateway.url}/demo/api/comments`, { comment: 'x', byline_token: 'a.b.c' });
   assert.equal(forged.status, 401);
 
   const token = await guestToken('Margaret Hamilton');
-  const accepted = await postComment(`${gateway.url}/demo/comments`, {
+  const accepted = await postComment(`${gateway.url}/demo/api/comments`, {
     comment: 'First!\n\n<script>alert(1)</script>',
     byline_token: token,
   });
@@ -86,14 +86,14 @@ test('the example backend takes a comment only with a commenter token, and lists
   assert.match(page, /<img class="avatar" src="https:\/\/gravatar.com\/avatar\/[0-9a-f]{64}\?d=identicon"/);
 
   const json = await postComment(
-    `${gateway.url}/demo/comments`,
+    `${gateway.url}/demo/api/comments`,
     { comment: 'By fetch' },
     { authorization: `Bearer ${token}`, accept: 'application/json' },
   );
   assert.equal(json.status, 201);
   assert.equal(((await json.json()) as { name: string }).name, 'Margaret Hamilton');
 
-  const empty = await postComment(`${gateway.url}/demo/comments`, { comment: '  ', byline_token: token });
+  const empty = await postComment(`${gateway.url}/demo/api/comments`, { comment: '  ', byline_token: token });
   assert.equal(empty.status, 400);
 });
 
@@ -108,7 +108,7 @@ test('the demo keeps a bounded number of comments', async () => {
   try {
     const token = await guestToken();
     for (const comment of ['one', 'two', 'three'])
-      assert.equal((await postComment(`${url}/demo/comments`, { comment, byline_token: token })).status, 303);
+      assert.equal((await postComment(`${url}/demo/api/comments`, { comment, byline_token: token })).status, 303);
     const page = await (await fetch(`${url}/demo`)).text();
     assert.doesNotMatch(page, /<p>one<\/p>/);
     assert.match(page, /<p>two<\/p>.*<p>three<\/p>/s);

@@ -287,7 +287,7 @@ const postRoutes = [
   '/providers/facebook/data-deletion',
   '/providers/facebook/deauthorize',
   '/providers/nope/deauthorize',
-  '/demo/comments',
+  '/demo/api/comments',
   '/authorize',
 ];
 
