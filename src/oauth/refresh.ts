@@ -9,8 +9,6 @@ import {
   type RefreshFamily,
   type RefreshRotation,
   type RefreshTokenRecord,
-  randomId,
-  type SiteSession,
   secretHash,
 } from './records.js';
 import { endSiteSession } from './sessions.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Configuration as IdpConfiguration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration as IdpConfiguration, KoaContextWithOIDC } from 'oidc-provider';
 import * as client from 'openid-client';
 import type { DevProviderConfig } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
@@ -46,7 +47,10 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   // Accounts live as long as the process: the dev IdP is for one developer's machine.
   const accounts = new Map<string, DevAccount>();
 
-  const ready = (async () => {
+  // oidc-provider takes most of a second to import: it is loaded on the first dev login, not at start-up.
+  let started: Promise<Provider> | undefined;
+  const ready = () => (started ??= start());
+  const start = async (): Promise<Provider> => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const signingJwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' };
     const idpConfig: IdpConfiguration = {
@@ -106,11 +110,12 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
         ctx.body = `<!doctype html><title>Dev IdP error</title><p>${html`${out.error}: ${out.error_description ?? ''}`.html}</p>`;
       },
     };
-    const idp = new Provider(issuer, idpConfig);
+    const { default: OidcProvider } = await import('oidc-provider');
+    const idp = new OidcProvider(issuer, idpConfig);
     // It reads its own URL from the forwarding headers that pinToPublicUrl sets, never from the client's.
     idp.proxy = true;
     return idp;
-  })();
+  };
 
   const router: Router = express.Router();
   // oidc-provider builds its endpoint URLs (discovery, redirects, form actions) from the request's Host;
@@ -128,7 +133,7 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   const form = express.urlencoded({ extended: false, limit: '4kb' });
   router.get(`${path}/interaction/:uid`, async (req, res, next) => {
     try {
-      const idp = await ready;
+      const idp = await ready();
       const details = await idp.interactionDetails(req, res);
       if (details.prompt.name !== 'login')
         throw new BylineError('invalid_request', 'Unexpected dev IdP prompt.');
@@ -151,7 +156,7 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   });
   router.post(`${path}/interaction/:uid/login`, form, async (req, res, next) => {
     try {
-      const idp = await ready;
+      const idp = await ready();
       await idp.interactionDetails(req, res);
       const name = cleanText(req.body?.name, 80);
       if (!name) throw new BylineError('invalid_request', 'Type a name to log in as.');
@@ -174,7 +179,7 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   });
   router.use(path, async (req, res, next) => {
     try {
-      (await ready).callback()(req, res);
+      (await ready()).callback()(req, res);
     } catch (error) {
       next(error);
     }

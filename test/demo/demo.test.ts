@@ -67,7 +67,10 @@ test('the example backend takes a comment only with a commenter token, and lists
   const refused = await postComment(`${gateway.url}/demo/api/comments`, { comment: 'no token' });
   assert.equal(refused.status, 401);
   assert.equal(refused.headers.get('www-authenticate'), 'Bearer');
-  const forged = await postComment(`${gateway.url}/demo/api/comments`, { comment: 'x', byline_token: 'a.b.c' });
+  const forged = await postComment(`${gateway.url}/demo/api/comments`, {
+    comment: 'x',
+    byline_token: 'a.b.c',
+  });
   assert.equal(forged.status, 401);
 
   const token = await guestToken('Margaret Hamilton');
@@ -108,7 +111,10 @@ test('the demo keeps a bounded number of comments', async () => {
   try {
     const token = await guestToken();
     for (const comment of ['one', 'two', 'three'])
-      assert.equal((await postComment(`${url}/demo/api/comments`, { comment, byline_token: token })).status, 303);
+      assert.equal(
+        (await postComment(`${url}/demo/api/comments`, { comment, byline_token: token })).status,
+        303,
+      );
     const page = await (await fetch(`${url}/demo`)).text();
     assert.doesNotMatch(page, /<p>one<\/p>/);
     assert.match(page, /<p>two<\/p>.*<p>three<\/p>/s);

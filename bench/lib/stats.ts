@@ -1,0 +1,53 @@
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export interface Throughput {
+  /** Completed operations per second. */
+  rate: number;
+  /** Server CPU (user + system) per operation, in µs; undefined when the server is this process. */
+  cpuUs?: number;
+  ops: number;
+  seconds: number;
+}
+
+/**
+ * Runs `clients` concurrent loops of `op` for `durationMs` (closed loop: each client starts its next
+ * operation when the last one ends). No operation starts after the deadline; the clock stops when the
+ * last one finishes. The first failure stops the run: a benchmark of errors measures nothing.
+ */
+export async function closedLoop<S>(options: {
+  clients: number;
+  durationMs: number;
+  state: S[];
+  op: (state: S) => Promise<void>;
+}): Promise<{ ops: number; seconds: number }> {
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  let ops = 0;
+  let failure: unknown;
+  await Promise.all(
+    options.state.slice(0, options.clients).map(async (state) => {
+      while (failure === undefined && performance.now() < deadline) {
+        try {
+          await options.op(state);
+          ops++;
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
+  return { ops, seconds: (performance.now() - started) / 1000 };
+}
+
+export function formatNumber(value: number | undefined, digits = 0): string {
+  if (value === undefined || Number.isNaN(value)) return '–';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
