@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.js';
@@ -13,6 +14,7 @@ import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { KeyStore } from './tokens/keystore.js';
 
+const require = createRequire(import.meta.url);
 export interface StartOptions {
   configFile?: string;
   env?: Record<string, string | undefined>;
@@ -52,11 +54,21 @@ export function openStore(config: Config, logger?: Logger): Store {
   });
 }
 
+/**
+ * JSON lines for machines; on a terminal (a developer running `npm start`) the same lines pretty-printed.
+ * pino-pretty is loaded only then.
+ */
+function createLogger(level: Config['log']['level']): Logger {
+  if (!process.stdout.isTTY) return pino({ level });
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+}
+
 /** Loads the config, opens keys and store, and listens. Throws (before listening) on a bad config. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const { config } = loadConfig({ file: options.configFile, env, cwd: options.cwd });
-  const logger = options.logger ?? pino({ level: config.log.level });
+  const logger = options.logger ?? createLogger(config.log.level);
   const keys = await KeyStore.open(config.dataDir, {
     algorithm: config.tokens.algorithm,
     clock: systemClock,
