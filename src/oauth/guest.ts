@@ -6,7 +6,6 @@ import { clientAddress, type RateLimit, tooManyRequests } from '../http/rate-lim
 import type { Identity } from '../providers/provider.js';
 import { gravatarUrl, guestId } from '../tokens/subject.js';
 import { renderChooser } from './authorize.js';
-import { requestBinding } from './binding.js';
 import { sendCode } from './complete.js';
 import type { GatewayContext } from './context.js';
 import { verifyCsrf } from './csrf.js';
@@ -14,6 +13,7 @@ import { issueTokens } from './issue.js';
 import { recordLogin } from './login-events.js';
 import { type AuthorizationRequest, keys, randomId } from './records.js';
 import { newSiteSession } from './sessions.js';
+import { pendingRequest } from './upstream.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
 export interface GuestInput {
@@ -137,13 +137,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     verifyCsrf(ctx, req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const id = requiredParam(body, 'ar', { max: 64 });
-    const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
-    const binding = requestBinding(ctx, req);
-    if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired. Go back to the site and start again.',
-      );
+    const request = await pendingRequest(ctx, req, id);
     const site = ctx.sites.get(request.site);
     if (!site?.guests.enabled)
       throw new BylineError('forbidden', 'This site does not accept guest comments.');

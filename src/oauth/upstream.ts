@@ -83,19 +83,29 @@ export async function startUpstream(
   res.redirect(302, outcome.url);
 }
 
+/**
+ * The pending authorization request `id` (from the chooser), if it is live and belongs to this browser;
+ * anything else is the same error page, so a stolen or stale link tells nothing.
+ */
+export async function pendingRequest(
+  ctx: GatewayContext,
+  req: Request,
+  id: string,
+): Promise<AuthorizationRequest> {
+  const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
+  const binding = requestBinding(ctx, req);
+  if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
+    throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+  return request;
+}
+
 /** `GET /auth/:provider?ar=…`: the chooser's link to one provider. */
 export function providerStartHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const provider = ctx.providers.get(String(req.params.provider));
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
     const id = requiredParam(req.query, 'ar', { max: 64 });
-    const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
-    const binding = requestBinding(ctx, req);
-    if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired. Go back to the site and start again.',
-      );
+    const request = await pendingRequest(ctx, req, id);
     const site = ctx.sites.get(request.site);
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
       throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
