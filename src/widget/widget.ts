@@ -381,7 +381,9 @@ class Widget {
     this.show(idp ? this.providerName(idp) : this.config.site.name);
     const origin = new URL(issuer).origin;
     const response = await new Promise<Record<string, string>>((resolve, reject) => {
+      let settled = false;
       const done = () => {
+        settled = true;
         removeEventListener('message', onMessage);
         clearInterval(timer);
         this.cancel = undefined;
@@ -395,10 +397,15 @@ class Widget {
         resolve(data.response);
       };
       const timer = setInterval(() => {
-        if (popup.closed) {
+        if (!popup.closed) return;
+        clearInterval(timer);
+        // The popup posts its answer and closes at once: on a busy machine the message may still be
+        // queued when the window is already seen closed, so it gets a moment before this counts as cancel.
+        setTimeout(() => {
+          if (settled) return;
           done();
           reject(new ReaderError('The login window was closed before the login finished.'));
-        }
+        }, 1000);
       }, 400);
       this.cancel = () => {
         done();
