@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { devLogin, redeem, siteParams } from '../support/flow.js';
+import { devLogin, redeem, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 let gateway: TestGateway;
@@ -27,13 +27,7 @@ test('/metrics needs the configured bearer token', async () => {
 
 test('a login and a token exchange show up under the documented names and labels', async () => {
   const { location, verifier } = await devLogin(gateway, { name: 'Metric Reader' });
-  await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
+  await redeemLogin(gateway, { location, verifier });
   await redeem(gateway, {
     grant_type: 'authorization_code',
     code: 'bogus',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createVerifier } from 'byline-gateway/verify';
 import { decodeProtectedHeader } from 'jose';
-import { devLogin, redeem, siteParams } from '../support/flow.js';
+import { devLogin, redeem, redeemLogin, siteParams } from '../support/flow.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 let gateway: TestGateway;
@@ -49,13 +49,7 @@ test('the same reader logging in twice at one site gets the same subject but a n
   const second = await devLogin(gateway, { name: 'Grace Hopper' });
   const tokens = await Promise.all(
     [first, second].map(async ({ location, verifier }) => {
-      const { body } = await redeem(gateway, {
-        grant_type: 'authorization_code',
-        code: siteParams(location).get('code') as string,
-        redirect_uri: 'https://blog.example/callback',
-        code_verifier: verifier,
-        client_id: 'blog',
-      });
+      const { body } = await redeemLogin(gateway, { location, verifier });
       return createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
     }),
   );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { devLogin, redeem, siteParams } from '../support/flow.js';
+import { devLogin, redeem, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 
 const otherSite = {
@@ -23,14 +23,11 @@ after(() => gateway.close());
 
 async function login(): Promise<Tokens> {
   const { location, verifier } = await devLogin(gateway, { name: 'Introspection Tester' });
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-    client_secret: testSite.secret,
-  });
+  const { status, body } = await redeemLogin(
+    gateway,
+    { location, verifier },
+    { client_secret: testSite.secret },
+  );
   assert.equal(status, 200, JSON.stringify(body));
   return body as unknown as Tokens;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createVerifier } from 'byline-gateway/verify';
 import { Browser } from '../support/browser.js';
-import { authorizeUrl, redeem, siteParams } from '../support/flow.js';
+import { authorizeUrl, redeem, redeemLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { type OidcPeer, startOidcPeer } from '../support/oidc-peer.js';
 import { pkce } from '../support/pkce.js';
@@ -120,13 +120,7 @@ test('an unverified email at the provider is not verified in the token, and java
     website: 'javascript:alert(1)',
   };
   const { location, verifier } = await login();
-  const { body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
+  const { body } = await redeemLogin(gateway, { location, verifier });
   const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(
     body.access_token as string,
   );

@@ -17,7 +17,7 @@ import {
   SignJWT,
 } from 'jose';
 import type { CommenterTokenErrorCode } from '../../src/verify/index.js';
-import { devLogin, redeem, siteParams } from '../support/flow.js';
+import { devLogin, redeem, redeemLogin, siteParams } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 
 type Alg = 'ES256' | 'RS256' | 'EdDSA';
@@ -425,13 +425,7 @@ describe('clock skew: 60 s tolerated, beyond refused', () => {
   before(async () => {
     gateway = await startGateway({ config: { tokens: { accessTtl: '10m' } } });
     const { location, verifier } = await devLogin(gateway, { name: 'Skewed Clock' });
-    const { body } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code: siteParams(location).get('code') as string,
-      redirect_uri: 'https://blog.example/callback',
-      code_verifier: verifier,
-      client_id: 'blog',
-    });
+    const { body } = await redeemLogin(gateway, { location, verifier });
     token = body.access_token as string;
   });
   after(() => gateway.close());

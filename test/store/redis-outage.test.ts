@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisStore } from '../../src/store/redis.js';
-import { authorizeUrl, devLogin, redeem, siteParams } from '../support/flow.js';
+import { authorizeUrl, devLogin, redeem, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { pkce } from '../support/pkce.js';
 import { OwnRedis } from '../support/redis.js';
@@ -23,13 +23,7 @@ after(async () => {
 
 async function login() {
   const { location, verifier } = await devLogin(gateway, { name: 'Outage Reader' });
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
+  const { status, body } = await redeemLogin(gateway, { location, verifier });
   assert.equal(status, 200);
   return body as { access_token: string; refresh_token: string };
 }

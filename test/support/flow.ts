@@ -84,3 +84,22 @@ export async function redeem(
     headers: response.headers,
   };
 }
+
+/**
+ * Redeems the code a login brought back to the test site (`blog`, its first redirect URI) with the
+ * login's PKCE verifier; `extra` adds or overrides fields (a client secret, another redirect_uri).
+ */
+export function redeemLogin(
+  gateway: TestGateway,
+  login: { location: string | undefined; verifier: string },
+  extra: Record<string, string> = {},
+) {
+  return redeem(gateway, {
+    grant_type: 'authorization_code',
+    code: siteParams(login.location).get('code') as string,
+    redirect_uri: 'https://blog.example/callback',
+    code_verifier: login.verifier,
+    client_id: 'blog',
+    ...extra,
+  });
+}
