@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError } from './config/errors.js';
@@ -9,12 +8,12 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createMetrics } from './http/metrics.js';
 import { createRateLimits } from './http/rate-limit.js';
+import { createLogger } from './logger.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { KeyStore } from './tokens/keystore.js';
 
-const require = createRequire(import.meta.url);
 export interface StartOptions {
   configFile?: string;
   env?: Record<string, string | undefined>;
@@ -52,16 +51,6 @@ export function openStore(config: Config, logger?: Logger): Store {
     ...(sentinels ? { options: { sentinels, name: sentinelName ?? 'mymaster' } } : {}),
     onError: (error) => logger?.warn({ err: error }, 'redis connection error'),
   });
-}
-
-/**
- * JSON lines for machines; on a terminal (a developer running `npm start`) the same lines pretty-printed.
- * pino-pretty is loaded only then.
- */
-function createLogger(level: Config['log']['level']): Logger {
-  if (!process.stdout.isTTY) return pino({ level });
-  const pretty = require('pino-pretty') as typeof import('pino-pretty');
-  return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 /** Loads the config, opens keys and store, and listens. Throws (before listening) on a bad config. */

@@ -40,6 +40,7 @@ export function benchConfig(
     dataDir: './data',
     store,
     demo: { enabled: false },
+    ...(process.env.BENCH_LOG ? { log: { level: process.env.BENCH_LOG } } : {}),
     rateLimits: { clientAuthFailures: unlimited, guest: unlimited, authorize: unlimited },
     sites: {
       [benchSite.id]: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 /** Query and form parameters whose values are credentials: replaced before anything is logged. */
@@ -39,8 +39,8 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * bindings up front, and added three listeners and two arrays to every request, which cost more than
  * the whole JWKS handler (see the README's Performance section).
  */
-export function requestLogger(logger: Logger): RequestHandler {
-  return (req, res, next) => {
+export function requestLogger(logger: Logger): (req: Request, res: Response) => void {
+  return (req, res) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
@@ -60,6 +60,5 @@ export function requestLogger(logger: Logger): RequestHandler {
       line.responseTime = Date.now() - started;
       logger[failed ? 'error' : 'info'](line, `${req.method} ${status}`);
     });
-    next();
   };
 }

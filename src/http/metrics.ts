@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { BylineError } from './errors.js';
 
@@ -76,9 +76,9 @@ export function upstreamEndpointLabel(url: string): string {
  * Times every request under its route pattern (never the raw path, which would explode the label set
  * and could carry codes); unmatched requests count as `unmatched`.
  */
-export function httpMetrics(metrics: Metrics): RequestHandler {
+export function httpMetrics(metrics: Metrics): (req: Request, res: Response) => void {
   const histogram = metrics.httpDuration;
-  return (req, res, next) => {
+  return (req, res) => {
     const started = performance.now();
     res.once('finish', () => {
       const pattern = req.route?.path;
@@ -88,7 +88,6 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
         (performance.now() - started) / 1000,
       );
     });
-    next();
   };
 }
 

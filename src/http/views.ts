@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { packageRoot } from '../config/load.js';
+import { pageNonce } from './security.js';
 
 const viewsDir = join(packageRoot, 'views');
 const cache = new Map<string, string>();
@@ -66,7 +67,7 @@ export function fill(text: string, vars: ViewVars): string {
 
 /** Renders `views/<name>.html` inside `views/layout.html`, with the response's CSP nonce. */
 export function renderPage(name: string, vars: ViewVars, res: Response): string {
-  const nonce = String(res.locals.cspNonce ?? '');
+  const nonce = pageNonce(res);
   const body = fill(template(name), { ...vars, nonce });
   return fill(template('layout'), { title: vars.title ?? 'Byline', ...vars, nonce, body: new Html(body) });
 }

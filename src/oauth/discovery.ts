@@ -1,31 +1,6 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
+import { type PreparedBody, prepareBody, sendPrepared } from '../http/prepared.js';
 import type { GatewayContext } from './context.js';
-
-/** A JSON document serialised once, with its ETag, so that answering it is only writing bytes. */
-interface Prepared {
-  body: Buffer;
-  etag: string | undefined;
-}
-
-/** Serialises `json` and computes its ETag with the app's own `etag fn` (what `res.send` would do per request). */
-function prepare(req: Request, json: string): Prepared {
-  const body = Buffer.from(json, 'utf8');
-  const etag = req.app.get('etag fn') as ((body: Buffer) => string) | undefined;
-  return { body, etag: typeof etag === 'function' ? etag(body) : undefined };
-}
-
-/** The same answer `res.type(type).send(json)` gives (304 on a matching If-None-Match included). */
-function sendPrepared(
-  res: Response,
-  prepared: Prepared,
-  type: string,
-  headers: Record<string, string>,
-): void {
-  res.set(headers);
-  res.setHeader('Content-Type', `${type}; charset=utf-8`);
-  if (prepared.etag) res.setHeader('ETag', prepared.etag);
-  res.send(prepared.body);
-}
 
 /** `GET /.well-known/openid-configuration`: built once, the contract sites and SDKs read. */
 export function discoveryHandler(ctx: GatewayContext): RequestHandler {
@@ -70,11 +45,8 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
     idp_values_supported: [...ctx.providers.keys()],
   });
   const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=3600' };
-  let prepared: Prepared | undefined;
-  return (req, res) => {
-    prepared ??= prepare(req, document);
-    sendPrepared(res, prepared, 'application/json', headers);
-  };
+  const prepared = prepareBody(document, 'application/json; charset=utf-8');
+  return (_req, res) => sendPrepared(res, prepared, headers);
 }
 
 /** `GET /.well-known/jwks.json`: the public keys, cacheable for as long as a new key waits before signing. */
@@ -82,10 +54,14 @@ export function jwksHandler(ctx: GatewayContext): RequestHandler {
   const maxAge = Math.floor(ctx.config.keys.activationDelay / 1000);
   const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': `public, max-age=${maxAge}` };
   // KeyStore hands out the same JWKS object until the published keys change: serialise each one once.
-  let cached: { jwks: object; prepared: Prepared } | undefined;
-  return (req, res) => {
+  let cached: { jwks: object; prepared: PreparedBody } | undefined;
+  return (_req, res) => {
     const jwks = ctx.keys.jwks();
-    if (cached?.jwks !== jwks) cached = { jwks, prepared: prepare(req, JSON.stringify(jwks)) };
-    sendPrepared(res, cached.prepared, 'application/jwk-set+json', headers);
+    if (cached?.jwks !== jwks)
+      cached = {
+        jwks,
+        prepared: prepareBody(JSON.stringify(jwks), 'application/jwk-set+json; charset=utf-8'),
+      };
+    sendPrepared(res, cached.prepared, headers);
   };
 }

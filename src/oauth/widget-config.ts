@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import { packageRoot } from '../config/load.js';
 import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
+import { type PreparedBody, prepareBody, sendPrepared } from '../http/prepared.js';
 import { type GatewayContext, siteProviders } from './context.js';
 
 /** What `GET /widget/config` answers: the site's offer, everything the widget needs to render. */
@@ -30,11 +31,21 @@ export function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig 
 
 /** `GET /widget/config?client_id=SITE`: public and readable from any origin (it holds nothing secret). */
 export function widgetConfigHandler(ctx: GatewayContext): RequestHandler {
+  const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' };
+  // Each site's answer is fixed for the life of the app (a reload builds a new one): serialised once.
+  const prepared = new Map<string, PreparedBody>();
   return (req, res) => {
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' });
-    const config = widgetConfig(ctx, requiredParam(req.query, 'client_id', { max: 64 }));
-    if (!config) throw new BylineError('not_found', 'There is no site with this client_id.');
-    res.json(config);
+    // Errors too are readable from any origin, so a misconfigured widget can say what is wrong.
+    res.set(headers);
+    const siteId = requiredParam(req.query, 'client_id', { max: 64 });
+    let answer = prepared.get(siteId);
+    if (!answer) {
+      const config = widgetConfig(ctx, siteId);
+      if (!config) throw new BylineError('not_found', 'There is no site with this client_id.');
+      answer = prepareBody(JSON.stringify(config), 'application/json; charset=utf-8');
+      prepared.set(siteId, answer);
+    }
+    sendPrepared(res, answer, headers);
   };
 }
 
@@ -57,10 +68,12 @@ export async function bundleWidget(): Promise<string> {
   return (result.outputFiles[0] as { text: string }).text;
 }
 
-let script: Promise<string> | undefined;
+let script: Promise<PreparedBody> | undefined;
 
-function loadWidget(): Promise<string> {
-  script ??= (fromSource ? bundleWidget() : readFile(join(packageRoot, 'dist', 'widget.js'), 'utf8')).catch(
+function loadWidget(): Promise<PreparedBody> {
+  script ??= (fromSource ? bundleWidget() : readFile(join(packageRoot, 'dist', 'widget.js'), 'utf8')).then(
+    (text) => prepareBody(text, 'application/javascript; charset=utf-8'),
+
     (cause: unknown) => {
       script = undefined;
       throw new BylineError('not_found', 'widget.js has not been built (npm run build).', { cause });
@@ -74,13 +87,10 @@ function loadWidget(): Promise<string> {
  * with a plain `<script src>`; it needs no cookie of ours.
  */
 export function widgetScriptHandler(): RequestHandler {
-  return async (_req, res) => {
-    const body = await loadWidget();
-    res.set({
-      'Access-Control-Allow-Origin': '*',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      'Cache-Control': 'public, max-age=3600',
-    });
-    res.type('application/javascript; charset=utf-8').send(body);
+  const headers = {
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'public, max-age=3600',
   };
+  return async (_req, res) => sendPrepared(res, await loadWidget(), headers);
 }

@@ -89,6 +89,15 @@ describe('Content-Security-Policy on every page', () => {
     assert.ok(nonces.size >= 8, 'a new nonce per response');
   });
 
+  test('answers that are not pages allow no inline script or style at all', async () => {
+    for (const path of ['/healthz', '/.well-known/jwks.json', '/userinfo', '/widget/config?client_id=blog']) {
+      const policy = csp((await send(`${gateway.url}${path}`)).headers);
+      assert.deepEqual(policy.get('script-src'), ["'self'"], path);
+      assert.deepEqual(policy.get('style-src'), ["'self'"], path);
+      assert.deepEqual(policy.get('frame-ancestors'), ["'none'"], path);
+    }
+  });
+
   test('the login popup’s pages relax only COOP (the hand-off needs window.opener); others keep same-origin', async () => {
     const popup = [
       'the chooser',

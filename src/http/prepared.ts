@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { Response } from 'express';
+
+/** A response body serialised once, with its ETag, so that answering it is only writing bytes. */
+export interface PreparedBody {
+  body: Buffer;
+  etag: string;
+  type: string;
+}
+
+/**
+ * The app sends no ETag of its own (hashing every dynamic, `no-store` answer costs more than it ever
+ * saves); the few bodies that stay the same for many requests (discovery, JWKS, widget.js) carry one,
+ * computed here once.
+ */
+export function prepareBody(content: string, type: string): PreparedBody {
+  const body = Buffer.from(content, 'utf8');
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return { body, etag, type };
+}
+
+/** Sends a prepared body (304 when the request's If-None-Match names its ETag). */
+export function sendPrepared(res: Response, prepared: PreparedBody, headers: Record<string, string>): void {
+  res.set(headers);
+  res.setHeader('Content-Type', prepared.type);
+  res.setHeader('ETag', prepared.etag);
+  res.send(prepared.body);
+}
