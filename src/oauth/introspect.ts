@@ -4,32 +4,32 @@ import { requiredParam } from '../http/params.js';
 import { type AccessTokenClaims, verifyAccessToken } from '../tokens/access-token.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import {
-  keys,
-  type RefreshFamily,
-  type RefreshTokenRecord,
-  type SiteSession,
-  secretHash,
-} from './records.js';
+import { keys, type RefreshFamily, type RefreshRotation, type SiteSession, secretHash } from './records.js';
 import { refreshTokenPattern } from './refresh.js';
 import { liveSiteSession } from './sessions.js';
 
 /** A token presented to /revoke or /introspect, as far as Byline knows it. */
 export type FoundToken =
   | { type: 'access_token'; site: string; sid: string; claims: AccessTokenClaims }
-  | { type: 'refresh_token'; site: string; sid: string; hash: string; record: RefreshTokenRecord };
+  | { type: 'refresh_token'; site: string; sid: string; family: RefreshFamily; current: boolean };
 
 /**
  * Finds one of our tokens. Access tokens are JWTs verified with our own keys (expired ones are not
- * found); refresh tokens are looked up by hash. The two shapes cannot be confused, so
+ * found); a refresh token is its family's current one or one the family rotated (its mark exists). The two shapes cannot be confused, so
  * `token_type_hint` (RFC 7009 §2.1) is accepted but not needed.
  */
 export async function findToken(ctx: GatewayContext, token: string): Promise<FoundToken | undefined> {
-  if (refreshTokenPattern.test(token)) {
+  const familyId = refreshTokenPattern.exec(token)?.[1];
+  if (familyId) {
     const hash = secretHash(token);
-    const record = await ctx.store.get<RefreshTokenRecord>(keys.refreshToken(hash));
-    if (!record || record.expires <= ctx.clock.now()) return undefined;
-    return { type: 'refresh_token', site: record.site, sid: record.sid, hash, record };
+    const [family, rotation] = (await ctx.store.getMany([
+      keys.refreshFamily(familyId),
+      keys.refreshRotated(hash),
+    ])) as [RefreshFamily | undefined, RefreshRotation | undefined];
+    if (!family || family.expires <= ctx.clock.now()) return undefined;
+    const current = family.current === hash;
+    if (!current && !rotation) return undefined;
+    return { type: 'refresh_token', site: family.site, sid: familyId, family, current };
   }
   const result = await verifyAccessToken(ctx.keys, ctx.clock, token, {
     issuer: ctx.issuer,
@@ -60,16 +60,15 @@ async function introspection(ctx: GatewayContext, site: string, token: string): 
     return { active: true, ...common, sub, idp, exp, iat, jti, token_type: 'Bearer' };
   }
   // A refresh token is active while it is its family's current (not yet rotated) token.
-  const family = await ctx.store.get<RefreshFamily>(keys.refreshFamily(found.record.family));
-  if (!family || family.current !== found.hash || family.expires <= ctx.clock.now()) return { active: false };
+  if (!found.current) return { active: false };
   const { sub, idp } = session.claims;
   return {
     active: true,
     ...common,
     sub,
     idp,
-    exp: seconds(found.record.expires),
-    ...(found.record.issued !== undefined ? { iat: seconds(found.record.issued) } : {}),
+    exp: seconds(found.family.expires),
+    iat: seconds(found.family.issued),
     token_type: 'refresh_token',
   };
 }

@@ -3,14 +3,7 @@ import type { StoreWrite } from '../store/store.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import type { CommenterClaims } from '../tokens/claims.js';
 import type { GatewayContext } from './context.js';
-import {
-  keys,
-  type RefreshFamily,
-  type RefreshTokenRecord,
-  randomId,
-  type SiteSession,
-  secretHash,
-} from './records.js';
+import { keys, type RefreshFamily, randomId, type SiteSession, secretHash } from './records.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -44,32 +37,20 @@ export function newRefreshToken(familyId: string): string {
   return `${familyId}.${randomId()}`;
 }
 
-/** The writes that make `token` the current refresh token of `family`; nothing outlives the family. */
-export function refreshTokenWrites(
+/** The write that makes `token` the current refresh token of `family`; nothing outlives the family. */
+export function refreshTokenWrite(
   ctx: GatewayContext,
   familyId: string,
-  family: Omit<RefreshFamily, 'current'>,
+  family: Omit<RefreshFamily, 'current' | 'issued'>,
   token: string,
-): StoreWrite[] {
-  const hash = secretHash(token);
+): StoreWrite {
   const now = ctx.clock.now();
-  const ttlMs = Math.max(family.expires - now, 1);
-  const record: RefreshTokenRecord = {
-    family: familyId,
-    site: family.site,
-    sid: family.sid,
-    issued: now,
-    expires: family.expires,
+  return {
+    op: 'set',
+    key: keys.refreshFamily(familyId),
+    value: { ...family, current: secretHash(token), issued: now } satisfies RefreshFamily,
+    ttlMs: Math.max(family.expires - now, 1),
   };
-  return [
-    { op: 'set', key: keys.refreshToken(hash), value: record, ttlMs },
-    {
-      op: 'set',
-      key: keys.refreshFamily(familyId),
-      value: { ...family, current: hash } satisfies RefreshFamily,
-      ttlMs,
-    },
-  ];
 }
 
 /** How long a redeemed code is remembered, so a replay can end the login it started (RFC 6749 §4.1.2). */
@@ -87,16 +68,15 @@ export async function issueTokens(
   options: { nonce?: string; publicClient: boolean; writes?: StoreWrite[]; codeHash?: string },
 ): Promise<TokenResponse> {
   const accessToken = await accessTokenFor(ctx, sid, session, options.nonce);
-  const familyId = randomId(18);
+  // One family per site session, named after it, so a refresh reads both in one round trip.
+  const familyId = sid;
   const refreshToken = newRefreshToken(familyId);
   const family = {
     site: session.site,
-    sid,
     publicClient: options.publicClient,
-    claims: session.claims,
     expires: Math.min(session.expires, ctx.clock.now() + ctx.config.tokens.refreshTtl),
   };
-  const writes = [...(options.writes ?? []), ...refreshTokenWrites(ctx, familyId, family, refreshToken)];
+  const writes = [...(options.writes ?? []), refreshTokenWrite(ctx, familyId, family, refreshToken)];
   if (options.codeHash === undefined) await ctx.store.write(writes);
   else {
     const result = await ctx.store.claim(

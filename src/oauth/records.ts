@@ -10,8 +10,10 @@ export const keys = {
   siteSession: (sid: string) => `ss:${sid}`,
   code: (hash: string) => `code:${hash}`,
   usedCode: (hash: string) => `code-used:${hash}`,
-  refreshToken: (hash: string) => `rt:${hash}`,
-  /** Written once (add) by the one request that rotates a refresh token: what reuse detection reads. */
+  /**
+   * Written once (claim) by the one request that rotates a refresh token, kept as long as its family:
+   * what tells a rotated token of ours (reuse) from a made-up one.
+   */
   refreshRotated: (hash: string) => `rt-used:${hash}`,
   refreshFamily: (id: string) => `rf:${id}`,
   /** Set: the store keys of the site sessions started under one browser session (for /logout). */
@@ -89,24 +91,19 @@ export interface AuthorizationCode {
   expires: number;
 }
 
+/**
+ * A refresh token family: the chain of rotated refresh tokens of one site session, stored under that
+ * session's id. Only the current token's hash is kept; the claims are the site session's (which a
+ * refresh reads anyway).
+ */
 export interface RefreshFamily {
   site: string;
-  sid: string;
   /** Hash of the one refresh token of this family that may be used now. */
   current: string;
+  /** When the current token was issued (ms). */
+  issued: number;
   /** True when the family began without the site secret (PKCE only or guest): refresh needs no secret. */
   publicClient: boolean;
-  /** The site session's claims, kept here so a refresh needs no session read (it only checks it exists). */
-  claims: CommenterClaims;
-  expires: number;
-}
-
-export interface RefreshTokenRecord {
-  family: string;
-  site: string;
-  sid: string;
-  /** When this token was issued (ms); older records lack it. */
-  issued?: number;
   expires: number;
 }
 

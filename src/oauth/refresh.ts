@@ -3,14 +3,8 @@ import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { accessTokenFor, newRefreshToken, refreshTokenWrites, type TokenResponse } from './issue.js';
-import {
-  keys,
-  type RefreshFamily,
-  type RefreshRotation,
-  type RefreshTokenRecord,
-  secretHash,
-} from './records.js';
+import { accessTokenFor, newRefreshToken, refreshTokenWrite, type TokenResponse } from './issue.js';
+import { keys, type RefreshFamily, type RefreshRotation, type SiteSession, secretHash } from './records.js';
 import { endSiteSession } from './sessions.js';
 
 /** `<family id>.<secret>` as newRefreshToken makes them. Anything else is not one of ours. */
@@ -53,42 +47,54 @@ function unseal(sealed: string, token: string): SealedPair | undefined {
 
 /**
  * A rotated token came back. Within `tokens.refreshReuseGrace` of its rotation (two tabs refreshing at
- * once) the caller gets the very pair the first use got, as long as that successor is still the family's
- * current token; otherwise this is RFC 9700 §4.14 reuse: the family and its site session end.
+ * once) the caller gets the very pair the first use got, as long as that successor is still the
+ * family's current token; otherwise this is RFC 9700 §4.14 reuse: the family and its site session end.
  */
 async function reused(
   ctx: GatewayContext,
   token: string,
   hash: string,
-  record: RefreshTokenRecord,
-  current: RefreshFamily | undefined,
+  sid: string,
+  family: RefreshFamily,
+  rotation: RefreshRotation,
 ): Promise<TokenResponse> {
   const grace = ctx.config.tokens.refreshReuseGrace;
-  if (grace > 0) {
-    const rotation = await ctx.store.get<RefreshRotation>(keys.refreshRotated(hash));
-    const now = ctx.clock.now();
-    const pair = rotation?.sealed && now - rotation.at <= grace ? unseal(rotation.sealed, token) : undefined;
-    if (pair && current && [hash, secretHash(pair.refresh_token)].includes(current.current)) {
+  const now = ctx.clock.now();
+  if (grace > 0 && rotation.sealed && now - rotation.at <= grace) {
+    const pair = unseal(rotation.sealed, token);
+    if (pair && [hash, secretHash(pair.refresh_token)].includes(family.current)) {
       return {
         access_token: pair.access_token,
         token_type: 'Bearer',
-        expires_in: Math.max(0, Math.floor(((rotation?.accessExpires ?? now) - now) / 1000)),
+        expires_in: Math.max(0, Math.floor(((rotation.accessExpires ?? now) - now) / 1000)),
         refresh_token: pair.refresh_token,
       };
     }
   }
-  await endSiteSession(ctx, record.sid, record.family);
+  await endSiteSession(ctx, sid);
   ctx.log.warn(
-    { site: record.site },
+    { site: family.site },
     'a rotated refresh token was used again; its family and site session were ended',
   );
   throw invalidGrant('The refresh token was already used; the login has been ended.');
 }
 
+/** The mark of a rotated token; a token of the family with no mark was never ours. */
+async function rotationOf(ctx: GatewayContext, hash: string): Promise<RefreshRotation> {
+  const rotation = await ctx.store.get<RefreshRotation>(keys.refreshRotated(hash));
+  if (!rotation) throw invalidGrant();
+  return rotation;
+}
+
+function assertClient(family: RefreshFamily, client: AuthenticatedClient): void {
+  if (!family.publicClient && !client.confidential)
+    throw new BylineError('invalid_client', 'This refresh token can only be used with the site secret.');
+}
+
 /**
  * `grant_type=refresh_token` (RFC 6749 §6, with RFC 9700 §4.14 rotation): every use returns a new
- * refresh token and a new access token. Two store round trips: one read of the family and the token's
- * record, then one claim of the token's rotation mark that stores the successor only if this request
+ * refresh token and a new access token. Two store round trips: one read of the family and its site
+ * session, then one claim of the token's rotation mark that stores the successor only if this request
  * won the rotation (of any number of concurrent uses, on any number of instances, exactly one does) and
  * the site session still exists. The losers are reuse, or within the grace get the same answer.
  */
@@ -100,23 +106,28 @@ export async function refreshGrant(
   const token = requiredParam(body, 'refresh_token', { max: 256 });
   const familyId = refreshTokenPattern.exec(token)?.[1];
   if (!familyId) throw invalidGrant();
-  const hash = secretHash(token);
-  const [family, record] = (await ctx.store.getMany([
-    keys.refreshFamily(familyId),
-    keys.refreshToken(hash),
-  ])) as [RefreshFamily | undefined, RefreshTokenRecord | undefined];
+  const familyKey = keys.refreshFamily(familyId);
+  // A site session has one family, named after it (issueTokens): both are read in one round trip.
+  const [family, session] = (await ctx.store.getMany([familyKey, keys.siteSession(familyId)])) as [
+    RefreshFamily | undefined,
+    SiteSession | undefined,
+  ];
   const now = ctx.clock.now();
-  // A token we never issued (a forged secret for a known family) is refused without touching the family.
-  if (!record || record.family !== familyId || record.expires <= now) throw invalidGrant();
+  if (!family || family.expires <= now) throw invalidGrant();
   // Another site's token is refused and left alone: a site can neither use nor end another site's
   // login (the same rule as /revoke), and the owner's next refresh still works.
-  if (record.site !== client.site.id) throw invalidGrant();
-  if (!family || family.expires <= now || family.sid !== record.sid) throw invalidGrant();
-  if (!family.publicClient && !client.confidential)
-    throw new BylineError('invalid_client', 'This refresh token can only be used with the site secret.');
-  if (family.current !== hash) return reused(ctx, token, hash, record, family);
+  if (family.site !== client.site.id) throw invalidGrant();
+  const hash = secretHash(token);
+  if (family.current !== hash) {
+    // A made-up secret for a known family is refused without touching the family.
+    const rotation = await rotationOf(ctx, hash);
+    assertClient(family, client);
+    return reused(ctx, token, hash, familyId, family, rotation);
+  }
+  assertClient(family, client);
+  if (!session || session.expires <= now) return sessionEnded(ctx, familyKey);
 
-  const accessToken = await accessTokenFor(ctx, family.sid, family);
+  const accessToken = await accessTokenFor(ctx, familyId, session);
   const successor = newRefreshToken(familyId);
   const ttlSeconds = Math.floor(ctx.config.tokens.accessTtl / 1000);
   const response: TokenResponse = {
@@ -136,18 +147,28 @@ export async function refreshGrant(
         }
       : {}),
   };
-  const { current: _, ...rest } = family;
+  const { current: _, issued: __, ...rest } = family;
   // The mark is kept as long as the family, so a reuse is recognised for the family's whole life.
   const result = await ctx.store.claim(
     { key: keys.refreshRotated(hash), value: rotation, ttlMs: Math.max(family.expires - now, 1) },
-    refreshTokenWrites(ctx, familyId, rest, successor),
-    [keys.siteSession(family.sid)],
+    [refreshTokenWrite(ctx, familyId, rest, successor)],
+    [keys.siteSession(familyId)],
   );
-  if (result === 'taken')
-    return reused(ctx, token, hash, record, await ctx.store.get(keys.refreshFamily(familyId)));
-  if (result === 'missing') {
-    await ctx.store.delete(keys.refreshFamily(familyId));
-    throw invalidGrant('The login session has ended.');
+  if (result === 'taken') {
+    // A concurrent use won the rotation: this one is reuse, or within the grace gets the same answer.
+    const [latest, rotation] = (await ctx.store.getMany([familyKey, keys.refreshRotated(hash)])) as [
+      RefreshFamily | undefined,
+      RefreshRotation | undefined,
+    ];
+    if (!latest || !rotation) throw invalidGrant();
+    return reused(ctx, token, hash, familyId, latest, rotation);
   }
+  if (result === 'missing') return sessionEnded(ctx, familyKey);
   return response;
+}
+
+/** The family's site session has ended (logout, revocation, deletion): the family goes with it. */
+async function sessionEnded(ctx: GatewayContext, familyKey: string): Promise<never> {
+  await ctx.store.delete(familyKey);
+  throw invalidGrant('The login session has ended.');
 }

@@ -23,7 +23,7 @@ export function revokeHandler(ctx: GatewayContext): RequestHandler {
     param(body, 'token_type_hint', { max: 64 }); // optional and not needed: the token's shape tells
     const found = await findToken(ctx, token);
     if (found && found.site === site.id) {
-      await endSiteSession(ctx, found.sid, found.type === 'refresh_token' ? found.record.family : undefined);
+      await endSiteSession(ctx, found.sid);
       ctx.log.info({ site: site.id, tokenType: found.type }, 'token revoked; its site session was ended');
     }
     res.status(200).end();

@@ -125,11 +125,11 @@ export async function liveSiteSession(ctx: GatewayContext, sid: string): Promise
 }
 
 /**
- * Ends one site session: every access token and refresh token issued under it stops working at once
- * (refresh, /userinfo and /introspect all look the session up).
+ * Ends one site session and its refresh token family: every access token and refresh token issued
+ * under it stops working at once (refresh, /userinfo and /introspect all look the session up).
  */
-export async function endSiteSession(ctx: GatewayContext, sid: string, family?: string): Promise<void> {
-  await ctx.store.delete(keys.siteSession(sid), ...(family ? [keys.refreshFamily(family)] : []));
+export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<void> {
+  await ctx.store.delete(keys.siteSession(sid), keys.refreshFamily(sid));
 }
 
 /** Ends a browser session and every site session started under it (`POST /logout`). */
