@@ -9,6 +9,7 @@ import { demoRouter } from './demo/router.js';
 import { cookiePolicy } from './http/cookies.js';
 import { siteCors } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
+import { formBody } from './http/form-body.js';
 import { readinessHandler } from './http/health.js';
 import { requestLogger } from './http/logging.js';
 import {
@@ -116,7 +117,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
   const cors = siteCors(() => siteOrigins);
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+  const form = formBody({ limit: 16 * 1024, parameterLimit: 50 });
   const guest = guestHandlers(ctx);
   // Failed client authentications count per address and per (known) site; see http/rate-limit.ts.
   const clientAuth = clientAuthGuard(rateLimits, (id) => ctx.sites.has(id));
@@ -131,6 +132,15 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     secure(res);
     next();
   });
+  // Express tries the routes in order: the ones site backends call most come first.
+  app.post('/token', cors, form, clientAuth.check, tokenHandler(ctx), clientAuth.count);
+  app.get('/userinfo', cors, userinfoHandler(ctx));
+  app.post('/userinfo', cors, form, userinfoHandler(ctx));
+  app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
+  app.options(['/token', '/userinfo', '/revoke', '/guest'], cors);
+  app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
+  app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);
+  app.post('/introspect', form, clientAuth.check, introspectHandler(ctx), clientAuth.count);
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
@@ -142,7 +152,6 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     express.static(join(packageRoot, 'static'), { maxAge: '1d', index: false }),
   );
   app.get('/.well-known/openid-configuration', crossOriginReadable, discoveryHandler(ctx));
-  app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
 
   app.get('/widget.js', widgetScriptHandler());
   app.get('/widget/config', widgetConfigHandler(ctx));
@@ -157,18 +166,11 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
   app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
-  app.use(providerCallbacksRouter(ctx));
+  app.use('/providers', providerCallbacksRouter(ctx));
   for (const router of mounted) app.use(router);
 
-  app.options(['/token', '/userinfo', '/revoke', '/guest'], cors);
-  app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
-  app.post('/token', cors, form, clientAuth.check, tokenHandler(ctx), clientAuth.count);
-  app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);
-  app.post('/introspect', form, clientAuth.check, introspectHandler(ctx), clientAuth.count);
   app.get('/logout', htmlErrors, logoutPageHandler(ctx));
   app.post('/logout', htmlErrors, form, logoutHandler(ctx));
-  app.get('/userinfo', cors, userinfoHandler(ctx));
-  app.post('/userinfo', cors, form, userinfoHandler(ctx));
 
   app.get('/', htmlErrors, (_req, res) => {
     res.type('html').send(

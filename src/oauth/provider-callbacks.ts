@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { FacebookProviderConfig } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
+import { formBody } from '../http/form-body.js';
 import { param, requiredParam } from '../http/params.js';
 import { failureGuard } from '../http/rate-limit.js';
 import { renderPage } from '../http/views.js';
@@ -40,11 +41,12 @@ async function endSignedUserSessions(ctx: GatewayContext, req: Request, app: Fac
 /**
  * The callbacks Facebook requires before an app goes live, for every facebook-type provider:
  * `POST /providers/:id/data-deletion`, `POST /providers/:id/deauthorize` and the status page that the
- * data-deletion answer links to, `GET /providers/:id/deletion?code=`.
+ * data-deletion answer links to, `GET /providers/:id/deletion?code=`. The app mounts the router at
+ * `/providers`, so no other request enters it.
  */
 export function providerCallbacksRouter(ctx: GatewayContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const form = formBody({ limit: 16 * 1024, parameterLimit: 20 });
   const noStore: RequestHandler = (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -56,7 +58,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
   );
 
   router.post(
-    '/providers/:id/data-deletion',
+    '/:id/data-deletion',
     noStore,
     guard.check,
     form,
@@ -75,7 +77,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
   );
 
   router.post(
-    '/providers/:id/deauthorize',
+    '/:id/deauthorize',
     noStore,
     guard.check,
     form,
@@ -88,7 +90,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     guard.count,
   );
 
-  router.get('/providers/:id/deletion', htmlErrors, noStore, async (req, res) => {
+  router.get('/:id/deletion', htmlErrors, noStore, async (req, res) => {
     const app = facebookApp(ctx, req);
     const code = param(req.query, 'code', { max: 64 });
     const record =

@@ -6,6 +6,7 @@ import type { Configuration as IdpConfiguration, KoaContextWithOIDC } from 'oidc
 import * as client from 'openid-client';
 import type { DevProviderConfig } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
+import { formBody } from '../http/form-body.js';
 import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
 import type { ProviderContext } from './context.js';
@@ -130,7 +131,7 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
     next();
   };
   router.use(path, htmlErrors, openerAllowed, pinToPublicUrl);
-  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const form = formBody({ limit: 4 * 1024, parameterLimit: 20 });
   router.get(`${path}/interaction/:uid`, async (req, res, next) => {
     try {
       const idp = await ready();
