@@ -21,6 +21,7 @@ import {
 } from './http/metrics.js';
 import { clientAuthGuard, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
 import { crossOriginReadable, openerAllowed, securityHeaders } from './http/security.js';
+import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage } from './http/views.js';
 import { authorizeHandler } from './oauth/authorize.js';
@@ -84,7 +85,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const issuer = config.publicUrl;
   const app = express() as unknown as BylineApp;
   app.disable('x-powered-by');
-  // See http/prepared.ts: the few cacheable bodies carry an ETag computed once.
+  // See http/send.ts: the few cacheable bodies carry an ETag computed once.
   app.set('etag', false);
   app.set('trust proxy', config.http.trustProxy);
 
@@ -142,7 +143,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);
   app.post('/introspect', form, clientAuth.check, introspectHandler(ctx), clientAuth.count);
   app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    res.setHeader('Cache-Control', 'no-store');
+    sendJson(res, { status: 'ok' });
   });
   app.get('/readyz', readinessHandler(ctx));
   app.get('/metrics', metricsHandler(metrics, config.metrics.token));

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import { StoreUnavailableError } from '../store/store.js';
+import { sendJson } from './send.js';
 import { renderPage } from './views.js';
 
 /** Stable error codes: the OAuth vocabulary (RFC 6749, 6750, 7009) plus a few HTTP-level ones. */
@@ -92,7 +93,7 @@ export function sendError(res: Response, error: BylineError): void {
     res.type('html').send(renderPage('error', { title, message: error.message, code: error.code }, res));
     return;
   }
-  res.json({ error: error.code, error_description: error.message, ...error.extra });
+  sendJson(res, { error: error.code, error_description: error.message, ...error.extra });
 }
 
 export interface ErrorLogger {

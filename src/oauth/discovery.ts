@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { type PreparedBody, prepareBody, sendPrepared } from '../http/prepared.js';
+import { type PreparedBody, prepareBody, sendPrepared } from '../http/send.js';
 import type { GatewayContext } from './context.js';
 
 /** `GET /.well-known/openid-configuration`: built once, the contract sites and SDKs read. */

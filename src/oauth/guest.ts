@@ -3,6 +3,7 @@ import type { SiteConfig } from '../config/schema.js';
 import { BylineError } from '../http/errors.js';
 import { param, requiredParam } from '../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../http/rate-limit.js';
+import { sendJson } from '../http/send.js';
 import type { Identity } from '../providers/provider.js';
 import { gravatarUrl, guestId } from '../tokens/subject.js';
 import { renderChooser } from './authorize.js';
@@ -126,7 +127,8 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     await limit(limiter, req);
     const identity = guestIdentity(ctx, readGuestFields(body, site));
     const started = newSiteSession(ctx, site.id, identity, undefined);
-    res.json(
+    sendJson(
+      res,
       await issueTokens(ctx, started.id, started.session, { publicClient: true, writes: started.writes }),
     );
     ctx.metrics.tokensIssued.inc({ grant: 'guest', site: site.id });

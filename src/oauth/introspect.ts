@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
+import { sendJson } from '../http/send.js';
 import { type AccessTokenClaims, verifyAccessToken } from '../tokens/access-token.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
@@ -87,6 +88,6 @@ export function introspectHandler(ctx: GatewayContext): RequestHandler {
         headers: { 'WWW-Authenticate': 'Basic realm="byline", charset="UTF-8"' },
       });
     const token = requiredParam(req.body as Record<string, unknown> | undefined, 'token', { max: 8192 });
-    res.json(await introspection(ctx, site.id, token));
+    sendJson(res, await introspection(ctx, site.id, token));
   };
 }

@@ -4,6 +4,7 @@ import { BylineError, htmlErrors } from '../http/errors.js';
 import { formBody } from '../http/form-body.js';
 import { param, requiredParam } from '../http/params.js';
 import { failureGuard } from '../http/rate-limit.js';
+import { sendJson } from '../http/send.js';
 import { renderPage } from '../http/views.js';
 import { maxSignedRequestLength, parseSignedRequest } from '../providers/signed-request.js';
 import type { GatewayContext } from './context.js';
@@ -71,7 +72,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
       ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
       const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
       url.searchParams.set('code', code);
-      res.json({ url: url.href, confirmation_code: code });
+      sendJson(res, { url: url.href, confirmation_code: code });
     },
     guard.count,
   );
@@ -85,7 +86,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
       const app = facebookApp(ctx, req);
       const sessionsEnded = await endSignedUserSessions(ctx, req, app);
       ctx.log.info({ provider: app.id, sessionsEnded }, 'app removed by a user: sessions ended');
-      res.json({});
+      sendJson(res, {});
     },
     guard.count,
   );

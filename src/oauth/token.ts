@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { BylineError } from '../http/errors.js';
 import { param, requiredParam } from '../http/params.js';
+import { sendJson } from '../http/send.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
 import { issueTokens, usedCodeTtlMs } from './issue.js';
@@ -64,12 +65,12 @@ export function tokenHandler(ctx: GatewayContext): RequestHandler {
     const grantType = requiredParam(body, 'grant_type', { max: 64 });
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     if (grantType === 'authorization_code') {
-      res.json(await redeemCode(ctx, body, site.id, confidential));
+      sendJson(res, await redeemCode(ctx, body, site.id, confidential));
       ctx.metrics.tokensIssued.inc({ grant: grantType, site: site.id });
       return;
     }
     if (grantType === 'refresh_token') {
-      res.json(await refreshGrant(ctx, body, { site, confidential }));
+      sendJson(res, await refreshGrant(ctx, body, { site, confidential }));
       ctx.metrics.tokensIssued.inc({ grant: grantType, site: site.id });
       return;
     }

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { BylineError } from '../http/errors.js';
+import { sendJson } from '../http/send.js';
 import { verifyAccessToken } from '../tokens/access-token.js';
 import type { GatewayContext } from './context.js';
 import { liveSiteSession } from './sessions.js';
@@ -34,6 +35,6 @@ export function userinfoHandler(ctx: GatewayContext): RequestHandler {
       });
     }
     const { sub, idp, name, picture, website, email, email_verified } = result.claims;
-    res.json({ sub, idp, name, picture, website, email, email_verified });
+    sendJson(res, { sub, idp, name, picture, website, email, email_verified });
   };
 }

@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 import { packageRoot } from '../config/load.js';
 import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
-import { type PreparedBody, prepareBody, sendPrepared } from '../http/prepared.js';
+import { type PreparedBody, prepareBody, sendPrepared } from '../http/send.js';
 import { type GatewayContext, siteProviders } from './context.js';
 
 /** What `GET /widget/config` answers: the site's offer, everything the widget needs to render. */

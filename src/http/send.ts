@@ -26,3 +26,12 @@ export function sendPrepared(res: Response, prepared: PreparedBody, headers: Rec
   res.setHeader('ETag', prepared.etag);
   res.send(prepared.body);
 }
+
+/**
+ * `res.json(value)` without Express's detour through content-type parsing and charset rewriting:
+ * the answers of the hot OAuth endpoints (Node sets Content-Length, and HEAD gets no body).
+ */
+export function sendJson(res: Response, value: unknown): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(value));
+}
