@@ -54,14 +54,12 @@ export interface AuthorizationRequest {
   expires: number;
 }
 
-/** One trip to one provider, keyed by the upstream `state`. */
+/** One trip to one provider, keyed by the upstream `state`; it ends and is bound as its request is. */
 export interface LoginTransaction {
   request: AuthorizationRequest;
   provider: string;
-  binding: string;
   /** What the strategy put in `req.session[sessionKey]` (its state, nonce and PKCE verifier). */
   strategyState: unknown;
-  expires: number;
 }
 
 /** Who is logged in to Byline in this browser. */

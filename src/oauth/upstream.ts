@@ -74,9 +74,7 @@ export async function startUpstream(
   const transaction: LoginTransaction = {
     request,
     provider: provider.id,
-    binding: request.binding,
     strategyState: session[provider.sessionKey],
-    expires: request.expires,
   };
   await ctx.store.set(keys.transaction(state), transaction, Math.max(request.expires - ctx.clock.now(), 1));
   res.set('Cache-Control', 'no-store');
@@ -125,12 +123,12 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const state = param(req.query, 'state', { max: 512 });
     const transaction = state ? await ctx.store.take<LoginTransaction>(keys.transaction(state)) : undefined;
     const binding = requestBinding(ctx, req);
-    if (!transaction || transaction.expires <= ctx.clock.now())
+    if (!transaction || transaction.request.expires <= ctx.clock.now())
       throw new BylineError(
         'invalid_request',
         'This login has expired or was already used. Go back to the site and start again.',
       );
-    if (!binding || binding !== transaction.binding || transaction.provider !== providerId)
+    if (!binding || binding !== transaction.request.binding || transaction.provider !== providerId)
       throw new BylineError(
         'invalid_request',
         'This login was started somewhere else. Go back to the site and start again.',
