@@ -8,6 +8,7 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createMetrics } from './http/metrics.js';
 import { createRateLimits } from './http/rate-limit.js';
+import { expressServerClasses } from './http/server-classes.js';
 import { createLogger } from './logger.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
@@ -79,7 +80,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     app: createApp(config, { keys, store, logger, metrics, rateLimits: rateLimitsFor(config) }),
   };
-  const server = createServer((req, res) => current.app(req, res));
+  const classes = expressServerClasses();
+  classes.use(current.app);
+  const server = createServer(classes.options, (req, res) => current.app(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -114,6 +117,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       config: kept,
       app: createApp(kept, { keys, store, logger, metrics, rateLimits: rateLimitsFor(kept) }),
     };
+    classes.use(current.app);
     await keys.reload().catch(onReloadError);
     logger.info('config reloaded');
     return true;

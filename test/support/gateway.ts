@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { type BylineApp, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import { type ExpressServerClasses, expressServerClasses } from '../../src/http/server-classes.js';
 import type { GatewayContext } from '../../src/oauth/context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
@@ -24,11 +25,19 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface Listening {
+  server: Server;
+  url: string;
+  /** The server's request and response classes, given the app's prototypes once it exists (as server.ts does). */
+  classes?: ExpressServerClasses;
+}
+
 /** Listens on a free loopback port, so the config can name the real publicUrl. */
-export async function listenOnFreePort(): Promise<{ server: Server; url: string }> {
-  const server = createServer();
+export async function listenOnFreePort(): Promise<Listening> {
+  const classes = expressServerClasses();
+  const server = createServer(classes.options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, classes };
 }
 
 export const testSite = {
@@ -46,7 +55,7 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   env?: Record<string, string | undefined>;
   /** Use an existing listening server (when a peer needs Byline's URL first). */
-  listening?: { server: Server; url: string };
+  listening?: Listening;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Share a dataDir (keys) with another instance; the caller removes it. Default: a throwaway one. */
@@ -57,7 +66,7 @@ export interface GatewayOptions {
 
 /** Starts Byline on 127.0.0.1:0 with a throwaway dataDir and a silent logger. */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const { server, url } = options.listening ?? (await listenOnFreePort());
+  const { server, url, classes } = options.listening ?? (await listenOnFreePort());
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'byline-test-')));
   const raw = {
     sites: { blog: testSite },
@@ -78,6 +87,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     logger: options.logger ?? pino({ level: 'silent' }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  classes?.use(app);
   server.on('request', app);
   return {
     url,
