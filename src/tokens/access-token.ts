@@ -60,6 +60,18 @@ function signature(alg: SigningAlgorithm, key: KeyObject, input: Buffer): Buffer
 
 const base64url = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
 
+// The protected header is the same for every token of one key: encoded once per key.
+const headerSegments = new Map<string, string>();
+function headerSegment(alg: SigningAlgorithm, kid: string): string {
+  const id = `${alg} ${kid}`;
+  let segment = headerSegments.get(id);
+  if (segment === undefined) {
+    segment = base64url(JSON.stringify({ alg, kid, typ: 'at+jwt' }));
+    headerSegments.set(id, segment);
+  }
+  return segment;
+}
+
 /**
  * Signs a commenter access token (RFC 9068 `at+jwt`) with the active key: the same compact JWS jose's
  * SignJWT makes (same header, same claims in the same order), signed with node:crypto's one-shot
@@ -85,7 +97,7 @@ export async function mintAccessToken(
     exp: iat + Math.floor(input.ttlMs / 1000),
     jti: randomUUID(),
   };
-  const signingInput = `${base64url(JSON.stringify({ alg, kid, typ: 'at+jwt' }))}.${base64url(JSON.stringify(payload))}`;
+  const signingInput = `${headerSegment(alg, kid)}.${base64url(JSON.stringify(payload))}`;
   const signed = signature(alg, keyObjectFor(key, alg), Buffer.from(signingInput, 'ascii'));
   return `${signingInput}.${signed.toString('base64url')}`;
 }
