@@ -40,7 +40,6 @@ import type { ProviderContext } from './providers/context.js';
 import { createProviders } from './providers/registry.js';
 import { instrumentStore } from './store/instrumented.js';
 import { MemoryStore } from './store/memory.js';
-import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import type { KeyStore } from './tokens/keystore.js';
 
@@ -76,7 +75,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const metrics = deps.metrics ?? createMetrics();
   const store = instrumentStore(deps.store ?? new MemoryStore({ clock }), metrics.storeErrors);
   // Rate counters live next to the rest of the state: in the RedisStore's Redis, under its prefix.
-  const redisStore = deps.store instanceof RedisStore ? deps.store : undefined;
+  const redisStore = deps.store?.redis;
   const redis = deps.rateLimitRedis ?? redisStore?.client;
   const prefix = redisStore?.prefix ?? (config.store.kind === 'redis' ? config.store.prefix : undefined);
   const rateLimits =

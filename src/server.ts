@@ -11,7 +11,6 @@ import { createRateLimits } from './http/rate-limit.js';
 import { expressServerClasses } from './http/server-classes.js';
 import { createLogger } from './logger.js';
 import { MemoryStore } from './store/memory.js';
-import { RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { KeyStore } from './tokens/keystore.js';
 
@@ -43,9 +42,11 @@ function restartOnly(config: Config): string {
 }
 
 /** The store the config names: memory for one process, Redis to share state between instances. */
-export function openStore(config: Config, logger?: Logger): Store {
+export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   if (config.store.kind === 'memory') return new MemoryStore();
   const { url, prefix, sentinels, sentinelName } = config.store;
+  // Loaded only for a Redis store: ioredis is a tenth of the memory store's start-up otherwise.
+  const { RedisStore } = await import('./store/redis.js');
   return new RedisStore({
     url,
     prefix,
@@ -63,10 +64,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     algorithm: config.tokens.algorithm,
     clock: systemClock,
   });
-  const store = openStore(config, logger);
+  const store = await openStore(config, logger);
   const metrics = createMetrics();
   // Rate counters survive a reload unless the rules themselves changed (memory counters would reset).
-  const backend = store instanceof RedisStore ? { redis: store.client, prefix: store.prefix } : {};
+  const backend = store.redis ? { redis: store.redis.client, prefix: store.redis.prefix } : {};
   let limits = {
     rules: JSON.stringify(config.rateLimits),
     rateLimits: createRateLimits(config.rateLimits, backend),

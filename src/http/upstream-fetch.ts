@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { Agent, type Dispatcher, request, fetch as undiciFetch } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** Provider answers (tokens, profiles, JWKS, discovery) are a few KiB; anything past this is refused. */
 export const maxUpstreamResponseBytes = 1024 * 1024;
@@ -68,12 +68,22 @@ function decoded(data: Buffer, encoding: string | undefined): Buffer {
  * `TypeError('fetch failed')` whose `cause` is undici's error.
  */
 export function createUpstreamFetch(options: { dispatcher?: Dispatcher } = {}): typeof fetch {
-  const dispatcher = options.dispatcher ?? new Agent({ maxResponseSize: maxUpstreamResponseBytes });
-  const slow = (input: Parameters<typeof fetch>[0], init: Init | undefined) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-      ...(init as Parameters<typeof undiciFetch>[1]),
+  // undici is loaded on the first provider call: it is a tenth of a second of start-up otherwise.
+  let loaded: Promise<{ undici: typeof import('undici'); dispatcher: Dispatcher }> | undefined;
+  const load = () => {
+    loaded ??= import('undici').then((undici) => ({
+      undici,
+      dispatcher: options.dispatcher ?? new undici.Agent({ maxResponseSize: maxUpstreamResponseBytes }),
+    }));
+    return loaded;
+  };
+  const slow = async (input: Parameters<typeof fetch>[0], init: Init | undefined) => {
+    const { undici, dispatcher } = await load();
+    return undici.fetch(input as Parameters<typeof undici.fetch>[0], {
+      ...(init as Parameters<typeof undici.fetch>[1]),
       dispatcher,
     }) as unknown as Promise<Response>;
+  };
 
   return async (input, init) => {
     // undici's fetch knows its own Request class only, not Node's global one.
@@ -98,8 +108,9 @@ export function createUpstreamFetch(options: { dispatcher?: Dispatcher } = {}): 
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
     let data: Buffer | null;
+    const { undici, dispatcher } = await load();
     try {
-      const answer = await request(url, {
+      const answer = await undici.request(url, {
         method: (init.method ?? 'GET').toUpperCase() as Dispatcher.HttpMethod,
         headers,
         ...(payload === undefined ? {} : { body: payload }),

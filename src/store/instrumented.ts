@@ -1,7 +1,7 @@
 import type { Counter } from 'prom-client';
 import { type Store, StoreUnavailableError } from './store.js';
 
-type Operation = Exclude<keyof Store, 'close'>;
+type Operation = Exclude<keyof Store, 'close' | 'redis'>;
 
 /** Every operation of the Store interface; the type check keeps this list complete. */
 const operations = {

@@ -69,6 +69,10 @@ const chunk = 1000;
 export class RedisStore implements Store {
   readonly client: Redis;
   readonly prefix: string;
+
+  get redis(): { client: Redis; prefix: string } {
+    return { client: this.client, prefix: this.prefix };
+  }
   readonly #ownsClient: boolean;
 
   constructor(options: RedisStoreOptions) {

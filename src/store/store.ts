@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 /** One write of a batch: applied together, in order, in one atomic step (and one round trip). */
 export type StoreWrite =
   | { op: 'set'; key: string; value: unknown; ttlMs: number }
@@ -13,6 +14,8 @@ export type ClaimResult = 'claimed' | 'taken' | 'missing';
  * Values are JSON; every entry has a TTL, so nothing is kept forever.
  */
 export interface Store {
+  /** Set by a store that lives in Redis: its client and key prefix, where rate-limit counters live too. */
+  readonly redis?: { client: Redis; prefix: string };
   /** The value under `key`, or undefined when absent or expired. */
   get<T>(key: string): Promise<T | undefined>;
   /** Stores `value` under `key` for `ttlMs` milliseconds, replacing any previous value. */

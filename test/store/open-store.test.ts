@@ -12,7 +12,7 @@ const base = {
 };
 
 test('the memory store is the default', async () => {
-  const store = openStore(parseConfig(base));
+  const store = await openStore(parseConfig(base));
   assert.ok(store instanceof MemoryStore);
   await store.close();
 });
@@ -28,7 +28,7 @@ test('store.sentinels makes the Redis client ask Sentinel for the named master',
     },
   });
   assert.equal(config.store.kind === 'redis' && config.store.sentinelName, 'blog-master');
-  const store = openStore(config);
+  const store = await openStore(config);
   assert.ok(store instanceof RedisStore);
   const options = store.client.options;
   assert.deepEqual(options.sentinels, [{ host: '127.0.0.1', port: 1 }]);

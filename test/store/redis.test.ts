@@ -129,7 +129,7 @@ describe('openStore', () => {
       },
       { env: {}, cwd: process.cwd() },
     );
-    const store = openStore(config);
+    const store = await openStore(config);
     assert.ok(store instanceof RedisStore);
     await store.ping();
     await store.set('k', 'v', 60_000);
