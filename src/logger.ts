@@ -6,10 +6,10 @@ const require = createRequire(import.meta.url);
 
 /**
  * Standard output, written once per event-loop turn: the lines logged while a turn runs (under load,
- * the access lines of many requests) go out in one write(2). A blocking write per line cost a busy
- * server a tenth of its CPU, and pino's asynchronous mode a thread-pool round trip per line (see the
- * README's Performance section). Lines are held for less than a turn; what is queued when the process
- * exits is written then.
+ * the access lines of many requests) go out in one write(2). A blocking write per line cost about
+ * 10 µs per request, and pino's asynchronous mode a thread-pool round trip per line (see the README's
+ * Performance section). Lines are held for less than a turn; what is queued when the process exits
+ * is written then.
  */
 export function batchedStdout(out: DestinationStream = pino.destination({ dest: 1, sync: true })): {
   write(line: string): void;
