@@ -50,7 +50,9 @@ export function formBody(options: FormBodyOptions): RequestHandler {
   const { limit, parameterLimit } = options;
   return (req, res, next) => {
     const type = req.headers['content-type'];
-    if (req.body !== undefined || !type || !formType.test(type) || !hasBody(req)) return next();
+    // Nothing to read: parsed already, another type, no body, or the stream was consumed before.
+    if (req.body !== undefined || !type || !formType.test(type) || !hasBody(req) || req.readableEnded)
+      return next();
     const charset = charsetParam.exec(type)?.[1]?.toLowerCase();
     const encoding = req.headers['content-encoding']?.trim().toLowerCase();
     if (

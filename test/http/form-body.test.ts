@@ -43,6 +43,17 @@ describe('formBody', () => {
     app.post('/echo', formBody({ limit: 64, parameterLimit: 5 }), (req, res) => {
       res.json({ body: req.body ?? null });
     });
+    app.post(
+      '/drained',
+      (req, _res, next) => {
+        req.resume();
+        req.once('end', () => next());
+      },
+      formBody({ limit: 64, parameterLimit: 5 }),
+      (req, res) => {
+        res.json({ body: req.body ?? null });
+      },
+    );
     app.use(
       (err: { code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
         res.status(400).json({ error: err.code });
@@ -102,6 +113,16 @@ describe('formBody', () => {
       assert.equal(answer.status, 400, what);
       assert.equal(answer.json.error, 'invalid_request', what);
     }
+  });
+
+  test('a body something else has already read is left alone instead of waited for', async () => {
+    const response = await fetch(url.replace('/echo', '/drained'), {
+      method: 'POST',
+      body: 'a=1',
+      headers: form,
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { body: null });
   });
 
   test('an oversized body is not read: the answer closes the connection', async () => {
