@@ -7,6 +7,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config/schema.js';
+import { claimedClient } from '../oauth/client-auth.js';
 import { BylineError } from './errors.js';
 
 /** One counter family: attempts per key within a fixed window. */
@@ -118,23 +119,6 @@ export function limitByAddress(limit: RateLimit, message: string): RequestHandle
     if (wait > 0) throw tooManyRequests(wait, message);
     next();
   };
-}
-
-/** The site a request names at /token, /revoke or /introspect (Basic user name or `client_id`), if any. */
-function claimedClient(req: Request): { id?: string; withSecret: boolean } {
-  const header = req.headers.authorization;
-  if (header && /^basic /i.test(header)) {
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    let id: string | undefined;
-    try {
-      id = colon < 0 ? undefined : decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-    } catch {}
-    return { ...(id ? { id } : {}), withSecret: true };
-  }
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const id = typeof body.client_id === 'string' ? body.client_id : undefined;
-  return { ...(id ? { id } : {}), withSecret: body.client_secret !== undefined };
 }
 
 const failureMessage = 'Too many failed client authentications. Try again later.';

@@ -10,8 +10,8 @@ export interface PreparedBody {
 
 /**
  * The app sends no ETag of its own (hashing every dynamic, `no-store` answer costs more than it ever
- * saves); the few bodies that stay the same for many requests (discovery, JWKS, widget.js) carry one,
- * computed here once.
+ * saves); the few bodies that stay the same for many requests (discovery, JWKS, widget.js, a site's
+ * widget config) carry one, computed here once.
  */
 export function prepareBody(content: string, type: string): PreparedBody {
   const body = Buffer.from(content, 'utf8');
@@ -19,8 +19,12 @@ export function prepareBody(content: string, type: string): PreparedBody {
   return { body, etag, type };
 }
 
-/** Sends a prepared body (304 when the request's If-None-Match names its ETag). */
-export function sendPrepared(res: Response, prepared: PreparedBody, headers: Record<string, string>): void {
+/** Sends a prepared body (304 when the request's If-None-Match names its ETag), with `headers` besides. */
+export function sendPrepared(
+  res: Response,
+  prepared: PreparedBody,
+  headers: Record<string, string> = {},
+): void {
   res.set(headers);
   res.setHeader('Content-Type', prepared.type);
   res.setHeader('ETag', prepared.etag);

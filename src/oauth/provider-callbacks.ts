@@ -58,38 +58,40 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     'Too many refused callbacks from this address. Try again later.',
   );
 
-  router.post(
-    '/:id/data-deletion',
-    noStore,
-    guard.check,
-    form,
-    async (req: Request, res: Response) => {
-      const app = facebookApp(ctx, req);
-      const sessionsEnded = await endSignedUserSessions(ctx, req, app);
-      const code = randomId(16);
-      const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
-      await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
-      ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
-      const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
-      url.searchParams.set('code', code);
-      sendJson(res, { url: url.href, confirmation_code: code });
-    },
-    guard.count,
-  );
+  /**
+   * Facebook's signed POSTs: never cached, refused signatures counted against the address, and the
+   * signed user's sessions ended before `answer` says so.
+   */
+  const signedCallback = (
+    path: string,
+    answer: (res: Response, app: FacebookProviderConfig, sessionsEnded: number) => Promise<void> | void,
+  ) =>
+    router.post(
+      path,
+      noStore,
+      guard.check,
+      form,
+      async (req: Request, res: Response) => {
+        const app = facebookApp(ctx, req);
+        await answer(res, app, await endSignedUserSessions(ctx, req, app));
+      },
+      guard.count,
+    );
 
-  router.post(
-    '/:id/deauthorize',
-    noStore,
-    guard.check,
-    form,
-    async (req: Request, res: Response) => {
-      const app = facebookApp(ctx, req);
-      const sessionsEnded = await endSignedUserSessions(ctx, req, app);
-      ctx.log.info({ provider: app.id, sessionsEnded }, 'app removed by a user: sessions ended');
-      sendJson(res, {});
-    },
-    guard.count,
-  );
+  signedCallback('/:id/data-deletion', async (res, app, sessionsEnded) => {
+    const code = randomId(16);
+    const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
+    await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
+    ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
+    const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
+    url.searchParams.set('code', code);
+    sendJson(res, { url: url.href, confirmation_code: code });
+  });
+
+  signedCallback('/:id/deauthorize', (res, app, sessionsEnded) => {
+    ctx.log.info({ provider: app.id, sessionsEnded }, 'app removed by a user: sessions ended');
+    sendJson(res, {});
+  });
 
   router.get('/:id/deletion', htmlErrors, noStore, async (req, res) => {
     const app = facebookApp(ctx, req);

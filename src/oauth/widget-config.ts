@@ -45,7 +45,7 @@ export function widgetConfigHandler(ctx: GatewayContext): RequestHandler {
       answer = prepareBody(JSON.stringify(config), 'application/json; charset=utf-8');
       prepared.set(siteId, answer);
     }
-    sendPrepared(res, answer, headers);
+    sendPrepared(res, answer);
   };
 }
 

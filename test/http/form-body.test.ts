@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { formBody, parseForm } from '../../src/http/form-body.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { postForm } from '../support/security.js';
 
 describe('parseForm', () => {
   test('decodes names and values as application/x-www-form-urlencoded says (+ is a space, %XX is UTF-8)', () => {
@@ -154,14 +155,13 @@ describe('the gateway’s form endpoints', () => {
   after(() => gateway.close());
 
   test('a repeated parameter at /token is refused by name', async () => {
-    const response = await fetch(`${gateway.url}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=refresh_token&client_id=blog&refresh_token=a&refresh_token=b',
-    });
-    assert.equal(response.status, 400);
+    const answer = await postForm(
+      `${gateway.url}/token`,
+      'grant_type=refresh_token&client_id=blog&refresh_token=a&refresh_token=b',
+    );
+    assert.equal(answer.status, 400);
     assert.match(
-      ((await response.json()) as { error_description: string }).error_description,
+      (JSON.parse(answer.body) as { error_description: string }).error_description,
       /refresh_token/,
     );
   });
