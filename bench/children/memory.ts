@@ -34,7 +34,7 @@ interface Call {
 }
 
 /** Methods that only read: left out of the replay. */
-const readOnly = new Set(['get', 'getMany', 'members', 'ping', 'close']);
+const readOnly = new Set(['get', 'getVersioned', 'members', 'ping', 'close']);
 /** Random identifiers (ids, hashes, states, verifiers) and the double's WordPress.com user ID. */
 const identifier = /[A-Za-z0-9_-]{16,}|81234567/g;
 

@@ -1,52 +1,71 @@
 import type { Request, Response } from 'express';
+import { BylineError } from '../http/errors.js';
 import type { Identity } from '../providers/provider.js';
 import type { StoreWrite } from '../store/store.js';
 import type { GatewayContext } from './context.js';
-import {
-  type AuthorizationCode,
-  type AuthorizationRequest,
-  type BrowserSession,
-  keys,
-  randomId,
-  type SiteSession,
-  secretHash,
-} from './records.js';
+import { codeFor } from './handles.js';
+import { type AuthorizationRequest, keys, type LoginRecord, type SiteSession } from './records.js';
 import { respondToSite } from './respond.js';
-import { newBrowserSession, newSiteSession, previousBrowserSession, setSessionCookie } from './sessions.js';
+import {
+  addSiteSession,
+  currentBrowserSession,
+  type LiveLogin,
+  newLogin,
+  releaseBrowser,
+  setSessionCookie,
+  updateLogin,
+} from './sessions.js';
 
 /** How long a one-time code may wait for redemption. */
 export const codeTtlMs = 60_000;
 
-/**
- * Issues the one-time code for a site session and hands it to the site. The code, the request's end and
- * whatever the caller still has to store (`writes`: the new sessions) go to the store as one batch.
- */
-export async function sendCode(
+/** A site session for `request` whose code waits to be redeemed. */
+export function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest): SiteSession {
+  return {
+    site: request.site,
+    code: {
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      ...(request.nonce ? { nonce: request.nonce } : {}),
+      expires: ctx.clock.now() + codeTtlMs,
+    },
+  };
+}
+
+/** The request is done: its chooser entry goes (with `writes`, in one batch) and the site gets the code. */
+async function sendCode(
   ctx: GatewayContext,
   res: Response,
   request: AuthorizationRequest,
-  site: { id: string; session: SiteSession },
-  writes: StoreWrite[] = [],
+  sid: string,
+  writes: StoreWrite[],
 ): Promise<void> {
-  const code = randomId();
-  const record: AuthorizationCode = {
-    site: request.site,
-    redirectUri: request.redirectUri,
-    codeChallenge: request.codeChallenge,
-    sid: site.id,
-    session: site.session,
-    ...(request.nonce ? { nonce: request.nonce } : {}),
-    expires: ctx.clock.now() + codeTtlMs,
-  };
-  await ctx.store.write([
-    ...writes,
-    { op: 'set', key: keys.code(secretHash(code)), value: record, ttlMs: codeTtlMs },
-    { op: 'delete', key: keys.authorizationRequest(request.id) },
-  ]);
-  respondToSite(ctx, res, request, { code });
+  await ctx.store.write([...writes, { op: 'delete', key: keys.authorizationRequest(request.id) }]);
+  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
 }
 
-/** A reader proved who they are at a provider: a new browser session, a site session, a code. */
+/**
+ * A new login (a provider's or a guest's) with one site session for `request`, stored in one batch; the
+ * code goes to the site. `browser` is the login this browser held before, when the new one is a browser's.
+ */
+export async function startLogin(
+  ctx: GatewayContext,
+  res: Response,
+  request: AuthorizationRequest,
+  identity: Identity,
+  browser: { previous: LiveLogin | undefined } | undefined,
+): Promise<void> {
+  const login = newLogin(ctx, identity, {
+    browser: browser !== undefined,
+    ...(browser?.previous ? { earlier: browser.previous } : {}),
+  });
+  const { sid } = addSiteSession(ctx, login.id, login.record, pendingSiteSession(ctx, request));
+  if (login.record.browser) setSessionCookie(ctx, res, { id: login.id, browser: login.record.browser });
+  await sendCode(ctx, res, request, sid, login.writes);
+  if (browser?.previous) await releaseBrowser(ctx, browser.previous);
+}
+
+/** A reader proved who they are at a provider: a new login held by this browser, a site session, a code. */
 export async function completeLogin(
   ctx: GatewayContext,
   req: Request,
@@ -54,19 +73,32 @@ export async function completeLogin(
   request: AuthorizationRequest,
   identity: Identity,
 ): Promise<void> {
-  const browser = newBrowserSession(ctx, identity, await previousBrowserSession(ctx, req));
-  const site = newSiteSession(ctx, request.site, identity, browser);
-  setSessionCookie(ctx, res, browser.id);
-  await sendCode(ctx, res, request, site, [...browser.writes, ...site.writes]);
+  await startLogin(ctx, res, request, identity, { previous: await currentBrowserSession(ctx, req) });
 }
 
-/** The reader is already logged in to Byline: a new site session under the existing browser session. */
+/** The reader is already logged in to Byline: a new site session in the browser's login. */
 export async function continueSession(
   ctx: GatewayContext,
   res: Response,
   request: AuthorizationRequest,
-  browser: { id: string; session: BrowserSession },
+  browser: LiveLogin,
 ): Promise<void> {
-  const site = newSiteSession(ctx, request.site, browser.session.identity, browser);
-  await sendCode(ctx, res, request, site, site.writes);
+  const sid = await updateLogin(
+    ctx,
+    browser.id,
+    (record: LoginRecord | undefined) => {
+      if (!record) return { result: undefined };
+      const { sid } = addSiteSession(ctx, browser.id, record, pendingSiteSession(ctx, request));
+      return {
+        result: sid,
+        next: record,
+        writes: [{ op: 'delete', key: keys.authorizationRequest(request.id) }],
+      };
+    },
+    browser,
+  );
+  // The login ended between reading it and adding to it (a logout in another tab).
+  if (!sid)
+    throw new BylineError('invalid_request', 'You have logged out. Go back to the site and start again.');
+  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
 }

@@ -7,13 +7,13 @@ import { sendJson } from '../http/send.js';
 import type { Identity } from '../providers/provider.js';
 import { gravatarUrl, guestId } from '../tokens/subject.js';
 import { renderChooser } from './authorize.js';
-import { sendCode } from './complete.js';
+import { startLogin } from './complete.js';
 import type { GatewayContext } from './context.js';
 import { verifyCsrf } from './csrf.js';
-import { issueTokens } from './issue.js';
+import { accessTokenFor, newFamily, tokenResponse } from './issue.js';
 import { recordLogin } from './login-events.js';
 import { type AuthorizationRequest, keys, randomId } from './records.js';
-import { newSiteSession } from './sessions.js';
+import { addSiteSession, newLogin } from './sessions.js';
 import { pendingRequest } from './upstream.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
@@ -125,12 +125,15 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       throw new BylineError('forbidden', 'Guest logins are accepted only from the site’s own pages.');
     if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
     await limit(limiter, req);
-    const identity = guestIdentity(ctx, readGuestFields(body, site));
-    const started = newSiteSession(ctx, site.id, identity, undefined);
-    sendJson(
-      res,
-      await issueTokens(ctx, started.id, started.session, { publicClient: true, writes: started.writes }),
-    );
+    const login = newLogin(ctx, guestIdentity(ctx, readGuestFields(body, site)), { browser: false });
+    const { sid, session } = addSiteSession(ctx, login.id, login.record, {
+      site: site.id,
+      refresh: newFamily(ctx, login.record, true),
+    });
+    const accessToken = await accessTokenFor(ctx, sid, login.record, session);
+    // login.writes store the record as it is now, with its site session.
+    await ctx.store.write(login.writes);
+    sendJson(res, tokenResponse(ctx, sid, accessToken, 0));
     ctx.metrics.tokensIssued.inc({ grant: 'guest', site: site.id });
     recordLogin(ctx, { site: site.id, started: ctx.clock.now() }, 'guest', 'success');
   };
@@ -167,8 +170,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
         'invalid_request',
         'This login has expired. Go back to the site and start again.',
       );
-    const started = newSiteSession(ctx, site.id, guestIdentity(ctx, fields), undefined);
-    await sendCode(ctx, res, taken, started, started.writes);
+    await startLogin(ctx, res, taken, guestIdentity(ctx, fields), undefined);
     recordLogin(ctx, taken, 'guest', 'success');
   };
 

@@ -5,32 +5,38 @@ import { sendJson } from '../http/send.js';
 import { type AccessTokenClaims, verifyAccessToken } from '../tokens/access-token.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { keys, type RefreshFamily, type RefreshRotation, type SiteSession, secretHash } from './records.js';
-import { refreshTokenPattern } from './refresh.js';
-import { liveSiteSession } from './sessions.js';
+import { readRefreshToken } from './handles.js';
+import { type LiveSiteSession, liveSiteSession, siteClaims } from './sessions.js';
 
 /** A token presented to /revoke or /introspect, as far as Byline knows it. */
 export type FoundToken =
   | { type: 'access_token'; site: string; sid: string; claims: AccessTokenClaims }
-  | { type: 'refresh_token'; site: string; sid: string; family: RefreshFamily; current: boolean };
+  | {
+      type: 'refresh_token';
+      site: string;
+      sid: string;
+      number: number;
+      live: LiveSiteSession;
+    };
 
 /**
- * Finds one of our tokens. Access tokens are JWTs verified with our own keys (expired ones are not
- * found); a refresh token is its family's current one or one the family rotated (its mark exists). The two shapes cannot be confused, so
- * `token_type_hint` (RFC 7009 §2.1) is accepted but not needed.
+ * Finds one of our tokens by what it proves by itself: access tokens are JWTs verified with our own keys
+ * (expired ones are not found), refresh tokens carry their own MAC (handles.ts). Whether the token's site
+ * session still lives is the caller's question. The two shapes cannot be confused, so `token_type_hint`
+ * (RFC 7009 §2.1) is accepted but not needed.
  */
 export async function findToken(ctx: GatewayContext, token: string): Promise<FoundToken | undefined> {
-  const familyId = refreshTokenPattern.exec(token)?.[1];
-  if (familyId) {
-    const hash = secretHash(token);
-    const [family, rotation] = (await ctx.store.getMany([
-      keys.refreshFamily(familyId),
-      keys.refreshRotated(hash),
-    ])) as [RefreshFamily | undefined, RefreshRotation | undefined];
-    if (!family || family.expires <= ctx.clock.now()) return undefined;
-    const current = family.current === hash;
-    if (!current && !rotation) return undefined;
-    return { type: 'refresh_token', site: family.site, sid: familyId, family, current };
+  const refresh = readRefreshToken(ctx.keys.subjectKey, token);
+  if (refresh) {
+    const found = await liveSiteSession(ctx, refresh.sid);
+    if (!found) return undefined;
+    return {
+      type: 'refresh_token',
+      site: found.session.site,
+      sid: refresh.sid,
+      number: refresh.number,
+      live: found,
+    };
   }
   const result = await verifyAccessToken(ctx.keys, ctx.clock, token, {
     issuer: ctx.issuer,
@@ -53,23 +59,24 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 async function introspection(ctx: GatewayContext, site: string, token: string): Promise<Introspection> {
   const found = await findToken(ctx, token);
   if (!found || found.site !== site) return { active: false };
-  const session: SiteSession | undefined = await liveSiteSession(ctx, found.sid);
-  if (!session || session.site !== site) return { active: false };
+  const live = found.type === 'refresh_token' ? found.live : await liveSiteSession(ctx, found.sid);
+  if (!live || live.session.site !== site) return { active: false };
   const common = { iss: ctx.issuer, aud: site, client_id: site, sid: found.sid };
   if (found.type === 'access_token') {
     const { sub, idp, exp, iat, jti } = found.claims;
     return { active: true, ...common, sub, idp, exp, iat, jti, token_type: 'Bearer' };
   }
   // A refresh token is active while it is its family's current (not yet rotated) token.
-  if (!found.current) return { active: false };
-  const { sub, idp } = session.claims;
+  const family = live.session.refresh;
+  if (!family || family.n !== found.number || family.expires <= ctx.clock.now()) return { active: false };
+  const { sub, idp } = siteClaims(ctx, live.record, live.session);
   return {
     active: true,
     ...common,
     sub,
     idp,
-    exp: seconds(found.family.expires),
-    iat: seconds(found.family.issued),
+    exp: seconds(family.expires),
+    iat: seconds(family.issued),
     token_type: 'refresh_token',
   };
 }

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { clearCookie, readCookie } from '../http/cookies.js';
+import { clearCookie } from '../http/cookies.js';
 import { BylineError } from '../http/errors.js';
 import { param } from '../http/params.js';
 import { type Html, html, renderPage } from '../http/views.js';
@@ -78,11 +78,8 @@ export function logoutHandler(ctx: GatewayContext): RequestHandler {
   return async (req: Request, res: Response) => {
     verifyCsrf(ctx, req);
     const request = readLogoutRequest(ctx, req.body as Record<string, unknown> | undefined);
-    const id = readCookie(req, ctx.cookies.name(sessionCookie));
-    if (id && id.length <= 64) {
-      const siteSessions = await endBrowserSession(ctx, id);
-      ctx.log.info({ site: request.clientId, siteSessions }, 'logged out');
-    }
+    const siteSessions = await endBrowserSession(ctx, req);
+    if (siteSessions !== undefined) ctx.log.info({ site: request.clientId, siteSessions }, 'logged out');
     clearCookie(res, ctx.cookies, sessionCookie);
     if (request.redirectUri) {
       const target = new URL(request.redirectUri);

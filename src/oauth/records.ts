@@ -1,27 +1,16 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Identity } from '../providers/provider.js';
-import type { CommenterClaims } from '../tokens/claims.js';
 
 /** Store key prefixes, in one place so the Redis layout is readable. */
 export const keys = {
   authorizationRequest: (id: string) => `ar:${id}`,
   transaction: (state: string) => `tx:${state}`,
-  browserSession: (id: string) => `bs:${id}`,
-  siteSession: (sid: string) => `ss:${sid}`,
-  code: (hash: string) => `code:${hash}`,
-  usedCode: (hash: string) => `code-used:${hash}`,
-  /**
-   * Written once (claim) by the one request that rotates a refresh token, kept as long as its family:
-   * what tells a rotated token of ours (reuse) from a made-up one.
-   */
-  refreshRotated: (hash: string) => `rt-used:${hash}`,
-  refreshFamily: (id: string) => `rf:${id}`,
-  /** Set: the store keys of the site sessions started under one browser session (for /logout). */
-  browserSiteSessions: (id: string) => `bs-sites:${id}`,
+  /** One login: the identity, the browser holding it, its site sessions and their refresh families. */
+  login: (id: string) => `login:${id}`,
   /** A Facebook data deletion request, by its confirmation code. */
   deletion: (code: string) => `deletion:${code}`,
-  /** Set: the store keys of every session of one public subject (for provider-initiated deletion). */
-  subjectSessions: (publicSub: string) => `subject:${publicSub}`,
+  /** Set: the ids of every login of one public subject (for provider-initiated deletion). */
+  subjectLogins: (publicSub: string) => `logins:${publicSub}`,
 };
 
 // Random bytes drawn 4 KiB at a time (as Node does for randomUUID): one randomBytes call per id cost
@@ -40,11 +29,6 @@ export function randomId(bytes = 32): string {
   pool.fill(0, poolOffset, poolOffset + bytes);
   poolOffset += bytes;
   return id;
-}
-
-/** Codes and refresh tokens are stored under their hash, so a store dump reveals no usable secret. */
-export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
 }
 
 /** How long a reader may take to choose and finish a login. */
@@ -75,59 +59,60 @@ export interface LoginTransaction {
   strategyState: unknown;
 }
 
-/** Who is logged in to Byline in this browser. */
-export interface BrowserSession {
+/**
+ * One login (`login:<id>`): who proved themselves (the identity, stored once), the browser that holds it
+ * (absent for guests, and once a later login in the same browser replaced it) and the site sessions
+ * started from it, each with its pending code or its refresh family. Requests update it with `swap`.
+ */
+export interface LoginRecord {
   identity: Identity;
+  /** The secret half of the `byline_session` cookie (`<login id>.<browser>`). */
+  browser?: string;
   created: number;
   expires: number;
+  /** Logins this browser held before this one (their ids): its logout ends them too. */
+  earlier?: string[];
+  /** The number the next site session gets. */
+  next: number;
+  /** The site sessions, by number; each one's `sid` is derived from the login id and the number. */
+  sites: Record<string, SiteSession>;
 }
 
-/** One site's view of a login; `sid` is its id, so sites never share one. */
+/**
+ * One site's view of a login. Its one-time code is pending (`code`), redeemed (`refresh`) or burned
+ * (neither): a code presented in the last two states is a replay and ends the site session.
+ */
 export interface SiteSession {
   site: string;
-  browserSession?: string;
-  claims: CommenterClaims;
-  created: number;
-  expires: number;
+  /** The claims carry a pairwise subject (`tokens.subject` when the session began). */
+  pairwise?: true;
+  code?: PendingCode;
+  refresh?: RefreshFamily;
 }
 
-export interface AuthorizationCode {
-  site: string;
+/** What the code's redemption must match. */
+export interface PendingCode {
   redirectUri: string;
   codeChallenge: string;
-  sid: string;
-  /** The site session as it was created, so redemption needs no session read (only an existence check). */
-  session: SiteSession;
   nonce?: string;
   expires: number;
 }
 
 /**
- * A refresh token family: the chain of rotated refresh tokens of one site session, stored under that
- * session's id. Only the current token's hash is kept; the claims are the site session's (which a
- * refresh reads anyway).
+ * The refresh token family of a site session: only the number of the one token that may be used now.
+ * Every earlier number is a rotated token (handles.ts tells a genuine one from a made-up one).
  */
 export interface RefreshFamily {
-  site: string;
-  /** Hash of the one refresh token of this family that may be used now. */
-  current: string;
+  /** The current token's number. */
+  n: number;
   /** When the current token was issued (ms). */
   issued: number;
   /** True when the family began without the site secret (PKCE only or guest): refresh needs no secret. */
   publicClient: boolean;
   expires: number;
-}
-
-/**
- * The mark a rotated refresh token leaves (stored with `add`, so of concurrent rotations exactly one
- * wins). With `tokens.refreshReuseGrace` it carries the successor token response, encrypted under a key
- * derived from the rotated token itself, so only a holder of that token can read it back.
- */
-export interface RefreshRotation {
-  /** When the token was rotated (ms). */
-  at: number;
-  /** The successor response (AES-256-GCM, base64url of iv | ciphertext | tag), only when a grace is set. */
-  sealed?: string;
-  /** The successor access token's expiry (ms), to recompute `expires_in` on a graced reuse. */
-  accessExpires?: number;
+  /**
+   * With `tokens.refreshReuseGrace`: the last rotation's successor pair, sealed under a key derived from
+   * the rotated token (number n - 1), so only its holder can read it back within the grace.
+   */
+  grace?: { at: number; sealed: string; accessExpires: number };
 }

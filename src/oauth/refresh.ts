@@ -3,20 +3,17 @@ import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { accessTokenFor, newRefreshToken, refreshTokenWrite, type TokenResponse } from './issue.js';
-import { keys, type RefreshFamily, type RefreshRotation, type SiteSession, secretHash } from './records.js';
-import { endSiteSession } from './sessions.js';
-
-/** `<family id>.<secret>` as newRefreshToken makes them. Anything else is not one of ours. */
-export const refreshTokenPattern = /^([A-Za-z0-9_-]{24})\.[A-Za-z0-9_-]{43}$/;
+import { openSid, readRefreshToken } from './handles.js';
+import { accessTokenFor, type TokenResponse, tokenResponse } from './issue.js';
+import { updateLogin, withoutSiteSession } from './sessions.js';
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {
   return new BylineError('invalid_grant', message);
 }
 
 // A graced reuse is answered with the successor pair the first use received. The store keeps it sealed
-// under a key derived from the rotated token (domain-separated from the token's store hash), so a store
-// dump alone yields nothing usable; only whoever presents the rotated token can open it.
+// under a key derived from the rotated token, which the store never holds (handles.ts), so a store dump
+// alone yields nothing usable; only whoever presents the rotated token can open it.
 function graceKey(token: string): Buffer {
   return createHash('sha256').update('byline refresh grace\0').update(token).digest();
 }
@@ -46,57 +43,12 @@ function unseal(sealed: string, token: string): SealedPair | undefined {
 }
 
 /**
- * A rotated token came back. Within `tokens.refreshReuseGrace` of its rotation (two tabs refreshing at
- * once) the caller gets the very pair the first use got, as long as that successor is still the
- * family's current token; otherwise this is RFC 9700 §4.14 reuse: the family and its site session end.
- */
-async function reused(
-  ctx: GatewayContext,
-  token: string,
-  hash: string,
-  sid: string,
-  family: RefreshFamily,
-  rotation: RefreshRotation,
-): Promise<TokenResponse> {
-  const grace = ctx.config.tokens.refreshReuseGrace;
-  const now = ctx.clock.now();
-  if (grace > 0 && rotation.sealed && now - rotation.at <= grace) {
-    const pair = unseal(rotation.sealed, token);
-    if (pair && [hash, secretHash(pair.refresh_token)].includes(family.current)) {
-      return {
-        access_token: pair.access_token,
-        token_type: 'Bearer',
-        expires_in: Math.max(0, Math.floor(((rotation.accessExpires ?? now) - now) / 1000)),
-        refresh_token: pair.refresh_token,
-      };
-    }
-  }
-  await endSiteSession(ctx, sid);
-  ctx.log.warn(
-    { site: family.site },
-    'a rotated refresh token was used again; its family and site session were ended',
-  );
-  throw invalidGrant('The refresh token was already used; the login has been ended.');
-}
-
-/** The mark of a rotated token; a token of the family with no mark was never ours. */
-async function rotationOf(ctx: GatewayContext, hash: string): Promise<RefreshRotation> {
-  const rotation = await ctx.store.get<RefreshRotation>(keys.refreshRotated(hash));
-  if (!rotation) throw invalidGrant();
-  return rotation;
-}
-
-function assertClient(family: RefreshFamily, client: AuthenticatedClient): void {
-  if (!family.publicClient && !client.confidential)
-    throw new BylineError('invalid_client', 'This refresh token can only be used with the site secret.');
-}
-
-/**
  * `grant_type=refresh_token` (RFC 6749 §6, with RFC 9700 §4.14 rotation): every use returns a new
- * refresh token and a new access token. Two store round trips: one read of the family and its site
- * session, then one claim of the token's rotation mark that stores the successor only if this request
- * won the rotation (of any number of concurrent uses, on any number of instances, exactly one does) and
- * the site session still exists. The losers are reuse, or within the grace get the same answer.
+ * refresh token and a new access token. Two store round trips: one read of the login, then one
+ * compare-and-swap that moves the family to the next token only if nobody changed the login in between
+ * (of any number of concurrent uses, on any number of instances, exactly one rotates; the others decide
+ * again and find a rotated token). A rotated token is reuse and ends the site session, except within
+ * `tokens.refreshReuseGrace`, where it gets the very pair the first use got.
  */
 export async function refreshGrant(
   ctx: GatewayContext,
@@ -104,71 +56,77 @@ export async function refreshGrant(
   client: AuthenticatedClient,
 ): Promise<TokenResponse> {
   const token = requiredParam(body, 'refresh_token', { max: 256 });
-  const familyId = refreshTokenPattern.exec(token)?.[1];
-  if (!familyId) throw invalidGrant();
-  const familyKey = keys.refreshFamily(familyId);
-  // A site session has one family, named after it (issueTokens): both are read in one round trip.
-  const [family, session] = (await ctx.store.getMany([familyKey, keys.siteSession(familyId)])) as [
-    RefreshFamily | undefined,
-    SiteSession | undefined,
-  ];
-  const now = ctx.clock.now();
-  if (!family || family.expires <= now) throw invalidGrant();
-  // Another site's token is refused and left alone: a site can neither use nor end another site's
-  // login (the same rule as /revoke), and the owner's next refresh still works.
-  if (family.site !== client.site.id) throw invalidGrant();
-  const hash = secretHash(token);
-  if (family.current !== hash) {
-    // A made-up secret for a known family is refused without touching the family.
-    const rotation = await rotationOf(ctx, hash);
-    assertClient(family, client);
-    return reused(ctx, token, hash, familyId, family, rotation);
-  }
-  assertClient(family, client);
-  if (!session || session.expires <= now) return sessionEnded(ctx, familyKey);
-
-  const accessToken = await accessTokenFor(ctx, familyId, session);
-  const successor = newRefreshToken(familyId);
-  const ttlSeconds = Math.floor(ctx.config.tokens.accessTtl / 1000);
-  const response: TokenResponse = {
-    access_token: accessToken,
-    token_type: 'Bearer',
-    expires_in: ttlSeconds,
-    refresh_token: successor,
-  };
-  const grace = ctx.config.tokens.refreshReuseGrace;
-  const rotation: RefreshRotation = {
-    at: now,
-    ...(grace > 0
-      ? {
-          sealed: seal({ access_token: accessToken, refresh_token: successor }, token),
-          // The JWT's exp, as mintAccessToken computes it.
-          accessExpires: (Math.floor(now / 1000) + ttlSeconds) * 1000,
-        }
-      : {}),
-  };
-  const { current: _, issued: __, ...rest } = family;
-  // The mark is kept as long as the family, so a reuse is recognised for the family's whole life.
-  const result = await ctx.store.claim(
-    { key: keys.refreshRotated(hash), value: rotation, ttlMs: Math.max(family.expires - now, 1) },
-    [refreshTokenWrite(ctx, familyId, rest, successor)],
-    [keys.siteSession(familyId)],
-  );
-  if (result === 'taken') {
-    // A concurrent use won the rotation: this one is reuse, or within the grace gets the same answer.
-    const [latest, rotation] = (await ctx.store.getMany([familyKey, keys.refreshRotated(hash)])) as [
-      RefreshFamily | undefined,
-      RefreshRotation | undefined,
-    ];
-    if (!latest || !rotation) throw invalidGrant();
-    return reused(ctx, token, hash, familyId, latest, rotation);
-  }
-  if (result === 'missing') return sessionEnded(ctx, familyKey);
-  return response;
-}
-
-/** The family's site session has ended (logout, revocation, deletion): the family goes with it. */
-async function sessionEnded(ctx: GatewayContext, familyKey: string): Promise<never> {
-  await ctx.store.delete(familyKey);
-  throw invalidGrant('The login session has ended.');
+  // A made-up token is refused here, without touching any family.
+  const presented = readRefreshToken(ctx.keys.subjectKey, token);
+  const where = presented ? openSid(ctx.keys.subjectKey, presented.sid) : undefined;
+  if (!presented || !where) throw invalidGrant();
+  const { sid, number } = presented;
+  let reused = false;
+  const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {
+    reused = false;
+    const session = record?.sites[where.number];
+    const family = session?.refresh;
+    const now = ctx.clock.now();
+    // Another site's token is refused and left alone: a site can neither use nor end another site's
+    // login (the same rule as /revoke), and the owner's next refresh still works.
+    if (!record || !session || !family || family.expires <= now || session.site !== client.site.id)
+      return { result: invalidGrant() };
+    if (number > family.n) return { result: invalidGrant() };
+    if (!family.publicClient && !client.confidential)
+      return {
+        result: new BylineError(
+          'invalid_client',
+          'This refresh token can only be used with the site secret.',
+        ),
+      };
+    if (number < family.n) {
+      const grace = ctx.config.tokens.refreshReuseGrace;
+      // Within the grace, the token rotated last (whose successor is still current) gets that same pair.
+      const pair =
+        grace > 0 && family.grace && number === family.n - 1 && now - family.grace.at <= grace
+          ? unseal(family.grace.sealed, token)
+          : undefined;
+      if (pair && family.grace)
+        return {
+          result: {
+            access_token: pair.access_token,
+            token_type: 'Bearer',
+            expires_in: Math.max(0, Math.floor((family.grace.accessExpires - now) / 1000)),
+            refresh_token: pair.refresh_token,
+          },
+        };
+      reused = true;
+      return {
+        result: invalidGrant('The refresh token was already used; the login has been ended.'),
+        next: withoutSiteSession(record, where.number),
+      };
+    }
+    const accessToken = await accessTokenFor(ctx, sid, record, session);
+    const response = tokenResponse(ctx, sid, accessToken, number + 1);
+    const grace = ctx.config.tokens.refreshReuseGrace;
+    const { grace: _, ...rest } = family;
+    session.refresh = {
+      ...rest,
+      n: number + 1,
+      issued: now,
+      ...(grace > 0
+        ? {
+            grace: {
+              at: now,
+              sealed: seal({ access_token: accessToken, refresh_token: response.refresh_token }, token),
+              // The JWT's exp, as mintAccessToken computes it.
+              accessExpires: (Math.floor(now / 1000) + response.expires_in) * 1000,
+            },
+          }
+        : {}),
+    };
+    return { result: response, next: record };
+  });
+  if (reused)
+    ctx.log.warn(
+      { site: client.site.id },
+      'a rotated refresh token was used again; its family and site session were ended',
+    );
+  if (outcome instanceof BylineError) throw outcome;
+  return outcome;
 }

@@ -5,9 +5,10 @@ import { param, requiredParam } from '../http/params.js';
 import { sendJson } from '../http/send.js';
 import { authenticateClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
-import { issueTokens, usedCodeTtlMs } from './issue.js';
-import { type AuthorizationCode, keys, secretHash } from './records.js';
+import { openSid, readCode } from './handles.js';
+import { accessTokenFor, newFamily, type TokenResponse, tokenResponse } from './issue.js';
 import { refreshGrant } from './refresh.js';
+import { updateLogin, withoutSiteSession } from './sessions.js';
 
 const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -15,47 +16,59 @@ function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-/** `grant_type=authorization_code`: the code is taken once, then every binding is checked. */
+const codeRefused = 'The code is invalid, expired or already used.';
+
+/**
+ * `grant_type=authorization_code`. The code names its site session, whose pending code must match every
+ * binding. Redeeming turns the pending code into the session's refresh family in one compare-and-swap of
+ * the login, so of concurrent redemptions one wins; a code presented again (after a redemption or a
+ * refused attempt) is a replay and ends the site session (RFC 6749 §4.1.2).
+ */
 async function redeemCode(
   ctx: GatewayContext,
   body: Record<string, unknown>,
   site: string,
   confidential: boolean,
-) {
+): Promise<TokenResponse> {
   const code = requiredParam(body, 'code', { max: 256 });
   const redirectUri = requiredParam(body, 'redirect_uri');
   const verifier = param(body, 'code_verifier', { max: 256 });
-  const hash = secretHash(code);
-  const record = await ctx.store.take<AuthorizationCode>(keys.code(hash));
-  if (!record) {
-    const replayed = await ctx.store.take<{ sid: string }>(keys.usedCode(hash));
-    if (replayed) {
-      await ctx.store.delete(keys.siteSession(replayed.sid));
-      ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
+  const sid = readCode(ctx.keys.subjectKey, code);
+  const where = sid ? openSid(ctx.keys.subjectKey, sid) : undefined;
+  if (!sid || !where) throw new BylineError('invalid_grant', codeRefused);
+  let replayed = false;
+  const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {
+    replayed = false;
+    const session = record?.sites[where.number];
+    if (!record || !session) return { result: new BylineError('invalid_grant', codeRefused) };
+    const pending = session.code;
+    if (!pending) {
+      replayed = true;
+      return {
+        result: new BylineError('invalid_grant', codeRefused),
+        next: withoutSiteSession(record, where.number),
+      };
     }
-    throw new BylineError('invalid_grant', 'The code is invalid, expired or already used.');
-  }
-  const problem =
-    record.expires <= ctx.clock.now()
-      ? 'The code has expired.'
-      : record.site !== site
-        ? 'The code was issued to another site.'
-        : record.redirectUri !== redirectUri
-          ? 'redirect_uri does not match the authorization request.'
-          : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== record.codeChallenge
-            ? 'The PKCE code_verifier does not match.'
-            : undefined;
-  if (problem) {
-    // The code is burned; remembering it lets its owner's later attempt end the login it started.
-    await ctx.store.set(keys.usedCode(hash), { sid: record.sid }, usedCodeTtlMs);
-    throw new BylineError('invalid_grant', problem);
-  }
-  // One round trip: records the code as used and stores the refresh family, if the session still lives.
-  return issueTokens(ctx, record.sid, record.session, {
-    publicClient: !confidential,
-    codeHash: hash,
-    ...(record.nonce ? { nonce: record.nonce } : {}),
+    const problem =
+      pending.expires <= ctx.clock.now()
+        ? 'The code has expired.'
+        : session.site !== site
+          ? 'The code was issued to another site.'
+          : pending.redirectUri !== redirectUri
+            ? 'redirect_uri does not match the authorization request.'
+            : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== pending.codeChallenge
+              ? 'The PKCE code_verifier does not match.'
+              : undefined;
+    delete session.code;
+    // A refused code is burned: its owner's later attempt is then a replay and ends the login it started.
+    if (problem) return { result: new BylineError('invalid_grant', problem), next: record };
+    session.refresh = newFamily(ctx, record, !confidential);
+    const accessToken = await accessTokenFor(ctx, sid, record, session, pending.nonce);
+    return { result: tokenResponse(ctx, sid, accessToken, 0), next: record };
   });
+  if (replayed) ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
+  if (outcome instanceof BylineError) throw outcome;
+  return outcome;
 }
 
 export function tokenHandler(ctx: GatewayContext): RequestHandler {

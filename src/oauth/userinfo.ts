@@ -24,8 +24,8 @@ export function userinfoHandler(ctx: GatewayContext): RequestHandler {
       issuer: ctx.issuer,
       clockSkewMs: ctx.config.tokens.clockSkew,
     });
-    const session = result.ok ? await liveSiteSession(ctx, result.claims.sid) : undefined;
-    if (!result.ok || !session || session.site !== result.claims.client_id) {
+    const live = result.ok ? await liveSiteSession(ctx, result.claims.sid) : undefined;
+    if (!result.ok || !live || live.session.site !== result.claims.client_id) {
       const description =
         !result.ok && result.expired ? 'The access token has expired.' : 'The access token is not valid.';
       throw new BylineError('invalid_token', description, {

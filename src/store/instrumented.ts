@@ -7,14 +7,13 @@ type Operation = Exclude<keyof Store, 'close' | 'redis'>;
 const operations = {
   get: true,
   set: true,
-  add: true,
   take: true,
   addToSet: true,
   members: true,
   removeFromSet: true,
-  getMany: true,
+  getVersioned: true,
   write: true,
-  claim: true,
+  swap: true,
   delete: true,
   ping: true,
 } satisfies Record<Operation, true>;

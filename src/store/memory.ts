@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { assertTtl, assertWrites, type ClaimResult, type Store, type StoreWrite } from './store.js';
+import { assertTtl, assertWrites, type Store, type StoreWrite, type Versioned } from './store.js';
 
 interface Entry {
   json: string;
@@ -61,13 +61,6 @@ export class MemoryStore implements Store {
     this.#entries.set(key, { json: JSON.stringify(value), expiresAt: this.#clock.now() + ttlMs });
   }
 
-  async add(key: string, value: unknown, ttlMs: number): Promise<boolean> {
-    assertTtl(ttlMs);
-    if (this.#live(key)) return false;
-    this.#entries.set(key, { json: JSON.stringify(value), expiresAt: this.#clock.now() + ttlMs });
-    return true;
-  }
-
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.#live(key);
     if (!entry) return undefined;
@@ -102,6 +95,10 @@ export class MemoryStore implements Store {
   }
 
   async removeFromSet(key: string, members: string[]): Promise<void> {
+    this.#removeFromSet(key, members);
+  }
+
+  #removeFromSet(key: string, members: string[]): void {
     const entry = this.#liveSet(key);
     if (!entry) return;
     for (const member of members) entry.members.delete(member);
@@ -117,11 +114,10 @@ export class MemoryStore implements Store {
     this.#sets.delete(key);
   }
 
-  async getMany(keys: string[]): Promise<unknown[]> {
-    return keys.map((key) => {
-      const entry = this.#live(key);
-      return entry ? JSON.parse(entry.json) : undefined;
-    });
+  async getVersioned<T>(key: string): Promise<Versioned<T> | undefined> {
+    const entry = this.#live(key);
+    // The JSON itself is the version: it changes whenever the value does.
+    return entry ? { value: JSON.parse(entry.json) as T, version: entry.json } : undefined;
   }
 
   // Everything below runs synchronously within one call, which is what makes it atomic here.
@@ -133,7 +129,8 @@ export class MemoryStore implements Store {
           expiresAt: this.#clock.now() + write.ttlMs,
         });
       else if (write.op === 'delete') this.#delete(write.key);
-      else this.#addToSet(write.key, write.members, write.ttlMs);
+      else if (write.op === 'addToSet') this.#addToSet(write.key, write.members, write.ttlMs);
+      else this.#removeFromSet(write.key, write.members);
     }
   }
 
@@ -142,17 +139,17 @@ export class MemoryStore implements Store {
     this.#apply(writes);
   }
 
-  async claim(
-    claim: { key: string; value: unknown; ttlMs: number },
-    writes: StoreWrite[],
-    requires: string[] = [],
-  ): Promise<ClaimResult> {
-    assertTtl(claim.ttlMs);
+  async swap(
+    key: string,
+    version: string | undefined,
+    next: { value: unknown; ttlMs: number } | undefined,
+    writes: StoreWrite[] = [],
+  ): Promise<boolean> {
+    if (next) assertTtl(next.ttlMs);
     assertWrites(writes);
-    if (requires.some((key) => !this.#live(key) && !this.#liveSet(key))) return 'missing';
-    if (this.#live(claim.key)) return 'taken';
-    this.#apply([{ op: 'set', ...claim }, ...writes]);
-    return 'claimed';
+    if (this.#live(key)?.json !== version) return false;
+    this.#apply([next ? { op: 'set', key, ...next } : { op: 'delete', key }, ...writes]);
+    return true;
   }
 
   async ping(): Promise<void> {}

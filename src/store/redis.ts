@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { assertTtl, assertWrites, type ClaimResult, type Store, type StoreWrite } from './store.js';
+import { assertTtl, assertWrites, type Store, type StoreWrite, type Versioned } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://` for TLS. */
@@ -18,52 +18,54 @@ export interface RedisStoreOptions {
 const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
 /**
- * SADD the members, then move the set's expiry later, never earlier: `PEXPIRE … GT` would treat the
- * fresh set's "no expiry" as infinite and refuse, so the comparison is done here, atomically.
+ * Sets are hashes whose fields are the members: Redis keeps a small hash as a listpack (~100 bytes for
+ * one member) where a small set is already a hashtable (~200). Members are added, then the key's expiry
+ * moves later, never earlier: `PEXPIRE … GT` would treat the fresh key's "no expiry" as infinite and
+ * refuse, so the comparison is done here, atomically.
  */
 const addToSetScript = `
-redis.call('SADD', KEYS[1], unpack(ARGV, 2))
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], '') end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1
 `;
 
 /**
- * `write` and `claim` in one script. KEYS: the claim key (or a placeholder), the required keys, then one
- * key per write. ARGV: mode, claim value, claim PX, number of required keys, then the writes as JSON
- * `[op, value, px]` (op `set`, `del` or `sadd` with the members as value). Set expiries only move later,
+ * `write` and `swap` in one script. KEYS: the swapped key (or a placeholder), then one key per write.
+ * ARGV: mode, expected version ('' = absent), new value ('' = delete), its PX, then the writes as JSON
+ * `[op, value, px]` (op `set`, `del`, or `add`/`rem` with the members as value). Set expiries only move later,
  * as in addToSet.
  */
 const batchScript = `
-local nreq = tonumber(ARGV[4])
-if ARGV[1] == 'claim' then
-  for i = 2, nreq + 1 do
-    if redis.call('EXISTS', KEYS[i]) == 0 then return 'missing' end
-  end
-  if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return 'taken' end
+if ARGV[1] == 'swap' then
+  if (redis.call('GET', KEYS[1]) or '') ~= ARGV[2] then return 0 end
+  if ARGV[3] == '' then redis.call('DEL', KEYS[1])
+  else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
 end
 local writes = cjson.decode(ARGV[5])
 for i, w in ipairs(writes) do
-  local key = KEYS[nreq + 1 + i]
+  local key = KEYS[1 + i]
   if w[1] == 'set' then
     redis.call('SET', key, w[2], 'PX', w[3])
   elseif w[1] == 'del' then
     redis.call('DEL', key)
+  elseif w[1] == 'rem' then
+    for j = 1, #w[2] do redis.call('HDEL', key, w[2][j]) end
   else
-    for j = 1, #w[2], 1000 do redis.call('SADD', key, unpack(w[2], j, math.min(j + 999, #w[2]))) end
+    for j = 1, #w[2] do redis.call('HSET', key, w[2][j], '') end
     if redis.call('PTTL', key) < tonumber(w[3]) then redis.call('PEXPIRE', key, w[3]) end
   end
 end
-return 'claimed'
+return 1
 `;
 
-/** Lua's unpack has a stack limit; larger member lists are sent in chunks of this size. */
+/** Long member lists are sent in several script calls of this many members, not as one huge command. */
 const chunk = 1000;
 
 /**
  * The Store on Redis (ioredis), shared by any number of Byline instances. Values are JSON strings with
- * `PX` TTLs; `take` is `GETDEL` (Redis ≥ 6.2) and `add` is `SET NX PX`, so single use holds across
- * instances. Failures are not hidden: every operation rejects with the client's error, so the request
+ * `PX` TTLs; `take` is `GETDEL` (Redis ≥ 6.2) and `swap` a script comparing the stored JSON, so single use
+ * and compare-and-swap hold across instances. Failures are not hidden: every operation rejects with the client's error, so the request
  * fails instead of skipping a check.
  */
 export class RedisStore implements Store {
@@ -107,11 +109,6 @@ export class RedisStore implements Store {
     await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs));
   }
 
-  async add(key: string, value: unknown, ttlMs: number): Promise<boolean> {
-    assertTtl(ttlMs);
-    return (await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs), 'NX')) === 'OK';
-  }
-
   async take<T>(key: string): Promise<T | undefined> {
     const json = await this.client.getdel(this.#key(key));
     return json === null ? undefined : (JSON.parse(json) as T);
@@ -127,12 +124,12 @@ export class RedisStore implements Store {
   }
 
   async members(key: string): Promise<string[]> {
-    return this.client.smembers(this.#key(key));
+    return this.client.hkeys(this.#key(key));
   }
 
   async removeFromSet(key: string, members: string[]): Promise<void> {
     if (members.length === 0) return;
-    await this.client.srem(this.#key(key), ...members);
+    await this.client.hdel(this.#key(key), ...members);
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -140,38 +137,38 @@ export class RedisStore implements Store {
     await this.client.del(...keys.map((key) => this.#key(key)));
   }
 
-  async getMany(keys: string[]): Promise<unknown[]> {
-    if (keys.length === 0) return [];
-    const values = await this.client.mget(...keys.map((key) => this.#key(key)));
-    return values.map((json) => (json === null ? undefined : JSON.parse(json)));
+  async getVersioned<T>(key: string): Promise<Versioned<T> | undefined> {
+    const json = await this.client.get(this.#key(key));
+    // The JSON itself is the version: the swap script compares it with what the key holds then.
+    return json === null ? undefined : { value: JSON.parse(json) as T, version: json };
   }
 
   #batch(
-    mode: 'write' | 'claim',
-    claim: { key: string; value: unknown; ttlMs: number } | undefined,
+    swap:
+      | { key: string; version: string | undefined; next: { value: unknown; ttlMs: number } | undefined }
+      | undefined,
     writes: StoreWrite[],
-    requires: string[],
-  ): Promise<ClaimResult> {
-    const keys = [claim?.key ?? '-', ...requires, ...writes.map((write) => write.key)].map((key) =>
-      this.#key(key),
-    );
+  ): Promise<number> {
+    const keys = [swap?.key ?? '-', ...writes.map((write) => write.key)].map((key) => this.#key(key));
     const encoded = writes.map((write) =>
       write.op === 'set'
         ? ['set', JSON.stringify(write.value), px(write.ttlMs)]
         : write.op === 'delete'
           ? ['del']
-          : ['sadd', write.members, px(write.ttlMs)],
+          : write.op === 'addToSet'
+            ? ['add', write.members, px(write.ttlMs)]
+            : ['rem', write.members],
     );
-    const run = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<ClaimResult>>)
-      .bylineBatch as (...args: unknown[]) => Promise<ClaimResult>;
+    const run = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<number>>)
+      .bylineBatch as (...args: unknown[]) => Promise<number>;
     return run.call(
       this.client,
       keys.length,
       ...keys,
-      mode,
-      claim ? JSON.stringify(claim.value) : '',
-      claim ? px(claim.ttlMs) : 0,
-      requires.length,
+      swap ? 'swap' : 'write',
+      swap?.version ?? '',
+      swap?.next ? JSON.stringify(swap.next.value) : '',
+      swap?.next ? px(swap.next.ttlMs) : 0,
       // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
       JSON.stringify(encoded),
     );
@@ -179,28 +176,20 @@ export class RedisStore implements Store {
 
   async write(writes: StoreWrite[]): Promise<void> {
     assertWrites(writes);
-    if (writes.length === 0) return;
-    await this.#batch(
-      'write',
-      undefined,
-      writes.filter((w) => w.op !== 'addToSet' || w.members.length > 0),
-      [],
-    );
+    const effective = writes.filter((w) => !('members' in w) || w.members.length > 0);
+    if (effective.length > 0) await this.#batch(undefined, effective);
   }
 
-  async claim(
-    claim: { key: string; value: unknown; ttlMs: number },
-    writes: StoreWrite[],
-    requires: string[] = [],
-  ): Promise<ClaimResult> {
-    assertTtl(claim.ttlMs);
+  async swap(
+    key: string,
+    version: string | undefined,
+    next: { value: unknown; ttlMs: number } | undefined,
+    writes: StoreWrite[] = [],
+  ): Promise<boolean> {
+    if (next) assertTtl(next.ttlMs);
     assertWrites(writes);
-    return this.#batch(
-      'claim',
-      claim,
-      writes.filter((w) => w.op !== 'addToSet' || w.members.length > 0),
-      requires,
-    );
+    const effective = writes.filter((w) => !('members' in w) || w.members.length > 0);
+    return (await this.#batch({ key, version, next }, effective)) === 1;
   }
 
   async ping(): Promise<void> {

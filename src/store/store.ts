@@ -3,10 +3,15 @@ import type { Redis } from 'ioredis';
 export type StoreWrite =
   | { op: 'set'; key: string; value: unknown; ttlMs: number }
   | { op: 'delete'; key: string }
-  | { op: 'addToSet'; key: string; members: string[]; ttlMs: number };
+  | { op: 'addToSet'; key: string; members: string[]; ttlMs: number }
+  | { op: 'removeFromSet'; key: string; members: string[] };
 
-/** What `claim` did: stored the claim and the writes, found the claim key taken, or a required key missing. */
-export type ClaimResult = 'claimed' | 'taken' | 'missing';
+/** A value with the version `swap` compares against. */
+export interface Versioned<T> {
+  value: T;
+  /** Opaque; changes whenever the value does. */
+  version: string;
+}
 
 /**
  * Everything short-lived (pending logins, one-time codes, sessions, refresh families, rate counters)
@@ -20,8 +25,6 @@ export interface Store {
   get<T>(key: string): Promise<T | undefined>;
   /** Stores `value` under `key` for `ttlMs` milliseconds, replacing any previous value. */
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
-  /** Stores only when `key` is absent; true when this call stored it (atomic). */
-  add(key: string, value: unknown, ttlMs: number): Promise<boolean>;
   /** Returns and removes the value in one atomic step: of many concurrent takers, one gets it. */
   take<T>(key: string): Promise<T | undefined>;
   /**
@@ -33,20 +36,22 @@ export interface Store {
   members(key: string): Promise<string[]>;
   /** Removes members from the set under `key`. */
   removeFromSet(key: string, members: string[]): Promise<void>;
-  /** Several values in one round trip, in the order of `keys` (undefined where absent). */
-  getMany(keys: string[]): Promise<unknown[]>;
+  /** The value under `key` and its version, for `swap`; undefined when absent or expired. */
+  getVersioned<T>(key: string): Promise<Versioned<T> | undefined>;
   /** Applies the writes atomically, in one round trip. */
   write(writes: StoreWrite[]): Promise<void>;
   /**
-   * Atomically, in one round trip: when every key in `requires` exists and `claim.key` is absent, stores
-   * the claim and applies `writes`. Otherwise nothing changes. This is how single-use steps (a refresh
-   * rotation, a code redemption) commit their results only if they won and the session still lives.
+   * Atomically, in one round trip: when `key` still holds `version` (undefined: when it is absent),
+   * replaces its value with `next` (undefined: removes the key) and applies `writes`. False when the key
+   * changed since it was read, and then nothing changes: the caller reads again and decides again. This
+   * is how a record shared by concurrent requests (a login and its site sessions) is updated safely.
    */
-  claim(
-    claim: { key: string; value: unknown; ttlMs: number },
-    writes: StoreWrite[],
-    requires?: string[],
-  ): Promise<ClaimResult>;
+  swap(
+    key: string,
+    version: string | undefined,
+    next: { value: unknown; ttlMs: number } | undefined,
+    writes?: StoreWrite[],
+  ): Promise<boolean>;
   /** Removes the keys; absent keys are fine. */
   delete(...keys: string[]): Promise<void>;
   /** Resolves when the store is reachable. */
@@ -69,7 +74,7 @@ export class StoreUnavailableError extends Error {
 }
 
 export function assertWrites(writes: StoreWrite[]): void {
-  for (const write of writes) if (write.op !== 'delete') assertTtl(write.ttlMs);
+  for (const write of writes) if (write.op === 'set' || write.op === 'addToSet') assertTtl(write.ttlMs);
 }
 
 export function assertTtl(ttlMs: number): void {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { keys, type RefreshRotation, secretHash } from '../../src/oauth/records.js';
+import { openSid } from '../../src/oauth/handles.js';
+import { keys, type LoginRecord } from '../../src/oauth/records.js';
+import { endSiteSession } from '../../src/oauth/sessions.js';
 import { devLogin, redeem, siteParams } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 
@@ -151,6 +153,46 @@ describe('refresh_token grant', () => {
     assert.equal(owner.status, 200, 'not burned, not treated as reuse');
   });
 
+  test('a token several rotations old is still recognised: reuse ends the login', async () => {
+    let tokens = await login(gateway, 'public');
+    const oldest = tokens.refresh_token;
+    for (let i = 0; i < 3; i++)
+      tokens = (await refresh(gateway, tokens.refresh_token, 'public')).body as Tokens;
+    assert.equal((await refresh(gateway, oldest, 'public')).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, tokens.refresh_token, 'public')).body.error, 'invalid_grant');
+    assert.equal(await userinfo(gateway, tokens.access_token), 401);
+  });
+
+  test('a made-up token naming a live family is refused and the family keeps working', async () => {
+    const tokens = await login(gateway, 'public');
+    const [sid] = tokens.refresh_token.split('.') as [string];
+    for (const forged of [`${sid}.0.${'A'.repeat(43)}`, `${sid}.1.${'B'.repeat(43)}`])
+      assert.equal((await refresh(gateway, forged, 'public')).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, tokens.refresh_token, 'public')).status, 200);
+  });
+
+  test('the store holds neither the refresh token nor the code', async () => {
+    const { location, verifier } = await devLogin(gateway, {
+      name: 'Store Reader',
+      params: { site: 'public', redirectUri: redirects.public as string },
+    });
+    const code = siteParams(location).get('code') as string;
+    const { body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirects.public as string,
+      code_verifier: verifier,
+      client_id: 'public',
+    });
+    const sid = decodeJwt(body.access_token as string).sid as string;
+    const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
+    const dump = JSON.stringify(await gateway.store.get<LoginRecord>(keys.login(loginId)));
+    assert.match(dump, /Store Reader/, 'this is the login record');
+    const refreshToken = body.refresh_token as string;
+    for (const secret of [code, code.split('.')[1], refreshToken, refreshToken.split('.')[2]])
+      assert.ok(!dump.includes(secret as string), 'a usable secret is in the store');
+  });
+
   test('an unknown, malformed or missing refresh token is refused', async () => {
     assert.equal((await refresh(gateway, 'A'.repeat(43), 'public')).body.error, 'invalid_grant');
     assert.equal((await refresh(gateway, 'not a token', 'public')).body.error, 'invalid_grant');
@@ -214,7 +256,7 @@ describe('lifetimes of a refresh family', () => {
     try {
       const tokens = await login(gateway, 'public');
       const sid = decodeJwt(tokens.access_token).sid as string;
-      await gateway.store.delete(keys.siteSession(sid));
+      await endSiteSession(gateway.ctx, sid);
       const { body } = await refresh(gateway, tokens.refresh_token, 'public');
       assert.equal(body.error, 'invalid_grant');
     } finally {
@@ -287,11 +329,11 @@ describe('tokens.refreshReuseGrace', () => {
   test('the store keeps the graced successor only sealed', async () => {
     const tokens = await login(gateway, 'public');
     const first = await refresh(gateway, tokens.refresh_token, 'public');
-    const rotation = await gateway.store.get<RefreshRotation>(
-      keys.refreshRotated(secretHash(tokens.refresh_token)),
-    );
-    assert.ok(rotation?.sealed);
-    const dump = JSON.stringify(rotation);
+    const sid = decodeJwt(tokens.access_token).sid as string;
+    const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
+    const record = await gateway.store.get<LoginRecord>(keys.login(loginId));
+    assert.ok(Object.values(record?.sites ?? {})[0]?.refresh?.grace?.sealed);
+    const dump = JSON.stringify(record);
     assert.ok(!dump.includes(first.body.refresh_token as string));
     assert.ok(!dump.includes(first.body.access_token as string));
   });

@@ -154,6 +154,6 @@ test('in web_message mode the page posts the code to the registered origin only'
   assert.equal(payload.origin, 'https://blog.example');
   assert.equal(payload.response.state, 'state-123');
   assert.equal(payload.response.iss, gateway.url);
-  assert.match(payload.response.code, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(payload.response.code, /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
   assert.doesNotMatch(body, /postMessage\([^)]*'\*'/);
 });

@@ -57,7 +57,7 @@ describe('session fixation', () => {
     const session = browser.cookie('byline_session');
     assert.ok(session);
     assert.notEqual(session, planted);
-    assert.equal(await gateway.store.get(`bs:${planted}`), undefined);
+    assert.equal(await gateway.store.get(`login:${planted}`), undefined);
   });
 
   test('an attacker’s own live session cookie is replaced at the victim’s login', async () => {

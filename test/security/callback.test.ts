@@ -76,7 +76,7 @@ async function startLogin(idp: string, browser = new Browser(), mode?: 'web_mess
 }
 
 /** Session, code and token keys: what a refused login must never create. */
-const issued = /^(bs|ss|code|rf|rt|subject|bs-sites):/;
+const issued = /^(login|logins):/;
 
 function assertNothingIssued(before: StoreSnapshot, after: StoreSnapshot) {
   // Keys that now hold something they did not hold before (expired ones vanishing are no concern).

@@ -65,7 +65,7 @@ after(async () => {
 beforeEach(() => idp.reset());
 
 const toSite = (location: string) => location.startsWith('https://blog.example');
-const issued = /^(bs|ss|code|rf|rt|subject):/;
+const issued = /^(login|logins):/;
 
 async function login(idpId: string) {
   idp.register(`${gateway.url}/auth/${idpId}/callback`);

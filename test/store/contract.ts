@@ -131,42 +131,83 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
     });
 
-    describe('add (only when absent)', () => {
-      test('add stores when the key is absent and refuses when it is present', async () => {
-        assert.equal(await store.add('once', 'first', 10 * T), true);
-        assert.equal(await store.add('once', 'second', 10 * T), false);
+    describe('swap (compare-and-swap)', () => {
+      test('getVersioned answers the value and a version, or undefined for an absent key', async () => {
+        assert.equal(await store.getVersioned('absent'), undefined);
+        await store.set('record', { n: 1 }, 10 * T);
+        const read = await store.getVersioned<{ n: number }>('record');
+        assert.deepEqual(read?.value, { n: 1 });
+        assert.equal(typeof read?.version, 'string');
+      });
+
+      test('swap from the version read replaces the value; a stale version changes nothing', async () => {
+        await store.set('record', { n: 1 }, 10 * T);
+        const read = await store.getVersioned('record');
+        assert.equal(await store.swap('record', read?.version, { value: { n: 2 }, ttlMs: 10 * T }), true);
+        assert.deepEqual(await store.get('record'), { n: 2 });
+        assert.equal(await store.swap('record', read?.version, { value: { n: 3 }, ttlMs: 10 * T }), false);
+        assert.deepEqual(await store.get('record'), { n: 2 });
+      });
+
+      test('swap from undefined stores only while the key is absent (or expired)', async () => {
+        assert.equal(await store.swap('once', undefined, { value: 'first', ttlMs: T }), true);
+        assert.equal(await store.swap('once', undefined, { value: 'second', ttlMs: 10 * T }), false);
         assert.equal(await store.get('once'), 'first');
-      });
-
-      test('add refuses a key that set stored', async () => {
-        await store.set('taken', 'by set', 10 * T);
-        assert.equal(await store.add('taken', 'by add', 10 * T), false);
-        assert.equal(await store.get('taken'), 'by set');
-      });
-
-      test('add succeeds again once the previous value has expired', async () => {
-        assert.equal(await store.add('lease', 'first', T), true);
         await advance(2 * T);
-        assert.equal(await store.add('lease', 'second', 10 * T), true);
-        assert.equal(await store.get('lease'), 'second');
+        assert.equal(await store.swap('once', undefined, { value: 'third', ttlMs: 10 * T }), true);
+        assert.equal(await store.get('once'), 'third');
       });
 
-      test('add succeeds again once the previous value was taken or deleted', async () => {
-        await store.add('reused', 'first', 10 * T);
-        await store.take('reused');
-        assert.equal(await store.add('reused', 'second', 10 * T), true);
-        await store.delete('reused');
-        assert.equal(await store.add('reused', 'third', 10 * T), true);
-        assert.equal(await store.get('reused'), 'third');
+      test('swap to undefined removes the key', async () => {
+        await store.set('record', 'x', 10 * T);
+        const read = await store.getVersioned('record');
+        assert.equal(await store.swap('record', read?.version, undefined), true);
+        assert.equal(await store.get('record'), undefined);
       });
 
-      test('of 50 concurrent adds of one key exactly one wins, and its value is kept', async () => {
+      test('a won swap applies its writes with it; a lost one applies none', async () => {
+        await store.set('record', 1, 10 * T);
+        await store.addToSet('index', ['a', 'b'], 10 * T);
+        const read = await store.getVersioned('record');
+        const writes = [
+          { op: 'set' as const, key: 'side', value: 'written', ttlMs: 10 * T },
+          { op: 'removeFromSet' as const, key: 'index', members: ['a'] },
+        ];
+        await store.set('record', 2, 10 * T);
+        assert.equal(await store.swap('record', read?.version, { value: 3, ttlMs: 10 * T }, writes), false);
+        assert.equal(await store.get('side'), undefined);
+        assert.deepEqual(sorted(await store.members('index')), ['a', 'b']);
+        const again = await store.getVersioned('record');
+        assert.equal(await store.swap('record', again?.version, { value: 3, ttlMs: 10 * T }, writes), true);
+        assert.equal(await store.get('side'), 'written');
+        assert.deepEqual(await store.members('index'), ['b']);
+      });
+
+      test('of 50 concurrent swaps from one version exactly one wins, and its value is kept', async () => {
+        await store.set('race', { winner: -1 }, 10 * T);
+        const read = await store.getVersioned('race');
         const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.add('race', { winner: i }, 10 * T)),
+          Array.from({ length: 50 }, (_, i) =>
+            store.swap('race', read?.version, { value: { winner: i }, ttlMs: 10 * T }),
+          ),
         );
         const winners = results.flatMap((won, i) => (won ? [i] : []));
         assert.equal(winners.length, 1);
         assert.deepEqual(await store.get('race'), { winner: winners[0] });
+      });
+
+      test('50 concurrent read-and-swap loops each land exactly once', async () => {
+        await store.set('counter', 0, 10 * T);
+        await Promise.all(
+          Array.from({ length: 50 }, async () => {
+            for (;;) {
+              const read = await store.getVersioned<number>('counter');
+              const next = { value: (read?.value ?? 0) + 1, ttlMs: 10 * T };
+              if (await store.swap('counter', read?.version, next)) return;
+            }
+          }),
+        );
+        assert.equal(await store.get('counter'), 50);
       });
     });
 
@@ -232,13 +273,13 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     describe('ttl validation', () => {
       for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-        test(`set, add and addToSet reject a ttl of ${ttl} with a TypeError and change nothing`, async () => {
+        test(`set, swap and addToSet reject a ttl of ${ttl} with a TypeError and change nothing`, async () => {
           await store.set('kept', 'before', 10 * T);
           await store.addToSet('kept-set', ['before'], 10 * T);
 
           await assert.rejects(store.set('kept', 'after', ttl), TypeError);
           await assert.rejects(store.set('new', 'after', ttl), TypeError);
-          await assert.rejects(store.add('new', 'after', ttl), TypeError);
+          await assert.rejects(store.swap('new', undefined, { value: 'after', ttlMs: ttl }), TypeError);
           await assert.rejects(store.addToSet('kept-set', ['after'], ttl), TypeError);
           await assert.rejects(store.addToSet('new-set', ['after'], ttl), TypeError);
 
@@ -246,26 +287,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           assert.equal(await store.get('new'), undefined);
           assert.deepEqual(await store.members('kept-set'), ['before']);
           assert.deepEqual(await store.members('new-set'), []);
-          assert.equal(await store.add('new', 'added later', 10 * T), true, 'the rejected add left no trace');
         });
       }
     });
 
     describe('batches', () => {
-      test('getMany answers every key in order, undefined where absent or expired', async () => {
-        await store.set('a', { n: 1 }, 10 * T);
-        await store.set('short', 'gone soon', T);
-        await store.set('c', 'three', 10 * T);
-        await advance(3 * T);
-        assert.deepEqual(await store.getMany(['a', 'missing', 'short', 'c']), [
-          { n: 1 },
-          undefined,
-          undefined,
-          'three',
-        ]);
-        assert.deepEqual(await store.getMany([]), []);
-      });
-
       test('write applies sets, deletes and set additions together', async () => {
         await store.set('old', 'x', 10 * T);
         await store.addToSet('index', ['first'], T);
@@ -293,43 +319,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           TypeError,
         );
         assert.equal(await store.get('fine'), undefined);
-      });
-
-      test('claim stores the claim and its writes once; later claims change nothing', async () => {
-        const writes = [{ op: 'set' as const, key: 'result', value: 'first', ttlMs: 10 * T }];
-        assert.equal(await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes), 'claimed');
-        const again = [{ op: 'set' as const, key: 'result', value: 'second', ttlMs: 10 * T }];
-        assert.equal(await store.claim({ key: 'mark', value: 2, ttlMs: 10 * T }, again), 'taken');
-        assert.equal(await store.get('result'), 'first');
-        assert.equal(await store.get('mark'), 1);
-      });
-
-      test('claim needs every required key to exist, and changes nothing when one is missing', async () => {
-        await store.set('session', 'live', 10 * T);
-        const writes = [{ op: 'set' as const, key: 'token', value: 't', ttlMs: 10 * T }];
-        assert.equal(
-          await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes, ['session', 'gone']),
-          'missing',
-        );
-        assert.equal(await store.get('mark'), undefined);
-        assert.equal(await store.get('token'), undefined);
-        assert.equal(
-          await store.claim({ key: 'mark', value: 1, ttlMs: 10 * T }, writes, ['session']),
-          'claimed',
-        );
-        assert.equal(await store.get('token'), 't');
-      });
-
-      test('of 50 concurrent claims of one key exactly one wins and only its writes land', async () => {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) =>
-            store.claim({ key: 'race', value: i, ttlMs: 10 * T }, [
-              { op: 'set', key: 'winner', value: i, ttlMs: 10 * T },
-            ]),
-          ),
-        );
-        assert.equal(results.filter((result) => result === 'claimed').length, 1);
-        assert.equal(await store.get('winner'), results.indexOf('claimed'));
       });
     });
 

@@ -29,7 +29,7 @@ describe('the redis store on its own', () => {
   test('every key lives under the prefix and carries a TTL', async () => {
     const { store, prefix } = fresh();
     await store.set('value', { a: 1 }, 60_000);
-    await store.add('added', 'x', 60_000);
+    await store.swap('added', undefined, { value: 'x', ttlMs: 60_000 });
     await store.addToSet('set', ['m1', 'm2'], 60_000);
     const keys = await keysUnder(prefix);
     assert.deepEqual(keys.map((k) => k.key).sort(), [`${prefix}added`, `${prefix}set`, `${prefix}value`]);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { createVerifier } from 'byline-gateway/verify';
 import { decodeProtectedHeader } from 'jose';
 import { accessTokenFor } from '../../src/oauth/issue.js';
+import type { LoginRecord } from '../../src/oauth/records.js';
 import { rotateKeys } from '../../src/tokens/rotate.js';
 import { TestClock } from '../support/clock.js';
 import { startGateway } from '../support/gateway.js';
@@ -19,9 +20,12 @@ test('a backend verifying tokens throughout a key rotation sees no failure', asy
   try {
     // A verifier whose JWKS cache lives no longer than the activation delay, as the defaults pair them.
     const verifier = createVerifier({ issuer: gateway.url, audience: 'blog', cacheMaxAge: 2000 });
-    const session = {
-      site: 'blog',
-      claims: { sub: 'dev:rotation', idp: 'dev', name: 'Rotation Reader', email_verified: false },
+    const record: LoginRecord = {
+      identity: { provider: 'dev', id: 'rotation', name: 'Rotation Reader', emailVerified: false },
+      created: Date.now(),
+      expires: Date.now() + 60_000,
+      next: 1,
+      sites: {},
     };
     const kids = new Set<string>();
     let verified = 0;
@@ -34,7 +38,7 @@ test('a backend verifying tokens throughout a key rotation sees no failure', asy
         await gateway.ctx.keys.reload();
         rotated = true;
       }
-      const token = await accessTokenFor(gateway.ctx, 'sid-rotation', session);
+      const token = await accessTokenFor(gateway.ctx, 'sid-rotation', record, { site: 'blog' });
       kids.add(String(decodeProtectedHeader(token).kid));
       try {
         await verifier.verify(token);

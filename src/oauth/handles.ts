@@ -1,0 +1,101 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The names Byline hands out for a site session, derived instead of stored, all under keys derived from
+ * the subject key (shared by every instance, never in the store):
+ *
+ * - `sid` = AES-256 of one block (login id ‖ site-session number). It locates the site session inside
+ *   its login record, yet two sites' sids of one login look unrelated (a permutation of unique blocks).
+ * - the one-time code = `<sid>.<HMAC(sid)>`: one per site session, so "already redeemed" is a state of
+ *   the site session and needs no record of its own.
+ * - refresh token number n = `<sid>.<n>.<HMAC(sid, n)>`: the family keeps only the current n, and any
+ *   earlier token of the family is still recognisable as ours (reuse) while a made-up one is not.
+ *
+ * A store dump therefore holds nothing that works as a code or token.
+ */
+interface HandleKeys {
+  sid: Buffer;
+  mac: Buffer;
+}
+
+const derived = new WeakMap<Buffer, HandleKeys>();
+
+function keysFor(subjectKey: Buffer): HandleKeys {
+  let keys = derived.get(subjectKey);
+  if (!keys) {
+    const derive = (info: string) => Buffer.from(hkdfSync('sha256', subjectKey, Buffer.alloc(0), info, 32));
+    keys = { sid: derive('byline sid'), mac: derive('byline code and refresh token') };
+    derived.set(subjectKey, keys);
+  }
+  return keys;
+}
+
+/** Login ids are this many random bytes; with the 4-byte site-session number they fill one AES block. */
+export const loginIdBytes = 12;
+
+const sidPattern = /^[A-Za-z0-9_-]{22}$/;
+
+/** The sid of site session `number` of login `loginId` (base64url of 12 bytes). */
+export function sidFor(subjectKey: Buffer, loginId: string, number: number): string {
+  const block = Buffer.alloc(16);
+  if (block.write(loginId, 'base64url') !== loginIdBytes) throw new TypeError('sidFor: not a login id');
+  block.writeUInt32BE(number, loginIdBytes);
+  const cipher = createCipheriv('aes-256-ecb', keysFor(subjectKey).sid, null).setAutoPadding(false);
+  return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
+}
+
+/** The login id and site-session number a sid names; undefined for anything that is not a sid. */
+export function openSid(subjectKey: Buffer, sid: string): { loginId: string; number: number } | undefined {
+  if (!sidPattern.test(sid)) return undefined;
+  const decipher = createDecipheriv('aes-256-ecb', keysFor(subjectKey).sid, null).setAutoPadding(false);
+  const block = Buffer.concat([decipher.update(Buffer.from(sid, 'base64url')), decipher.final()]);
+  return {
+    loginId: block.toString('base64url', 0, loginIdBytes),
+    number: block.readUInt32BE(loginIdBytes),
+  };
+}
+
+function mac(subjectKey: Buffer, message: string): string {
+  return createHmac('sha256', keysFor(subjectKey).mac).update(message).digest('base64url');
+}
+
+function sameMac(subjectKey: Buffer, message: string, presented: string): boolean {
+  const expected = Buffer.from(mac(subjectKey, message));
+  const given = Buffer.from(presented);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The one-time code of a site session. */
+export function codeFor(subjectKey: Buffer, sid: string): string {
+  return `${sid}.${mac(subjectKey, `code\0${sid}`)}`;
+}
+
+const codePattern = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/** The sid of a genuine code; undefined for anything Byline did not issue. */
+export function readCode(subjectKey: Buffer, code: string): string | undefined {
+  const match = codePattern.exec(code);
+  if (!match) return undefined;
+  const [, sid, presented] = match as unknown as [string, string, string];
+  return sameMac(subjectKey, `code\0${sid}`, presented) ? sid : undefined;
+}
+
+/** Refresh token `number` of the family of site session `sid`. */
+export function refreshTokenFor(subjectKey: Buffer, sid: string, number: number): string {
+  const n = number.toString(36);
+  return `${sid}.${n}.${mac(subjectKey, `refresh\0${sid}\0${n}`)}`;
+}
+
+const refreshPattern = /^([A-Za-z0-9_-]{22})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{43})$/;
+
+/** The sid and number of a genuine refresh token; undefined for anything Byline did not issue. */
+export function readRefreshToken(
+  subjectKey: Buffer,
+  token: string,
+): { sid: string; number: number } | undefined {
+  const match = refreshPattern.exec(token);
+  if (!match) return undefined;
+  const [, sid, n, presented] = match as unknown as [string, string, string, string];
+  if (!sameMac(subjectKey, `refresh\0${sid}\0${n}`, presented)) return undefined;
+  return { sid, number: Number.parseInt(n, 36) };
+}
