@@ -16,6 +16,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual
 interface HandleKeys {
   sid: Buffer;
   mac: Buffer;
+  transaction: Buffer;
 }
 
 const derived = new WeakMap<Buffer, HandleKeys>();
@@ -24,10 +25,19 @@ function keysFor(subjectKey: Buffer): HandleKeys {
   let keys = derived.get(subjectKey);
   if (!keys) {
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', subjectKey, Buffer.alloc(0), info, 32));
-    keys = { sid: derive('byline sid'), mac: derive('byline code and refresh token') };
+    keys = {
+      sid: derive('byline sid'),
+      mac: derive('byline code and refresh token'),
+      transaction: derive('byline login transaction'),
+    };
     derived.set(subjectKey, keys);
   }
   return keys;
+}
+
+/** The key login transactions are sealed with while the browser carries them (transaction.ts). */
+export function transactionKey(subjectKey: Buffer): Buffer {
+  return keysFor(subjectKey).transaction;
 }
 
 /** Login ids are this many random bytes; with the 4-byte site-session number they fill one AES block. */

@@ -51,7 +51,7 @@ export interface AuthorizationRequest {
   expires: number;
 }
 
-/** One trip to one provider, keyed by the upstream `state`; it ends and is bound as its request is. */
+/** One trip to one provider, under the upstream `state`: sealed in the browser, marked in the store (transaction.ts). */
 export interface LoginTransaction {
   request: AuthorizationRequest;
   provider: string;

@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { BylineError } from '../http/errors.js';
 import { requiredParam } from '../http/params.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import type { GatewayContext } from './context.js';
 import { openSid, readRefreshToken } from './handles.js';
 import { accessTokenFor, type TokenResponse, tokenResponse } from './issue.js';
+import { seal, unseal } from './seal.js';
 import { updateLogin, withoutSiteSession } from './sessions.js';
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {
@@ -21,25 +22,6 @@ function graceKey(token: string): Buffer {
 interface SealedPair {
   access_token: string;
   refresh_token: string;
-}
-
-function seal(pair: SealedPair, token: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', graceKey(token), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(pair), 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
-}
-
-function unseal(sealed: string, token: string): SealedPair | undefined {
-  try {
-    const data = Buffer.from(sealed, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', graceKey(token), data.subarray(0, 12));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    const json = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
-    return JSON.parse(json.toString('utf8')) as SealedPair;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -84,7 +66,7 @@ export async function refreshGrant(
       // Within the grace, the token rotated last (whose successor is still current) gets that same pair.
       const pair =
         grace > 0 && family.grace && number === family.n - 1 && now - family.grace.at <= grace
-          ? unseal(family.grace.sealed, token)
+          ? unseal<SealedPair>(graceKey(token), family.grace.sealed)
           : undefined;
       if (pair && family.grace)
         return {
@@ -113,7 +95,10 @@ export async function refreshGrant(
         ? {
             grace: {
               at: now,
-              sealed: seal({ access_token: accessToken, refresh_token: response.refresh_token }, token),
+              sealed: seal(graceKey(token), {
+                access_token: accessToken,
+                refresh_token: response.refresh_token,
+              } satisfies SealedPair),
               // The JWT's exp, as mintAccessToken computes it.
               accessExpires: (Math.floor(now / 1000) + response.expires_in) * 1000,
             },

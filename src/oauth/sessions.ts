@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { readCookie, setCookie } from '../http/cookies.js';
 import type { Identity } from '../providers/provider.js';
-import type { StoreWrite } from '../store/store.js';
+import { StoreUnavailableError, type StoreWrite } from '../store/store.js';
 import { type CommenterClaims, commenterClaims } from '../tokens/claims.js';
 import { publicSubject } from '../tokens/subject.js';
 import type { GatewayContext } from './context.js';
@@ -155,7 +155,10 @@ export async function updateLogin<R>(
     if (await ctx.store.swap(key, read?.version, stored, writes)) return decision.result;
     read = await ctx.store.getVersioned<LoginRecord>(key);
   }
-  throw new Error(`login ${id.slice(0, 4)}… changed ${maxRounds} times while being updated`);
+  // Answered like an unreachable store (503, Retry-After): the request may simply be tried again.
+  throw new StoreUnavailableError('swap', {
+    cause: new Error(`a login changed ${maxRounds} times while one request was updating it`),
+  });
 }
 
 /** A live site session and the login it belongs to. */

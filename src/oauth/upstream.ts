@@ -10,6 +10,7 @@ import { type GatewayContext, siteProviders } from './context.js';
 import { recordLogin } from './login-events.js';
 import { type AuthorizationRequest, keys, type LoginTransaction } from './records.js';
 import { respondToSite } from './respond.js';
+import { saveTransaction, takeTransaction } from './transaction.js';
 
 /** A per-request `req.session` holding only what the strategy stores for this login. */
 type SessionRequest = Request & { session: Record<string, unknown> };
@@ -76,7 +77,7 @@ export async function startUpstream(
     provider: provider.id,
     strategyState: session[provider.sessionKey],
   };
-  await ctx.store.set(keys.transaction(state), transaction, Math.max(request.expires - ctx.clock.now(), 1));
+  await saveTransaction(ctx, res, state, transaction);
   res.set('Cache-Control', 'no-store');
   res.redirect(302, outcome.url);
 }
@@ -121,19 +122,29 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const provider = ctx.providers.get(providerId);
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
     const state = param(req.query, 'state', { max: 512 });
-    const transaction = state ? await ctx.store.take<LoginTransaction>(keys.transaction(state)) : undefined;
-    const binding = requestBinding(ctx, req);
-    if (!transaction || transaction.request.expires <= ctx.clock.now())
+    const taken = state ? await takeTransaction(ctx, req, res, state) : undefined;
+    if (
+      !taken ||
+      (!taken.ok && taken.reason === 'used') ||
+      (taken.ok && taken.transaction.request.expires <= ctx.clock.now())
+    )
       throw new BylineError(
         'invalid_request',
         'This login has expired or was already used. Go back to the site and start again.',
       );
-    if (!binding || binding !== transaction.request.binding || transaction.provider !== providerId)
+    const binding = requestBinding(ctx, req);
+    if (
+      !taken.ok ||
+      !binding ||
+      binding !== taken.transaction.request.binding ||
+      taken.transaction.provider !== providerId
+    )
       throw new BylineError(
         'invalid_request',
         'This login was started somewhere else. Go back to the site and start again.',
       );
 
+    const { transaction } = taken;
     const { request } = transaction;
     const code = param(req.query, 'code');
     const upstreamError = param(req.query, 'error', { max: 256 });

@@ -169,6 +169,37 @@ describe('state at the upstream callback', () => {
     assertErrorPage(answer);
   });
 
+  test('the store keeps only a mark under the state; the transaction travels sealed in the browser', async () => {
+    const { browser, state } = await startLogin('acme');
+    assert.equal(await gateway.store.get(`tx:${state}`), 'acme');
+    const sealed = [...browser.cookies.values()].filter((c) => c.name.startsWith('byline_login_'));
+    assert.equal(sealed.length, 1);
+    const value = sealed[0]?.value as string;
+    assert.match(value, /^[A-Za-z0-9_-]+$/);
+    assert.doesNotMatch(
+      Buffer.from(value, 'base64url').toString('latin1'),
+      /blog\.example|acme|code_verifier/,
+    );
+  });
+
+  test('an altered transaction cookie, or one moved to another login, is refused and burns it', async () => {
+    const first = await startLogin('acme');
+    const second = await startLogin('acme', first.browser);
+    const sealed = [...first.browser.cookies.values()].filter((c) => c.name.startsWith('byline_login_'));
+    assert.equal(sealed.length, 2, 'one cookie per login in progress');
+    // Swap the two sealed halves: each now sits under the other login's name.
+    const [a, b] = sealed as [(typeof sealed)[0], (typeof sealed)[0]];
+    [a.value, b.value] = [b.value, a.value];
+    const before = await gateway.store.snapshot();
+    for (const callback of [first.callback, second.callback]) {
+      const answer = await first.browser.request(callback);
+      assert.equal(answer.response.status, 400);
+      assert.match(answer.body, /started somewhere else/);
+    }
+    assert.equal(await gateway.store.get(`tx:${first.state}`), undefined, 'burned');
+    assertNothingIssued(before, await gateway.store.snapshot());
+  });
+
   const crossProvider: [string, string, string][] = [
     ['a WordPress.com transaction at the Facebook callback', 'wordpress', 'facebook'],
     ['a Facebook transaction at the WordPress.com callback', 'facebook', 'wordpress'],

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { clearCookie, readCookie, setCookie } from '../http/cookies.js';
+import type { GatewayContext } from './context.js';
+import { transactionKey } from './handles.js';
+import { keys, type LoginTransaction } from './records.js';
+import { seal, unseal } from './seal.js';
+
+/**
+ * A login in progress at a provider is kept in two halves. The browser carries the transaction itself
+ * (the site's request and the strategy's PKCE verifier and nonce), sealed under a server key in a cookie
+ * named after the upstream state, so it is bound to that browser and that state. The store keeps only a
+ * mark under the state, taken once at the callback: the transaction is single use across instances, and
+ * a failed or forged callback burns it. A pending login costs the store ~100 bytes instead of ~600.
+ */
+function cookieBase(state: string): string {
+  return `byline_login_${createHash('sha256').update(state).digest('base64url').slice(0, 16)}`;
+}
+
+/** Stores the mark and hands the browser the sealed transaction; both end when the request does. */
+export async function saveTransaction(
+  ctx: GatewayContext,
+  res: Response,
+  state: string,
+  transaction: LoginTransaction,
+): Promise<void> {
+  const ttl = Math.max(transaction.request.expires - ctx.clock.now(), 1);
+  await ctx.store.set(keys.transaction(state), transaction.provider, ttl);
+  setCookie(
+    res,
+    ctx.cookies,
+    cookieBase(state),
+    seal(transactionKey(ctx.keys.subjectKey), transaction, state),
+    ttl,
+  );
+}
+
+/** What the callback found: the transaction, or why there is none. */
+export type TakenTransaction =
+  | { ok: true; transaction: LoginTransaction }
+  | { ok: false; reason: 'used' | 'foreign' };
+
+/**
+ * Takes the mark of `state` (so this callback is the only one) and opens this browser's half. No mark:
+ * expired, used, or never ours. A mark but no half that opens for this state: another browser.
+ */
+export async function takeTransaction(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  state: string,
+): Promise<TakenTransaction> {
+  const base = cookieBase(state);
+  const sealed = readCookie(req, ctx.cookies.name(base));
+  if (sealed !== undefined) clearCookie(res, ctx.cookies, base);
+  const provider = await ctx.store.take<string>(keys.transaction(state));
+  if (provider === undefined) return { ok: false, reason: 'used' };
+  const transaction = sealed
+    ? unseal<LoginTransaction>(transactionKey(ctx.keys.subjectKey), sealed, state)
+    : undefined;
+  if (!transaction || transaction.provider !== provider) return { ok: false, reason: 'foreign' };
+  return { ok: true, transaction };
+}
