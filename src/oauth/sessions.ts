@@ -127,7 +127,8 @@ const maxRounds = 50;
 /**
  * Reads login `id`, lets `decide` look at it, and stores what it decided only if nobody changed the
  * login in between (compare-and-swap); otherwise reads again and decides again. `decide` may run more
- * than once, so it must not have effects of its own. `first` is a read the caller already has.
+ * than once, so it must not have effects of its own; it may change the record it is given (every round
+ * gets a fresh copy from the store). `first` is a read the caller already has and gives up.
  */
 export async function updateLogin<R>(
   ctx: GatewayContext,
@@ -141,7 +142,7 @@ export async function updateLogin<R>(
     : await ctx.store.getVersioned<LoginRecord>(key);
   for (let round = 0; round < maxRounds; round++) {
     const live = read && read.value.expires > ctx.clock.now() ? read.value : undefined;
-    const decision = await decide(live ? structuredClone(live) : undefined);
+    const decision = await decide(live);
     if (decision.next === undefined && !decision.writes?.length) return decision.result;
     const next = decision.next === undefined ? live : decision.next;
     const writes = [...(decision.writes ?? [])];

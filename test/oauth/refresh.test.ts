@@ -193,6 +193,42 @@ describe('refresh_token grant', () => {
       assert.ok(!dump.includes(secret as string), 'a usable secret is in the store');
   });
 
+  test('site sessions of one login refresh at the same time without losing a rotation', async () => {
+    const first = await devLogin(gateway, {
+      name: 'Many Tabs',
+      params: { site: 'public', redirectUri: redirects.public as string },
+    });
+    const logins = [first];
+    for (let i = 0; i < 3; i++)
+      logins.push(
+        await devLogin(gateway, {
+          browser: first.browser,
+          params: { site: 'public', redirectUri: redirects.public as string },
+        }),
+      );
+    const chains = await Promise.all(
+      logins.map(async ({ location, verifier }) => {
+        const { body } = await redeem(gateway, {
+          grant_type: 'authorization_code',
+          code: siteParams(location).get('code') as string,
+          redirect_uri: redirects.public as string,
+          code_verifier: verifier,
+          client_id: 'public',
+        });
+        let token = body.refresh_token as string;
+        for (let i = 0; i < 5; i++) {
+          const next = await refresh(gateway, token, 'public');
+          assert.equal(next.status, 200, JSON.stringify(next.body));
+          token = next.body.refresh_token as string;
+        }
+        return decodeJwt(body.access_token as string).sid as string;
+      }),
+    );
+    const loginIds = new Set(chains.map((sid) => openSid(gateway.ctx.keys.subjectKey, sid)?.loginId));
+    assert.equal(loginIds.size, 1, 'all four site sessions live in one login record');
+    assert.equal(new Set(chains).size, 4);
+  });
+
   test('an unknown, malformed or missing refresh token is refused', async () => {
     assert.equal((await refresh(gateway, 'A'.repeat(43), 'public')).body.error, 'invalid_grant');
     assert.equal((await refresh(gateway, 'not a token', 'public')).body.error, 'invalid_grant');
