@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { BylineError } from '../http/errors.js';
 import type { Identity } from '../providers/provider.js';
-import type { StoreWrite } from '../store/store.js';
 import type { GatewayContext } from './context.js';
 import { codeFor } from './handles.js';
 import { type AuthorizationRequest, keys, type LoginRecord, type SiteSession } from './records.js';
@@ -32,18 +31,6 @@ export function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRe
   };
 }
 
-/** The request is done: its chooser entry goes (with `writes`, in one batch) and the site gets the code. */
-async function sendCode(
-  ctx: GatewayContext,
-  res: Response,
-  request: AuthorizationRequest,
-  sid: string,
-  writes: StoreWrite[],
-): Promise<void> {
-  await ctx.store.write([...writes, { op: 'delete', key: keys.authorizationRequest(request.id) }]);
-  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
-}
-
 /**
  * A new login (a provider's or a guest's) with one site session for `request`, stored in one batch; the
  * code goes to the site. `browser` is the login this browser held before, when the new one is a browser's.
@@ -60,9 +47,11 @@ export async function startLogin(
     ...(browser?.previous ? { earlier: browser.previous } : {}),
   });
   const { sid } = addSiteSession(ctx, login.id, login.record, pendingSiteSession(ctx, request));
-  if (login.record.browser) setSessionCookie(ctx, res, { id: login.id, browser: login.record.browser });
-  await sendCode(ctx, res, request, sid, login.writes);
+  // The request is done: its chooser entry goes in the same batch.
+  await ctx.store.write([...login.writes, { op: 'delete', key: keys.authorizationRequest(request.id) }]);
   if (browser?.previous) await releaseBrowser(ctx, browser.previous);
+  if (login.record.browser) setSessionCookie(ctx, res, { id: login.id, browser: login.record.browser });
+  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
 }
 
 /** A reader proved who they are at a provider: a new login held by this browser, a site session, a code. */

@@ -68,7 +68,6 @@ export interface LoginRecord {
   identity: Identity;
   /** The secret half of the `byline_session` cookie (`<login id>.<browser>`). */
   browser?: string;
-  created: number;
   expires: number;
   /** Logins this browser held before this one (their ids): its logout ends them too. */
   earlier?: string[];

@@ -71,7 +71,6 @@ export function newLogin(
   const record: LoginRecord = {
     identity,
     ...(options.browser ? { browser: randomId(16) } : {}),
-    created: now,
     expires: now + ctx.config.session.ttl,
     ...(earlier.length > 0 ? { earlier } : {}),
     next: 0,

@@ -22,7 +22,6 @@ test('a backend verifying tokens throughout a key rotation sees no failure', asy
     const verifier = createVerifier({ issuer: gateway.url, audience: 'blog', cacheMaxAge: 2000 });
     const record: LoginRecord = {
       identity: { provider: 'dev', id: 'rotation', name: 'Rotation Reader', emailVerified: false },
-      created: Date.now(),
       expires: Date.now() + 60_000,
       next: 1,
       sites: {},
