@@ -9,5 +9,5 @@ export type { Config, ProviderConfig, SiteConfig } from './config/schema.js';
 export { openStore, type RunningServer, type StartOptions, startServer } from './server.js';
 export { MemoryStore } from './store/memory.js';
 export { RedisStore } from './store/redis.js';
-export type { Store, StoreWrite } from './store/store.js';
+export type { Store, StoreWrite, Versioned } from './store/store.js';
 export { KeyStore } from './tokens/keystore.js';
