@@ -1,21 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { SiteConfig } from '../config/schema.js';
 import { BylineError } from '../http/errors.js';
 import { param } from '../http/params.js';
 import type { GatewayContext } from './context.js';
+import { sameSecret } from './records.js';
 
 export interface AuthenticatedClient {
   site: SiteConfig;
   /** True when the request proved the site secret (client_secret_basic or client_secret_post). */
   confidential: boolean;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hash first so the comparison is constant-time whatever the lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 function invalidClient(message: string, basic: boolean): BylineError {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { sameSecret } from './records.js';
 
 /**
  * The names Byline hands out for a site session, derived instead of stored, all under keys derived from
@@ -70,9 +71,7 @@ function mac(subjectKey: Buffer, message: string): string {
 }
 
 function sameMac(subjectKey: Buffer, message: string, presented: string): boolean {
-  const expected = Buffer.from(mac(subjectKey, message));
-  const given = Buffer.from(presented);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(presented, mac(subjectKey, message));
 }
 
 /** The one-time code of a site session. */

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '../providers/provider.js';
 
 /** Store key prefixes, in one place so the Redis layout is readable. */
@@ -29,6 +29,13 @@ export function randomId(bytes = 32): string {
   pool.fill(0, poolOffset, poolOffset + bytes);
   poolOffset += bytes;
   return id;
+}
+
+/** Compares a presented secret with the expected one in constant time, whatever their lengths. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** How long a reader may take to choose and finish a login. */

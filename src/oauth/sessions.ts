@@ -6,7 +6,7 @@ import { type CommenterClaims, commenterClaims } from '../tokens/claims.js';
 import { publicSubject } from '../tokens/subject.js';
 import type { GatewayContext } from './context.js';
 import { loginIdBytes, openSid, sidFor } from './handles.js';
-import { keys, type LoginRecord, randomId, type SiteSession } from './records.js';
+import { keys, type LoginRecord, randomId, type SiteSession, sameSecret } from './records.js';
 
 export const sessionCookie = 'byline_session';
 
@@ -32,7 +32,8 @@ export async function currentBrowserSession(
   if (!match) return undefined;
   const [, id, browser] = match as unknown as [string, string, string];
   const read = await ctx.store.getVersioned<LoginRecord>(keys.login(id));
-  if (!read || read.value.browser !== browser || read.value.expires <= ctx.clock.now()) return undefined;
+  if (!read?.value.browser || !sameSecret(browser, read.value.browser)) return undefined;
+  if (read.value.expires <= ctx.clock.now()) return undefined;
   return { id, session: read.value, version: read.version };
 }
 
