@@ -18,7 +18,16 @@ interface HandleKeys {
   sid: Buffer;
   mac: Buffer;
   transaction: Buffer;
+  /** Recently opened sids: a cipher context costs more than the rest of a /userinfo lookup. */
+  opened: Map<string, SidParts>;
 }
+
+interface SidParts {
+  readonly loginId: string;
+  readonly number: number;
+}
+
+const openedLimit = 10_000;
 
 const derived = new WeakMap<Buffer, HandleKeys>();
 
@@ -30,6 +39,7 @@ function keysFor(subjectKey: Buffer): HandleKeys {
       sid: derive('byline sid'),
       mac: derive('byline code and refresh token'),
       transaction: derive('byline login transaction'),
+      opened: new Map(),
     };
     derived.set(subjectKey, keys);
   }
@@ -56,14 +66,21 @@ export function sidFor(subjectKey: Buffer, loginId: string, number: number): str
 }
 
 /** The login id and site-session number a sid names; undefined for anything that is not a sid. */
-export function openSid(subjectKey: Buffer, sid: string): { loginId: string; number: number } | undefined {
+export function openSid(subjectKey: Buffer, sid: string): SidParts | undefined {
   if (!sidPattern.test(sid)) return undefined;
-  const decipher = createDecipheriv('aes-256-ecb', keysFor(subjectKey).sid, null).setAutoPadding(false);
+  const keys = keysFor(subjectKey);
+  const known = keys.opened.get(sid);
+  if (known) return known;
+  const decipher = createDecipheriv('aes-256-ecb', keys.sid, null).setAutoPadding(false);
   const block = Buffer.concat([decipher.update(Buffer.from(sid, 'base64url')), decipher.final()]);
-  return {
+  const parts = Object.freeze({
     loginId: block.toString('base64url', 0, loginIdBytes),
     number: block.readUInt32BE(loginIdBytes),
-  };
+  });
+  // Oldest first out: a Map iterates in insertion order.
+  if (keys.opened.size >= openedLimit) keys.opened.delete(keys.opened.keys().next().value as string);
+  keys.opened.set(sid, parts);
+  return parts;
 }
 
 function mac(subjectKey: Buffer, message: string): string {

@@ -68,3 +68,9 @@ test('refresh tokens carry their number; each number is a different token; forge
   assert.equal(readRefreshToken(key, codeFor(key, sid)), undefined, 'a code is not a refresh token');
   assert.equal(readCode(key, tokens[0] as string), undefined, 'a refresh token is not a code');
 });
+
+test('sids keep opening correctly past the size of the recently-opened cache', () => {
+  const sids = Array.from({ length: 10_050 }, (_, n) => sidFor(key, loginId, n));
+  for (const [n, sid] of sids.entries()) assert.equal(openSid(key, sid)?.number, n);
+  assert.deepEqual(openSid(key, sids[0] as string), { loginId, number: 0 }, 'evicted, opened again');
+});
