@@ -48,8 +48,9 @@ export async function startLogin(
   });
   const { sid } = addSiteSession(ctx, login.id, login.record, pendingSiteSession(ctx, request));
   // The request is done: its chooser entry goes in the same batch.
-  await ctx.store.write([...login.writes, { op: 'delete', key: keys.authorizationRequest(request.id) }]);
-  if (browser?.previous) await releaseBrowser(ctx, browser.previous);
+  const writes = [...login.writes, { op: 'delete' as const, key: keys.authorizationRequest(request.id) }];
+  if (browser?.previous) await releaseBrowser(ctx, browser.previous, writes);
+  else await ctx.store.write(writes);
   if (login.record.browser) setSessionCookie(ctx, res, { id: login.id, browser: login.record.browser });
   respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
 }

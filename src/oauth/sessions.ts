@@ -230,16 +230,21 @@ export async function endSubjectSessions(ctx: GatewayContext, publicSub: string)
 
 /**
  * The login this browser held before a new login replaces it: it keeps its site sessions (ended by the
- * new login's logout) but no browser holds it any more, so its cookie stops working everywhere.
+ * new login's logout) but no browser holds it any more, so its cookie stops working everywhere. `writes`
+ * (the new login) land in the same atomic step.
  */
-export async function releaseBrowser(ctx: GatewayContext, previous: LiveLogin): Promise<void> {
+export async function releaseBrowser(
+  ctx: GatewayContext,
+  previous: LiveLogin,
+  writes: StoreWrite[] = [],
+): Promise<void> {
   await updateLogin(
     ctx,
     previous.id,
     (record) => {
-      if (!record?.browser) return { result: undefined };
+      if (!record?.browser) return { result: undefined, writes };
       delete record.browser;
-      return { result: undefined, next: Object.keys(record.sites).length === 0 ? null : record };
+      return { result: undefined, next: Object.keys(record.sites).length === 0 ? null : record, writes };
     },
     previous,
   );

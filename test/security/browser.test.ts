@@ -74,6 +74,29 @@ describe('session fixation', () => {
     await devLogin(gateway, { browser: victim, name: 'Victim', params: { prompt: 'login' } });
     assert.notEqual(victim.cookie('byline_session'), attackerSession);
   });
+
+  test('after a new login in the same browser, the earlier cookie logs nobody in', async () => {
+    const first = await devLogin(gateway, { name: 'First Reader' });
+    const earlierCookie = first.browser.cookie('byline_session') as string;
+    const host = new URL(gateway.url).hostname;
+    const withCookie = (value: string) => {
+      const browser = new Browser();
+      browser.cookies.set(`${host}|/|byline_session`, { name: 'byline_session', value, host, path: '/' });
+      return browser;
+    };
+    // The same Byline cookie, a fresh dev IdP session: the second reader logs in on that browser.
+    const second = withCookie(earlierCookie);
+    await devLogin(gateway, { browser: second, name: 'Second Reader', params: { prompt: 'login' } });
+    assert.notEqual(second.cookie('byline_session'), earlierCookie);
+    const replay = withCookie(earlierCookie);
+    const answer = await replay.request(authorizeUrl(gateway, challenge));
+    assert.equal(
+      answer.response.status,
+      200,
+      `the chooser, not a code for the earlier login: ${answer.response.headers.get('location')}`,
+    );
+    assert.doesNotMatch(answer.body, /First Reader/);
+  });
 });
 
 describe('cookie attributes on plain http (development)', () => {
