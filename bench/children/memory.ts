@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { redisUrl, removePrefix } from '../../test/support/redis.js';
 import { startWordPressDouble } from '../../test/support/wordpress-double.js';
 import { benchConfig } from '../lib/byline.js';
 import { bylineLogin, bylineStartLogin } from '../lib/login.js';
@@ -23,7 +24,6 @@ const { RedisStore } = await fromDist<typeof import('../../src/store/redis.js')>
 
 const sessions = Number(process.env.BENCH_MEMORY_SESSIONS ?? 100_000);
 const redisSessions = Number(process.env.BENCH_REDIS_SESSIONS ?? 2_000);
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
@@ -160,12 +160,7 @@ try {
   } while (cursor !== '0');
 } finally {
   // Only this run's keys; the shared Redis itself is never stopped.
-  let cursor = '0';
-  do {
-    const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await client.del(...found);
-  } while (cursor !== '0');
+  await removePrefix(prefix);
   await client.quit();
   await redisStore.close();
 }

@@ -19,7 +19,7 @@ import {
 export const codeTtlMs = 60_000;
 
 /** A site session for `request` whose code waits to be redeemed. */
-export function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest): SiteSession {
+function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest): SiteSession {
   return {
     site: request.site,
     code: {

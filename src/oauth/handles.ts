@@ -12,7 +12,8 @@ import { sameSecret } from './records.js';
  * - refresh token number n = `<sid>.<n>.<HMAC(sid, n)>`: the family keeps only the current n, and any
  *   earlier token of the family is still recognisable as ours (reuse) while a made-up one is not.
  *
- * A store dump therefore holds nothing that works as a code or token.
+ * A store dump therefore holds nothing that works as a code or token. The key login transactions are
+ * sealed with while the browser carries them (transaction.ts) is derived here too.
  */
 interface HandleKeys {
   sid: Buffer;

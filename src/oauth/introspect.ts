@@ -20,16 +20,17 @@ export type FoundToken =
     };
 
 /**
- * Finds one of our tokens by what it proves by itself: access tokens are JWTs verified with our own keys
- * (expired ones are not found), refresh tokens carry their own MAC (handles.ts). Whether the token's site
- * session still lives is the caller's question. The two shapes cannot be confused, so `token_type_hint`
- * (RFC 7009 §2.1) is accepted but not needed.
+ * Finds one of our tokens. Access tokens are JWTs verified with our own keys (expired ones are not
+ * found; whether their site session still lives is the caller's question). A refresh token carries its
+ * own MAC (handles.ts) and is found while its family lives, with its site session as read. The two
+ * shapes cannot be confused, so `token_type_hint` (RFC 7009 §2.1) is accepted but not needed.
  */
 export async function findToken(ctx: GatewayContext, token: string): Promise<FoundToken | undefined> {
   const refresh = readRefreshToken(ctx.keys.subjectKey, token);
   if (refresh) {
     const found = await liveSiteSession(ctx, refresh.sid);
-    if (!found) return undefined;
+    const family = found?.session.refresh;
+    if (!found || !family || family.expires <= ctx.clock.now()) return undefined;
     return {
       type: 'refresh_token',
       site: found.session.site,
@@ -68,7 +69,7 @@ async function introspection(ctx: GatewayContext, site: string, token: string): 
   }
   // A refresh token is active while it is its family's current (not yet rotated) token.
   const family = live.session.refresh;
-  if (!family || family.n !== found.number || family.expires <= ctx.clock.now()) return { active: false };
+  if (!family || family.n !== found.number) return { active: false };
   const { sub, idp } = siteClaims(ctx, live.record, live.session);
   return {
     active: true,

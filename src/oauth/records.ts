@@ -58,7 +58,7 @@ export interface AuthorizationRequest {
   expires: number;
 }
 
-/** One trip to one provider, under the upstream `state`: sealed in the browser, marked in the store (transaction.ts). */
+/** One trip to one provider, under the upstream `state`: sealed in the browser, marked in the store. */
 export interface LoginTransaction {
   request: AuthorizationRequest;
   provider: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { clearCookie, readCookie, setCookie } from '../http/cookies.js';
+import { requestBinding } from './binding.js';
 import type { GatewayContext } from './context.js';
 import { transactionKey } from './handles.js';
 import { keys, type LoginTransaction } from './records.js';
@@ -35,29 +36,31 @@ export async function saveTransaction(
   );
 }
 
-/** What the callback found: the transaction, or why there is none. */
-export type TakenTransaction =
-  | { ok: true; transaction: LoginTransaction }
-  | { ok: false; reason: 'used' | 'foreign' };
-
 /**
- * Takes the mark of `state` (so this callback is the only one) and opens this browser's half. No mark:
- * expired, used, or never ours. A mark but no half that opens for this state: another browser.
+ * Takes the mark of `state` (so this callback is the only one, whatever happens next) and opens this
+ * browser's half, checking everything that binds it. `used`: no live mark (expired, used, never ours).
+ * `foreign`: a mark, but no half that opens for this state, binding and provider (another browser, or a
+ * transaction moved to another provider's callback).
  */
 export async function takeTransaction(
   ctx: GatewayContext,
   req: Request,
   res: Response,
   state: string,
-): Promise<TakenTransaction> {
+  provider: string,
+): Promise<LoginTransaction | 'used' | 'foreign'> {
   const base = cookieBase(state);
   const sealed = readCookie(req, ctx.cookies.name(base));
   if (sealed !== undefined) clearCookie(res, ctx.cookies, base);
-  const provider = await ctx.store.take<string>(keys.transaction(state));
-  if (provider === undefined) return { ok: false, reason: 'used' };
+  const marked = await ctx.store.take<string>(keys.transaction(state));
+  if (marked === undefined) return 'used';
   const transaction = sealed
     ? unseal<LoginTransaction>(transactionKey(ctx.keys.subjectKey), sealed, state)
     : undefined;
-  if (!transaction || transaction.provider !== provider) return { ok: false, reason: 'foreign' };
-  return { ok: true, transaction };
+  if (!transaction || transaction.provider !== marked) return 'foreign';
+  if (transaction.request.expires <= ctx.clock.now()) return 'used';
+  const binding = requestBinding(ctx, req);
+  if (!binding || binding !== transaction.request.binding || transaction.provider !== provider)
+    return 'foreign';
+  return transaction;
 }

@@ -122,29 +122,18 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const provider = ctx.providers.get(providerId);
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
     const state = param(req.query, 'state', { max: 512 });
-    const taken = state ? await takeTransaction(ctx, req, res, state) : undefined;
-    if (
-      !taken ||
-      (!taken.ok && taken.reason === 'used') ||
-      (taken.ok && taken.transaction.request.expires <= ctx.clock.now())
-    )
+    const transaction = state ? await takeTransaction(ctx, req, res, state, providerId) : 'used';
+    if (transaction === 'used')
       throw new BylineError(
         'invalid_request',
         'This login has expired or was already used. Go back to the site and start again.',
       );
-    const binding = requestBinding(ctx, req);
-    if (
-      !taken.ok ||
-      !binding ||
-      binding !== taken.transaction.request.binding ||
-      taken.transaction.provider !== providerId
-    )
+    if (transaction === 'foreign')
       throw new BylineError(
         'invalid_request',
         'This login was started somewhere else. Go back to the site and start again.',
       );
 
-    const { transaction } = taken;
     const { request } = transaction;
     const code = param(req.query, 'code');
     const upstreamError = param(req.query, 'error', { max: 256 });

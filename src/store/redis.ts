@@ -18,23 +18,14 @@ export interface RedisStoreOptions {
 const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
 /**
- * Sets are hashes whose fields are the members: Redis keeps a small hash as a listpack (~100 bytes for
- * one member) where a small set is already a hashtable (~200). Members are added, then the key's expiry
- * moves later, never earlier: `PEXPIRE … GT` would treat the fresh key's "no expiry" as infinite and
- * refuse, so the comparison is done here, atomically.
- */
-const addToSetScript = `
-for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], '') end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return 1
-`;
-
-/**
  * `write` and `swap` in one script. KEYS: the swapped key (or a placeholder), then one key per write.
  * ARGV: mode, expected version ('' = absent), new value ('' = delete), its PX, then the writes as JSON
- * `[op, value, px]` (op `set`, `del`, or `add`/`rem` with the members as value). Set expiries only move later,
- * as in addToSet.
+ * `[op, value, px]` (op `set`, `del`, or `add`/`rem` with the members as value).
+ *
+ * Sets are hashes whose fields are the members: Redis keeps a small hash as a listpack (~100 bytes for
+ * one member) where a small set is already a hashtable (~200). After an `add` the key's expiry moves
+ * later, never earlier: `PEXPIRE … GT` would treat a fresh key's "no expiry" as infinite and refuse, so
+ * the comparison is done here, atomically.
  */
 const batchScript = `
 if ARGV[1] == 'swap' then
@@ -59,14 +50,11 @@ end
 return 1
 `;
 
-/** Long member lists are sent in several script calls of this many members, not as one huge command. */
-const chunk = 1000;
-
 /**
  * The Store on Redis (ioredis), shared by any number of Byline instances. Values are JSON strings with
- * `PX` TTLs; `take` is `GETDEL` (Redis ≥ 6.2) and `swap` a script comparing the stored JSON, so single use
- * and compare-and-swap hold across instances. Failures are not hidden: every operation rejects with the client's error, so the request
- * fails instead of skipping a check.
+ * `PX` TTLs; `take` is `GETDEL` (Redis ≥ 6.2) and `swap` a script comparing the stored JSON, so single
+ * use and compare-and-swap hold across instances. Failures are not hidden: every operation rejects with
+ * the client's error, so the request fails instead of skipping a check.
  */
 export class RedisStore implements Store {
   readonly client: Redis;
@@ -89,7 +77,6 @@ export class RedisStore implements Store {
         connectTimeout: 5000,
         ...options.options,
       });
-    this.client.defineCommand('bylineAddToSet', { numberOfKeys: 1, lua: addToSetScript });
     this.client.defineCommand('bylineBatch', { lua: batchScript });
     // ioredis emits 'error' for every failed (re)connection; without a listener Node would throw.
     this.client.on('error', options.onError ?? (() => {}));
@@ -115,12 +102,7 @@ export class RedisStore implements Store {
   }
 
   async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
-    assertTtl(ttlMs);
-    if (members.length === 0) return;
-    const run = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
-      .bylineAddToSet as (...args: unknown[]) => Promise<unknown>;
-    for (let i = 0; i < members.length; i += chunk)
-      await run.call(this.client, this.#key(key), px(ttlMs), ...members.slice(i, i + chunk));
+    await this.write([{ op: 'addToSet', key, members, ttlMs }]);
   }
 
   async members(key: string): Promise<string[]> {

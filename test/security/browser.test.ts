@@ -42,35 +42,32 @@ function cookieLine(lines: string[], name: string): string {
 }
 
 describe('session fixation', () => {
-  test('a planted session cookie is not adopted: a new session id, and none under the planted one', async () => {
+  /** A browser that already carries `byline_session=<value>`, as a planted or copied cookie would be. */
+  function browserWithSession(value: string): Browser {
     const browser = new Browser();
-    const planted = 'A'.repeat(43);
     const host = new URL(gateway.url).hostname;
-    browser.cookies.set(`${host}|/|byline_session`, {
-      name: 'byline_session',
-      value: planted,
-      host,
-      path: '/',
-    });
+    browser.cookies.set(`${host}|/|byline_session`, { name: 'byline_session', value, host, path: '/' });
+    return browser;
+  }
+
+  test('a planted session cookie is not adopted: a new session id, and none under the planted one', async () => {
+    // Shaped like a real one (`<login id>.<browser secret>`), so only its being unknown refuses it.
+    const plantedId = 'A'.repeat(16);
+    const planted = `${plantedId}.${'B'.repeat(22)}`;
+    const browser = browserWithSession(planted);
     const { location } = await devLogin(gateway, { browser, name: 'Fixation Victim' });
     assert.ok(siteParams(location).get('code'));
     const session = browser.cookie('byline_session');
     assert.ok(session);
     assert.notEqual(session, planted);
-    assert.equal(await gateway.store.get(`login:${planted}`), undefined);
+    assert.ok(!session.startsWith(plantedId));
+    assert.equal(await gateway.store.get(`login:${plantedId}`), undefined);
   });
 
   test('an attacker’s own live session cookie is replaced at the victim’s login', async () => {
     const attacker = await devLogin(gateway, { name: 'Mallory' });
     const attackerSession = attacker.browser.cookie('byline_session') as string;
-    const victim = new Browser();
-    const host = new URL(gateway.url).hostname;
-    victim.cookies.set(`${host}|/|byline_session`, {
-      name: 'byline_session',
-      value: attackerSession,
-      host,
-      path: '/',
-    });
+    const victim = browserWithSession(attackerSession);
     await devLogin(gateway, { browser: victim, name: 'Victim', params: { prompt: 'login' } });
     assert.notEqual(victim.cookie('byline_session'), attackerSession);
   });
@@ -78,18 +75,11 @@ describe('session fixation', () => {
   test('after a new login in the same browser, the earlier cookie logs nobody in', async () => {
     const first = await devLogin(gateway, { name: 'First Reader' });
     const earlierCookie = first.browser.cookie('byline_session') as string;
-    const host = new URL(gateway.url).hostname;
-    const withCookie = (value: string) => {
-      const browser = new Browser();
-      browser.cookies.set(`${host}|/|byline_session`, { name: 'byline_session', value, host, path: '/' });
-      return browser;
-    };
     // The same Byline cookie, a fresh dev IdP session: the second reader logs in on that browser.
-    const second = withCookie(earlierCookie);
+    const second = browserWithSession(earlierCookie);
     await devLogin(gateway, { browser: second, name: 'Second Reader', params: { prompt: 'login' } });
     assert.notEqual(second.cookie('byline_session'), earlierCookie);
-    const replay = withCookie(earlierCookie);
-    const answer = await replay.request(authorizeUrl(gateway, challenge));
+    const answer = await browserWithSession(earlierCookie).request(authorizeUrl(gateway, challenge));
     assert.equal(
       answer.response.status,
       200,
