@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { GatewayContext } from '../oauth/context.js';
+import type { GatewayContext } from '../oauth/gateway-context.js';
 
 /** `GET /readyz`: 200 when the store answers and a signing key is loaded, 503 otherwise. */
 export function readinessHandler(ctx: GatewayContext): RequestHandler {

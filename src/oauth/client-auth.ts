@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import type { SiteConfig } from '../config/schema.js';
 import { BylineError } from '../http/errors.js';
 import { param } from '../http/params.js';
-import type { GatewayContext } from './context.js';
-import { sameSecret } from './records.js';
+import type { GatewayContext } from './gateway-context.js';
+import { sameSecret } from './login/records.js';
 
 export interface AuthenticatedClient {
   site: SiteConfig;

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Strategy } from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions, type VerifyFunction } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
-import { type ProviderContext, upstreamEndpoint } from './context.js';
+import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
 import { type Identity, type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
 

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import { type AuthenticateOptions, Strategy as PassportOidcStrategy } from 'openid-client/passport';
 import type { Strategy } from 'passport';
 import type { OidcProviderConfig } from '../config/schema.js';
-import { isLoopback, type ProviderContext } from './context.js';
+import { isLoopback, type ProviderContext } from './provider-context.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
 import { type Identity, type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
 

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
-import type { ProviderContext } from './context.js';
+import type { ProviderContext } from './provider-context.js';
 import { devProvider } from './dev.js';
 import { facebookProvider } from './facebook.js';
 import { oidcProvider } from './oidc.js';

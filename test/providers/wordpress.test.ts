@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createVerifier } from 'byline-gateway/verify';
-import type { ProviderContext } from '../../src/providers/context.js';
+import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { runStrategy } from '../../src/providers/run-strategy.js';
 import { identityFromMe, wordpressProvider } from '../../src/providers/wordpress.js';
 import { Browser } from '../support/browser.js';

@@ -8,7 +8,7 @@ import { type BylineApp, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type ExpressServerClasses, expressServerClasses } from '../../src/http/server-classes.js';
-import type { GatewayContext } from '../../src/oauth/context.js';
+import type { GatewayContext } from '../../src/oauth/gateway-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
 import { KeyStore } from '../../src/tokens/keystore.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { packageRoot } from '../../src/config/load.js';
-import { bundleWidget } from '../../src/oauth/widget-config.js';
+import { bundleWidget } from '../../src/oauth/endpoints/widget.js';
 
 test('widget.js stays within 8 KiB gzipped', async () => {
   const script = await bundleWidget();

@@ -1,0 +1,46 @@
+import type { Response } from 'express';
+import { renderPage, scriptJson } from '../../http/views.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { AuthorizationRequest } from '../login/records.js';
+
+export type AuthorizationResult = { code: string } | { error: string; error_description?: string };
+
+/** Headers for every page that carries a code or hands a login back. */
+export function noStore(res: Response): void {
+  res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+}
+
+/**
+ * Answers the site (RFC 6749 §4.1.2, RFC 9207 `iss`): a redirect in query mode, or in web_message mode a
+ * page that posts the response to `window.opener` at the registered origin (never `*`) and closes.
+ */
+export function respondToSite(
+  ctx: GatewayContext,
+  res: Response,
+  request: Pick<AuthorizationRequest, 'site' | 'redirectUri' | 'responseMode' | 'state'>,
+  result: AuthorizationResult,
+): void {
+  const response: Record<string, string> = { ...result, state: request.state, iss: ctx.issuer };
+  noStore(res);
+  if (request.responseMode === 'web_message') {
+    const site = ctx.sites.get(request.site);
+    res
+      .status(200)
+      .type('html')
+      .send(
+        renderPage(
+          'web-message',
+          {
+            title: 'Returning to the site',
+            siteName: site?.name ?? request.site,
+            payload: scriptJson({ origin: request.redirectUri, response }),
+          },
+          res,
+        ),
+      );
+    return;
+  }
+  const target = new URL(request.redirectUri);
+  for (const [name, value] of Object.entries(response)) target.searchParams.set(name, value);
+  res.redirect(302, target.href);
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
+import { requestBinding } from './binding.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { transactionKey } from '../login/handles.js';
+import { keys, type LoginTransaction } from '../login/records.js';
+import { seal, unseal } from '../../crypto/seal.js';
+
+/**
+ * A login in progress at a provider is kept in two halves. The browser carries the transaction itself
+ * (the site's request and the strategy's PKCE verifier and nonce), sealed under a server key in a cookie
+ * named after the upstream state, so it is bound to that browser and that state. The store keeps only a
+ * mark under the state, taken once at the callback: the transaction is single use across instances, and
+ * a failed or forged callback burns it. A pending login costs the store ~100 bytes instead of ~600.
+ */
+function cookieBase(state: string): string {
+  return `byline_login_${createHash('sha256').update(state).digest('base64url').slice(0, 16)}`;
+}
+
+/** Stores the mark and hands the browser the sealed transaction; both end when the request does. */
+export async function saveTransaction(
+  ctx: GatewayContext,
+  res: Response,
+  state: string,
+  transaction: LoginTransaction,
+): Promise<void> {
+  const ttl = Math.max(transaction.request.expires - ctx.clock.now(), 1);
+  await ctx.store.set(keys.transaction(state), transaction.provider, ttl);
+  setCookie(
+    res,
+    ctx.cookies,
+    cookieBase(state),
+    seal(transactionKey(ctx.keys.subjectKey), transaction, state),
+    ttl,
+  );
+}
+
+/**
+ * Takes the mark of `state` (so this callback is the only one, whatever happens next) and opens this
+ * browser's half, checking everything that binds it. `used`: no live mark (expired, used, never ours).
+ * `foreign`: a mark, but no half that opens for this state, binding and provider (another browser, or a
+ * transaction moved to another provider's callback).
+ */
+export async function takeTransaction(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  state: string,
+  provider: string,
+): Promise<LoginTransaction | 'used' | 'foreign'> {
+  const base = cookieBase(state);
+  const sealed = readCookie(req, ctx.cookies.name(base));
+  if (sealed !== undefined) clearCookie(res, ctx.cookies, base);
+  const marked = await ctx.store.take<string>(keys.transaction(state));
+  if (marked === undefined) return 'used';
+  const transaction = sealed
+    ? unseal<LoginTransaction>(transactionKey(ctx.keys.subjectKey), sealed, state)
+    : undefined;
+  if (!transaction || transaction.provider !== marked) return 'foreign';
+  if (transaction.request.expires <= ctx.clock.now()) return 'used';
+  const binding = requestBinding(ctx, req);
+  if (!binding || binding !== transaction.request.binding || transaction.provider !== provider)
+    return 'foreign';
+  return transaction;
+}

@@ -1,0 +1,101 @@
+import type { RequestHandler } from 'express';
+import { BylineError } from '../../http/errors.js';
+import { requiredParam } from '../../http/params.js';
+import { sendJson } from '../../http/send.js';
+import { type AccessTokenClaims, verifyAccessToken } from '../../tokens/access-token.js';
+import { authenticateClient } from '../client-auth.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { readRefreshToken } from '../login/handles.js';
+import { type LiveSiteSession, liveSiteSession, siteClaims } from '../login/sessions.js';
+
+/** A token presented to /revoke or /introspect, as far as Byline knows it. */
+export type FoundToken =
+  | { type: 'access_token'; site: string; sid: string; claims: AccessTokenClaims }
+  | {
+      type: 'refresh_token';
+      site: string;
+      sid: string;
+      number: number;
+      live: LiveSiteSession;
+    };
+
+/**
+ * Finds one of our tokens. Access tokens are JWTs verified with our own keys (expired ones are not
+ * found; whether their site session still lives is the caller's question). A refresh token carries its
+ * own MAC (handles.ts) and is found while its family lives, with its site session as read. The two
+ * shapes cannot be confused, so `token_type_hint` (RFC 7009 §2.1) is accepted but not needed.
+ */
+export async function findToken(ctx: GatewayContext, token: string): Promise<FoundToken | undefined> {
+  const refresh = readRefreshToken(ctx.keys.subjectKey, token);
+  if (refresh) {
+    const found = await liveSiteSession(ctx, refresh.sid);
+    const family = found?.session.refresh;
+    if (!found || !family || family.expires <= ctx.clock.now()) return undefined;
+    return {
+      type: 'refresh_token',
+      site: found.session.site,
+      sid: refresh.sid,
+      number: refresh.number,
+      live: found,
+    };
+  }
+  const result = await verifyAccessToken(ctx.keys, ctx.clock, token, {
+    issuer: ctx.issuer,
+    clockSkewMs: ctx.config.tokens.clockSkew,
+  });
+  if (!result.ok) return undefined;
+  return {
+    type: 'access_token',
+    site: result.claims.client_id,
+    sid: result.claims.sid,
+    claims: result.claims,
+  };
+}
+
+type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** The RFC 7662 answer for a token of `site`: active only while the token and its site session live. */
+async function introspection(ctx: GatewayContext, site: string, token: string): Promise<Introspection> {
+  const found = await findToken(ctx, token);
+  if (!found || found.site !== site) return { active: false };
+  const live = found.type === 'refresh_token' ? found.live : await liveSiteSession(ctx, found.sid);
+  if (!live || live.session.site !== site) return { active: false };
+  const common = { iss: ctx.issuer, aud: site, client_id: site, sid: found.sid };
+  if (found.type === 'access_token') {
+    const { sub, idp, exp, iat, jti } = found.claims;
+    return { active: true, ...common, sub, idp, exp, iat, jti, token_type: 'Bearer' };
+  }
+  // A refresh token is active while it is its family's current (not yet rotated) token.
+  const family = live.session.refresh;
+  if (!family || family.n !== found.number) return { active: false };
+  const { sub, idp } = siteClaims(ctx, live.record, live.session);
+  return {
+    active: true,
+    ...common,
+    sub,
+    idp,
+    exp: seconds(family.expires),
+    iat: seconds(family.issued),
+    token_type: 'refresh_token',
+  };
+}
+
+/**
+ * `POST /introspect` (RFC 7662), for confidential sites only: a comment backend that wants immediate
+ * revocation asks here instead of (or after) verifying the JWT offline. Tokens of other sites, expired
+ * tokens and tokens whose site session has ended are all `{"active":false}`.
+ */
+export function introspectHandler(ctx: GatewayContext): RequestHandler {
+  return async (req, res) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const { site, confidential } = authenticateClient(ctx, req);
+    if (!confidential)
+      throw new BylineError('invalid_client', 'Introspection needs the site secret.', {
+        headers: { 'WWW-Authenticate': 'Basic realm="byline", charset="UTF-8"' },
+      });
+    const token = requiredParam(req.body as Record<string, unknown> | undefined, 'token', { max: 8192 });
+    sendJson(res, await introspection(ctx, site.id, token));
+  };
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RequestHandler } from 'express';
+import { packageRoot } from '../../config/load.js';
+import { BylineError } from '../../http/errors.js';
+import { requiredParam } from '../../http/params.js';
+import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
+import { type GatewayContext, siteProviders } from '../gateway-context.js';
+
+/** What `GET /widget/config` answers: the site's offer, everything the widget needs to render. */
+export interface WidgetConfig {
+  /** Byline's issuer (`publicUrl`): where the widget sends readers and what `iss` must say. */
+  issuer: string;
+  /** `redirectUris`: the site's registered redirect URIs, for the widget's redirect fallback. */
+  site: { id: string; name: string; redirectUris: string[] };
+  providers: { id: string; name: string; icon: string }[];
+  guests: { enabled: boolean; requireEmail: boolean; requireName: boolean };
+}
+
+export function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig | undefined {
+  const site = ctx.sites.get(siteId);
+  if (!site) return undefined;
+  return {
+    issuer: ctx.issuer,
+    site: { id: site.id, name: site.name, redirectUris: [...site.redirectUris] },
+    providers: siteProviders(ctx, site).map(({ id, name, icon }) => ({ id, name, icon })),
+    guests: { ...site.guests },
+  };
+}
+
+/** `GET /widget/config?client_id=SITE`: public and readable from any origin (it holds nothing secret). */
+export function widgetConfigHandler(ctx: GatewayContext): RequestHandler {
+  const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' };
+  // Each site's answer is fixed for the life of the app (a reload builds a new one): serialised once.
+  const prepared = new Map<string, PreparedBody>();
+  return (req, res) => {
+    // Errors too are readable from any origin, so a misconfigured widget can say what is wrong.
+    res.set(headers);
+    const siteId = requiredParam(req.query, 'client_id', { max: 64 });
+    let answer = prepared.get(siteId);
+    if (!answer) {
+      const config = widgetConfig(ctx, siteId);
+      if (!config) throw new BylineError('not_found', 'There is no site with this client_id.');
+      answer = prepareBody(JSON.stringify(config), 'application/json; charset=utf-8');
+      prepared.set(siteId, answer);
+    }
+    sendPrepared(res, answer);
+  };
+}
+
+/** Running from TypeScript sources (tests, `tsx`): bundle the widget from src/ instead of using dist/. */
+const fromSource = fileURLToPath(import.meta.url).endsWith('.ts');
+
+/** The same bundle as scripts/build.mjs makes: one minified, dependency-free IIFE. */
+export async function bundleWidget(): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(packageRoot, 'src', 'widget', 'widget.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020'],
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return (result.outputFiles[0] as { text: string }).text;
+}
+
+let script: Promise<PreparedBody> | undefined;
+
+function loadWidget(): Promise<PreparedBody> {
+  script ??= (fromSource ? bundleWidget() : readFile(join(packageRoot, 'dist', 'widget.js'), 'utf8')).then(
+    (text) => prepareBody(text, 'application/javascript; charset=utf-8'),
+
+    (cause: unknown) => {
+      script = undefined;
+      throw new BylineError('not_found', 'widget.js has not been built (npm run build).', { cause });
+    },
+  );
+  return script;
+}
+
+/**
+ * `GET /widget.js`: cacheable for an hour (revalidated by ETag), readable from any origin. Blogs embed it
+ * with a plain `<script src>`; it needs no cookie of ours.
+ */
+export function widgetScriptHandler(): RequestHandler {
+  const headers = {
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'public, max-age=3600',
+  };
+  return async (_req, res) => sendPrepared(res, await loadWidget(), headers);
+}

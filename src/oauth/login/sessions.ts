@@ -1,0 +1,251 @@
+import type { Request, Response } from 'express';
+import { readCookie, setCookie } from '../../http/cookies.js';
+import type { Identity } from '../../providers/provider.js';
+import { StoreUnavailableError, type StoreWrite } from '../../store/store.js';
+import { type CommenterClaims, commenterClaims } from '../../tokens/claims.js';
+import { publicSubject } from '../../tokens/subject.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { loginIdBytes, openSid, sidFor } from './handles.js';
+import { keys, type LoginRecord, randomId, type SiteSession, sameSecret } from './records.js';
+
+export const sessionCookie = 'byline_session';
+
+/** `<login id>.<browser secret>`: the login to read and the proof that this browser holds it. */
+const cookiePattern = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})$/;
+
+/** How many earlier logins of one browser its logout still ends (the oldest are forgotten first). */
+const earlierLimit = 20;
+
+/** A login record as read, with the version its update must start from. */
+export interface LiveLogin {
+  id: string;
+  session: LoginRecord;
+  version: string;
+}
+
+/** The live login this browser holds, named and proven by its `byline_session` cookie, if any. */
+export async function currentBrowserSession(
+  ctx: GatewayContext,
+  req: Request,
+): Promise<LiveLogin | undefined> {
+  const match = cookiePattern.exec(readCookie(req, ctx.cookies.name(sessionCookie)) ?? '');
+  if (!match) return undefined;
+  const [, id, browser] = match as unknown as [string, string, string];
+  const read = await ctx.store.getVersioned<LoginRecord>(keys.login(id));
+  if (!read?.value.browser || !sameSecret(browser, read.value.browser)) return undefined;
+  if (read.value.expires <= ctx.clock.now()) return undefined;
+  return { id, session: read.value, version: read.version };
+}
+
+export function setSessionCookie(
+  ctx: GatewayContext,
+  res: Response,
+  login: { id: string; browser: string },
+): void {
+  setCookie(res, ctx.cookies, sessionCookie, `${login.id}.${login.browser}`, ctx.config.session.ttl);
+}
+
+/** A login not stored yet, and the writes that store it (with the caller's other writes, in one batch). */
+export interface NewLogin {
+  id: string;
+  record: LoginRecord;
+  writes: StoreWrite[];
+}
+
+const ttlOf = (ctx: GatewayContext, record: LoginRecord) => Math.max(record.expires - ctx.clock.now(), 1);
+
+/**
+ * A new login for `identity`. With `browser` it is held by a browser (a new cookie secret: never a
+ * planted one); `earlier` is the login that browser held before, whose logout-chain it inherits.
+ * Guests get a login without a browser: what a guest typed must not follow the reader to other sites.
+ */
+export function newLogin(
+  ctx: GatewayContext,
+  identity: Identity,
+  options: { browser: boolean; earlier?: LiveLogin },
+): NewLogin {
+  const id = randomId(loginIdBytes);
+  const now = ctx.clock.now();
+  const earlier = options.earlier
+    ? [options.earlier.id, ...(options.earlier.session.earlier ?? [])].slice(0, earlierLimit)
+    : [];
+  const record: LoginRecord = {
+    identity,
+    ...(options.browser ? { browser: randomId(16) } : {}),
+    expires: now + ctx.config.session.ttl,
+    ...(earlier.length > 0 ? { earlier } : {}),
+    next: 0,
+    sites: {},
+  };
+  const index = keys.subjectLogins(publicSubject(identity));
+  return {
+    id,
+    record,
+    writes: [
+      { op: 'set', key: keys.login(id), value: record, ttlMs: ttlOf(ctx, record) },
+      { op: 'addToSet', key: index, members: [id], ttlMs: ttlOf(ctx, record) },
+    ],
+  };
+}
+
+/** Adds a site session to `record` (changing it) and answers its sid and the session as stored. */
+export function addSiteSession(
+  ctx: GatewayContext,
+  loginId: string,
+  record: LoginRecord,
+  session: SiteSession,
+): { sid: string; session: SiteSession } {
+  const number = record.next;
+  record.next = number + 1;
+  const stored: SiteSession = {
+    ...session,
+    // The subject kind is fixed when the session begins: a reloaded config must not change a sid's sub.
+    ...(ctx.config.tokens.subject === 'pairwise' ? { pairwise: true } : {}),
+  };
+  record.sites[number] = stored;
+  return { sid: sidFor(ctx.keys.subjectKey, loginId, number), session: stored };
+}
+
+/** The claims a site session's tokens carry, from the login's identity. */
+export function siteClaims(ctx: GatewayContext, record: LoginRecord, session: SiteSession): CommenterClaims {
+  return commenterClaims(record.identity, session.site, {
+    subject: session.pairwise ? 'pairwise' : 'public',
+    subjectKey: ctx.keys.subjectKey,
+  });
+}
+
+/** What an update decided: the value to return, and the record to store (null: remove the login). */
+export interface Decision<R> {
+  result: R;
+  next?: LoginRecord | null;
+  writes?: StoreWrite[];
+}
+
+/** Concurrent updates of one login that lose the swap read again; this many rounds is contention, not use. */
+const maxRounds = 50;
+
+/**
+ * Reads login `id`, lets `decide` look at it, and stores what it decided only if nobody changed the
+ * login in between (compare-and-swap); otherwise reads again and decides again. `decide` may run more
+ * than once, so it must not have effects of its own; it may change the record it is given (every round
+ * gets a fresh copy from the store). `first` is a read the caller already has and gives up.
+ */
+export async function updateLogin<R>(
+  ctx: GatewayContext,
+  id: string,
+  decide: (record: LoginRecord | undefined) => Decision<R> | Promise<Decision<R>>,
+  first?: { session: LoginRecord; version: string },
+): Promise<R> {
+  const key = keys.login(id);
+  let read: { value: LoginRecord; version: string } | undefined = first
+    ? { value: first.session, version: first.version }
+    : await ctx.store.getVersioned<LoginRecord>(key);
+  for (let round = 0; round < maxRounds; round++) {
+    const live = read && read.value.expires > ctx.clock.now() ? read.value : undefined;
+    const decision = await decide(live);
+    if (decision.next === undefined && !decision.writes?.length) return decision.result;
+    const next = decision.next === undefined ? live : decision.next;
+    const writes = [...(decision.writes ?? [])];
+    if (next === null && live)
+      writes.push({
+        op: 'removeFromSet',
+        key: keys.subjectLogins(publicSubject(live.identity)),
+        members: [id],
+      });
+    const stored = next ? { value: next, ttlMs: ttlOf(ctx, next) } : undefined;
+    if (await ctx.store.swap(key, read?.version, stored, writes)) return decision.result;
+    read = await ctx.store.getVersioned<LoginRecord>(key);
+  }
+  // Answered like an unreachable store (503, Retry-After): the request may simply be tried again.
+  throw new StoreUnavailableError('swap', {
+    cause: new Error(`a login changed ${maxRounds} times while one request was updating it`),
+  });
+}
+
+/** A live site session and the login it belongs to. */
+export interface LiveSiteSession {
+  record: LoginRecord;
+  session: SiteSession;
+}
+
+/** The live site session a sid names, with its login. */
+export async function liveSiteSession(
+  ctx: GatewayContext,
+  sid: string,
+): Promise<LiveSiteSession | undefined> {
+  const where = openSid(ctx.keys.subjectKey, sid);
+  if (!where) return undefined;
+  const record = await ctx.store.get<LoginRecord>(keys.login(where.loginId));
+  const session = record?.sites[where.number];
+  return record && session && record.expires > ctx.clock.now() ? { record, session } : undefined;
+}
+
+/** Removes site session `number`; a login left without site sessions and without a browser serves nobody. */
+export function withoutSiteSession(record: LoginRecord, number: number): LoginRecord | null {
+  delete record.sites[number];
+  return !record.browser && Object.keys(record.sites).length === 0 ? null : record;
+}
+
+/**
+ * Ends one site session and its refresh token family: every access token and refresh token issued
+ * under it stops working at once (refresh, /userinfo and /introspect all look the session up).
+ */
+export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<void> {
+  const where = openSid(ctx.keys.subjectKey, sid);
+  if (!where) return;
+  await updateLogin(ctx, where.loginId, (record) =>
+    record?.sites[where.number]
+      ? { result: undefined, next: withoutSiteSession(record, where.number) }
+      : { result: undefined },
+  );
+}
+
+/**
+ * Ends the login this browser holds, every site session started from it, and the logins the browser
+ * held before (`POST /logout`). Answers how many site sessions of the current login ended, or undefined
+ * when the browser holds no live login.
+ */
+export async function endBrowserSession(ctx: GatewayContext, req: Request): Promise<number | undefined> {
+  const login = await currentBrowserSession(ctx, req);
+  if (!login) return undefined;
+  const earlier = login.session.earlier ?? [];
+  await ctx.store.write([
+    ...[login.id, ...earlier].map((id) => ({ op: 'delete' as const, key: keys.login(id) })),
+    {
+      op: 'removeFromSet',
+      key: keys.subjectLogins(publicSubject(login.session.identity)),
+      members: [login.id],
+    },
+  ]);
+  return Object.keys(login.session.sites).length;
+}
+
+/** Ends every login of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion; answers how many. */
+export async function endSubjectSessions(ctx: GatewayContext, publicSub: string): Promise<number> {
+  const index = keys.subjectLogins(publicSub);
+  const ids = await ctx.store.members(index);
+  await ctx.store.delete(...ids.map((id) => keys.login(id)), index);
+  return ids.length;
+}
+
+/**
+ * The login this browser held before a new login replaces it: it keeps its site sessions (ended by the
+ * new login's logout) but no browser holds it any more, so its cookie stops working everywhere. `writes`
+ * (the new login) land in the same atomic step.
+ */
+export async function releaseBrowser(
+  ctx: GatewayContext,
+  previous: LiveLogin,
+  writes: StoreWrite[] = [],
+): Promise<void> {
+  await updateLogin(
+    ctx,
+    previous.id,
+    (record) => {
+      if (!record?.browser) return { result: undefined, writes };
+      delete record.browser;
+      return { result: undefined, next: Object.keys(record.sites).length === 0 ? null : record, writes };
+    },
+    previous,
+  );
+}

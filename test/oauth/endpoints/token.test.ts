@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { devLogin, redeem, siteParams } from '../../support/flow.js';
+import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
+
+let gateway: TestGateway;
+before(async () => {
+  gateway = await startGateway({
+    config: {
+      sites: {
+        blog: testSite,
+        public: { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] },
+      },
+    },
+  });
+});
+after(() => gateway.close());
+
+const redirectUri = 'https://blog.example/callback';
+
+async function freshCode(site: 'blog' | 'public' = 'blog') {
+  const params = site === 'public' ? { site, redirectUri: 'https://public.example/callback' } : {};
+  const { location, verifier } = await devLogin(gateway, { name: 'Token Tester', params });
+  return { code: siteParams(location).get('code') as string, verifier };
+}
+
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+});
+
+async function userinfo(token: unknown) {
+  return (await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
+}
+
+describe('redeeming a code', () => {
+  test('works with client_secret_basic and PKCE', async () => {
+    const { code, verifier } = await freshCode();
+    const { status } = await redeem(
+      gateway,
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
+      basic('blog', testSite.secret),
+    );
+    assert.equal(status, 200);
+  });
+
+  test('works with client_secret_post and PKCE', async () => {
+    const { code, verifier } = await freshCode();
+    const { status } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+      client_secret: testSite.secret,
+    });
+    assert.equal(status, 200);
+  });
+
+  test('works for a public site with PKCE alone', async () => {
+    const { code, verifier } = await freshCode('public');
+    const { status, body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'https://public.example/callback',
+      code_verifier: verifier,
+      client_id: 'public',
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+  });
+
+  test('a replayed code is invalid_grant and ends the login the first redemption started', async () => {
+    const { code, verifier } = await freshCode();
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    };
+    const first = await redeem(gateway, fields);
+    assert.equal(first.status, 200);
+    assert.equal(await userinfo(first.body.access_token), 200);
+    const replay = await redeem(gateway, fields);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.body.error, 'invalid_grant');
+    assert.equal(await userinfo(first.body.access_token), 401);
+  });
+
+  test('of 50 concurrent redemptions exactly one succeeds', async () => {
+    const { code, verifier } = await freshCode();
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    };
+    const results = await Promise.all(Array.from({ length: 50 }, () => redeem(gateway, fields)));
+    assert.equal(results.filter((r) => r.status === 200).length, 1);
+    assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'));
+  });
+
+  test('another site cannot redeem the code, and the attempt burns it', async () => {
+    const { code, verifier } = await freshCode();
+    const stolen = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'https://public.example/callback',
+      code_verifier: verifier,
+      client_id: 'public',
+    });
+    assert.equal(stolen.body.error, 'invalid_grant');
+    const owner = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
+    assert.equal(owner.body.error, 'invalid_grant');
+  });
+
+  const refusals: [string, (c: { code: string; verifier: string }) => Record<string, string>][] = [
+    ['a wrong verifier', ({ code }) => ({ code, redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) })],
+    ['a missing verifier', ({ code }) => ({ code, redirect_uri: redirectUri })],
+    [
+      'a wrong redirect_uri',
+      ({ code, verifier }) => ({ code, redirect_uri: 'https://blog.example/other', code_verifier: verifier }),
+    ],
+    ['a missing redirect_uri', ({ code, verifier }) => ({ code, code_verifier: verifier })],
+    [
+      'an unknown code',
+      ({ verifier }) => ({ code: 'made-up', redirect_uri: redirectUri, code_verifier: verifier }),
+    ],
+  ];
+  for (const [name, fields] of refusals) {
+    test(`${name} is refused and issues nothing`, async () => {
+      const codeAndVerifier = await freshCode();
+      const { status, body } = await redeem(gateway, {
+        grant_type: 'authorization_code',
+        client_id: 'blog',
+        ...fields(codeAndVerifier),
+      });
+      assert.equal(status, 400);
+      assert.match(String(body.error), /^(invalid_grant|invalid_request)$/);
+      assert.equal(body.access_token, undefined);
+    });
+  }
+
+  test('an expired code (over 60 s) is invalid_grant', async () => {
+    const { code, verifier } = await freshCode();
+    gateway.clock.advance(61_000);
+    const { body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
+    assert.equal(body.error, 'invalid_grant');
+  });
+});
+
+describe('client authentication', () => {
+  test('a wrong secret is 401 invalid_client, with WWW-Authenticate for Basic', async () => {
+    const { code, verifier } = await freshCode();
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    };
+    const basicAttempt = await redeem(gateway, fields, basic('blog', 'wrong-secret-0123456789'));
+    assert.equal(basicAttempt.status, 401);
+    assert.equal(basicAttempt.body.error, 'invalid_client');
+    assert.match(basicAttempt.headers.get('www-authenticate') ?? '', /^Basic/);
+    const postAttempt = await redeem(gateway, { ...fields, client_id: 'blog', client_secret: 'nope' });
+    assert.equal(postAttempt.status, 401);
+  });
+
+  test('a secret presented for a site without one is refused', async () => {
+    const { body, status } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: 'public',
+      client_secret: 'anything',
+    });
+    assert.equal(status, 401);
+    assert.equal(body.error, 'invalid_client');
+  });
+
+  test('an unknown client is 401, a missing client_id is 401', async () => {
+    assert.equal(
+      (await redeem(gateway, { grant_type: 'authorization_code', code: 'x', client_id: 'nobody' })).status,
+      401,
+    );
+    assert.equal((await redeem(gateway, { grant_type: 'authorization_code', code: 'x' })).status, 401);
+  });
+
+  test('an unsupported grant type says so', async () => {
+    const { status, body } = await redeem(gateway, {
+      grant_type: 'password',
+      client_id: 'blog',
+      username: 'a',
+      password: 'b',
+    });
+    assert.equal(status, 400);
+    assert.equal(body.error, 'unsupported_grant_type');
+  });
+
+  test('a repeated parameter is invalid_request', async () => {
+    const response = await fetch(`${gateway.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=authorization_code&client_id=blog&code=a&code=b',
+    });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
+  });
+
+  test('CORS answers a registered site origin and no other', async () => {
+    const allowed = await fetch(`${gateway.url}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://blog.example' },
+    });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://blog.example');
+    assert.equal(allowed.headers.get('access-control-allow-credentials'), null);
+    const denied = await fetch(`${gateway.url}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    assert.equal(denied.headers.get('access-control-allow-origin'), null);
+  });
+});
+
+describe('/userinfo', () => {
+  test('answers the commenter’s claims for a live token and 401 otherwise', async () => {
+    const { code, verifier } = await freshCode();
+    const { body } = await redeem(gateway, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'blog',
+    });
+    const token = body.access_token as string;
+    const ok = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(ok.status, 200);
+    const claims = (await ok.json()) as Record<string, unknown>;
+    assert.equal(claims.sub, 'dev:token-tester');
+    assert.equal(claims.name, 'Token Tester');
+
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const tampered = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'dev:admin' }),
+    ).toString('base64url');
+    assert.equal(await userinfo(`${header}.${tampered}.${signature}`), 401);
+    assert.equal(
+      await userinfo(`${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`),
+      401,
+    );
+    assert.equal(await userinfo('x'.repeat(12_000)), 401);
+    const missing = await fetch(`${gateway.url}/userinfo`);
+    assert.equal(missing.status, 401);
+    assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
+
+    gateway.clock.advance(11 * 60_000 + 60_000);
+    const expired = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(expired.status, 401);
+    assert.match(expired.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+});
