@@ -74,43 +74,55 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   await rename(tmp, path);
 }
 
+/** Whether `dir` holds a key set: the subject key is written with the first key, in one rename. */
+async function hasKeySet(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).includes(subjectKeyFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return false;
+  }
+}
+
 /**
  * Creates `dir` with a first key and the subject key, atomically: the set is built in a temporary
  * directory and renamed into place, so of two processes starting together one wins and the other
- * reads the winner's keys.
+ * reads the winner's keys. Answers whether this call's set is the one that landed.
  */
-async function ensureKeyDirectory(dir: string, alg: SigningAlgorithm, now: number): Promise<void> {
+async function ensureKeyDirectory(dir: string, alg: SigningAlgorithm, now: number): Promise<boolean> {
   const parent = join(dir, '..');
   await mkdir(parent, { recursive: true });
-  try {
-    if ((await readdir(dir)).some((name) => name === subjectKeyFile)) return;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  if (await hasKeySet(dir)) return false;
   const tmp = await mkdtemp(join(parent, '.keys-'));
   const record = await createKeyRecord(alg, now);
   await writeFile(join(tmp, keyFileName(record.kid)), JSON.stringify(record, null, 2), { mode: 0o600 });
   await writeFile(join(tmp, subjectKeyFile), randomBytes(32).toString('base64url'), { mode: 0o600 });
   try {
     await rename(tmp, dir);
+    return true;
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
+    return false;
   }
 }
 
-export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
+/** The key files' names and contents, as read now. */
+async function readKeyFiles(dir: string): Promise<{ name: string; text: string }[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  const records = await Promise.all(
-    names.map(async (name) => JSON.parse(await readFile(join(dir, name), 'utf8')) as KeyRecord),
-  );
-  // Keys made in the same millisecond (a first start and `keys rotate --now`) are ordered by their
-  // retirement: the one already scheduled to leave sorts first, so the newer key is the active one.
-  const retires = (record: KeyRecord) => record.retires ?? Number.MAX_SAFE_INTEGER;
-  return records.sort(
-    (a, b) => a.activates - b.activates || a.created - b.created || retires(a) - retires(b),
-  );
+  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
+}
+
+// Keys made in the same millisecond (a first start and `keys rotate --now`) are ordered by their
+// retirement: the one already scheduled to leave sorts first, so the newer key is the active one.
+const retiresAt = (record: KeyRecord) => record.retires ?? Number.MAX_SAFE_INTEGER;
+const byActivation = (a: KeyRecord, b: KeyRecord) =>
+  a.activates - b.activates || a.created - b.created || retiresAt(a) - retiresAt(b);
+
+export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
+  const files = await readKeyFiles(dir);
+  return files.map(({ text }) => JSON.parse(text) as KeyRecord).sort(byActivation);
 }
 
 interface LoadedKey {
@@ -128,10 +140,18 @@ export class KeyStore {
   #subjectKey: Buffer = Buffer.alloc(0);
   #jwks: { keys: JWK[] } = { keys: [] };
   #jwksUntil = 0;
+  /**
+   * What the last load read, by file: a reload keeps the objects of files whose bytes are the same, so
+   * that work cached by them (derived handle keys and the sid cache by the subject key Buffer, the JWKS
+   * body and verified tokens by the JWKS object) survives the 30-second reloads.
+   */
+  #read = { keyFiles: new Map<string, { text: string; key: LoadedKey }>(), subjectText: '' };
 
   private constructor(
     readonly dir: string,
     readonly clock: Clock,
+    /** Whether opening this store created the key set (a first start). */
+    readonly created = false,
   ) {}
 
   /** Opens (creating on first start) the key directory `<dataDir>/keys`. */
@@ -140,7 +160,19 @@ export class KeyStore {
     options: { algorithm: SigningAlgorithm; clock: Clock },
   ): Promise<KeyStore> {
     const dir = join(dataDir, 'keys');
-    await ensureKeyDirectory(dir, options.algorithm, options.clock.now());
+    const created = await ensureKeyDirectory(dir, options.algorithm, options.clock.now());
+    const store = new KeyStore(dir, options.clock, created);
+    await store.reload();
+    return store;
+  }
+
+  /**
+   * Opens `<dataDir>/keys` for reading only (`byline keys list`): never creates a key, a file or a
+   * directory. Resolves to undefined while no key set exists there yet.
+   */
+  static async openExisting(dataDir: string, options: { clock: Clock }): Promise<KeyStore | undefined> {
+    const dir = join(dataDir, 'keys');
+    if (!(await hasKeySet(dir))) return undefined;
     const store = new KeyStore(dir, options.clock);
     await store.reload();
     return store;
@@ -196,23 +228,41 @@ export class KeyStore {
   }
 
   async #load(): Promise<void> {
-    const records = await readKeyRecords(this.dir);
-    if (records.length === 0) throw new Error(`no signing keys in ${this.dir}`);
-    const loaded = await Promise.all(
-      records.map(async (record) => ({
-        record,
-        key: (await importJWK(record.privateJwk, record.alg)) as CryptoKey,
-        publicJwk: publicJwk(record.privateJwk),
-      })),
+    const [files, subjectText] = await Promise.all([
+      readKeyFiles(this.dir),
+      readFile(join(this.dir, subjectKeyFile), 'utf8'),
+    ]);
+    if (files.length === 0) throw new Error(`no signing keys in ${this.dir}`);
+    const previous = this.#read;
+    const keyFiles = new Map<string, { text: string; key: LoadedKey }>();
+    await Promise.all(
+      files.map(async ({ name, text }) => {
+        const known = previous.keyFiles.get(name);
+        if (known?.text === text) {
+          keyFiles.set(name, known);
+          return;
+        }
+        const record = JSON.parse(text) as KeyRecord;
+        const key = {
+          record,
+          key: (await importJWK(record.privateJwk, record.alg)) as CryptoKey,
+          publicJwk: publicJwk(record.privateJwk),
+        };
+        keyFiles.set(name, { text, key });
+      }),
     );
-    const subjectKey = Buffer.from(
-      (await readFile(join(this.dir, subjectKeyFile), 'utf8')).trim(),
-      'base64url',
-    );
+    const loaded = [...keyFiles.values()]
+      .map(({ key }) => key)
+      .sort((a, b) => byActivation(a.record, b.record));
+    const sameKeys = loaded.length === this.#keys.length && loaded.every((key, i) => key === this.#keys[i]);
+    const sameSubject = subjectText === previous.subjectText;
     // Swapped in together, only once everything has been read.
-    this.#keys = loaded;
-    this.#subjectKey = subjectKey;
-    this.#jwksUntil = 0;
+    this.#read = { keyFiles, subjectText };
+    if (!sameSubject) this.#subjectKey = Buffer.from(subjectText.trim(), 'base64url');
+    if (!sameKeys) {
+      this.#keys = loaded;
+      this.#jwksUntil = 0;
+    }
   }
 
   /** The HMAC key for guest and pairwise subjects. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,29 @@ describe('opening the key store', () => {
       { env: {} },
     );
     assert.equal(config.tokens.algorithm, 'ES256');
+  });
+});
+
+describe('opening for reading only', () => {
+  test('openExisting on a fresh dataDir answers undefined and creates nothing', async () => {
+    const dataDir = await freshDataDir();
+    assert.equal(await KeyStore.openExisting(dataDir, { clock: new TestClock() }), undefined);
+    assert.equal(existsSync(dataDir), false, 'not even the dataDir');
+  });
+
+  test('openExisting reads the key set that open created, without adding to it', async () => {
+    const dataDir = await freshDataDir();
+    const created = await open(dataDir);
+    const read = await KeyStore.openExisting(dataDir, { clock: new TestClock() });
+    assert.equal(read?.signingKey().kid, created.signingKey().kid);
+    assert.deepEqual(read?.subjectKey, created.subjectKey);
+    assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
+  });
+
+  test('open says whether it created the key set', async () => {
+    const dataDir = await freshDataDir();
+    assert.equal((await open(dataDir)).created, true);
+    assert.equal((await open(dataDir)).created, false);
   });
 });
 

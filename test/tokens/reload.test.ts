@@ -121,3 +121,60 @@ describe('running instances pick up rotated keys', () => {
     assert.deepEqual(published(a), [first]);
   });
 });
+
+describe('a reload of unchanged files keeps the loaded objects', () => {
+  /** Everything callers cache work by: the signing key object, the subject key, the JWKS and its keys. */
+  const snapshot = (keys: KeyStore) => ({
+    signing: keys.signingKey().key,
+    subjectKey: keys.subjectKey,
+    jwks: keys.jwks(),
+    publicJwk: keys.jwks().keys[0],
+    record: keys.list()[0]?.record,
+  });
+
+  test('after a reload with the same bytes every object is the very same (===)', async () => {
+    const { a } = await twoInstances();
+    const before = snapshot(a);
+    await a.reload();
+    await a.reload();
+    const after = snapshot(a);
+    assert.equal(after.signing, before.signing, 'the signing key object');
+    assert.equal(
+      after.subjectKey,
+      before.subjectKey,
+      'the subject key Buffer (derived keys are cached by it)',
+    );
+    assert.equal(after.jwks, before.jwks, 'the JWKS object');
+    assert.equal(after.publicJwk, before.publicJwk, 'the published JWK');
+    assert.equal(after.record, before.record, 'the key record');
+  });
+
+  test('after a rotation the new key appears, and the unchanged subject key stays the same object', async () => {
+    const { config, clock, a, first } = await twoInstances();
+    const before = snapshot(a);
+    await rotateKeys(config, { now: false }, clock);
+    await a.reload();
+    const kids = published(a);
+    assert.equal(kids.length, 2);
+    assert.ok(kids.includes(first));
+    assert.notEqual(a.jwks(), before.jwks, 'a new key set is a new JWKS object');
+    assert.equal(a.subjectKey, before.subjectKey);
+    assert.equal(a.signingKey().kid, first, 'the old key signs until the new one activates');
+    // Reloading again changes nothing more.
+    const rotated = snapshot(a);
+    await a.reload();
+    assert.deepEqual(snapshot(a), rotated);
+    assert.equal(a.jwks(), rotated.jwks);
+    assert.equal(a.signingKey().key, rotated.signing);
+  });
+
+  test('a subject key file rewritten with other bytes is read anew', async () => {
+    const { a } = await twoInstances();
+    const before = a.subjectKey;
+    const replacement = Buffer.alloc(32, 7);
+    await writeFile(join(a.dir, 'subject.key'), replacement.toString('base64url'));
+    await a.reload();
+    assert.notEqual(a.subjectKey, before);
+    assert.deepEqual(a.subjectKey, replacement);
+  });
+});
