@@ -1,6 +1,11 @@
-// Transpiles src/ to dist/ (one file per module, no bundling) and bundles the browser widget.
+// Transpiles src/ to dist/ (one file per module, no bundling), bundles the browser widget and
+// transpiles the verify SDK (packages/verify/src → packages/verify/dist).
 // Type checking is `npm run lint`'s job (tsc --noEmit); this stays fast enough to run before every start.
+// `node scripts/build.mjs verify` (the SDK package's build and prepack) builds only the SDK, with its
+// declaration files; the full build leaves those out, as tsc would add seconds to every start.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -15,6 +20,31 @@ function sources(dir) {
     if (entry.isDirectory()) return relative(src, path) === 'widget' ? [] : sources(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+const verify = join(root, 'packages', 'verify');
+
+async function buildVerify() {
+  const verifySrc = join(verify, 'src');
+  const verifyOut = join(verify, 'dist');
+  rmSync(verifyOut, { recursive: true, force: true });
+  await build({
+    entryPoints: sources(verifySrc),
+    outdir: verifyOut,
+    outbase: verifySrc,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[2] === 'verify') {
+  await buildVerify();
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(verify, 'tsconfig.json')], { stdio: 'inherit' });
+  process.exit(0);
 }
 
 rmSync(out, { recursive: true, force: true });
@@ -42,3 +72,5 @@ if (existsSync(widget)) {
     logLevel: 'warning',
   });
 }
+
+await buildVerify();

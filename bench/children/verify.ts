@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose'
 import { fromDist } from './dist.js';
 import { exitWithParent, onMessage, ready } from './ipc.js';
 
-const { createVerifier } = await fromDist<typeof import('../../src/verify/index.js')>('verify/index.js');
+const { createVerifier } = await fromDist<typeof import('byline-verify')>('verify.js');
 
 const issuer = 'https://byline.example';
 const audience = 'bench';

@@ -1,5 +1,5 @@
-import type { Commenter } from 'byline-gateway/verify';
-import { createVerifier, requireCommenter } from 'byline-gateway/verify';
+import type { Commenter } from 'byline-verify';
+import { createVerifier, requireCommenter } from 'byline-verify';
 import express, { type Request, type Router } from 'express';
 import { commentList, postPage, shell } from './page.js';
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from 'byline-gateway/verify';
+import type { CommenterTokenErrorCode } from 'byline-verify';
 import {
   base64url,
   CompactSign,
@@ -16,7 +17,6 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import type { CommenterTokenErrorCode } from '../../src/verify/index.js';
 import { devLogin, redeem, redeemLogin, siteParams } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createVerifier, requireCommenter, type Verifier } from 'byline-verify';
 import express from 'express';
 import request from 'supertest';
-import { createVerifier, requireCommenter, type Verifier } from '../../src/verify/index.js';
 import { startTestIssuer, type TestIssuer } from '../support/jwt-issuer.js';
 
 let issuer: TestIssuer;

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { type CommenterTokenErrorCode, createVerifier, type VerifierOptions } from 'byline-verify';
 import { base64url } from 'jose';
-import {
-  type CommenterTokenErrorCode,
-  createVerifier,
-  type VerifierOptions,
-} from '../../src/verify/index.js';
 import { startTestIssuer, type TestIssuer } from '../support/jwt-issuer.js';
 
 let issuer: TestIssuer;

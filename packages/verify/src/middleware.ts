@@ -1,7 +1,8 @@
-import type { Request, RequestHandler, Response } from 'express';
 import { CommenterTokenError } from './errors.js';
 import type { Commenter, Verifier } from './verifier.js';
 
+// Merged into Express's own Request type where @types/express is installed, so that `req.commenter`
+// is typed in an Express app; elsewhere it declares an interface nobody uses.
 declare global {
   namespace Express {
     interface Request {
@@ -10,6 +11,36 @@ declare global {
     }
   }
 }
+
+// The parts of a request and response that the middleware touches. They are structural, so that the
+// SDK works with Express (and lookalikes) without depending on it. `body` and `locals` are `any` as in
+// Express: Express infers the types of a route's later handlers from its first one, and `unknown` here
+// would leave those handlers with an unusable `req.body` and `res.locals`.
+
+/** What `requireCommenter` reads from a request: an Express `Request` is one. */
+export interface CommenterRequest {
+  headers: { authorization?: string | undefined };
+  /** A parsed form or JSON body, where a body parser ran. */
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  body?: any;
+  commenter?: Commenter;
+}
+
+/** What `requireCommenter` uses of a response: an Express `Response` is one. */
+export interface CommenterResponse {
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  locals: Record<string, any>;
+  set(field: string, value: string): unknown;
+  status(code: number): { json(body: unknown): unknown };
+}
+
+export type CommenterNext = (error?: unknown) => void;
+
+export type CommenterMiddleware = (
+  req: CommenterRequest,
+  res: CommenterResponse,
+  next: CommenterNext,
+) => Promise<void>;
 
 export interface RequireCommenterOptions {
   /** Let requests without any token through (without `req.commenter`); a bad token is still refused. */
@@ -22,7 +53,10 @@ type Found = { token: string } | { token: undefined } | { problem: string };
  * Express middleware that verifies the commenter token from `Authorization: Bearer …` or the form
  * field `byline_token`, and sets `req.commenter` and `res.locals.commenter`. Errors follow RFC 6750.
  */
-export function requireCommenter(verifier: Verifier, options: RequireCommenterOptions = {}): RequestHandler {
+export function requireCommenter(
+  verifier: Verifier,
+  options: RequireCommenterOptions = {},
+): CommenterMiddleware {
   const optional = options.optional === true;
   return async (req, res, next) => {
     const found = findToken(req);
@@ -55,7 +89,7 @@ export function requireCommenter(verifier: Verifier, options: RequireCommenterOp
   };
 }
 
-function findToken(req: Request): Found {
+function findToken(req: CommenterRequest): Found {
   const fromHeader = bearerToken(req.headers.authorization);
   const body: unknown = req.body;
   const field =
@@ -81,7 +115,7 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 function refuse(
-  res: Response,
+  res: CommenterResponse,
   status: number,
   challenge: string | undefined,
   error: string,
