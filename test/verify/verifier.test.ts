@@ -262,12 +262,17 @@ describe('the key set', () => {
     await rejectsWith(verifier.verify(undefined as unknown as string), 'ERR_TOKEN_MISSING');
   });
 
-  it('reports a JWKS that answers 500 as ERR_JWKS_UNAVAILABLE, then recovers', async () => {
-    const verifier = verifierFor();
+  it('reports a JWKS that answers 500 as ERR_JWKS_UNAVAILABLE, then recovers after the cooldown', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const verifier = verifierFor({ cooldown: 30_000 });
     issuer.fail('jwks', 500);
     await rejectsWith(verifier.verify(await issuer.sign()), 'ERR_JWKS_UNAVAILABLE');
     issuer.recover();
+    await rejectsWith(verifier.verify(await issuer.sign()), 'ERR_JWKS_UNAVAILABLE');
+    assert.equal(issuer.requests.jwks, 1, 'no second request within the cooldown');
+    t.mock.timers.tick(31_000);
     assert.equal((await verifier.verify(await issuer.sign())).idp, 'wordpress');
+    assert.equal(issuer.requests.jwks, 2);
   });
 
   it('reports a hanging JWKS as ERR_JWKS_UNAVAILABLE once the timeout passes', async () => {
@@ -285,13 +290,27 @@ describe('the key set', () => {
 });
 
 describe('discovery', () => {
-  it('retries a failed discovery on the next verify', async () => {
-    const verifier = verifierFor();
+  it('retries a failed discovery on the first verify after the cooldown', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const verifier = verifierFor({ cooldown: 30_000 });
     issuer.fail('discovery', 503);
     await rejectsWith(verifier.verify(await issuer.sign()), 'ERR_JWKS_UNAVAILABLE');
     issuer.recover();
+    await rejectsWith(verifier.verify(await issuer.sign()), 'ERR_JWKS_UNAVAILABLE');
+    assert.equal(issuer.requests.discovery, 1, 'no second request within the cooldown');
+    t.mock.timers.tick(31_000);
     await verifier.verify(await issuer.sign());
     assert.equal(issuer.requests.discovery, 2);
+  });
+
+  it('makes no request within the cooldown after a discovery document that names another issuer', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const verifier = verifierFor({ cooldown: 30_000 });
+    issuer.discoveryOverrides = { issuer: 'https://elsewhere.example' };
+    for (let i = 0; i < 5; i++) {
+      await rejectsWith(verifier.verify(await issuer.sign()), 'ERR_JWKS_UNAVAILABLE');
+    }
+    assert.deepEqual(issuer.requests, { discovery: 1, jwks: 0, total: 1 });
   });
 
   it('refuses a discovery document that names another issuer', async () => {

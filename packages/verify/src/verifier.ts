@@ -23,7 +23,11 @@ export interface VerifierOptions {
   fetch?: typeof fetch;
   /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
   now?: () => number;
-  /** Milliseconds after a JWKS fetch before an unknown `kid` may trigger another. Default: 30 s. */
+  /**
+   * Milliseconds after a JWKS fetch before an unknown `kid` may trigger another, and after a failed
+   * discovery or JWKS request before another is made (until then, verify fails fast with
+   * `ERR_JWKS_UNAVAILABLE`). Default: 30 s.
+   */
   cooldown?: number;
   /** Milliseconds a fetched JWKS is used before it is fetched again. Default: 10 min. */
   cacheMaxAge?: number;
@@ -86,7 +90,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const audiences = typeof audience === 'string' ? [audience] : audience;
   // Bumped by every discovery or JWKS request: a key resolved before a fetch may be gone after it.
   let generation = 0;
+  // When the last discovery or JWKS request started, and the failure of the latest one that failed.
+  // jose's cooldown counts only from successful fetches, so without this every token would ask a failing
+  // gateway again (red-team finding 5). Measured with Date.now(), the clock jose's cooldown reads.
+  let lastFetchAt = 0;
+  let failure: { fetchedAt: number; error: CommenterTokenError } | undefined;
   const guardedFetch = keySetFetch(fetchImpl, () => {
+    if (failure !== undefined && Date.now() < failure.fetchedAt + cooldown) {
+      throw unavailable(
+        "The gateway's signing keys could not be read a moment ago; they are not asked for again yet.",
+        failure.error,
+      );
+    }
+    lastFetchAt = Date.now();
     generation++;
   });
   // The keys the remote key set resolved, by alg and kid, with the generation they were resolved in.
@@ -118,9 +134,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return discovery;
   }
 
+  /** The error verify reports; a key set that could not be read starts the failure cooldown. */
+  function failed(error: unknown): CommenterTokenError {
+    const tokenError = toTokenError(error);
+    // A refusal within the cooldown made no request: it must not extend the cooldown.
+    if (tokenError.code === 'ERR_JWKS_UNAVAILABLE' && failure?.fetchedAt !== lastFetchAt) {
+      failure = { fetchedAt: lastFetchAt, error: tokenError };
+    }
+    return tokenError;
+  }
+
   async function verify(token: string): Promise<Commenter> {
     const header = checkHeader(token, allowedAlgorithms);
-    const keys = keySet ?? (await loadKeySet());
+    let keys: RemoteJWKSet;
+    try {
+      keys = keySet ?? (await loadKeySet());
+    } catch (error) {
+      throw failed(error);
+    }
     const slot = `${header.alg} ${typeof header.kid === 'string' ? `kid:${header.kid}` : 'no kid'}`;
     const known = resolvedKeys.get(slot);
     const resolved =
@@ -147,7 +178,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
           resolvedKeys.set(slot, { key: result.key, generation: before });
       }
     } catch (error) {
-      throw toTokenError(error);
+      throw failed(error);
     }
     // jose checks iat only together with maxTokenAge; a token minted in the future is not ours.
     if ((payload.iat as number) > nowMs / 1000 + clockTolerance) {
