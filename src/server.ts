@@ -26,6 +26,8 @@ export interface RunningServer {
   /** The config in force (replaced by a successful reload). */
   readonly config: Config;
   url: string;
+  /** Whether this start created the signing keys (a first start on this dataDir). */
+  keysCreated: boolean;
   /**
    * Re-reads the config file: a valid one takes effect for the next request without dropping a
    * connection; an invalid one is logged with its key paths and the current config stays. Listen
@@ -64,6 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     algorithm: config.tokens.algorithm,
     clock: systemClock,
   });
+  if (keys.created) logger.info({ dir: keys.dir }, `created signing keys in ${keys.dir}`);
   const store = await openStore(config, logger);
   const metrics = createMetrics();
   // Rate counters survive a reload unless the rules themselves changed (memory counters would reset).
@@ -134,6 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return current.config;
     },
     url,
+    keysCreated: keys.created,
     reload,
     close() {
       closing ??= (async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { main } from '../src/cli.js';
 
+// Processes run the built CLI, as installed: `npm test` builds dist/ first (pretest). Starting it takes
+// a fraction of a second, where the TypeScript sources through tsx took seconds per process.
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const cliRunner = fileURLToPath(new URL('./support/cli-runner.ts', import.meta.url));
 const binScript = join(projectRoot, 'bin', 'byline.js');
 const builtCli = join(projectRoot, 'dist', 'cli.js');
+const packageVersion = (
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 const SECRETS = {
   site: 'site-secret-do-not-print-0001',
@@ -99,10 +103,9 @@ function childEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...rest, ...env };
 }
 
-/** Runs `byline <argv>` (from source) in a child process to completion. */
-function runCli(argv: string[], env: Record<string, string> = {}, script = cliRunner): Promise<Result> {
-  const nodeArgs = script === cliRunner ? ['--conditions=source', '--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...nodeArgs, script, ...argv], {
+/** Runs `bin/byline.js <argv>` in a child process to completion. */
+function runCli(argv: string[], env: Record<string, string> = {}): Promise<Result> {
+  const child = spawn(process.execPath, [binScript, ...argv], {
     cwd: projectRoot,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -130,7 +133,13 @@ describe('byline check-config', () => {
     const { code, stdout, stderr } = await runMain(['check-config', '--config', file]);
     assert.equal(code, 0);
     assert.equal(stderr, '');
+    assert.ok(
+      stdout.startsWith(`# The effective config of ${file}, as \`byline check-config\` prints it.\n`),
+    );
     const printed = parse(stdout);
+    // A site's or provider's id is its key: the config file has no `id` keys, so neither has the output.
+    assert.equal('id' in printed.sites.blog, false);
+    assert.equal('id' in printed.providers.wordpress, false);
     assert.equal(printed.sites.blog.secret, '[redacted]');
     assert.equal(printed.providers.wordpress.clientSecret, '[redacted]');
     assert.equal(printed.providers.google.clientSecret, '[redacted]');
@@ -223,7 +232,7 @@ describe('byline check-config', () => {
     assert.equal(parse(stdout).publicUrl, 'http://127.0.0.1:3999');
   });
 
-  test('secrets taken from the environment are redacted too', async () => {
+  test('a secret taken from the environment is printed as its $VAR reference, never its value', async () => {
     const { file } = await writeConfig((dataDir) => ({
       ...validConfig(dataDir),
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, interpolated by Byline
@@ -232,8 +241,76 @@ describe('byline check-config', () => {
     const token = 'env-metrics-token-do-not-print';
     const { code, stdout } = await runCli(['check-config', '--config', file], { TEST_METRICS_TOKEN: token });
     assert.equal(code, 0);
-    assert.equal(parse(stdout).metrics.token, '[redacted]');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference as printed
+    assert.equal(parse(stdout).metrics.token, '${TEST_METRICS_TOKEN}');
     assert.equal(stdout.includes(token), false);
+  });
+
+  test('its output is itself a valid config: fed back to check-config it loads and prints the same', async () => {
+    // Every secret from the environment, and a literal `${` (written `$${`) that must stay literal.
+    const { file, dataDir } = await writeConfig((dir) => {
+      const config = validConfig(dir) as {
+        sites: { blog: Record<string, unknown> };
+        providers: Record<string, Record<string, unknown>>;
+        metrics: Record<string, unknown>;
+      };
+      /* biome-ignore-start lint/suspicious/noTemplateCurlyInString: config placeholders */
+      config.sites.blog.secret = '${TEST_SITE_SECRET}';
+      config.sites.blog.name = 'Costs $${AMOUNT}';
+      (config.providers.wordpress as Record<string, unknown>).clientSecret = '${TEST_WP_SECRET:-}';
+      (config.providers.google as Record<string, unknown>).clientSecret =
+        '${TEST_OIDC_SECRET:-a-default-secret}';
+      config.metrics.token = '${TEST_METRICS_TOKEN}';
+      /* biome-ignore-end lint/suspicious/noTemplateCurlyInString: config placeholders */
+      return config;
+    });
+    const env = {
+      TEST_SITE_SECRET: SECRETS.site,
+      TEST_WP_SECRET: SECRETS.wordpress,
+      TEST_OIDC_SECRET: SECRETS.oidc,
+      TEST_METRICS_TOKEN: SECRETS.metrics,
+    };
+    const first = await runCli(['check-config', '--config', file], env);
+    assert.equal(first.code, 0, first.stderr);
+    for (const secret of Object.values(SECRETS)) assert.equal(first.stdout.includes(secret), false, secret);
+    const printed = parse(first.stdout);
+    /* biome-ignore-start lint/suspicious/noTemplateCurlyInString: the references as printed */
+    assert.equal(printed.sites.blog.secret, '${TEST_SITE_SECRET}');
+    assert.equal(printed.providers.wordpress.clientSecret, '${TEST_WP_SECRET:-}');
+    assert.equal(
+      printed.providers.google.clientSecret,
+      '${TEST_OIDC_SECRET:-[redacted]}',
+      'the default is hidden',
+    );
+    assert.equal(printed.sites.blog.name, 'Costs $${AMOUNT}');
+    /* biome-ignore-end lint/suspicious/noTemplateCurlyInString: the references as printed */
+
+    const dumped = join(dataDir, '..', 'dumped.yaml');
+    await writeFile(dumped, first.stdout);
+    const second = await runCli(['check-config', '--config', dumped], env);
+    assert.equal(second.code, 0, second.stderr);
+    const body = (text: string) => text.split('\n').slice(1).join('\n'); // after the line naming the file
+    assert.equal(body(second.stdout), body(first.stdout));
+  });
+
+  test('fed back with [redacted] secrets, the loader says it is a redacted dump that needs the real secrets', async () => {
+    const { file, dataDir } = await writeConfig();
+    const first = await runMain(['check-config', '--config', file]);
+    assert.equal(first.code, 0);
+    const dumped = join(dataDir, '..', 'dumped.yaml');
+    await writeFile(dumped, first.stdout);
+    const { code, stdout, stderr } = await runMain(['check-config', '--config', dumped]);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    const explanation =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the placeholder syntax
+      'is "[redacted]": this config is a redacted dump (byline check-config hides secrets); put the real secret back, or a ${VAR} reference to it';
+    assert.deepEqual(lines(stderr).sort(), [
+      `metrics.token: ${explanation}`,
+      `providers.google.clientSecret: ${explanation}`,
+      `providers.wordpress.clientSecret: ${explanation}`,
+      `sites.blog.secret: ${explanation}`,
+    ]);
   });
 
   test('NODE_ENV=production refuses a dev provider: exit 1 naming providers.dev', async () => {
@@ -254,45 +331,45 @@ describe('byline check-config', () => {
 
 describe('byline serve', () => {
   interface Served {
-    /** The first line written to stdout. */
-    firstLine: Promise<string>;
-    stop(
-      signal: NodeJS.Signals,
-    ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+    /** The JSON log line whose message is "listening on …", parsed. */
+    listening: Promise<{ msg: string; port: number; level: number }>;
+    stop(signal: NodeJS.Signals): Promise<{
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      stdout: string;
+      stderr: string;
+    }>;
   }
 
   function serve(file: string, env: Record<string, string> = {}): Served {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', cliRunner, 'serve', '--config', file],
-      {
-        cwd: projectRoot,
-        env: childEnv(env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 60_000,
-      },
-    );
+    const child = spawn(process.execPath, [binScript, 'serve', '--config', file], {
+      cwd: projectRoot,
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     let stdout = '';
     let stderr = '';
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-      (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })),
-    );
-    const firstLine = new Promise<string>((resolve, reject) => {
+    const exited = new Promise<{
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      stdout: string;
+      stderr: string;
+    }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    const listening = new Promise<{ msg: string; port: number; level: number }>((resolve, reject) => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
-        const end = stdout.indexOf('\n');
-        if (end >= 0) resolve(stdout.slice(0, end));
+        const line = lines(stdout).find((text) => text.includes('"listening on '));
+        if (line) resolve(JSON.parse(line));
       });
-      exited.then(({ code }) =>
-        reject(new Error(`serve exited (${code}) before printing a line: ${stderr}`)),
-      );
+      exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
     });
-    firstLine.catch(() => {});
+    listening.catch(() => {});
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
     return {
-      firstLine,
+      listening,
       async stop(signal) {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         return exited;
@@ -300,40 +377,80 @@ describe('byline serve', () => {
     };
   }
 
-  test('prints "listening on <publicUrl>" as its first JSON log line, serves, and exits 0 on SIGTERM', async () => {
+  test('logs "listening on <publicUrl>" as a JSON line, serves, and exits 0 on SIGTERM', async () => {
     const { file } = await writeConfig();
     const served = serve(file);
     try {
-      const line = await served.firstLine;
-      const log = JSON.parse(line) as { msg: string; port: number; level: number };
+      const log = await served.listening;
       assert.equal(log.msg, 'listening on http://127.0.0.1:3999');
       assert.equal(typeof log.port, 'number');
       const response = await fetch(`http://127.0.0.1:${log.port}/healthz`);
       assert.equal(response.status, 200);
     } finally {
-      const { code, signal, stderr } = await served.stop('SIGTERM');
+      const { code, signal, stdout, stderr } = await served.stop('SIGTERM');
       assert.equal(signal, null);
       assert.equal(code, 0, stderr);
+      for (const line of lines(stdout)) JSON.parse(line); // stdout stays JSON lines for log collectors
     }
+  });
+
+  test('tells the person who started it where to go: the demo when it is on, else publicUrl', async () => {
+    const { file } = await writeConfig((dataDir) => ({
+      ...validConfig(dataDir),
+      demo: { enabled: true },
+      sites: {
+        demo: {
+          origins: ['http://127.0.0.1:3999'],
+          redirectUris: ['http://127.0.0.1:3999/demo/callback'],
+        },
+      },
+      providers: { dev: { type: 'dev' } },
+    }));
+    const served = serve(file);
+    await served.listening;
+    const { stderr } = await served.stop('SIGTERM');
+    assert.match(stderr, /^Byline is running: open http:\/\/127\.0\.0\.1:3999\/demo$/m);
+
+    const { file: plain } = await writeConfig();
+    const second = serve(plain);
+    await second.listening;
+    const { stderr: withoutDemo } = await second.stop('SIGTERM');
+    assert.match(withoutDemo, /^Byline is running at http:\/\/127\.0\.0\.1:3999$/m);
+  });
+
+  test('says that it created the signing keys on the first start, and not on the next', async () => {
+    const { file, dataDir } = await writeConfig();
+    const first = serve(file);
+    await first.listening;
+    const { stdout, stderr } = await first.stop('SIGTERM');
+    const keysDir = join(dataDir, 'keys');
+    assert.ok(
+      stderr.includes(`Created the signing keys in ${keysDir} (first start; keep that directory).\n`),
+      stderr,
+    );
+    const logged = lines(stdout).map((line) => JSON.parse(line) as { msg: string; dir?: string });
+    assert.deepEqual(
+      logged.filter(({ msg }) => msg.startsWith('created signing keys')).map(({ dir }) => dir),
+      [keysDir],
+    );
+    const names = await readdir(keysDir);
+    assert.equal(names.length, 2);
+    assert.ok(names.includes('subject.key'));
+
+    const second = serve(file);
+    await second.listening;
+    const again = await second.stop('SIGTERM');
+    assert.doesNotMatch(again.stderr, /Created the signing keys/);
+    assert.doesNotMatch(again.stdout, /created signing keys/);
   });
 
   test('SIGINT ends it with exit code 0 too', async () => {
     const { file } = await writeConfig();
     const served = serve(file);
-    await served.firstLine;
+    await served.listening;
     const { code, signal } = await served.stop('SIGINT');
     assert.equal(signal, null);
     assert.equal(code, 0);
-  });
-
-  test('serve creates the signing keys under dataDir on first start', async () => {
-    const { file, dataDir } = await writeConfig();
-    const served = serve(file);
-    await served.firstLine;
-    await served.stop('SIGTERM');
-    const names = await readdir(join(dataDir, 'keys'));
-    assert.equal(names.length, 2);
-    assert.ok(names.includes('subject.key'));
   });
 
   test('a config error exits non-zero with the key path on stderr before anything listens', async () => {
@@ -361,51 +478,96 @@ describe('byline serve', () => {
 });
 
 describe('byline keys', () => {
-  const LINE = /^[\w-]{43} (ES256|EdDSA|RS256) (next|active|retiring|retired) \S+Z \S+Z (\S+Z|-)$/;
+  const HEADER = /^KID +ALG +STATE +CREATED +ACTIVATES +RETIRES$/;
+  const LINE = /^[\w-]{43} +(ES256|EdDSA|RS256) +(next|active|retiring|retired) +\S+Z +\S+Z +(\S+Z|-)$/;
 
-  test('keys list prints one line per key', async () => {
-    const { file, dataDir } = await writeConfig();
+  /** `keys list` output as rows of cells, after checking the header and that columns line up. */
+  function table(stdout: string): string[][] {
+    const [header = '', ...rows] = lines(stdout);
+    assert.match(header, HEADER);
+    const starts = [...header.matchAll(/\S+/g)].map((match) => match.index);
+    return rows.map((row) => {
+      assert.match(row, LINE);
+      const cells = [...row.matchAll(/\S+/g)];
+      assert.deepEqual(
+        cells.map((cell) => cell.index),
+        starts,
+        `"${row}" lines up under "${header}"`,
+      );
+      return cells.map((cell) => cell[0]);
+    });
+  }
+
+  /** Creates the key set the way a first `serve` does. */
+  async function firstStart(dataDir: string) {
+    const { KeyStore } = await import('../src/tokens/keystore.js');
+    const { systemClock } = await import('../src/clock.js');
+    return KeyStore.open(dataDir, { algorithm: 'ES256', clock: systemClock });
+  }
+
+  test('keys list on a fresh dataDir says there are no keys yet and creates none', async () => {
+    const { file, dir, dataDir } = await writeConfig();
     const { code, stdout, stderr } = await runMain(['keys', 'list', '--config', file]);
     assert.equal(code, 0);
     assert.equal(stderr, '');
-    const [line, ...rest] = lines(stdout);
+    assert.equal(
+      stdout,
+      `No signing keys in ${join(dataDir, 'keys')} yet: \`byline serve\` creates them when it first starts (or run \`byline keys rotate\`).\n`,
+    );
+    assert.deepEqual(await readdir(dir), ['byline.yaml'], 'no dataDir, no keys');
+  });
+
+  test('keys list prints a header and one aligned line per key', async () => {
+    const { file, dataDir } = await writeConfig();
+    const { kid } = (await firstStart(dataDir)).signingKey();
+    const { code, stdout, stderr } = await runMain(['keys', 'list', '--config', file]);
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    const [row, ...rest] = table(stdout);
     assert.deepEqual(rest, []);
-    assert.match(line ?? '', LINE);
-    const [kid, alg, state, , , retires] = (line ?? '').split(' ');
+    const [listed, alg, state, , , retires] = row ?? [];
+    assert.equal(listed, kid);
     assert.equal(alg, 'ES256');
     assert.equal(state, 'active');
     assert.equal(retires, '-');
-    assert.ok((await readdir(join(dataDir, 'keys'))).includes(`${kid}.json`));
   });
 
-  test('keys rotate adds a next key, and keys list then shows both', async () => {
-    const { file } = await writeConfig();
-    const before = lines((await runMain(['keys', 'list', '--config', file])).stdout);
+  test('keys rotate says in a sentence when the new key starts signing; keys list then shows both', async () => {
+    const { file, dataDir } = await writeConfig();
+    const { kid: oldKid } = (await firstStart(dataDir)).signingKey();
+    const before = Date.now();
     const rotated = await runMain(['keys', 'rotate', '--config', file]);
     assert.equal(rotated.code, 0);
-    const [added] = lines(rotated.stdout);
-    assert.match(added ?? '', LINE);
-    assert.equal(added?.split(' ')[2], 'next');
+    const match =
+      /^It is published in the JWKS now and starts signing at (\S+Z) \(in 10 minutes\), once every verifier's cached key set holds it\.$/m.exec(
+        rotated.stdout,
+      );
+    assert.ok(match, rotated.stdout);
+    const startsAt = Date.parse(match[1] as string);
+    assert.ok(startsAt >= before + 600_000 && startsAt <= Date.now() + 600_000);
+    const newKid = /^Added signing key ([\w-]{43}) \(ES256\)/.exec(rotated.stdout)?.[1];
+    assert.ok(newKid, rotated.stdout);
+    assert.match(
+      rotated.stdout,
+      new RegExp(`^Key ${oldKid} signs until then and stays published until \\S+Z,`, 'm'),
+    );
 
-    const after = lines((await runMain(['keys', 'list', '--config', file])).stdout);
-    assert.equal(after.length, 2);
-    for (const line of after) assert.match(line, LINE);
-    const states = Object.fromEntries(after.map((line) => [line.split(' ')[0], line.split(' ')[2]]));
-    assert.deepEqual(states, {
-      [before[0]?.split(' ')[0] as string]: 'active',
-      [added?.split(' ')[0] as string]: 'next',
-    });
+    const states = Object.fromEntries(
+      table((await runMain(['keys', 'list', '--config', file])).stdout).map((row) => [row[0], row[2]]),
+    );
+    assert.deepEqual(states, { [oldKid]: 'active', [newKid]: 'next' });
   });
 
-  test('keys rotate --now makes the new key active at once', async () => {
-    const { file } = await writeConfig();
-    const [oldLine] = lines((await runMain(['keys', 'list', '--config', file])).stdout);
+  test('keys rotate --now says the new key signs from now on, and it does', async () => {
+    const { file, dataDir } = await writeConfig();
+    const { kid: oldKid } = (await firstStart(dataDir)).signingKey();
     const rotated = await runMain(['keys', 'rotate', '--now', '--config', file]);
     assert.equal(rotated.code, 0);
-    const newKid = rotated.stdout.split(' ')[0] as string;
-    const after = lines((await runMain(['--config', file, 'keys', 'list'])).stdout);
-    const states = Object.fromEntries(after.map((line) => [line.split(' ')[0], line.split(' ')[2]]));
-    assert.deepEqual(states, { [oldLine?.split(' ')[0] as string]: 'retiring', [newKid]: 'active' });
+    assert.match(rotated.stdout, /^It signs from now on \(--now\)/m);
+    const newKid = /^Added signing key ([\w-]{43})/.exec(rotated.stdout)?.[1] as string;
+    const after = table((await runMain(['--config', file, 'keys', 'list'])).stdout);
+    const states = Object.fromEntries(after.map((row) => [row[0], row[2]]));
+    assert.deepEqual(states, { [oldKid]: 'retiring', [newKid]: 'active' });
   });
 
   test('keys with an invalid config exits 1 with the key path', async () => {
@@ -419,11 +581,8 @@ describe('byline keys', () => {
 
 describe('usage errors', () => {
   const usageCases: [string, string[]][] = [
-    ['an unknown command', ['frobnicate']],
     ['no command at all', []],
     ['keys without a subcommand', ['keys']],
-    ['an unknown keys subcommand', ['keys', 'shred']],
-    ['an unknown option', ['check-config', '--verbose']],
     ['--config without a file', ['check-config', '--config']],
     ['--config= with an empty file name', ['check-config', '--config=']],
     ['--config followed by another option', ['keys', 'rotate', '--config', '--now']],
@@ -437,19 +596,53 @@ describe('usage errors', () => {
     });
   }
 
+  const typoCases: [string, string[], string][] = [
+    [
+      'a misspelt command',
+      ['chek-config'],
+      'byline: unknown command "chek-config" (did you mean check-config?)',
+    ],
+    ['the start of a command', ['check'], 'byline: unknown command "check" (did you mean check-config?)'],
+    ['a misspelt keys command', ['keys', 'lsit'], 'byline: unknown keys command "lsit" (did you mean list?)'],
+    [
+      'a misspelt option',
+      ['check-config', '--confg', 'x'],
+      'byline: unknown option "--confg" (did you mean --config?)',
+    ],
+    ['a command like no other', ['frobnicate'], 'byline: unknown command "frobnicate"'],
+    ['an option like no other', ['check-config', '--verbose'], 'byline: unknown option "--verbose"'],
+  ];
+  for (const [what, argv, message] of typoCases) {
+    test(`${what} is an unknown command or option, with the nearest one suggested (exit 2)`, async () => {
+      const { code, stdout, stderr } = await runMain(argv);
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.equal(stderr, `${message}\nRun \`byline --help\` for the usage.\n`);
+    });
+  }
+
   test('a usage error wins over a broken config (nothing is loaded)', async () => {
     const { file } = await writeConfig('publicUrl: [broken\n');
     const { code, stderr } = await runMain(['keys', 'shred', '--config', file]);
     assert.equal(code, 2);
-    assert.match(stderr, /Usage: byline/);
+    assert.match(stderr, /^byline: unknown keys command "shred"/);
   });
 
   test('--help prints the usage on stdout with exit 0', async () => {
     const { code, stdout, stderr } = await runMain(['--help']);
     assert.equal(code, 0);
     assert.equal(stderr, '');
-    for (const command of ['serve', 'check-config', 'keys list', 'keys rotate [--now]']) {
+    for (const command of ['serve', 'check-config', 'keys list', 'keys rotate [--now]', '--version']) {
       assert.ok(stdout.includes(command), command);
+    }
+  });
+
+  test('--version prints the version from package.json', async () => {
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout, stderr } = await runMain([flag]);
+      assert.equal(code, 0);
+      assert.equal(stderr, '');
+      assert.equal(stdout, `byline ${packageVersion}\n`);
     }
   });
 });
@@ -461,19 +654,11 @@ describe('bin/byline.js', () => {
   });
 
   test('runs the built CLI and exits with its code', async () => {
-    const help = await runCli(['--help'], {}, binScript);
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: byline/);
-    const unknown = await runCli(['frobnicate'], {}, binScript);
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `byline ${packageVersion}\n`);
+    const unknown = await runCli(['frobnicate']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Usage: byline/);
-  });
-
-  test('check-config through the bin script redacts secrets', async () => {
-    const { file } = await writeConfig();
-    const { code, stdout } = await runCli(['check-config', '--config', file], {}, binScript);
-    assert.equal(code, 0);
-    assert.equal(parse(stdout).sites.blog.secret, '[redacted]');
-    for (const secret of Object.values(SECRETS)) assert.equal(stdout.includes(secret), false);
+    assert.match(unknown.stderr, /^byline: unknown command "frobnicate"/);
   });
 });

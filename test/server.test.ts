@@ -123,3 +123,27 @@ test('closing lets an in-flight request finish, then stops', async () => {
     silent.close();
   }
 });
+
+test('the first start on a dataDir creates the signing keys and logs it; the next start does not', async () => {
+  const dataDir = join(dir, 'first-start');
+  const file = join(dir, 'first-start.yaml');
+  await writeFile(file, stringify({ ...config(), dataDir }));
+  const logged = (from: number) =>
+    logLines.slice(from).map((line) => JSON.parse(line) as { msg: string; dir?: string });
+  for (const [round, created] of [
+    [1, true],
+    [2, false],
+  ] as const) {
+    const from = logLines.length;
+    const running = await startServer({ configFile: file, env: {}, logger });
+    await running.close();
+    assert.equal(running.keysCreated, created, `start ${round}`);
+    assert.deepEqual(
+      logged(from)
+        .filter(({ msg }) => msg.startsWith('created signing keys'))
+        .map(({ dir: keys }) => keys),
+      created ? [join(dataDir, 'keys')] : [],
+      `start ${round}`,
+    );
+  }
+});

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue, friendlyMessage, issuesFromZod } from './errors.js';
 import { type Env, interpolate } from './interpolate.js';
+import { redactedSecretIssues } from './redact.js';
 import { type Config, configSchema } from './schema.js';
 
 /** The package root: two levels up from both src/config/ and dist/config/. */
@@ -27,6 +28,8 @@ export interface LoadedConfig {
   config: Config;
   /** The merged and interpolated file contents, before validation. */
   raw: unknown;
+  /** The merged file contents before `${VAR}` interpolation (check-config prints secrets' references from it). */
+  template: unknown;
   /** The files read, in merge order. */
   files: string[];
 }
@@ -50,7 +53,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
   const merged = files.map(readYamlFile).reduce(deepMerge);
   const raw = interpolate(merged, env);
-  return { config: validate(raw, env, cwd), raw, files };
+  return { config: validate(raw, env, cwd), raw, template: merged, files };
 }
 
 /** Interpolates and validates an already-parsed config object (as a YAML file would give it). */
@@ -60,6 +63,9 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
 }
 
 function validate(input: unknown, env: Env, cwd: string): Config {
+  // check-config's output fed back as is: say so, rather than that "[redacted]" is too short.
+  const redacted = redactedSecretIssues(input);
+  if (redacted.length > 0) throw new ConfigError(redacted);
   const result = configSchema.safeParse(withoutNulls(input), { error: friendlyMessage });
   if (!result.success) throw new ConfigError(issuesFromZod(result.error.issues));
   const config = result.data;

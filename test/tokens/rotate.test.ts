@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type KeyState, KeyStore } from '../../src/tokens/keystore.js';
-import { listKeys, rotateKeys } from '../../src/tokens/rotate.js';
+import { describeRotation, listKeys, type Rotation, rotateKeys } from '../../src/tokens/rotate.js';
 import { TestClock } from '../support/clock.js';
 
 const MINUTE = 60_000;
@@ -48,8 +49,8 @@ async function setup(algorithm = 'ES256') {
 const published = (keys: KeyStore) => keys.jwks().keys.map((jwk) => jwk.kid);
 const states = (keys: KeyStore): Record<string, KeyState> =>
   Object.fromEntries(keys.list().map(({ record, state }) => [record.kid, state]));
-/** The kid in the first field of a `keys rotate` / `keys list` line. */
-const kidOf = (line: string) => line.split(' ')[0] as string;
+/** The kid of the key a rotation added. */
+const kidOf = (rotation: Rotation) => rotation.added.kid;
 
 /**
  * Lets `duration` pass in 15 s steps and checks at every step what verifiers rely on: each key that
@@ -235,24 +236,34 @@ describe('rotating twice with a delay', () => {
 
 describe('keys list', () => {
   const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`;
+  const HEADER = /^KID +ALG +STATE +CREATED +ACTIVATES +RETIRES$/;
   const LINE = new RegExp(
-    `^([\\w-]{43}) (ES256|EdDSA|RS256) (next|active|retiring|retired) (${ISO}) (${ISO}) (${ISO}|-)$`,
+    `^([\\w-]{43}) +(ES256|EdDSA|RS256) +(next|active|retiring|retired) +(${ISO}) +(${ISO}) +(${ISO}|-)$`,
   );
 
+  /** The rows under the header, checking that every column starts where its heading does. */
   function parseLines(output: string) {
     assert.ok(output.endsWith('\n'));
-    return output
-      .slice(0, -1)
-      .split('\n')
-      .map((line) => {
-        const match = LINE.exec(line);
-        assert.ok(match, `"${line}" is "kid alg state created activates retires"`);
-        const [, kid, alg, state, created, activates, retires] = match;
-        return { kid, alg, state, created, activates, retires };
-      });
+    const [header = '', ...rows] = output.slice(0, -1).split('\n');
+    assert.match(header, HEADER);
+    const starts = ['KID', 'ALG', 'STATE', 'CREATED', 'ACTIVATES', 'RETIRES'].map((name) =>
+      header.indexOf(name),
+    );
+    return rows.map((line) => {
+      const match = LINE.exec(line);
+      assert.ok(match, `"${line}" is "kid alg state created activates retires"`);
+      const [, kid, alg, state, created, activates, retires] = match;
+      const cells = [kid, alg, state, created, activates, retires] as string[];
+      assert.deepEqual(
+        cells.map((cell, column) => line.indexOf(cell, starts[column])),
+        starts,
+        `"${line}" is aligned under "${header}"`,
+      );
+      return { kid, alg, state, created, activates, retires };
+    });
   }
 
-  test('prints one line per key: kid alg state created activates retires', async () => {
+  test('prints a header and one aligned line per key: kid alg state created activates retires', async () => {
     const { config, clock, oldKid } = await setup();
     const start = new Date(clock.now()).toISOString();
     assert.deepEqual(parseLines(await listKeys(config, clock)), [
@@ -260,25 +271,33 @@ describe('keys list', () => {
     ]);
   });
 
+  test('on a fresh dataDir it says there are no keys yet and creates none', async () => {
+    const config = await makeConfig();
+    const output = await listKeys(config, new TestClock());
+    assert.equal(
+      output,
+      `No signing keys in ${join(config.dataDir, 'keys')} yet: \`byline serve\` creates them when it first starts (or run \`byline keys rotate\`).\n`,
+    );
+    assert.equal(existsSync(config.dataDir), false, 'the dataDir is not created');
+  });
+
   test('shows the states and dates through a rotation', async () => {
     const { config, clock, oldKid } = await setup('EdDSA');
     const iso = (ms: number) => new Date(ms).toISOString();
     const t0 = clock.now();
     clock.advance(MINUTE);
-    const rotated = parseLines(await rotateKeys(config, { now: false }, clock));
-    const newKid = rotated[0]?.kid as string;
+    const rotation = await rotateKeys(config, { now: false }, clock);
+    const newKid = kidOf(rotation);
     const switchAt = t0 + MINUTE + ACTIVATION_DELAY;
-    const retiresAt = iso(switchAt + ACCESS_TTL + CLOCK_SKEW);
-    assert.deepEqual(rotated, [
-      {
-        kid: newKid,
-        alg: 'EdDSA',
-        state: 'next',
-        created: iso(t0 + MINUTE),
-        activates: iso(switchAt),
-        retires: '-',
-      },
-    ]);
+    const retiresAt = switchAt + ACCESS_TTL + CLOCK_SKEW;
+    assert.deepEqual(rotation.added, {
+      kid: newKid,
+      alg: 'EdDSA',
+      state: 'next',
+      created: t0 + MINUTE,
+      activates: switchAt,
+    });
+    assert.deepEqual(rotation.superseded, [{ kid: oldKid, retires: retiresAt }]);
 
     const byKid = async () =>
       Object.fromEntries(parseLines(await listKeys(config, clock)).map((line) => [line.kid, line]));
@@ -289,7 +308,7 @@ describe('keys list', () => {
       state: 'active',
       created: iso(t0),
       activates: iso(t0),
-      retires: retiresAt,
+      retires: iso(retiresAt),
     });
     assert.equal(lines[newKid]?.state, 'next');
     assert.equal(lines[newKid]?.retires, '-');
@@ -304,11 +323,42 @@ describe('keys list', () => {
     assert.equal(lines[oldKid]?.state, 'retired', 'retired keys are still listed');
     assert.equal(lines[newKid]?.state, 'active');
   });
+});
 
-  test('rotate --now answers the new key as active', async () => {
+describe('what keys rotate says', () => {
+  test('a delayed rotation says in a sentence when the new key starts signing, and until when the old one is published', async () => {
+    const { config, clock, oldKid } = await setup();
+    const rotation = await rotateKeys(config, { now: false }, clock);
+    const switchAt = new Date(clock.now() + ACTIVATION_DELAY).toISOString();
+    const retires = new Date(clock.now() + ACTIVATION_DELAY + ACCESS_TTL + CLOCK_SKEW).toISOString();
+    assert.equal(
+      describeRotation(rotation),
+      `Added signing key ${kidOf(rotation)} (ES256) to ${join(config.dataDir, 'keys')}.
+It is published in the JWKS now and starts signing at ${switchAt} (in 10 minutes), once every verifier's cached key set holds it.
+Key ${oldKid} signs until then and stays published until ${retires}, so that the tokens it signed still verify.
+Running gateways on this dataDir pick the new key up within 30 seconds.
+`,
+    );
+  });
+
+  test('rotate --now says the new key signs from now on', async () => {
+    const { config, clock, oldKid } = await setup();
+    const rotation = await rotateKeys(config, { now: true }, clock);
+    assert.equal(rotation.added.state, 'active');
+    assert.equal(rotation.added.activates, rotation.added.created);
+    const text = describeRotation(rotation);
+    assert.match(text, /^It signs from now on \(--now\)/m);
+    const retires = new Date(clock.now() + ACCESS_TTL + CLOCK_SKEW).toISOString();
+    assert.match(
+      text,
+      new RegExp(`^Key ${oldKid} stays published until ${retires.replaceAll('.', '\\.')},`, 'm'),
+    );
+  });
+
+  test('a pending key that an emergency rotation supersedes is said to be withdrawn', async () => {
     const { config, clock } = await setup();
-    const [line] = parseLines(await rotateKeys(config, { now: true }, clock));
-    assert.equal(line?.state, 'active');
-    assert.equal(line?.activates, line?.created);
+    const pending = kidOf(await rotateKeys(config, { now: false }, clock));
+    const text = describeRotation(await rotateKeys(config, { now: true }, clock));
+    assert.match(text, new RegExp(`^Key ${pending} had not started signing and is withdrawn\\.$`, 'm'));
   });
 });
