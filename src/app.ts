@@ -25,17 +25,17 @@ import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage } from './http/views.js';
 import { authorizeHandler } from './oauth/endpoints/authorize.js';
-import type { GatewayContext } from './oauth/gateway-context.js';
+import { providerCallbacksRouter } from './oauth/endpoints/data-deletion.js';
 import { discoveryHandler, jwksHandler } from './oauth/endpoints/discovery.js';
 import { guestHandlers } from './oauth/endpoints/guest.js';
 import { introspectHandler } from './oauth/endpoints/introspect.js';
 import { logoutHandler, logoutPageHandler } from './oauth/endpoints/logout.js';
-import { providerCallbacksRouter } from './oauth/endpoints/data-deletion.js';
+import { providerCallbackHandler, providerStartHandler } from './oauth/endpoints/provider-login.js';
 import { revokeHandler } from './oauth/endpoints/revoke.js';
 import { tokenHandler } from './oauth/endpoints/token.js';
-import { providerCallbackHandler, providerStartHandler } from './oauth/endpoints/provider-login.js';
 import { userinfoHandler } from './oauth/endpoints/userinfo.js';
 import { widgetConfigHandler, widgetScriptHandler } from './oauth/endpoints/widget.js';
+import type { GatewayContext } from './oauth/gateway-context.js';
 import type { ProviderContext } from './providers/provider-context.js';
 import { createProviders } from './providers/registry.js';
 import { instrumentStore } from './store/instrumented.js';
@@ -145,8 +145,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     res.setHeader('Cache-Control', 'no-store');
     sendJson(res, { status: 'ok' });
   });
-  app.get('/readyz', readinessHandler(ctx));
-  app.get('/metrics', metricsHandler(metrics, config.metrics.token));
+  app.get('/readyz', readinessHandler({ store: () => ctx.store.ping(), keys: () => ctx.keys.signingKey() }));
+  app.get('/metrics', metricsHandler(metrics, config.metrics.token, rateLimits.clientAuthFailures));
   app.use(
     '/static',
     crossOriginReadable,

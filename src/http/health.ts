@@ -1,23 +1,27 @@
 import type { RequestHandler } from 'express';
-import type { GatewayContext } from '../oauth/gateway-context.js';
 
-/** `GET /readyz`: 200 when the store answers and a signing key is loaded, 503 otherwise. */
-export function readinessHandler(ctx: GatewayContext): RequestHandler {
+/**
+ * `GET /readyz`: 200 when every check passes (resolves within 2 s without throwing), 503 otherwise. The
+ * app names the checks (the store answers, a signing key is loaded).
+ */
+export function readinessHandler(probes: Record<string, () => unknown>): RequestHandler {
   return async (_req, res) => {
-    const checks: Record<string, 'ok' | 'failing'> = { store: 'ok', keys: 'ok' };
-    try {
-      await Promise.race([
-        ctx.store.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('store ping timed out')), 2000).unref()),
-      ]);
-    } catch {
-      checks.store = 'failing';
-    }
-    try {
-      ctx.keys.signingKey();
-    } catch {
-      checks.keys = 'failing';
-    }
+    const checks: Record<string, 'ok' | 'failing'> = {};
+    await Promise.all(
+      Object.entries(probes).map(async ([name, probe]) => {
+        try {
+          await Promise.race([
+            probe(),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error(`${name} timed out`)), 2000).unref(),
+            ),
+          ]);
+          checks[name] = 'ok';
+        } catch {
+          checks[name] = 'failing';
+        }
+      }),
+    );
     const ready = Object.values(checks).every((check) => check === 'ok');
     res
       .status(ready ? 200 : 503)

@@ -7,7 +7,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config/schema.js';
-import { claimedClient } from '../oauth/client-auth.js';
+import { claimedClient } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
 /** One counter family: attempts per key within a fixed window. */

@@ -1,9 +1,10 @@
 import type { Request } from 'express';
 import type { SiteConfig } from '../config/schema.js';
+import { sameSecret } from '../crypto/same-secret.js';
+import { basicCredentialParts } from '../http/basic-auth.js';
 import { BylineError } from '../http/errors.js';
 import { param } from '../http/params.js';
 import type { GatewayContext } from './gateway-context.js';
-import { sameSecret } from './login/records.js';
 
 export interface AuthenticatedClient {
   site: SiteConfig;
@@ -17,45 +18,13 @@ function invalidClient(message: string, basic: boolean): BylineError {
   });
 }
 
-/** One form-urlencoded part of the Basic credentials; undefined when it is not valid. */
-function formDecoded(part: string): string | undefined {
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-/** RFC 6749 §2.3.1: the Basic header's parts (form-urlencoded, then base64), each undefined when malformed. */
-function basicParts(req: Request): { id: string | undefined; secret: string | undefined } | undefined {
-  const header = req.headers.authorization;
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return { id: undefined, secret: undefined };
-  return { id: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
-}
-
 function basicCredentials(req: Request): { id: string; secret: string } | undefined {
-  const parts = basicParts(req);
+  const parts = basicCredentialParts(req);
   if (!parts) return undefined;
   const { id, secret } = parts;
   if (id === undefined || secret === undefined)
     throw invalidClient('The Basic credentials are malformed.', true);
   return { id, secret };
-}
-
-/**
- * The site a request names at /token, /revoke or /introspect (Basic user name or `client_id`), if any,
- * and whether it comes with a secret; for the rate limits, which look before authentication does, so
- * malformed credentials are not an error here.
- */
-export function claimedClient(req: Request): { id?: string; withSecret: boolean } {
-  const basic = basicParts(req);
-  if (basic) return { ...(basic.id ? { id: basic.id } : {}), withSecret: true };
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const id = typeof body.client_id === 'string' ? body.client_id : undefined;
-  return { ...(id ? { id } : {}), withSecret: body.client_secret !== undefined };
 }
 
 /**

@@ -9,11 +9,11 @@ import { BylineError, htmlErrors } from '../http/errors.js';
 import { formBody } from '../http/form-body.js';
 import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
-import type { ProviderContext } from './provider-context.js';
 import { inMemoryIdpSettings } from './dev-idp-settings.js';
 import { clientMetadata, oidcStrategyProvider } from './oidc.js';
 import { cleanEmail, cleanText } from './profile.js';
 import type { UpstreamProvider } from './provider.js';
+import type { ProviderContext } from './provider-context.js';
 
 interface DevAccount {
   name: string;

@@ -2,9 +2,10 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Strategy } from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions, type VerifyFunction } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
-import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
+import type { Identity } from '../identity.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
-import { type Identity, type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
+import { type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
+import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
 
 /** Facebook's default hosts; the Graph API version goes between host and path. */
 function facebookDefaults(version: string) {

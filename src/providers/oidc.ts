@@ -3,9 +3,11 @@ import * as client from 'openid-client';
 import { type AuthenticateOptions, Strategy as PassportOidcStrategy } from 'openid-client/passport';
 import type { Strategy } from 'passport';
 import type { OidcProviderConfig } from '../config/schema.js';
-import { isLoopback, type ProviderContext } from './provider-context.js';
-import { cleanEmail, cleanText, safeUrl } from './profile.js';
-import { type Identity, type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
+import type { Identity } from '../identity.js';
+import { isLoopbackUrl } from '../loopback.js';
+import { cleanEmail, cleanText, exactId, safeUrl } from './profile.js';
+import { type UpstreamProvider, UpstreamUnavailableError } from './provider.js';
+import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
 
 /**
  * openid-client's strategy sends `state` only when the server lacks PKCE. Byline keys its login
@@ -28,7 +30,8 @@ export function configureClient(
   configuration[client.customFetch] = ctx.fetch as client.CustomFetch;
   configuration.timeout = ctx.upstreamTimeout / 1000;
   // Plain http only on loopback (the dev IdP, test doubles); a real provider must use https.
-  if (isLoopback(new URL(configuration.serverMetadata().issuer))) client.allowInsecureRequests(configuration);
+  if (isLoopbackUrl(new URL(configuration.serverMetadata().issuer)))
+    client.allowInsecureRequests(configuration);
   return configuration;
 }
 
@@ -38,8 +41,9 @@ export function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetad
 }
 
 export function identityFromClaims(provider: string, claims: Record<string, unknown>): Identity {
-  const id = cleanText(claims.sub, 255);
-  if (!id) throw new Error('the provider returned no subject');
+  // A subject that would have to be changed to fit is refused: the login fails with server_error.
+  const id = exactId(claims.sub);
+  if (!id) throw new Error('the provider returned no usable subject');
   const given = [claims.given_name, claims.family_name].map((part) => cleanText(part)).filter(Boolean);
   const email = cleanEmail(claims.email);
   const picture = safeUrl(claims.picture);
@@ -137,6 +141,17 @@ export function oidcStrategyProvider(options: OidcStrategyOptions): UpstreamProv
 
 /** `type: oidc`: any OpenID provider, found by discovery on first use. */
 export function oidcProvider(config: OidcProviderConfig, ctx: ProviderContext): UpstreamProvider {
+  // Overrides are checked when the provider is built, as every provider's are: https, or plain http on
+  // loopback only. URLs that discovery returns go over plain http only when the issuer is on loopback.
+  const override = (key: 'authorization' | 'token' | 'userinfo') => {
+    const value = config.endpoints?.[key];
+    return value === undefined ? undefined : upstreamEndpoint(config.id, key, value).href;
+  };
+  const endpoints = {
+    authorization: override('authorization'),
+    token: override('token'),
+    userinfo: override('userinfo'),
+  };
   return oidcStrategyProvider({
     id: config.id,
     type: 'oidc',
@@ -150,10 +165,9 @@ export function oidcProvider(config: OidcProviderConfig, ctx: ProviderContext): 
       const configuration = await client.discovery(issuer, config.clientId, clientMetadata(ctx), auth, {
         [client.customFetch]: ctx.fetch as client.CustomFetch,
         timeout: ctx.upstreamTimeout / 1000,
-        ...(isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
+        ...(isLoopbackUrl(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
-      const { endpoints } = config;
-      if (!endpoints) return configuration;
+      if (!config.endpoints) return configuration;
       // Admin-supplied endpoint overrides (a proxy or a staging host) win over discovery.
       const { supportsPKCE: _, ...discovered } = configuration.serverMetadata();
       const metadata: client.ServerMetadata = {

@@ -1,19 +1,6 @@
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
 
-/** Who the reader is at a provider, normalised for the commenter token. */
-export interface Identity {
-  /** The provider id (the `idp` claim and the `sub` prefix). */
-  provider: string;
-  /** The provider's stable user id: WordPress `ID`, Facebook app-scoped id, OIDC `sub`; never an email. */
-  id: string;
-  name: string;
-  email?: string;
-  emailVerified: boolean;
-  picture?: string;
-  website?: string;
-}
-
 /**
  * An upstream identity provider: data (id, name, icon) plus a Passport strategy. The strategy keeps its
  * per-login state in `req.session[sessionKey]`, which Byline backs with the login transaction.
@@ -35,4 +22,19 @@ export interface UpstreamProvider {
 /** Thrown by a provider when it is unreachable, so the site gets `temporarily_unavailable`. */
 export class UpstreamUnavailableError extends Error {
   override name = 'UpstreamUnavailableError';
+}
+
+/** True for failures to reach the provider at all (refused, reset, DNS, timeout). */
+export function isUnreachable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof UpstreamUnavailableError) return true;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'ConnectTimeoutError') return true;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (
+      code &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)
+    )
+      return true;
+  }
+  return false;
 }

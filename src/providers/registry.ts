@@ -1,9 +1,9 @@
 import type { ProviderConfig } from '../config/schema.js';
-import type { ProviderContext } from './provider-context.js';
 import { devProvider } from './dev.js';
 import { facebookProvider } from './facebook.js';
 import { oidcProvider } from './oidc.js';
 import type { UpstreamProvider } from './provider.js';
+import type { ProviderContext } from './provider-context.js';
 import { wordpressProvider } from './wordpress.js';
 
 type Factory<T extends ProviderConfig['type']> = (

@@ -3,10 +3,11 @@ import * as client from 'openid-client';
 import { type AuthenticateOptions, Strategy as PassportOidcStrategy } from 'openid-client/passport';
 import type { Strategy } from 'passport';
 import type { WordPressProviderConfig } from '../config/schema.js';
-import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
+import type { Identity } from '../identity.js';
 import { configureClient } from './oidc.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
-import type { Identity, UpstreamProvider } from './provider.js';
+import type { UpstreamProvider } from './provider.js';
+import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
 
 const issuer = 'https://public-api.wordpress.com';
 const wordpressDefaults = {

@@ -1,4 +1,4 @@
-import type { Identity } from '../providers/provider.js';
+import type { Identity } from '../identity.js';
 import { pairwiseSubject, publicSubject } from './subject.js';
 
 /** What a site learns about a commenter: the per-site part of the token's claims. */

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { Identity } from '../providers/provider.js';
+import type { Identity } from '../identity.js';
 
 /** `<idp>:<provider user id>`: the subject every site sees under `subject: public`. */
 export function publicSubject(identity: Pick<Identity, 'provider' | 'id'>): string {

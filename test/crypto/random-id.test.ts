@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { randomId } from '../../src/oauth/login/records.js';
+import { randomId } from '../../src/crypto/random-id.js';
 
 test('randomId gives URL-safe ids of the asked entropy, never the same twice, across pool refills', () => {
   const seen = new Set<string>();

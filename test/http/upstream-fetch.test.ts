@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createUpstreamFetch, maxUpstreamResponseBytes } from '../../src/http/upstream-fetch.js';
-import { isUnreachable } from '../../src/oauth/endpoints/provider-login.js';
+import { isUnreachable } from '../../src/providers/provider.js';
 
 interface Seen {
   method: string;

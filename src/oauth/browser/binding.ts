@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { randomId } from '../../crypto/random-id.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { randomId } from '../login/records.js';
 
 export const bindingCookie = 'byline_tx';
 

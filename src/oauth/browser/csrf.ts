@@ -1,20 +1,20 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { deriveKey } from '../../crypto/derive-key.js';
+import { sameSecret } from '../../crypto/same-secret.js';
 import { BylineError } from '../../http/errors.js';
 import { param } from '../../http/params.js';
-import { ensureBinding, requestBinding } from './binding.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { ensureBinding, requestBinding } from './binding.js';
 
 /** The hidden form field that carries the token. */
 export const csrfField = 'csrf';
 
-/** The MAC key: derived from the subject key, so every instance sharing the key files agrees. */
-function csrfKey(ctx: GatewayContext): Buffer {
-  return Buffer.from(hkdfSync('sha256', ctx.keys.subjectKey, Buffer.alloc(0), 'byline csrf', 32));
-}
-
+// Keyed from the root secret, so every instance sharing the key files agrees.
 function mac(ctx: GatewayContext, binding: string): string {
-  return createHmac('sha256', csrfKey(ctx)).update(binding).digest('base64url');
+  return createHmac('sha256', deriveKey(ctx.keys.subjectKey, 'byline csrf'))
+    .update(binding)
+    .digest('base64url');
 }
 
 /**
@@ -43,10 +43,7 @@ export function verifyCsrf(ctx: GatewayContext, req: Request): void {
   const given = param(req.body as Record<string, unknown> | undefined, csrfField, { max: 128 });
   const binding = requestBinding(ctx, req);
   const expected = binding ? mac(ctx, binding) : undefined;
-  const a = Buffer.from(given ?? '');
-  const b = Buffer.from(expected ?? '');
-  const same = expected !== undefined && a.length === b.length && timingSafeEqual(a, b);
-  if (!same)
+  if (expected === undefined || given === undefined || !sameSecret(given, expected))
     throw new BylineError(
       'forbidden',
       'This form has expired or was not sent from this browser. Please try again.',

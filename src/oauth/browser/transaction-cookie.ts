@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
-import { requestBinding } from './binding.js';
-import type { GatewayContext } from '../gateway-context.js';
-import { transactionKey } from '../login/handles.js';
-import { keys, type LoginTransaction } from '../login/records.js';
+import { deriveKey } from '../../crypto/derive-key.js';
 import { seal, unseal } from '../../crypto/seal.js';
+import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { LoginTransaction } from '../login/records.js';
+import { storeKeys } from '../login/store-keys.js';
+import { requestBinding } from './binding.js';
 
 /**
  * A login in progress at a provider is kept in two halves. The browser carries the transaction itself
@@ -14,6 +15,8 @@ import { seal, unseal } from '../../crypto/seal.js';
  * mark under the state, taken once at the callback: the transaction is single use across instances, and
  * a failed or forged callback burns it. A pending login costs the store ~100 bytes instead of ~600.
  */
+const transactionPurpose = 'byline login transaction';
+
 function cookieBase(state: string): string {
   return `byline_login_${createHash('sha256').update(state).digest('base64url').slice(0, 16)}`;
 }
@@ -26,12 +29,12 @@ export async function saveTransaction(
   transaction: LoginTransaction,
 ): Promise<void> {
   const ttl = Math.max(transaction.request.expires - ctx.clock.now(), 1);
-  await ctx.store.set(keys.transaction(state), transaction.provider, ttl);
+  await ctx.store.set(storeKeys.transaction(state), transaction.provider, ttl);
   setCookie(
     res,
     ctx.cookies,
     cookieBase(state),
-    seal(transactionKey(ctx.keys.subjectKey), transaction, state),
+    seal(deriveKey(ctx.keys.subjectKey, transactionPurpose), transaction, state),
     ttl,
   );
 }
@@ -52,10 +55,10 @@ export async function takeTransaction(
   const base = cookieBase(state);
   const sealed = readCookie(req, ctx.cookies.name(base));
   if (sealed !== undefined) clearCookie(res, ctx.cookies, base);
-  const marked = await ctx.store.take<string>(keys.transaction(state));
+  const marked = await ctx.store.take<string>(storeKeys.transaction(state));
   if (marked === undefined) return 'used';
   const transaction = sealed
-    ? unseal<LoginTransaction>(transactionKey(ctx.keys.subjectKey), sealed, state)
+    ? unseal<LoginTransaction>(deriveKey(ctx.keys.subjectKey, transactionPurpose), sealed, state)
     : undefined;
   if (!transaction || transaction.provider !== marked) return 'foreign';
   if (transaction.request.expires <= ctx.clock.now()) return 'used';

@@ -1,15 +1,16 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
+import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { type Html, html, renderPage } from '../../http/views.js';
 import { ensureBinding } from '../browser/binding.js';
-import { continueSession } from '../login/sign-in.js';
-import { type GatewayContext, siteProviders } from '../gateway-context.js';
-import { csrfField, csrfToken } from '../browser/csrf.js';
-import { type AuthorizationRequest, keys, loginTtlMs, type ResponseMode, randomId } from '../login/records.js';
 import { respondToSite } from '../browser/hand-off.js';
-import { currentBrowserSession } from '../login/sessions.js';
+import { currentBrowserSession } from '../browser/session-cookie.js';
+import { type GatewayContext, siteProviders } from '../gateway-context.js';
+import { type AuthorizationRequest, loginTtlMs, type ResponseMode } from '../login/records.js';
+import { joinLogin } from '../login/sign-in.js';
+import { storeKeys } from '../login/store-keys.js';
+import { renderChooser } from './chooser.js';
 import { startUpstream } from './provider-login.js';
 
 const challengePattern = /^[A-Za-z0-9_-]{43}$/;
@@ -74,70 +75,6 @@ function readRequest(
   };
 }
 
-/** A guest form that came back with a field error: what was typed, and the message for one field. */
-export interface GuestFormState {
-  values: { name?: string | undefined; email?: string | undefined; website?: string | undefined };
-  error?: { field: 'name' | 'email' | 'website'; message: string };
-}
-
-function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string, state?: GuestFormState) {
-  const { requireEmail, requireName } = site.guests;
-  const field = (
-    name: 'email' | 'name' | 'website',
-    label: Html,
-    attributes: { type: string; autocomplete: string; max: number; required: boolean },
-  ) => {
-    const error = state?.error?.field === name ? state.error.message : undefined;
-    const id = `guest-${name}`;
-    return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${name}" type="${attributes.type}" autocomplete="${attributes.autocomplete}" maxlength="${attributes.max}" value="${state?.values[name] ?? ''}"${attributes.required ? html` required` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}</div>`;
-  };
-  const required = (yes: boolean) => (yes ? html` <span class="muted">(required)</span>` : '');
-  return html`<section class="guest" aria-labelledby="guest-heading">
-<h2 id="guest-heading">Or comment as a guest</h2>
-<form class="stack" method="post" action="/auth/guest">
-<input type="hidden" name="ar" value="${request.id}"><input type="hidden" name="${csrfField}" value="${csrf}">
-${field('email', html`Email${required(requireEmail)} <span class="muted">(Address never made public)</span>`, { type: 'email', autocomplete: 'email', max: 254, required: requireEmail })}
-${field('name', html`Name${required(requireName)}`, { type: 'text', autocomplete: 'name', max: 80, required: requireName })}
-${field('website', html`Website`, { type: 'url', autocomplete: 'url', max: 2048, required: false })}
-<button type="submit">Continue as guest</button>
-</form>
-</section>`;
-}
-
-/** The chooser: the site's providers, the guest form when the site takes guests, and who is logged in. */
-export async function renderChooser(
-  ctx: GatewayContext,
-  req: Request,
-  res: Response,
-  site: SiteConfig,
-  request: AuthorizationRequest,
-  guest?: GuestFormState,
-): Promise<void> {
-  const items = siteProviders(ctx, site).map(
-    (provider) =>
-      html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt=""><span class="visually-hidden">Log in with </span>${provider.name}</a></li>`,
-  );
-  const csrf = csrfToken(ctx, req, res);
-  const browser = await currentBrowserSession(ctx, req);
-  const session = browser
-    ? html`<div class="session"><p>Logged in as <strong>${browser.session.identity.name}</strong> (</p><form method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrf}"><button type="submit" class="link">Log out</button></form><p> / <a href="#providers">Change</a>)</p></div>`
-    : '';
-  res.set('Cache-Control', 'no-store');
-  res.type('html').send(
-    renderPage(
-      'chooser',
-      {
-        title: `Log in to comment on ${site.name}`,
-        siteName: site.name,
-        session,
-        providers: html`${items}`,
-        guest: site.guests.enabled ? guestForm(site, request, csrf, guest) : '',
-      },
-      res,
-    ),
-  );
-}
-
 export function authorizeHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const { site, redirectUri, responseMode } = identifyClient(ctx, req.query);
@@ -177,7 +114,7 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       const provider = browser?.session.identity.provider;
       const offered = provider !== undefined && siteProviders(ctx, site).some((p) => p.id === provider);
       if (browser && offered && (details.idp === undefined || details.idp === provider)) {
-        await continueSession(ctx, res, request, browser);
+        respondToSite(ctx, res, request, { code: await joinLogin(ctx, request, browser) });
         return;
       }
     }
@@ -194,7 +131,7 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       await startUpstream(ctx, req, res, request, provider);
       return;
     }
-    await ctx.store.set(keys.authorizationRequest(request.id), request, loginTtlMs);
+    await ctx.store.set(storeKeys.authorizationRequest(request.id), request, loginTtlMs);
     await renderChooser(ctx, req, res, site, request);
   };
 }

@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { FacebookProviderConfig } from '../../config/schema.js';
+import { randomId } from '../../crypto/random-id.js';
 import { BylineError, htmlErrors } from '../../http/errors.js';
 import { formBody } from '../../http/form-body.js';
 import { param, requiredParam } from '../../http/params.js';
@@ -8,8 +9,8 @@ import { sendJson } from '../../http/send.js';
 import { renderPage } from '../../http/views.js';
 import { maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { keys, randomId } from '../login/records.js';
 import { endSubjectSessions } from '../login/sessions.js';
+import { storeKeys } from '../login/store-keys.js';
 
 /** How long the status page of a deletion request answers: Facebook shows its link to the user. */
 const deletionRecordTtlMs = 30 * 24 * 60 * 60_000;
@@ -81,7 +82,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
   signedCallback('/:id/data-deletion', async (res, app, sessionsEnded) => {
     const code = randomId(16);
     const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
-    await ctx.store.set(keys.deletion(code), record, deletionRecordTtlMs);
+    await ctx.store.set(storeKeys.deletion(code), record, deletionRecordTtlMs);
     ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
     const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
     url.searchParams.set('code', code);
@@ -97,7 +98,9 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     const app = facebookApp(ctx, req);
     const code = param(req.query, 'code', { max: 64 });
     const record =
-      code && codePattern.test(code) ? await ctx.store.get<DeletionRecord>(keys.deletion(code)) : undefined;
+      code && codePattern.test(code)
+        ? await ctx.store.get<DeletionRecord>(storeKeys.deletion(code))
+        : undefined;
     if (!code || !record || record.provider !== app.id)
       throw new BylineError('not_found', 'There is no data deletion request with this confirmation code.');
     res.type('html').send(

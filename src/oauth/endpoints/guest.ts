@@ -1,19 +1,22 @@
 import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
+import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
-import type { Identity } from '../../providers/provider.js';
+import type { Identity } from '../../identity.js';
 import { gravatarUrl, guestId } from '../../tokens/subject.js';
-import { renderChooser } from './authorize.js';
-import { startLogin } from '../login/sign-in.js';
-import type { GatewayContext } from '../gateway-context.js';
 import { verifyCsrf } from '../browser/csrf.js';
+import { respondToSite } from '../browser/hand-off.js';
+import type { GatewayContext } from '../gateway-context.js';
 import { accessTokenFor, newFamily, tokenResponse } from '../login/issue.js';
 import { recordLogin } from '../login/login-events.js';
-import { type AuthorizationRequest, keys, randomId } from '../login/records.js';
+import type { AuthorizationRequest } from '../login/records.js';
 import { addSiteSession, newLogin } from '../login/sessions.js';
+import { signIn } from '../login/sign-in.js';
+import { storeKeys } from '../login/store-keys.js';
+import { renderChooser } from './chooser.js';
 import { pendingRequest } from './provider-login.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
@@ -164,13 +167,14 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       return;
     }
     // Single use: of two concurrent submissions one continues, the other finds the request gone.
-    const taken = await ctx.store.take<AuthorizationRequest>(keys.authorizationRequest(id));
+    const taken = await ctx.store.take<AuthorizationRequest>(storeKeys.authorizationRequest(id));
     if (!taken)
       throw new BylineError(
         'invalid_request',
         'This login has expired. Go back to the site and start again.',
       );
-    await startLogin(ctx, res, taken, guestIdentity(ctx, fields), undefined);
+    const { code } = await signIn(ctx, taken, guestIdentity(ctx, fields), undefined);
+    respondToSite(ctx, res, taken, { code });
     recordLogin(ctx, taken, 'guest', 'success');
   };
 

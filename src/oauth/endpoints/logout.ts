@@ -3,9 +3,9 @@ import { clearCookie } from '../../http/cookies.js';
 import { BylineError } from '../../http/errors.js';
 import { param } from '../../http/params.js';
 import { type Html, html, renderPage } from '../../http/views.js';
-import type { GatewayContext } from '../gateway-context.js';
 import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
-import { currentBrowserSession, endBrowserSession, sessionCookie } from '../login/sessions.js';
+import { currentBrowserSession, endBrowserSession, sessionCookie } from '../browser/session-cookie.js';
+import type { GatewayContext } from '../gateway-context.js';
 
 /** Where to send the reader afterwards, checked before anything else happens. */
 interface LogoutRequest {

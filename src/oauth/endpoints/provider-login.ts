@@ -1,16 +1,18 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import type { Identity, UpstreamProvider } from '../../providers/provider.js';
-import { UpstreamUnavailableError } from '../../providers/provider.js';
+import type { Identity } from '../../identity.js';
+import { isUnreachable, type UpstreamProvider } from '../../providers/provider.js';
 import { runStrategy } from '../../providers/run-strategy.js';
 import { requestBinding } from '../browser/binding.js';
-import { completeLogin } from '../login/sign-in.js';
+import { respondToSite } from '../browser/hand-off.js';
+import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
+import { saveTransaction, takeTransaction } from '../browser/transaction-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import { recordLogin } from '../login/login-events.js';
-import { type AuthorizationRequest, keys, type LoginTransaction } from '../login/records.js';
-import { respondToSite } from '../browser/hand-off.js';
-import { saveTransaction, takeTransaction } from '../browser/transaction-cookie.js';
+import type { AuthorizationRequest, LoginTransaction } from '../login/records.js';
+import { signIn } from '../login/sign-in.js';
+import { storeKeys } from '../login/store-keys.js';
 
 /** A per-request `req.session` holding only what the strategy stores for this login. */
 type SessionRequest = Request & { session: Record<string, unknown> };
@@ -18,21 +20,6 @@ type SessionRequest = Request & { session: Record<string, unknown> };
 function withSession(req: Request, session: Record<string, unknown>): SessionRequest {
   (req as SessionRequest).session = session;
   return req as SessionRequest;
-}
-
-/** True for failures to reach the provider at all (refused, reset, DNS, timeout). */
-export function isUnreachable(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (e instanceof UpstreamUnavailableError) return true;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'ConnectTimeoutError') return true;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (
-      code &&
-      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)
-    )
-      return true;
-  }
-  return false;
 }
 
 function upstreamFailure(
@@ -91,7 +78,7 @@ export async function pendingRequest(
   req: Request,
   id: string,
 ): Promise<AuthorizationRequest> {
-  const request = await ctx.store.get<AuthorizationRequest>(keys.authorizationRequest(id));
+  const request = await ctx.store.get<AuthorizationRequest>(storeKeys.authorizationRequest(id));
   const binding = requestBinding(ctx, req);
   if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
     throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
@@ -161,7 +148,10 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
       outcome = { kind: 'error', error };
     }
     if (outcome.kind === 'success') {
-      await completeLogin(ctx, req, res, request, outcome.user as Identity);
+      const previous = await currentBrowserSession(ctx, req);
+      const signedIn = await signIn(ctx, request, outcome.user as Identity, { previous });
+      if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
+      respondToSite(ctx, res, request, { code: signedIn.code });
       recordLogin(ctx, request, providerId, 'success');
       return;
     }

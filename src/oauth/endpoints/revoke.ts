@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { param, requiredParam } from '../../http/params.js';
 import { authenticateClient } from '../client-auth.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { findToken } from './introspect.js';
+import { findToken } from '../login/find-token.js';
 import { endSiteSession } from '../login/sessions.js';
 
 /**

@@ -1,75 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { BylineError } from '../../http/errors.js';
-import { param, requiredParam } from '../../http/params.js';
+import { requiredParam } from '../../http/params.js';
 import { sendJson } from '../../http/send.js';
 import { authenticateClient } from '../client-auth.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { openSid, readCode } from '../login/handles.js';
-import { accessTokenFor, newFamily, type TokenResponse, tokenResponse } from '../login/issue.js';
+import { redeemCode } from './grants/authorization-code.js';
 import { refreshGrant } from './grants/refresh-token.js';
-import { updateLogin, withoutSiteSession } from '../login/sessions.js';
-
-const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
-
-function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
-
-const codeRefused = 'The code is invalid, expired or already used.';
-
-/**
- * `grant_type=authorization_code`. The code names its site session, whose pending code must match every
- * binding. Redeeming turns the pending code into the session's refresh family in one compare-and-swap of
- * the login, so of concurrent redemptions one wins; a code presented again (after a redemption or a
- * refused attempt) is a replay and ends the site session (RFC 6749 §4.1.2).
- */
-async function redeemCode(
-  ctx: GatewayContext,
-  body: Record<string, unknown>,
-  site: string,
-  confidential: boolean,
-): Promise<TokenResponse> {
-  const code = requiredParam(body, 'code', { max: 256 });
-  const redirectUri = requiredParam(body, 'redirect_uri');
-  const verifier = param(body, 'code_verifier', { max: 256 });
-  const sid = readCode(ctx.keys.subjectKey, code);
-  const where = sid ? openSid(ctx.keys.subjectKey, sid) : undefined;
-  if (!sid || !where) throw new BylineError('invalid_grant', codeRefused);
-  let replayed = false;
-  const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {
-    replayed = false;
-    const session = record?.sites[where.number];
-    if (!record || !session) return { result: new BylineError('invalid_grant', codeRefused) };
-    const pending = session.code;
-    if (!pending) {
-      replayed = true;
-      return {
-        result: new BylineError('invalid_grant', codeRefused),
-        next: withoutSiteSession(record, where.number),
-      };
-    }
-    const problem =
-      pending.expires <= ctx.clock.now()
-        ? 'The code has expired.'
-        : session.site !== site
-          ? 'The code was issued to another site.'
-          : pending.redirectUri !== redirectUri
-            ? 'redirect_uri does not match the authorization request.'
-            : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== pending.codeChallenge
-              ? 'The PKCE code_verifier does not match.'
-              : undefined;
-    delete session.code;
-    // A refused code is burned: its owner's later attempt is then a replay and ends the login it started.
-    if (problem) return { result: new BylineError('invalid_grant', problem), next: record };
-    session.refresh = newFamily(ctx, record, !confidential);
-    const accessToken = await accessTokenFor(ctx, sid, record, session, pending.nonce);
-    return { result: tokenResponse(ctx, sid, accessToken, 0), next: record };
-  });
-  if (replayed) ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
-  if (outcome instanceof BylineError) throw outcome;
-  return outcome;
-}
 
 export function tokenHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
-import { sameSecret } from './records.js';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { deriveKey } from '../../crypto/derive-key.js';
+import { sameSecret } from '../../crypto/same-secret.js';
 
 /**
  * The names Byline hands out for a site session, derived instead of stored, all under keys derived from
@@ -12,16 +13,8 @@ import { sameSecret } from './records.js';
  * - refresh token number n = `<sid>.<n>.<HMAC(sid, n)>`: the family keeps only the current n, and any
  *   earlier token of the family is still recognisable as ours (reuse) while a made-up one is not.
  *
- * A store dump therefore holds nothing that works as a code or token. The key login transactions are
- * sealed with while the browser carries them (transaction.ts) is derived here too.
+ * A store dump therefore holds nothing that works as a code or token.
  */
-interface HandleKeys {
-  sid: Buffer;
-  mac: Buffer;
-  transaction: Buffer;
-  /** Recently opened sids: a cipher context costs more than the rest of a /userinfo lookup. */
-  opened: Map<string, SidParts>;
-}
 
 interface SidParts {
   readonly loginId: string;
@@ -30,27 +23,11 @@ interface SidParts {
 
 const openedLimit = 10_000;
 
-const derived = new WeakMap<Buffer, HandleKeys>();
+/** Recently opened sids, per sid key: a cipher context costs more than the rest of a /userinfo lookup. */
+const openedSids = new WeakMap<Buffer, Map<string, SidParts>>();
 
-function keysFor(subjectKey: Buffer): HandleKeys {
-  let keys = derived.get(subjectKey);
-  if (!keys) {
-    const derive = (info: string) => Buffer.from(hkdfSync('sha256', subjectKey, Buffer.alloc(0), info, 32));
-    keys = {
-      sid: derive('byline sid'),
-      mac: derive('byline code and refresh token'),
-      transaction: derive('byline login transaction'),
-      opened: new Map(),
-    };
-    derived.set(subjectKey, keys);
-  }
-  return keys;
-}
-
-/** The key login transactions are sealed with while the browser carries them (transaction.ts). */
-export function transactionKey(subjectKey: Buffer): Buffer {
-  return keysFor(subjectKey).transaction;
-}
+const sidKey = (subjectKey: Buffer) => deriveKey(subjectKey, 'byline sid');
+const macKey = (subjectKey: Buffer) => deriveKey(subjectKey, 'byline code and refresh token');
 
 /** Login ids are this many random bytes; with the 4-byte site-session number they fill one AES block. */
 export const loginIdBytes = 12;
@@ -62,30 +39,35 @@ export function sidFor(subjectKey: Buffer, loginId: string, number: number): str
   const block = Buffer.alloc(16);
   if (block.write(loginId, 'base64url') !== loginIdBytes) throw new TypeError('sidFor: not a login id');
   block.writeUInt32BE(number, loginIdBytes);
-  const cipher = createCipheriv('aes-256-ecb', keysFor(subjectKey).sid, null).setAutoPadding(false);
+  const cipher = createCipheriv('aes-256-ecb', sidKey(subjectKey), null).setAutoPadding(false);
   return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
 }
 
 /** The login id and site-session number a sid names; undefined for anything that is not a sid. */
 export function openSid(subjectKey: Buffer, sid: string): SidParts | undefined {
   if (!sidPattern.test(sid)) return undefined;
-  const keys = keysFor(subjectKey);
-  const known = keys.opened.get(sid);
+  const key = sidKey(subjectKey);
+  let opened = openedSids.get(key);
+  if (!opened) {
+    opened = new Map();
+    openedSids.set(key, opened);
+  }
+  const known = opened.get(sid);
   if (known) return known;
-  const decipher = createDecipheriv('aes-256-ecb', keys.sid, null).setAutoPadding(false);
+  const decipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
   const block = Buffer.concat([decipher.update(Buffer.from(sid, 'base64url')), decipher.final()]);
   const parts = Object.freeze({
     loginId: block.toString('base64url', 0, loginIdBytes),
     number: block.readUInt32BE(loginIdBytes),
   });
   // Oldest first out: a Map iterates in insertion order.
-  if (keys.opened.size >= openedLimit) keys.opened.delete(keys.opened.keys().next().value as string);
-  keys.opened.set(sid, parts);
+  if (opened.size >= openedLimit) opened.delete(opened.keys().next().value as string);
+  opened.set(sid, parts);
   return parts;
 }
 
 function mac(subjectKey: Buffer, message: string): string {
-  return createHmac('sha256', keysFor(subjectKey).mac).update(message).digest('base64url');
+  return createHmac('sha256', macKey(subjectKey)).update(message).digest('base64url');
 }
 
 function sameMac(subjectKey: Buffer, message: string, presented: string): boolean {

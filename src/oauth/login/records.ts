@@ -1,42 +1,4 @@
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
-import type { Identity } from '../../providers/provider.js';
-
-/** Store key prefixes, in one place so the Redis layout is readable. */
-export const keys = {
-  authorizationRequest: (id: string) => `ar:${id}`,
-  transaction: (state: string) => `tx:${state}`,
-  /** One login: the identity, the browser holding it, its site sessions and their refresh families. */
-  login: (id: string) => `login:${id}`,
-  /** A Facebook data deletion request, by its confirmation code. */
-  deletion: (code: string) => `deletion:${code}`,
-  /** Set: the ids of every login of one public subject (for provider-initiated deletion). */
-  subjectLogins: (publicSub: string) => `logins:${publicSub}`,
-};
-
-// Random bytes drawn 4 KiB at a time (as Node does for randomUUID): one randomBytes call per id cost
-// several times the id itself. Bytes are used once and zeroed as they are handed out.
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
-/** A random URL-safe identifier with `bytes` (at most 256) of entropy, from the CSPRNG. */
-export function randomId(bytes = 32): string {
-  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 256) throw new TypeError('randomId: 1 to 256 bytes');
-  if (poolOffset + bytes > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const id = pool.toString('base64url', poolOffset, poolOffset + bytes);
-  pool.fill(0, poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return id;
-}
-
-/** Compares a presented secret with the expected one in constant time, whatever their lengths. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+import type { Identity } from '../../identity.js';
 
 /** How long a reader may take to choose and finish a login. */
 export const loginTtlMs = 10 * 60_000;

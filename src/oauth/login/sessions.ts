@@ -1,17 +1,12 @@
-import type { Request, Response } from 'express';
-import { readCookie, setCookie } from '../../http/cookies.js';
-import type { Identity } from '../../providers/provider.js';
+import { randomId } from '../../crypto/random-id.js';
+import type { Identity } from '../../identity.js';
 import { StoreUnavailableError, type StoreWrite } from '../../store/store.js';
 import { type CommenterClaims, commenterClaims } from '../../tokens/claims.js';
 import { publicSubject } from '../../tokens/subject.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { loginIdBytes, openSid, sidFor } from './handles.js';
-import { keys, type LoginRecord, randomId, type SiteSession, sameSecret } from './records.js';
-
-export const sessionCookie = 'byline_session';
-
-/** `<login id>.<browser secret>`: the login to read and the proof that this browser holds it. */
-const cookiePattern = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})$/;
+import type { LoginRecord, SiteSession } from './records.js';
+import { storeKeys } from './store-keys.js';
 
 /** How many earlier logins of one browser its logout still ends (the oldest are forgotten first). */
 const earlierLimit = 20;
@@ -21,28 +16,6 @@ export interface LiveLogin {
   id: string;
   session: LoginRecord;
   version: string;
-}
-
-/** The live login this browser holds, named and proven by its `byline_session` cookie, if any. */
-export async function currentBrowserSession(
-  ctx: GatewayContext,
-  req: Request,
-): Promise<LiveLogin | undefined> {
-  const match = cookiePattern.exec(readCookie(req, ctx.cookies.name(sessionCookie)) ?? '');
-  if (!match) return undefined;
-  const [, id, browser] = match as unknown as [string, string, string];
-  const read = await ctx.store.getVersioned<LoginRecord>(keys.login(id));
-  if (!read?.value.browser || !sameSecret(browser, read.value.browser)) return undefined;
-  if (read.value.expires <= ctx.clock.now()) return undefined;
-  return { id, session: read.value, version: read.version };
-}
-
-export function setSessionCookie(
-  ctx: GatewayContext,
-  res: Response,
-  login: { id: string; browser: string },
-): void {
-  setCookie(res, ctx.cookies, sessionCookie, `${login.id}.${login.browser}`, ctx.config.session.ttl);
 }
 
 /** A login not stored yet, and the writes that store it (with the caller's other writes, in one batch). */
@@ -77,12 +50,12 @@ export function newLogin(
     next: 0,
     sites: {},
   };
-  const index = keys.subjectLogins(publicSubject(identity));
+  const index = storeKeys.subjectLogins(publicSubject(identity));
   return {
     id,
     record,
     writes: [
-      { op: 'set', key: keys.login(id), value: record, ttlMs: ttlOf(ctx, record) },
+      { op: 'set', key: storeKeys.login(id), value: record, ttlMs: ttlOf(ctx, record) },
       { op: 'addToSet', key: index, members: [id], ttlMs: ttlOf(ctx, record) },
     ],
   };
@@ -103,7 +76,42 @@ export function addSiteSession(
     ...(ctx.config.tokens.subject === 'pairwise' ? { pairwise: true } : {}),
   };
   record.sites[number] = stored;
+  evictBeyondLimit(record);
   return { sid: sidFor(ctx.keys.subjectKey, loginId, number), session: stored };
+}
+
+/**
+ * The most site sessions one login keeps. Every /authorize from a browser holding a login adds one, so
+ * without a bound a page could grow the record (and every lookup of it) without end.
+ */
+export const siteSessionLimit = 50;
+
+/** Past the limit, the oldest unredeemed site sessions go first (nobody holds a token of theirs), then the oldest. */
+function evictBeyondLimit(record: LoginRecord): void {
+  const numbers = Object.keys(record.sites).map(Number);
+  let excess = numbers.length - siteSessionLimit;
+  if (excess <= 0) return;
+  const byAge = numbers.sort((a, b) => a - b);
+  const unredeemed = byAge.filter((n) => !record.sites[n]?.refresh);
+  for (const n of [...unredeemed, ...byAge]) {
+    if (excess <= 0) break;
+    if (record.sites[n] === undefined) continue;
+    delete record.sites[n];
+    excess--;
+  }
+}
+
+/**
+ * Drops the site sessions nothing can use any more: a code that expired unredeemed, a burned code (refused
+ * once; its tokens were never issued), a refresh family past its lifetime. Done on every write, so what a
+ * login holds is what is live; a login left with neither a browser nor a site session serves nobody.
+ */
+function withoutDeadSessions(record: LoginRecord, now: number): LoginRecord | null {
+  for (const [number, session] of Object.entries(record.sites)) {
+    const live = session.refresh ? session.refresh.expires > now : (session.code?.expires ?? 0) > now;
+    if (!live) delete record.sites[number];
+  }
+  return !record.browser && Object.keys(record.sites).length === 0 ? null : record;
 }
 
 /** The claims a site session's tokens carry, from the login's identity. */
@@ -136,7 +144,7 @@ export async function updateLogin<R>(
   decide: (record: LoginRecord | undefined) => Decision<R> | Promise<Decision<R>>,
   first?: { session: LoginRecord; version: string },
 ): Promise<R> {
-  const key = keys.login(id);
+  const key = storeKeys.login(id);
   let read: { value: LoginRecord; version: string } | undefined = first
     ? { value: first.session, version: first.version }
     : await ctx.store.getVersioned<LoginRecord>(key);
@@ -144,12 +152,13 @@ export async function updateLogin<R>(
     const live = read && read.value.expires > ctx.clock.now() ? read.value : undefined;
     const decision = await decide(live);
     if (decision.next === undefined && !decision.writes?.length) return decision.result;
-    const next = decision.next === undefined ? live : decision.next;
+    const chosen = decision.next === undefined ? live : decision.next;
+    const next = chosen ? withoutDeadSessions(chosen, ctx.clock.now()) : chosen;
     const writes = [...(decision.writes ?? [])];
     if (next === null && live)
       writes.push({
         op: 'removeFromSet',
-        key: keys.subjectLogins(publicSubject(live.identity)),
+        key: storeKeys.subjectLogins(publicSubject(live.identity)),
         members: [id],
       });
     const stored = next ? { value: next, ttlMs: ttlOf(ctx, next) } : undefined;
@@ -175,7 +184,7 @@ export async function liveSiteSession(
 ): Promise<LiveSiteSession | undefined> {
   const where = openSid(ctx.keys.subjectKey, sid);
   if (!where) return undefined;
-  const record = await ctx.store.get<LoginRecord>(keys.login(where.loginId));
+  const record = await ctx.store.get<LoginRecord>(storeKeys.login(where.loginId));
   const session = record?.sites[where.number];
   return record && session && record.expires > ctx.clock.now() ? { record, session } : undefined;
 }
@@ -200,31 +209,11 @@ export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<
   );
 }
 
-/**
- * Ends the login this browser holds, every site session started from it, and the logins the browser
- * held before (`POST /logout`). Answers how many site sessions of the current login ended, or undefined
- * when the browser holds no live login.
- */
-export async function endBrowserSession(ctx: GatewayContext, req: Request): Promise<number | undefined> {
-  const login = await currentBrowserSession(ctx, req);
-  if (!login) return undefined;
-  const earlier = login.session.earlier ?? [];
-  await ctx.store.write([
-    ...[login.id, ...earlier].map((id) => ({ op: 'delete' as const, key: keys.login(id) })),
-    {
-      op: 'removeFromSet',
-      key: keys.subjectLogins(publicSubject(login.session.identity)),
-      members: [login.id],
-    },
-  ]);
-  return Object.keys(login.session.sites).length;
-}
-
 /** Ends every login of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion; answers how many. */
 export async function endSubjectSessions(ctx: GatewayContext, publicSub: string): Promise<number> {
-  const index = keys.subjectLogins(publicSub);
+  const index = storeKeys.subjectLogins(publicSub);
   const ids = await ctx.store.members(index);
-  await ctx.store.delete(...ids.map((id) => keys.login(id)), index);
+  await ctx.store.delete(...ids.map((id) => storeKeys.login(id)), index);
   return ids.length;
 }
 

@@ -1,19 +1,10 @@
-import type { Request, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
-import type { Identity } from '../../providers/provider.js';
+import type { Identity } from '../../identity.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { codeFor } from './handles.js';
-import { type AuthorizationRequest, keys, type LoginRecord, type SiteSession } from './records.js';
-import { respondToSite } from '../browser/hand-off.js';
-import {
-  addSiteSession,
-  currentBrowserSession,
-  type LiveLogin,
-  newLogin,
-  releaseBrowser,
-  setSessionCookie,
-  updateLogin,
-} from './sessions.js';
+import type { AuthorizationRequest, LoginRecord, SiteSession } from './records.js';
+import { addSiteSession, type LiveLogin, newLogin, releaseBrowser, updateLogin } from './sessions.js';
+import { storeKeys } from './store-keys.js';
 
 /** How long a one-time code may wait for redemption. */
 export const codeTtlMs = 60_000;
@@ -32,47 +23,38 @@ function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest):
 }
 
 /**
- * A new login (a provider's or a guest's) with one site session for `request`, stored in one batch; the
- * code goes to the site. `browser` is the login this browser held before, when the new one is a browser's.
+ * A new login (a provider's or a guest's) with one site session for `request`, stored in one batch.
+ * `previous` is the live login this browser held before, when the new one is a browser's; it is released
+ * in the same step. Answers the code for the site and, for a browser's login, what its cookie must hold.
  */
-export async function startLogin(
+export async function signIn(
   ctx: GatewayContext,
-  res: Response,
   request: AuthorizationRequest,
   identity: Identity,
   browser: { previous: LiveLogin | undefined } | undefined,
-): Promise<void> {
+): Promise<{ code: string; browser?: { id: string; browser: string } }> {
   const login = newLogin(ctx, identity, {
     browser: browser !== undefined,
     ...(browser?.previous ? { earlier: browser.previous } : {}),
   });
   const { sid } = addSiteSession(ctx, login.id, login.record, pendingSiteSession(ctx, request));
   // The request is done: its chooser entry goes in the same batch.
-  const writes = [...login.writes, { op: 'delete' as const, key: keys.authorizationRequest(request.id) }];
+  const writes = [
+    ...login.writes,
+    { op: 'delete' as const, key: storeKeys.authorizationRequest(request.id) },
+  ];
   if (browser?.previous) await releaseBrowser(ctx, browser.previous, writes);
   else await ctx.store.write(writes);
-  if (login.record.browser) setSessionCookie(ctx, res, { id: login.id, browser: login.record.browser });
-  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
+  const code = codeFor(ctx.keys.subjectKey, sid);
+  return login.record.browser ? { code, browser: { id: login.id, browser: login.record.browser } } : { code };
 }
 
-/** A reader proved who they are at a provider: a new login held by this browser, a site session, a code. */
-export async function completeLogin(
+/** The reader is already logged in to Byline: a new site session in the browser's login; its code. */
+export async function joinLogin(
   ctx: GatewayContext,
-  req: Request,
-  res: Response,
-  request: AuthorizationRequest,
-  identity: Identity,
-): Promise<void> {
-  await startLogin(ctx, res, request, identity, { previous: await currentBrowserSession(ctx, req) });
-}
-
-/** The reader is already logged in to Byline: a new site session in the browser's login. */
-export async function continueSession(
-  ctx: GatewayContext,
-  res: Response,
   request: AuthorizationRequest,
   browser: LiveLogin,
-): Promise<void> {
+): Promise<string> {
   const sid = await updateLogin(
     ctx,
     browser.id,
@@ -82,7 +64,7 @@ export async function continueSession(
       return {
         result: sid,
         next: record,
-        writes: [{ op: 'delete', key: keys.authorizationRequest(request.id) }],
+        writes: [{ op: 'delete', key: storeKeys.authorizationRequest(request.id) }],
       };
     },
     browser,
@@ -90,5 +72,5 @@ export async function continueSession(
   // The login ended between reading it and adding to it (a logout in another tab).
   if (!sid)
     throw new BylineError('invalid_request', 'You have logged out. Go back to the site and start again.');
-  respondToSite(ctx, res, request, { code: codeFor(ctx.keys.subjectKey, sid) });
+  return codeFor(ctx.keys.subjectKey, sid);
 }

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Browser } from '../../support/browser.js';
-import { type FacebookDouble, type FacebookUser, startFacebookDouble } from '../../support/facebook-double.js';
+import {
+  type FacebookDouble,
+  type FacebookUser,
+  startFacebookDouble,
+} from '../../support/facebook-double.js';
 import { authorizeUrl, redeem, siteParams } from '../../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../../support/gateway.js';
 import { pkce } from '../../support/pkce.js';

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { openSid } from '../../../src/oauth/login/handles.js';
-import { keys, type LoginRecord } from '../../../src/oauth/login/records.js';
+import type { LoginRecord } from '../../../src/oauth/login/records.js';
 import { endSiteSession } from '../../../src/oauth/login/sessions.js';
+import { storeKeys } from '../../../src/oauth/login/store-keys.js';
 import { devLogin, redeem, siteParams } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
 
@@ -186,7 +187,7 @@ describe('refresh_token grant', () => {
     });
     const sid = decodeJwt(body.access_token as string).sid as string;
     const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
-    const dump = JSON.stringify(await gateway.store.get<LoginRecord>(keys.login(loginId)));
+    const dump = JSON.stringify(await gateway.store.get<LoginRecord>(storeKeys.login(loginId)));
     assert.match(dump, /Store Reader/, 'this is the login record');
     const refreshToken = body.refresh_token as string;
     for (const secret of [code, code.split('.')[1], refreshToken, refreshToken.split('.')[2]])
@@ -367,7 +368,7 @@ describe('tokens.refreshReuseGrace', () => {
     const first = await refresh(gateway, tokens.refresh_token, 'public');
     const sid = decodeJwt(tokens.access_token).sid as string;
     const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
-    const record = await gateway.store.get<LoginRecord>(keys.login(loginId));
+    const record = await gateway.store.get<LoginRecord>(storeKeys.login(loginId));
     assert.ok(Object.values(record?.sites ?? {})[0]?.refresh?.grace?.sealed);
     const dump = JSON.stringify(record);
     assert.ok(!dump.includes(first.body.refresh_token as string));

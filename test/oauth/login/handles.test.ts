@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { randomId } from '../../../src/crypto/random-id.js';
 import {
   codeFor,
   loginIdBytes,
@@ -10,7 +11,6 @@ import {
   refreshTokenFor,
   sidFor,
 } from '../../../src/oauth/login/handles.js';
-import { randomId } from '../../../src/oauth/login/records.js';
 
 const key = randomBytes(32);
 const otherKey = randomBytes(32);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import { seal, unseal } from '../../../crypto/seal.js';
 import { BylineError } from '../../../http/errors.js';
 import { requiredParam } from '../../../http/params.js';
 import type { AuthenticatedClient } from '../../client-auth.js';
 import type { GatewayContext } from '../../gateway-context.js';
 import { openSid, readRefreshToken } from '../../login/handles.js';
 import { accessTokenFor, type TokenResponse, tokenResponse } from '../../login/issue.js';
-import { seal, unseal } from '../../../crypto/seal.js';
 import { updateLogin, withoutSiteSession } from '../../login/sessions.js';
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {

@@ -1,0 +1,35 @@
+import type { Request } from 'express';
+
+/** One form-urlencoded part of the Basic credentials; undefined when it is not valid. */
+function formDecoded(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 6749 §2.3.1: the Basic header's parts (form-urlencoded, then base64), each undefined when malformed. */
+export function basicCredentialParts(
+  req: Request,
+): { id: string | undefined; secret: string | undefined } | undefined {
+  const header = req.headers.authorization;
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { id: undefined, secret: undefined };
+  return { id: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
+}
+
+/**
+ * The site a request names at /token, /revoke or /introspect (Basic user name or `client_id`), if any,
+ * and whether it comes with a secret; for the rate limits, which look before authentication does, so
+ * malformed credentials are not an error here.
+ */
+export function claimedClient(req: Request): { id?: string; withSecret: boolean } {
+  const basic = basicCredentialParts(req);
+  if (basic) return { ...(basic.id ? { id: basic.id } : {}), withSecret: true };
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const id = typeof body.client_id === 'string' ? body.client_id : undefined;
+  return { ...(id ? { id } : {}), withSecret: body.client_secret !== undefined };
+}

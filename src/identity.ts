@@ -1,0 +1,15 @@
+/**
+ * Who logged in: the domain type every layer speaks (providers produce it, the login record stores it,
+ * tokens carry its claims). It imports nothing, so no layer has to reach sideways for it.
+ */
+export interface Identity {
+  /** The provider id (the `idp` claim and the `sub` prefix). */
+  provider: string;
+  /** The provider's stable user id: WordPress `ID`, Facebook app-scoped id, OIDC `sub`; never an email. */
+  id: string;
+  name: string;
+  email?: string;
+  emailVerified: boolean;
+  picture?: string;
+  website?: string;
+}

@@ -1,0 +1,11 @@
+/** Store key prefixes, in one place so the Redis layout is readable. */
+export const storeKeys = {
+  authorizationRequest: (id: string) => `ar:${id}`,
+  transaction: (state: string) => `tx:${state}`,
+  /** One login: the identity, the browser holding it, its site sessions and their refresh families. */
+  login: (id: string) => `login:${id}`,
+  /** A Facebook data deletion request, by its confirmation code. */
+  deletion: (code: string) => `deletion:${code}`,
+  /** Set: the ids of every login of one public subject (for provider-initiated deletion). */
+  subjectLogins: (publicSub: string) => `logins:${publicSub}`,
+};
