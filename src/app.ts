@@ -165,7 +165,13 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     authorizeHandler(ctx),
   );
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
-  app.get('/auth/:provider', htmlErrors, openerAllowed, providerStartHandler(ctx));
+  app.get(
+    '/auth/:provider',
+    htmlErrors,
+    openerAllowed,
+    limitByAddress(rateLimits.authorize, 'Too many logins from this address. Try again shortly.'),
+    providerStartHandler(ctx),
+  );
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
   app.use('/providers', providerCallbacksRouter(ctx));
   for (const router of mounted) app.use(router);

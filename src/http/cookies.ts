@@ -18,6 +18,17 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** Every cookie whose name starts with `prefix`, as `[name, value]` in the order the browser sent them. */
+export function readCookiesByPrefix(req: Request, prefix: string): [string, string][] {
+  const found: [string, string][] = [];
+  for (const part of req.headers.cookie?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (name.startsWith(prefix)) found.push([name, part.slice(eq + 1).trim()]);
+  }
+  return found;
+}
+
 export interface CookiePolicy {
   secure: boolean;
   /** The cookie's name: `__Host-` prefixed on https, so no subdomain or path can shadow it. */

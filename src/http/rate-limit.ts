@@ -26,9 +26,17 @@ export interface RateLimits {
   clientAuthFailuresPerSite: RateLimit;
   /** Guest logins (`POST /guest`, `POST /auth/guest`), per client address. */
   guest: RateLimit;
-  /** Authorization requests (`GET /authorize`), per client address. */
+  /** Authorization requests (`GET /authorize`) and login starts (`GET /auth/:provider`), per client address. */
   authorize: RateLimit;
+  /** Trips to a provider started from one pending authorization request, per request id. */
+  loginStarts: RateLimit;
 }
+
+/**
+ * A reader may retry a provider or pick another from one chooser page a few times; more is a script
+ * turning one request into many login transactions. Counted over a pending request's 10-minute life.
+ */
+export const loginStartsPerRequest = 5;
 
 /**
  * A site's secret is attacked from many addresses at once only in a distributed guess; its counter is
@@ -97,6 +105,7 @@ export function createRateLimits(rules: Config['rateLimits'], backend: RateLimit
     ),
     guest: limiter('guest', guest, backend),
     authorize: limiter('authorize', authorize, backend),
+    loginStarts: limiter('login-starts', { points: loginStartsPerRequest, window: 10 * 60_000 }, backend),
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { deriveKey } from '../../crypto/derive-key.js';
 import { seal, unseal } from '../../crypto/seal.js';
-import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
+import { clearCookie, readCookie, readCookiesByPrefix, setCookie } from '../../http/cookies.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { LoginTransaction } from '../login/records.js';
 import { storeKeys } from '../login/store-keys.js';
@@ -17,26 +17,47 @@ import { requestBinding } from './binding.js';
  */
 const transactionPurpose = 'byline login transaction';
 
+const cookiePrefix = 'byline_login_';
+
 function cookieBase(state: string): string {
-  return `byline_login_${createHash('sha256').update(state).digest('base64url').slice(0, 16)}`;
+  return `${cookiePrefix}${createHash('sha256').update(state).digest('base64url').slice(0, 16)}`;
+}
+
+/**
+ * How many logins one browser may have in progress at once. Each cookie is up to ~1.8 KB; without a bound a
+ * page that sends a reader to ten logins in a row makes every later request of theirs too large (431).
+ */
+export const loginCookieLimit = 3;
+
+/**
+ * Clears this browser's oldest login cookies so that, with the one about to be set, at most
+ * `loginCookieLimit` remain. A cookie's value starts with when it was issued (base 36 ms, not secret).
+ */
+function clearOldestLogins(ctx: GatewayContext, req: Request, res: Response): void {
+  const policyPrefix = ctx.cookies.name('');
+  const held = readCookiesByPrefix(req, ctx.cookies.name(cookiePrefix))
+    .map(([name, value]) => ({
+      base: name.slice(policyPrefix.length),
+      issued: Number.parseInt(value, 36) || 0,
+    }))
+    .sort((a, b) => a.issued - b.issued);
+  for (const { base } of held.slice(0, Math.max(held.length - loginCookieLimit + 1, 0)))
+    clearCookie(res, ctx.cookies, base);
 }
 
 /** Stores the mark and hands the browser the sealed transaction; both end when the request does. */
 export async function saveTransaction(
   ctx: GatewayContext,
+  req: Request,
   res: Response,
   state: string,
   transaction: LoginTransaction,
 ): Promise<void> {
   const ttl = Math.max(transaction.request.expires - ctx.clock.now(), 1);
   await ctx.store.set(storeKeys.transaction(state), transaction.provider, ttl);
-  setCookie(
-    res,
-    ctx.cookies,
-    cookieBase(state),
-    seal(deriveKey(ctx.keys.subjectKey, transactionPurpose), transaction, state),
-    ttl,
-  );
+  clearOldestLogins(ctx, req, res);
+  const sealed = seal(deriveKey(ctx.keys.subjectKey, transactionPurpose), transaction, state);
+  setCookie(res, ctx.cookies, cookieBase(state), `${ctx.clock.now().toString(36)}.${sealed}`, ttl);
 }
 
 /**
@@ -53,8 +74,9 @@ export async function takeTransaction(
   provider: string,
 ): Promise<LoginTransaction | 'used' | 'foreign'> {
   const base = cookieBase(state);
-  const sealed = readCookie(req, ctx.cookies.name(base));
-  if (sealed !== undefined) clearCookie(res, ctx.cookies, base);
+  const value = readCookie(req, ctx.cookies.name(base));
+  if (value !== undefined) clearCookie(res, ctx.cookies, base);
+  const sealed = value?.slice(value.indexOf('.') + 1);
   const marked = await ctx.store.take<string>(storeKeys.transaction(state));
   if (marked === undefined) return 'used';
   const transaction = sealed

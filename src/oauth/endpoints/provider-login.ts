@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
+import { tooManyRequests } from '../../http/rate-limit.js';
 import type { Identity } from '../../identity.js';
 import { isUnreachable, type UpstreamProvider } from '../../providers/provider.js';
 import { runStrategy } from '../../providers/run-strategy.js';
@@ -64,7 +65,7 @@ export async function startUpstream(
     provider: provider.id,
     strategyState: session[provider.sessionKey],
   };
-  await saveTransaction(ctx, res, state, transaction);
+  await saveTransaction(ctx, req, res, state, transaction);
   res.set('Cache-Control', 'no-store');
   res.redirect(302, outcome.url);
 }
@@ -92,6 +93,12 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
     const id = requiredParam(req.query, 'ar', { max: 64 });
     const request = await pendingRequest(ctx, req, id);
+    const wait = await ctx.rateLimits.loginStarts.consume(request.id);
+    if (wait > 0)
+      throw tooManyRequests(
+        wait,
+        'Too many logins were started from this page. Go back to the site and start again.',
+      );
     const site = ctx.sites.get(request.site);
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
       throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
