@@ -45,3 +45,15 @@ test('tokens are made and checked with jose, which is a direct dependency', () =
   };
   assert.ok(pkg.dependencies.jose);
 });
+
+test('build tools are not production dependencies: the widget is bundled at build time', () => {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  for (const tool of ['esbuild', 'tsx', 'typescript'])
+    assert.equal(pkg.dependencies[tool], undefined, `${tool} is a production dependency`);
+  assert.doesNotMatch(
+    readFileSync(join(packageRoot, 'src', 'oauth', 'endpoints', 'widget.ts'), 'utf8'),
+    /esbuild/,
+  );
+});

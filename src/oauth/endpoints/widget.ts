@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
 import { packageRoot } from '../../config/load.js';
 import { BylineError } from '../../http/errors.js';
@@ -49,29 +48,15 @@ export function widgetConfigHandler(ctx: GatewayContext): RequestHandler {
   };
 }
 
-/** Running from TypeScript sources (tests, `tsx`): bundle the widget from src/ instead of using dist/. */
-const fromSource = fileURLToPath(import.meta.url).endsWith('.ts');
-
-/** The same bundle as scripts/build.mjs makes: one minified, dependency-free IIFE. */
-export async function bundleWidget(): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [join(packageRoot, 'src', 'widget', 'widget.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: ['es2020'],
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  });
-  return (result.outputFiles[0] as { text: string }).text;
-}
+/** The built widget. */
+export const widgetFile = join(packageRoot, 'dist', 'widget.js');
 
 let script: Promise<PreparedBody> | undefined;
 
 function loadWidget(): Promise<PreparedBody> {
-  script ??= (fromSource ? bundleWidget() : readFile(join(packageRoot, 'dist', 'widget.js'), 'utf8')).then(
+  // Built by `npm run build` (which `npm start`, `npm test` and installs from git run first): the
+  // server never bundles at request time, so esbuild is a build tool, not a dependency.
+  script ??= readFile(widgetFile, 'utf8').then(
     (text) => prepareBody(text, 'application/javascript; charset=utf-8'),
 
     (cause: unknown) => {
