@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { isLoopbackUrl } from '../loopback.js';
 import { ConfigError, type ConfigIssue, friendlyMessage, issuesFromZod } from './errors.js';
 import { type Env, interpolate } from './interpolate.js';
 import { redactedSecretIssues } from './redact.js';
@@ -79,10 +80,6 @@ function validate(input: unknown, env: Env, cwd: string): Config {
 /** Secrets that ship in files or docs: anyone can read them, so they protect nothing. */
 const knownSecret = /dev-only|change.?me|placeholder|^(secret|password)$/i;
 
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 /**
  * What a development setup may do and a production one may not (NODE_ENV=production): the dev provider
  * (anyone can log in as anyone), a site secret that ships with Byline or its docs, and a plain-http
@@ -91,7 +88,7 @@ function isLoopbackHost(hostname: string): boolean {
 function productionIssues(config: Config): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const url = new URL(config.publicUrl);
-  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname))
+  if (url.protocol !== 'https:' && !isLoopbackUrl(url))
     issues.push({
       path: 'publicUrl',
       message: 'must be an https URL when NODE_ENV=production (plain http only on loopback)',

@@ -220,8 +220,9 @@ const baseSchema = z.strictObject({
     .meta({ description: 'Rate limits, per client address and window.' }),
   metrics: z
     .strictObject({
-      token: optionalSecret().meta({
-        description: 'The bearer token /metrics requires; unset or empty leaves /metrics open.',
+      token: optionalSecret(16).meta({
+        description:
+          'The bearer token /metrics requires, at least 16 characters (e.g. `openssl rand -base64 32`); unset or empty leaves /metrics open. Wrong tokens count against rateLimits.clientAuthFailures.',
       }),
     })
     .prefault({})

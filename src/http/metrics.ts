@@ -1,6 +1,8 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { sameSecret } from '../crypto/same-secret.js';
 import { BylineError } from './errors.js';
+import { failureGuard, type RateLimit } from './rate-limit.js';
 
 /** Every metric Byline exports, on a registry of its own (so tests and several apps never collide). */
 export interface Metrics {
@@ -91,16 +93,41 @@ export function httpMetrics(metrics: Metrics): (req: Request, res: Response) => 
   };
 }
 
-/** `GET /metrics`: Prometheus text, behind a bearer token when `metrics.token` is set. */
-export function metricsHandler(metrics: Metrics, token: string | undefined): RequestHandler {
-  return async (req, res) => {
-    if (token !== undefined && req.headers.authorization !== `Bearer ${token}`)
-      throw new BylineError('invalid_token', 'A metrics token is required.', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="byline-metrics"' },
-      });
+/** The token of an `Authorization: Bearer <token>` header (the scheme in any case), else undefined. */
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer +(\S+) *$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * `GET /metrics`: Prometheus text, behind a bearer token when `metrics.token` is set (the config schema
+ * requires 16 characters or more). The token is compared in constant time, and every refused request
+ * counts against `failures` (`rateLimits.clientAuthFailures`) per client address, so a guessing client
+ * soon gets 429 before any comparison. Mount the handlers in order: `app.get('/metrics', handlers)`.
+ */
+export function metricsHandler(
+  metrics: Metrics,
+  token: string | undefined,
+  failures: RateLimit,
+): Array<RequestHandler | ErrorRequestHandler> {
+  const serve: RequestHandler = async (_req, res) => {
     res
       .set('Cache-Control', 'no-store')
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());
   };
+  if (token === undefined) return [serve];
+  const guard = failureGuard(
+    failures,
+    'Too many refused metrics requests from this address. Try again later.',
+  );
+  const authorize: RequestHandler = (req, _res, next) => {
+    const presented = bearerToken(req.headers.authorization);
+    if (presented === undefined || !sameSecret(presented, token))
+      throw new BylineError('invalid_token', 'A metrics token is required.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="byline-metrics"' },
+      });
+    next();
+  };
+  return [guard.check, authorize, serve, guard.count];
 }

@@ -25,3 +25,19 @@ export function cleanEmail(value: unknown): string | undefined {
   const text = cleanText(value, 254);
   return text && /^[^\s@]+@[^\s@]+$/.test(text) ? text : undefined;
 }
+
+/** OpenID Connect Core §2: `sub` is at most 255 ASCII characters; Byline takes up to 255 of any. */
+export const maxSubjectLength = 255;
+
+/**
+ * A provider's user id exactly as sent, or undefined when it is not a usable one: not a string, empty,
+ * longer than `max`, with surrounding whitespace or with control characters. Such an id is refused, never
+ * trimmed or cut: two different ids must never become one Byline subject (`alice` and ` alice`, or two
+ * long ids that share their first 255 characters), and the site's `sub` must be the provider's.
+ */
+export function exactId(value: unknown, max = maxSubjectLength): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (value.trim() !== value || /[\u0000-\u001f\u007f-\u009f]/.test(value)) return undefined;
+  return value;
+}

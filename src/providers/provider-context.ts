@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Clock } from '../clock.js';
+import { isLoopbackUrl } from '../loopback.js';
 
 /** What a provider factory gets from the app: no globals, so tests can pass their own fetch and clock. */
 export interface ProviderContext {
@@ -20,11 +21,6 @@ export interface ProviderContext {
   iconUrl(icon: string | undefined, fallback: string): string;
 }
 
-/** Loopback hosts, where plain http is acceptable (dev IdP, test doubles). */
-export function isLoopback(url: URL): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-}
-
 /**
  * An upstream URL from config: https, or plain http on a loopback host only (a test double, a local
  * proxy). Checked when the provider is built, so a bad endpoint stops start-up instead of failing logins
@@ -32,7 +28,7 @@ export function isLoopback(url: URL): boolean {
  */
 export function upstreamEndpoint(provider: string, key: string, value: string): URL {
   const url = new URL(value);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url)))
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url)))
     throw new TypeError(
       `providers.${provider}.endpoints.${key}: must be an https URL (plain http only on loopback)`,
     );

@@ -94,10 +94,13 @@ describe('the shipped default.yaml', () => {
   });
 
   test('takes the demo secret and the metrics token from the environment when they are set', () => {
-    const env = { BYLINE_DEMO_SECRET: 'a-much-longer-demo-secret', BYLINE_METRICS_TOKEN: 'scrape-me' };
+    const env = {
+      BYLINE_DEMO_SECRET: 'a-much-longer-demo-secret',
+      BYLINE_METRICS_TOKEN: 'scrape-me-0123456789',
+    };
     const { config } = load(tempRoot(), { env });
     assert.equal(config.sites.demo?.secret, 'a-much-longer-demo-secret');
-    assert.equal(config.metrics.token, 'scrape-me');
+    assert.equal(config.metrics.token, 'scrape-me-0123456789');
   });
 
   test('gives raw as the interpolated file contents before validation', () => {
@@ -720,7 +723,7 @@ test('example.production.yaml validates when its environment variables are set',
     GOOGLE_CLIENT_SECRET: 'google-secret',
     BLOG_SECRET: 'blog-secret-of-sixteen-plus',
     NEWS_SECRET: 'news-secret-of-sixteen-plus',
-    BYLINE_METRICS_TOKEN: 'metrics-token',
+    BYLINE_METRICS_TOKEN: 'metrics-token-0123456789',
     NODE_ENV: 'production',
   };
   const file = join(packageRoot, 'config', 'example.production.yaml');
