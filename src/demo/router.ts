@@ -1,6 +1,7 @@
 import type { Commenter } from 'byline-verify';
 import { createVerifier, requireCommenter } from 'byline-verify';
 import express, { type Request, type Router } from 'express';
+import { demoPolicy, issuerRedirect } from './origin.js';
 import { commentList, postPage, shell } from './page.js';
 
 export interface DemoOptions {
@@ -49,7 +50,15 @@ export function demoRouter(options: DemoOptions): Router {
   const pageHeaders = {
     'Cache-Control': 'no-store',
     'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
+    'Content-Security-Policy': demoPolicy(issuer),
   };
+
+  // A reader who typed 127.0.0.1 for localhost (or the other way round) is sent to the issuer's name.
+  router.use((req, res, next) => {
+    const to = req.method === 'GET' || req.method === 'HEAD' ? issuerRedirect(req, issuer) : undefined;
+    if (to) res.redirect(302, to);
+    else next();
+  });
 
   router.get('/', (req, res) => {
     res.set(pageHeaders);

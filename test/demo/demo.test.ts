@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/config/load.js';
@@ -136,4 +136,85 @@ test('the landing page links the demo and discovery', async () => {
   const page = await new Browser().request(`${gateway.url}/`);
   assert.match(page.body, /href="\/demo"/);
   assert.match(page.body, /openid-configuration/);
+});
+
+/** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
+function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, location: response.headers.location });
+    });
+    request.on('error', reject);
+  });
+}
+
+test('the demo pages’ CSP names Byline’s origin for the widget, its styles, its calls and its icons', async () => {
+  // A blog on another origin that mounts the demo router, with Byline as the issuer: 'self' is not Byline.
+  const app = express().use('/demo', demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo' } }));
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const blog = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const url of [`${gateway.url}/demo`, `${gateway.url}/demo/callback`, `${blog}/demo`]) {
+      const response = await fetch(url);
+      assert.equal(response.status, 200, url);
+      const policy = response.headers.get('content-security-policy') ?? '';
+      for (const directive of ['script-src', 'style-src', 'connect-src', 'img-src'])
+        assert.match(
+          policy,
+          new RegExp(`(^|; )${directive} 'self' ${gateway.url}( |;|$)`),
+          `${url}: ${directive}`,
+        );
+      assert.match(policy, /frame-ancestors 'none'/);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+describe('the demo under another loopback name than publicUrl’s', () => {
+  let local: TestGateway;
+  let port: number;
+  before(async () => {
+    // The shipped default as `npm start` runs it: publicUrl http://localhost:<port>, listening on 127.0.0.1.
+    const listening = await listenOnFreePort();
+    port = (listening.server.address() as AddressInfo).port;
+    const publicUrl = `http://localhost:${port}`;
+    const text = readFileSync(join(packageRoot, 'config', 'default.yaml'), 'utf8').replaceAll(
+      'http://localhost:3000',
+      publicUrl,
+    );
+    const { publicUrl: _, listen: __, dataDir: ___, ...config } = parse(text) as Record<string, unknown>;
+    local = await startGateway({ listening, config, publicUrl });
+  });
+  after(() => local?.close());
+
+  test('a reader who typed 127.0.0.1 is redirected to the same demo page at publicUrl', async () => {
+    for (const path of ['/demo', '/demo/?utm=x', '/demo/callback?code=c&state=s']) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual' });
+      assert.equal(response.status, 302, path);
+      assert.equal(response.headers.get('location'), `http://localhost:${port}${path}`);
+    }
+  });
+
+  test('at publicUrl’s own name the demo page is served', async () => {
+    const response = await getWithHost(`http://127.0.0.1:${port}/demo`, `localhost:${port}`);
+    assert.equal(response.status, 200);
+  });
+
+  test('the rest of Byline is not redirected, nor are the demo’s comment posts', async () => {
+    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`, { redirect: 'manual' });
+    assert.equal(healthz.status, 200);
+    const post = await postComment(`http://127.0.0.1:${port}/demo/api/comments`, { comment: 'x' });
+    assert.equal(post.status, 401, 'answered (without a token), not redirected');
+  });
+
+  test('a host name that is not loopback (a proxy’s rewrite) or another port is not redirected', async () => {
+    const proxied = await getWithHost(`http://127.0.0.1:${port}/demo`, `byline.internal:${port}`);
+    assert.equal(proxied.status, 200);
+    const otherPort = await getWithHost(`http://127.0.0.1:${port}/demo`, `127.0.0.1:${port + 1}`);
+    assert.equal(otherPort.status, 200);
+  });
 });
