@@ -17,8 +17,11 @@ export interface IdTokenSpec {
   raw?: string;
 }
 
-/** Where the double misbehaves: never answer, answer an HTML page, or answer a 500. */
-export type Fault = 'hang' | 'html' | 'error';
+/**
+ * Where the double misbehaves: never answer, answer an HTML page, or answer a 500; `slow` holds the request
+ * until `proceed()` and then answers it as usual.
+ */
+export type Fault = 'hang' | 'html' | 'error' | 'slow';
 export type DoubleEndpoint = 'discovery' | 'jwks' | 'token' | 'userinfo';
 
 export interface OidcDouble {
@@ -38,6 +41,8 @@ export interface OidcDouble {
   whenHeld(endpoint: DoubleEndpoint): Promise<void>;
   /** Ends every held request (with a 503). */
   release(): void;
+  /** Lets every request held by a `slow` fault go on as usual. */
+  proceed(): void;
   /** Every request as `METHOD /path`. */
   requests: string[];
   register(redirectUri: string): void;
@@ -71,6 +76,7 @@ export async function startOidcDouble(): Promise<OidcDouble> {
   const tokens = new Map<string, string>();
   let redirectUris: string[] = [];
   const heldResponses = new Set<ServerResponse>();
+  const slowRequests: (() => void)[] = [];
   const waiters: { endpoint: DoubleEndpoint; resolve: () => void }[] = [];
 
   const double: OidcDouble = {
@@ -85,6 +91,9 @@ export async function startOidcDouble(): Promise<OidcDouble> {
     },
     whenHeld(endpoint) {
       return new Promise((resolve) => waiters.push({ endpoint, resolve }));
+    },
+    proceed() {
+      for (const resume of slowRequests.splice(0)) resume();
     },
     release() {
       for (const res of heldResponses) res.writeHead(503).end();
@@ -101,21 +110,35 @@ export async function startOidcDouble(): Promise<OidcDouble> {
       double.sub = 'double-user-1';
     },
     async close() {
+      double.proceed();
       double.release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
 
+  function notifyHeld(endpoint: DoubleEndpoint): void {
+    for (const waiter of waiters.splice(0))
+      if (waiter.endpoint === endpoint) waiter.resolve();
+      else waiters.push(waiter);
+  }
+
+  /** Holds a request to `endpoint` while it has a `slow` fault, until `proceed()`. */
+  async function slowed(endpoint: DoubleEndpoint): Promise<void> {
+    if (double.faults[endpoint] !== 'slow') return;
+    const resumed = new Promise<void>((resolve) => slowRequests.push(resolve));
+    notifyHeld(endpoint);
+    await resumed;
+  }
+
   /** Answers a fault; true when it did. */
   function faulted(endpoint: DoubleEndpoint, res: ServerResponse): boolean {
     const fault = double.faults[endpoint];
+    if (fault === 'slow') return false;
     if (fault === 'hang') {
       heldResponses.add(res);
       res.on('close', () => heldResponses.delete(res));
-      for (const waiter of waiters.splice(0))
-        if (waiter.endpoint === endpoint) waiter.resolve();
-        else waiters.push(waiter);
+      notifyHeld(endpoint);
       return true;
     }
     if (fault === 'html')
@@ -233,6 +256,7 @@ export async function startOidcDouble(): Promise<OidcDouble> {
         return;
       }
       if (target.pathname === '/userinfo') {
+        await slowed('userinfo');
         if (faulted('userinfo', res)) return;
         const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         const sub = token ? tokens.get(token) : undefined;

@@ -155,6 +155,16 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
       outcome = { kind: 'error', error };
     }
     if (outcome.kind === 'success') {
+      // The provider may have taken seconds; a reader who closed the tab meanwhile would get a login
+      // and a code nobody can receive.
+      if (req.socket.destroyed) {
+        ctx.log.info(
+          { provider: providerId, site: request.site },
+          'the reader left before the login completed',
+        );
+        recordLogin(ctx, request, providerId, 'error');
+        return;
+      }
       const previous = await currentBrowserSession(ctx, req);
       const signedIn = await signIn(ctx, request, outcome.user as Identity, { previous });
       if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
