@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,8 +9,28 @@ import { demoRouter } from '../../src/demo/router.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { startWordPressDouble } from '../support/wordpress-double.js';
 
-export const chromiumPath = '/usr/bin/chromium';
-export const haveChromium = existsSync(chromiumPath);
+/** The Chromium the browser tests drive: `BYLINE_CHROMIUM`, or Debian's. */
+export const chromiumPath = process.env.BYLINE_CHROMIUM || '/usr/bin/chromium';
+
+function runnable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether Chromium is there. A browser test must not skip without it: call `requireChromium` instead. */
+export const haveChromium = runnable(chromiumPath);
+
+/** Throws, with the line that installs it, when there is no Chromium to run: never a skip. */
+export function requireChromium(): void {
+  if (!runnable(chromiumPath))
+    throw new Error(
+      `the browser tests need Chromium at ${chromiumPath}: install it with \`apt-get install chromium\` (as root), or set BYLINE_CHROMIUM to its path`,
+    );
+}
 
 /**
  * Byline on http://127.0.0.1:A and a blog on http://localhost:B — two sites, so everything the widget
@@ -32,6 +52,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 export async function startScene(): Promise<Scene> {
+  requireChromium();
   const listening = await listenOnFreePort();
   const wordpress = await startWordPressDouble();
   wordpress.register(`${listening.url}/auth/wordpress/callback`);

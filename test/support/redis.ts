@@ -1,12 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { type RedisProcess, startRedis } from '../../scripts/redis-server.mjs';
 import { RedisStore } from '../../src/store/redis.js';
 
-/** The Redis the tests use: `REDIS_URL`, or the shared server on 127.0.0.1:6379 (never stopped by tests). */
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export { freePort, type RedisOptions, type RedisProcess, startRedis } from '../../scripts/redis-server.mjs';
+
+/**
+ * The Redis the tests use: `REDIS_URL`, which `npm test` sets to the redis-server it started for the run.
+ * A file run on its own (`node --test test/x.test.ts`) starts a private one for its process instead, so
+ * that no test ever depends on, or writes to, a Redis it did not start (such as one on port 6379).
+ */
+export const redisUrl = process.env.REDIS_URL ?? (await startRedis()).url;
 
 /** A key prefix no other test run shares. */
 export function uniquePrefix(label = 'test'): string {
@@ -52,16 +56,13 @@ export async function keysUnder(prefix: string): Promise<{ key: string; pttl: nu
 
 /** A redis-server of the test's own on a free port, which the test may stop and restart. */
 export class OwnRedis {
-  #child: ChildProcess | undefined;
+  #server: RedisProcess | undefined;
   private constructor(readonly port: number) {}
 
   static async start(): Promise<OwnRedis> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    const redis = new OwnRedis(port);
-    await redis.restart();
+    const server = await startRedis();
+    const redis = new OwnRedis(server.port);
+    redis.#server = server;
     return redis;
   }
 
@@ -69,40 +70,19 @@ export class OwnRedis {
     return `redis://127.0.0.1:${this.port}/0`;
   }
 
-  async restart(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    this.#child = child;
-    for (let i = 0; i < 100; i++) {
-      const client = new Redis(this.url, {
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        lazyConnect: true,
-      });
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        await client.ping();
-        client.disconnect();
-        return;
-      } catch {
-        client.disconnect();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-    throw new Error('redis-server did not start');
+  /** The running redis-server's pid (for SIGSTOP and the like). */
+  get pid(): number | undefined {
+    return this.#server?.pid;
   }
 
+  /** Starts it again on the same port, empty (it keeps nothing on disk). */
+  async restart(): Promise<void> {
+    await this.#server?.stop('SIGKILL');
+    this.#server = await startRedis({ port: this.port });
+  }
+
+  /** Kills it abruptly (SIGKILL), as an outage would. */
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await this.#server?.stop('SIGKILL');
   }
 }
