@@ -1,5 +1,5 @@
 // `npm run bench`: Byline side by side with Auth.js and Express's hello-world, on this machine, in one
-// run. See the README's "Performance" section for what each row measures and how to read it.
+// run. See docs/performance.md for what each row measures and how to read it.
 //
 //   npm run bench                              # everything (about 3 minutes on 2 cores)
 //   npm run bench -- --only=login,rps          # some sections: login rps verify memory widget cold

@@ -7,8 +7,8 @@ const require = createRequire(import.meta.url);
 /**
  * Standard output, written once per event-loop turn: the lines logged while a turn runs (under load,
  * the access lines of many requests) go out in one write(2). A blocking write per line cost about
- * 10 µs per request, and pino's asynchronous mode a thread-pool round trip per line (see the README's
- * Performance section). Lines are held for less than a turn; what is queued when the process exits
+ * 10 µs per request, and pino's asynchronous mode a thread-pool round trip per line (see
+ * docs/performance.md). Lines are held for less than a turn; what is queued when the process exits
  * is written then.
  */
 export function batchedStdout(out: DestinationStream = pino.destination({ dest: 1, sync: true })): {

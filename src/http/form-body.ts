@@ -44,7 +44,7 @@ export function parseForm(text: string, parameterLimit: number): Record<string, 
  * Reads an `application/x-www-form-urlencoded` body into `req.body`: UTF-8, no Content-Encoding, at most
  * `limit` bytes and `parameterLimit` pairs; anything else is `invalid_request` and the body is not used.
  * Other media types are left to the next parser. It does what `express.urlencoded` did for the OAuth
- * endpoints at a fraction of the CPU (see the README's Performance section).
+ * endpoints at a fraction of the CPU (see docs/performance.md).
  */
 export function formBody(options: FormBodyOptions): RequestHandler {
   const { limit, parameterLimit } = options;

@@ -37,7 +37,7 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * The line is the one pino-http wrote (`req`, `res`, `responseTime`, `msg: "GET 200"`, level error with
  * an `err` from 500 on), written directly: pino-http made a child logger per request, serialising its
  * bindings up front, and added three listeners and two arrays to every request, which cost more than
- * the whole JWKS handler (see the README's Performance section).
+ * the whole JWKS handler (see docs/performance.md).
  */
 export function requestLogger(logger: Logger): (req: Request, res: Response) => void {
   return (req, res) => {

@@ -19,7 +19,7 @@ export interface ExpressServerClasses {
  * app's own prototypes. Express moves every request and response onto `app.request` and
  * `app.response` with `Object.setPrototypeOf`, and V8 makes that expensive: the objects lose their
  * fast shapes, and everything that touches them afterwards is slower. On this project's machine that
- * was ~120 µs of an Express request's ~180 µs (README, Performance). Created with those prototypes
+ * was ~120 µs of an Express request's ~180 µs (docs/performance.md). Created with those prototypes
  * already, Express's call changes nothing. Node 20 still defines IncomingMessage and ServerResponse
  * as plain constructor functions, which these call; should a later Node make them classes, the
  * options are empty and Node's own classes (and Express's prototype switch) are used.

@@ -60,7 +60,7 @@ function decoded(data: Buffer, encoding: string | undefined): Buffer {
  * The `fetch` Byline calls providers with. openid-client (through `customFetch`) asks for
  * `redirect: 'manual'` with a string URL and a small body; those requests go through `undici.request`
  * and come back as a standard `Response`. The full fetch machinery costs two to three times the CPU of
- * a plain request on a loopback call (see the README's Performance section), and a login makes two. Everything else (redirects to follow, `Request` objects, streamed bodies) goes to
+ * a plain request on a loopback call (see docs/performance.md), and a login makes two. Everything else (redirects to follow, `Request` objects, streamed bodies) goes to
  * undici's fetch on the same connection pool. Both refuse answers over `maxUpstreamResponseBytes`.
  *
  * Failures look as they do with fetch: an abort rejects with the signal's reason, anything else with
