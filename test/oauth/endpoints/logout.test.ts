@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../../support/browser.js';
-import { authorizeUrl, devLogin, redeem, siteParams } from '../../support/flow.js';
+import {
+  authorizeUrl,
+  browserWithSession,
+  callbackUri,
+  devLogin,
+  devTokens,
+  logoutForm,
+  postLogout,
+  redeemLogin,
+} from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
 import { pkce } from '../../support/pkce.js';
+import { refresh, userinfoStatus } from '../../support/tokens.js';
 
 const blog = { ...testSite, postLogoutRedirectUris: ['https://blog.example/logged-out'] };
 const publicSite = { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] };
-const redirects: Record<string, string> = {
-  blog: 'https://blog.example/callback',
-  public: 'https://public.example/callback',
-};
-
-type Tokens = { access_token: string; refresh_token: string };
 
 let gateway: TestGateway;
 before(async () => {
@@ -20,73 +24,33 @@ before(async () => {
 });
 after(() => gateway.close());
 
-async function login(browser: Browser, site = 'blog'): Promise<Tokens> {
-  const { location, verifier } = await devLogin(gateway, {
-    browser,
-    name: 'Logout Tester',
-    params: { site, redirectUri: redirects[site] as string },
-  });
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: redirects[site] as string,
-    code_verifier: verifier,
-    client_id: site,
-  });
-  assert.equal(status, 200, JSON.stringify(body));
-  return body as unknown as Tokens;
-}
-
-/** The confirmation page and the CSRF token its form carries. */
-async function confirmation(browser: Browser, query = '') {
-  const page = await browser.request(`${gateway.url}/logout${query}`);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  return { page, csrf };
-}
-
-function postLogout(browser: Browser, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return browser.request(`${gateway.url}/logout`, {
-    method: 'POST',
-    body: new URLSearchParams(fields).toString(),
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-      ...headers,
-    },
-  });
-}
-
-async function userinfo(token: string): Promise<number> {
-  return (await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
-}
-
 /** Whether /authorize goes straight back to the site (the browser session was reused). */
 async function sessionReused(browser: Browser): Promise<boolean> {
   const hop = await browser.request(authorizeUrl(gateway, pkce().challenge));
   return (
     hop.response.status === 302 &&
-    (hop.response.headers.get('location') ?? '').startsWith(redirects.blog as string)
+    (hop.response.headers.get('location') ?? '').startsWith(callbackUri('blog'))
   );
 }
 
 describe('GET /logout', () => {
   test('shows a confirmation form and does not log out', async () => {
     const browser = new Browser();
-    const tokens = await login(browser);
-    const { page, csrf } = await confirmation(browser);
+    const { tokens } = await devTokens(gateway, { browser, name: 'Logout Tester' });
+    const { page, csrf } = await logoutForm(gateway, browser);
     assert.equal(page.response.status, 200);
     assert.equal(page.response.headers.get('cache-control'), 'no-store');
     assert.match(page.body, /<form[^>]*method="post"[^>]*action="\/logout"/);
     assert.match(page.body, /Logout Tester/);
     assert.ok(csrf);
     assert.equal(await sessionReused(browser), true);
-    assert.equal(await userinfo(tokens.access_token), 200);
+    assert.equal(await userinfoStatus(gateway, tokens.access_token), 200);
   });
 
   test('carries a valid post_logout_redirect_uri into the form, and refuses an unregistered one', async () => {
     const browser = new Browser();
     const query = `?client_id=blog&post_logout_redirect_uri=${encodeURIComponent('https://blog.example/logged-out')}&state=s1`;
-    const { page } = await confirmation(browser, query);
+    const { page } = await logoutForm(gateway, browser, query);
     assert.match(page.body, /name="post_logout_redirect_uri" value="https:\/\/blog.example\/logged-out"/);
     assert.match(page.body, /name="state" value="s1"/);
     const bad = await browser.request(
@@ -100,81 +64,62 @@ describe('GET /logout', () => {
 describe('POST /logout', () => {
   test('ends the browser session and every site session under it, and clears the cookie', async () => {
     const browser = new Browser();
-    const blogTokens = await login(browser, 'blog');
-    const publicTokens = await login(browser, 'public');
-    const bystander = await login(new Browser(), 'blog');
-    const { csrf } = await confirmation(browser);
-    const done = await postLogout(browser, { csrf: csrf as string });
+    const { tokens: blogTokens } = await devTokens(gateway, { browser });
+    const { tokens: publicTokens } = await devTokens(gateway, { browser, site: 'public' });
+    const { tokens: bystander } = await devTokens(gateway);
+    const { csrf } = await logoutForm(gateway, browser);
+    const done = await postLogout(gateway, browser, { csrf: csrf as string });
     assert.equal(done.response.status, 200);
     assert.match(done.body, /logged out/i);
     const cleared = done.response.headers.getSetCookie().find((line) => line.startsWith('byline_session='));
     assert.ok(cleared, 'the session cookie is cleared');
     assert.match(cleared, /Expires=Thu, 01 Jan 1970/);
-    assert.equal(await userinfo(blogTokens.access_token), 401);
-    assert.equal(await userinfo(publicTokens.access_token), 401);
-    const refreshed = await redeem(gateway, {
-      grant_type: 'refresh_token',
-      refresh_token: publicTokens.refresh_token,
-      client_id: 'public',
-    });
+    assert.equal(await userinfoStatus(gateway, blogTokens.access_token), 401);
+    assert.equal(await userinfoStatus(gateway, publicTokens.access_token), 401);
+    const refreshed = await refresh(gateway, publicTokens.refresh_token, { site: 'public' });
     assert.equal(refreshed.body.error, 'invalid_grant');
-    assert.equal(await userinfo(bystander.access_token), 200, "another reader's login is untouched");
+    assert.equal(
+      await userinfoStatus(gateway, bystander.access_token),
+      200,
+      "another reader's login is untouched",
+    );
   });
 
   test('also ends the logins made in this browser before a later login replaced its session', async () => {
     const first = new Browser();
-    const earlier = await login(first, 'public');
+    const { tokens: earlier } = await devTokens(gateway, { browser: first, site: 'public' });
     // Only Byline's cookie carries over (not the dev IdP's), so the IdP asks again and the login is new.
-    const browser = new Browser();
     const cookieBefore = first.cookie('byline_session') as string;
-    browser.cookies.set('127.0.0.1|/|byline_session', {
-      name: 'byline_session',
-      value: cookieBefore,
-      host: '127.0.0.1',
-      path: '/',
-    });
-    const { location, verifier } = await devLogin(gateway, {
+    const browser = browserWithSession(gateway, cookieBefore);
+    const login = await devLogin(gateway, {
       browser,
       name: 'Someone Else',
       params: { prompt: 'login' },
     });
     assert.notEqual(browser.cookie('byline_session'), cookieBefore, 'a new browser session');
-    const later = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code: siteParams(location).get('code') as string,
-      redirect_uri: redirects.blog as string,
-      code_verifier: verifier,
-      client_id: 'blog',
-    });
-    assert.equal(await userinfo(earlier.access_token), 200);
-    const { csrf } = await confirmation(browser);
-    await postLogout(browser, { csrf: csrf as string });
-    assert.equal(await userinfo(later.body.access_token as string), 401);
-    assert.equal(await userinfo(earlier.access_token), 401);
+    const later = await redeemLogin(gateway, login);
+    assert.equal(await userinfoStatus(gateway, earlier.access_token), 200);
+    const { csrf } = await logoutForm(gateway, browser);
+    await postLogout(gateway, browser, { csrf: csrf as string });
+    assert.equal(await userinfoStatus(gateway, later.body.access_token as string), 401);
+    assert.equal(await userinfoStatus(gateway, earlier.access_token), 401);
   });
 
   test('an ended session is not reused by /authorize, even if its cookie comes back', async () => {
     const browser = new Browser();
-    await login(browser);
+    await devTokens(gateway, { browser });
     const cookie = browser.cookie('byline_session') as string;
-    const { csrf } = await confirmation(browser);
-    await postLogout(browser, { csrf: csrf as string });
+    const { csrf } = await logoutForm(gateway, browser);
+    await postLogout(gateway, browser, { csrf: csrf as string });
     assert.equal(await sessionReused(browser), false);
-    const replay = new Browser();
-    replay.cookies.set('127.0.0.1|/|byline_session', {
-      name: 'byline_session',
-      value: cookie,
-      host: '127.0.0.1',
-      path: '/',
-    });
-    assert.equal(await sessionReused(replay), false);
+    assert.equal(await sessionReused(browserWithSession(gateway, cookie)), false);
   });
 
   test('goes back to a registered post_logout_redirect_uri with 303 and the state', async () => {
     const browser = new Browser();
-    await login(browser);
-    const { csrf } = await confirmation(browser);
-    const done = await postLogout(browser, {
+    await devTokens(gateway, { browser });
+    const { csrf } = await logoutForm(gateway, browser);
+    const done = await postLogout(gateway, browser, {
       csrf: csrf as string,
       client_id: 'blog',
       post_logout_redirect_uri: 'https://blog.example/logged-out',
@@ -203,9 +148,9 @@ describe('POST /logout', () => {
   for (const [name, fields] of badTargets) {
     test(`${name} is an error page: no redirect, no logout`, async () => {
       const browser = new Browser();
-      await login(browser);
-      const { csrf } = await confirmation(browser);
-      const done = await postLogout(browser, { csrf: csrf as string, ...fields });
+      await devTokens(gateway, { browser });
+      const { csrf } = await logoutForm(gateway, browser);
+      const done = await postLogout(gateway, browser, { csrf: csrf as string, ...fields });
       assert.equal(done.response.status, 400);
       assert.equal(done.response.headers.get('location'), null);
       assert.match(done.body, /<html/);
@@ -215,8 +160,8 @@ describe('POST /logout', () => {
 
   test('without a session it still answers the logged-out page', async () => {
     const browser = new Browser();
-    const { csrf } = await confirmation(browser);
-    const done = await postLogout(browser, { csrf: csrf as string });
+    const { csrf } = await logoutForm(gateway, browser);
+    const done = await postLogout(gateway, browser, { csrf: csrf as string });
     assert.equal(done.response.status, 200);
   });
 
@@ -232,30 +177,30 @@ describe('POST /logout', () => {
   for (const [name, make] of forged) {
     test(`is refused (403) ${name}`, async () => {
       const browser = new Browser();
-      const tokens = await login(browser);
-      const { csrf } = await confirmation(browser);
+      const { tokens } = await devTokens(gateway, { browser });
+      const { csrf } = await logoutForm(gateway, browser);
       const { fields, headers } = make(csrf as string);
-      const done = await postLogout(browser, fields, headers);
+      const done = await postLogout(gateway, browser, fields, headers);
       assert.equal(done.response.status, 403);
-      assert.equal(await userinfo(tokens.access_token), 200);
+      assert.equal(await userinfoStatus(gateway, tokens.access_token), 200);
       assert.equal(await sessionReused(browser), true);
     });
   }
 
   test("another browser's CSRF token does not work", async () => {
     const victim = new Browser();
-    await login(victim);
-    const { csrf } = await confirmation(new Browser());
-    await confirmation(victim);
-    const done = await postLogout(victim, { csrf: csrf as string });
+    await devTokens(gateway, { browser: victim });
+    const { csrf } = await logoutForm(gateway, new Browser());
+    await logoutForm(gateway, victim);
+    const done = await postLogout(gateway, victim, { csrf: csrf as string });
     assert.equal(done.response.status, 403);
     assert.equal(await sessionReused(victim), true);
   });
 
   test('without Sec-Fetch-Site, Origin must be Byline itself', async () => {
     const browser = new Browser();
-    await login(browser);
-    const { csrf } = await confirmation(browser);
+    await devTokens(gateway, { browser });
+    const { csrf } = await logoutForm(gateway, browser);
     const strip = async (headers: Record<string, string>) => {
       const response = await fetch(`${gateway.url}/logout`, {
         method: 'POST',
@@ -278,9 +223,9 @@ describe('POST /logout', () => {
 
   test('a top-level navigation (Sec-Fetch-Site: none) is accepted', async () => {
     const browser = new Browser();
-    await login(browser);
-    const { csrf } = await confirmation(browser);
-    const done = await postLogout(browser, { csrf: csrf as string }, { 'sec-fetch-site': 'none' });
+    await devTokens(gateway, { browser });
+    const { csrf } = await logoutForm(gateway, browser);
+    const done = await postLogout(gateway, browser, { csrf: csrf as string }, { 'sec-fetch-site': 'none' });
     assert.equal(done.response.status, 200);
   });
 });

@@ -5,8 +5,9 @@ import { openSid } from '../../../src/oauth/login/handles.js';
 import type { LoginRecord } from '../../../src/oauth/login/records.js';
 import { endSiteSession } from '../../../src/oauth/login/sessions.js';
 import { storeKeys } from '../../../src/oauth/login/store-keys.js';
-import { devLogin, redeem, siteParams } from '../../support/flow.js';
+import { devCode, devLogin, devTokens, loginTokens, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
+import { refresh, type Tokens, userinfoStatus } from '../../support/tokens.js';
 
 const otherSite = {
   origins: ['https://other.example'],
@@ -15,49 +16,8 @@ const otherSite = {
 };
 const publicSite = { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] };
 const sites = { blog: testSite, other: otherSite, public: publicSite };
-const redirects: Record<string, string> = {
-  blog: 'https://blog.example/callback',
-  other: 'https://other.example/callback',
-  public: 'https://public.example/callback',
-};
-
-type Tokens = { access_token: string; refresh_token: string; expires_in: number; token_type: string };
-
-/** A reader logs in at `site` and the site redeems the code (with its secret when `secret`). */
-async function login(
-  gateway: TestGateway,
-  site = 'blog',
-  options: { secret?: boolean } = {},
-): Promise<Tokens> {
-  const { location, verifier } = await devLogin(gateway, {
-    name: 'Refresh Tester',
-    params: { site, redirectUri: redirects[site] as string },
-  });
-  const secret = options.secret ? (sites as Record<string, { secret?: string }>)[site]?.secret : undefined;
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(location).get('code') as string,
-    redirect_uri: redirects[site] as string,
-    code_verifier: verifier,
-    client_id: site,
-    ...(secret ? { client_secret: secret } : {}),
-  });
-  assert.equal(status, 200, JSON.stringify(body));
-  return body as unknown as Tokens;
-}
-
-function refresh(gateway: TestGateway, token: string, site = 'blog', secret?: string) {
-  return redeem(gateway, {
-    grant_type: 'refresh_token',
-    refresh_token: token,
-    client_id: site,
-    ...(secret ? { client_secret: secret } : {}),
-  });
-}
-
-async function userinfo(gateway: TestGateway, token: string): Promise<number> {
-  return (await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
-}
+/** Most tests log in at, and refresh as, the public site: PKCE alone, no secret. */
+const asPublic = { site: 'public' };
 
 describe('refresh_token grant', () => {
   let gateway: TestGateway;
@@ -67,8 +27,8 @@ describe('refresh_token grant', () => {
   after(() => gateway.close());
 
   test('every use returns a new refresh token and a new access token for the same site session', async () => {
-    const first = await login(gateway, 'public');
-    const { status, body, headers } = await refresh(gateway, first.refresh_token, 'public');
+    const { tokens: first } = await devTokens(gateway, asPublic);
+    const { status, body, headers } = await refresh(gateway, first.refresh_token, asPublic);
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(headers.get('cache-control'), 'no-store');
     assert.equal(body.token_type, 'Bearer');
@@ -83,49 +43,49 @@ describe('refresh_token grant', () => {
     assert.equal(after.aud, 'public');
     assert.notEqual(after.jti, before.jti);
     assert.equal(after.nonce, undefined);
-    assert.equal(await userinfo(gateway, body.access_token as string), 200);
+    assert.equal(await userinfoStatus(gateway, body.access_token as string), 200);
   });
 
   test('a chain of rotations keeps working', async () => {
-    let tokens = await login(gateway, 'public');
+    let { tokens } = await devTokens(gateway, asPublic);
     for (let i = 0; i < 5; i++) {
-      const { status, body } = await refresh(gateway, tokens.refresh_token, 'public');
+      const { status, body } = await refresh(gateway, tokens.refresh_token, asPublic);
       assert.equal(status, 200, `rotation ${i}: ${JSON.stringify(body)}`);
       tokens = body as unknown as Tokens;
     }
-    assert.equal(await userinfo(gateway, tokens.access_token), 200);
+    assert.equal(await userinfoStatus(gateway, tokens.access_token), 200);
   });
 
   test('reusing a rotated token is invalid_grant and ends the family and its site session', async () => {
-    const first = await login(gateway, 'public');
-    const second = (await refresh(gateway, first.refresh_token, 'public')).body as unknown as Tokens;
-    const reuse = await refresh(gateway, first.refresh_token, 'public');
+    const { tokens: first } = await devTokens(gateway, asPublic);
+    const second = (await refresh(gateway, first.refresh_token, asPublic)).body as unknown as Tokens;
+    const reuse = await refresh(gateway, first.refresh_token, asPublic);
     assert.equal(reuse.status, 400);
     assert.equal(reuse.body.error, 'invalid_grant');
-    const successor = await refresh(gateway, second.refresh_token, 'public');
+    const successor = await refresh(gateway, second.refresh_token, asPublic);
     assert.equal(successor.body.error, 'invalid_grant', 'the successor died with the family');
-    assert.equal(await userinfo(gateway, second.access_token), 401, 'the site session has ended');
-    assert.equal(await userinfo(gateway, first.access_token), 401);
+    assert.equal(await userinfoStatus(gateway, second.access_token), 401, 'the site session has ended');
+    assert.equal(await userinfoStatus(gateway, first.access_token), 401);
   });
 
   test('reuse ends only that login: another login of the same reader keeps working', async () => {
-    const mine = await login(gateway, 'public');
-    const theirs = await login(gateway, 'public');
-    await refresh(gateway, mine.refresh_token, 'public');
-    await refresh(gateway, mine.refresh_token, 'public');
-    const other = await refresh(gateway, theirs.refresh_token, 'public');
+    const { tokens: mine } = await devTokens(gateway, asPublic);
+    const { tokens: theirs } = await devTokens(gateway, asPublic);
+    await refresh(gateway, mine.refresh_token, asPublic);
+    await refresh(gateway, mine.refresh_token, asPublic);
+    const other = await refresh(gateway, theirs.refresh_token, asPublic);
     assert.equal(other.status, 200);
   });
 
   test('a family begun with the secret needs the secret: 401 invalid_client without it, and nothing burns', async () => {
-    const tokens = await login(gateway, 'blog', { secret: true });
-    const bare = await refresh(gateway, tokens.refresh_token, 'blog');
+    const { tokens } = await devTokens(gateway, { secret: testSite.secret });
+    const bare = await refresh(gateway, tokens.refresh_token);
     assert.equal(bare.status, 401);
     assert.equal(bare.body.error, 'invalid_client');
-    const wrong = await refresh(gateway, tokens.refresh_token, 'blog', 'not-the-secret-0123456789');
+    const wrong = await refresh(gateway, tokens.refresh_token, { secret: 'not-the-secret-0123456789' });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error, 'invalid_client');
-    const right = await refresh(gateway, tokens.refresh_token, 'blog', testSite.secret);
+    const right = await refresh(gateway, tokens.refresh_token, { secret: testSite.secret });
     assert.equal(right.status, 200, JSON.stringify(right.body));
     const basic = await redeem(
       gateway,
@@ -136,93 +96,72 @@ describe('refresh_token grant', () => {
   });
 
   test('a family begun with PKCE alone at a confidential site refreshes with client_id only', async () => {
-    const tokens = await login(gateway, 'blog');
-    const { status, body } = await refresh(gateway, tokens.refresh_token, 'blog');
+    const { tokens } = await devTokens(gateway);
+    const { status, body } = await refresh(gateway, tokens.refresh_token);
     assert.equal(status, 200, JSON.stringify(body));
-    const wrong = await refresh(gateway, body.refresh_token as string, 'blog', 'not-the-secret-0123456789');
+    const wrong = await refresh(gateway, body.refresh_token as string, {
+      secret: 'not-the-secret-0123456789',
+    });
     assert.equal(wrong.status, 401, 'a presented secret must still be right');
   });
 
   test("another site presenting a site's refresh token gets invalid_grant, and the owner's token still works", async () => {
-    const tokens = await login(gateway, 'public');
-    const stolen = await refresh(gateway, tokens.refresh_token, 'other', otherSite.secret);
+    const { tokens } = await devTokens(gateway, asPublic);
+    const stolen = await refresh(gateway, tokens.refresh_token, { site: 'other', secret: otherSite.secret });
     assert.equal(stolen.status, 400);
     assert.equal(stolen.body.error, 'invalid_grant');
-    const anonymous = await refresh(gateway, tokens.refresh_token, 'blog');
+    const anonymous = await refresh(gateway, tokens.refresh_token);
     assert.equal(anonymous.body.error, 'invalid_grant');
-    const owner = await refresh(gateway, tokens.refresh_token, 'public');
+    const owner = await refresh(gateway, tokens.refresh_token, asPublic);
     assert.equal(owner.status, 200, 'not burned, not treated as reuse');
   });
 
   test('a token several rotations old is still recognised: reuse ends the login', async () => {
-    let tokens = await login(gateway, 'public');
+    let { tokens } = await devTokens(gateway, asPublic);
     const oldest = tokens.refresh_token;
     for (let i = 0; i < 3; i++)
-      tokens = (await refresh(gateway, tokens.refresh_token, 'public')).body as Tokens;
-    assert.equal((await refresh(gateway, oldest, 'public')).body.error, 'invalid_grant');
-    assert.equal((await refresh(gateway, tokens.refresh_token, 'public')).body.error, 'invalid_grant');
-    assert.equal(await userinfo(gateway, tokens.access_token), 401);
+      tokens = (await refresh(gateway, tokens.refresh_token, asPublic)).body as Tokens;
+    assert.equal((await refresh(gateway, oldest, asPublic)).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, tokens.refresh_token, asPublic)).body.error, 'invalid_grant');
+    assert.equal(await userinfoStatus(gateway, tokens.access_token), 401);
   });
 
   test('a made-up token naming a live family is refused and the family keeps working', async () => {
-    const tokens = await login(gateway, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
     const [sid] = tokens.refresh_token.split('.') as [string];
     for (const forged of [`${sid}.0.${'A'.repeat(43)}`, `${sid}.1.${'B'.repeat(43)}`])
-      assert.equal((await refresh(gateway, forged, 'public')).body.error, 'invalid_grant');
-    assert.equal((await refresh(gateway, tokens.refresh_token, 'public')).status, 200);
+      assert.equal((await refresh(gateway, forged, asPublic)).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, tokens.refresh_token, asPublic)).status, 200);
   });
 
   test('the store holds neither the refresh token nor the code', async () => {
-    const { location, verifier } = await devLogin(gateway, {
-      name: 'Store Reader',
-      params: { site: 'public', redirectUri: redirects.public as string },
-    });
-    const code = siteParams(location).get('code') as string;
-    const { body } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirects.public as string,
-      code_verifier: verifier,
-      client_id: 'public',
-    });
-    const sid = decodeJwt(body.access_token as string).sid as string;
+    const login = await devCode(gateway, { name: 'Store Reader', site: 'public' });
+    const { code } = login;
+    const body = await loginTokens(gateway, login, asPublic);
+    const sid = decodeJwt(body.access_token).sid as string;
     const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
     const dump = JSON.stringify(await gateway.store.get<LoginRecord>(storeKeys.login(loginId)));
     assert.match(dump, /Store Reader/, 'this is the login record');
-    const refreshToken = body.refresh_token as string;
+    const refreshToken = body.refresh_token;
     for (const secret of [code, code.split('.')[1], refreshToken, refreshToken.split('.')[2]])
       assert.ok(!dump.includes(secret as string), 'a usable secret is in the store');
   });
 
   test('site sessions of one login refresh at the same time without losing a rotation', async () => {
-    const first = await devLogin(gateway, {
-      name: 'Many Tabs',
-      params: { site: 'public', redirectUri: redirects.public as string },
-    });
+    const first = await devLogin(gateway, { name: 'Many Tabs', site: 'public' });
     const logins = [first];
     for (let i = 0; i < 3; i++)
-      logins.push(
-        await devLogin(gateway, {
-          browser: first.browser,
-          params: { site: 'public', redirectUri: redirects.public as string },
-        }),
-      );
+      logins.push(await devLogin(gateway, { browser: first.browser, site: 'public' }));
     const chains = await Promise.all(
-      logins.map(async ({ location, verifier }) => {
-        const { body } = await redeem(gateway, {
-          grant_type: 'authorization_code',
-          code: siteParams(location).get('code') as string,
-          redirect_uri: redirects.public as string,
-          code_verifier: verifier,
-          client_id: 'public',
-        });
-        let token = body.refresh_token as string;
+      logins.map(async (login) => {
+        const body = await loginTokens(gateway, login, asPublic);
+        let token = body.refresh_token;
         for (let i = 0; i < 5; i++) {
-          const next = await refresh(gateway, token, 'public');
+          const next = await refresh(gateway, token, asPublic);
           assert.equal(next.status, 200, JSON.stringify(next.body));
           token = next.body.refresh_token as string;
         }
-        return decodeJwt(body.access_token as string).sid as string;
+        return decodeJwt(body.access_token).sid as string;
       }),
     );
     const loginIds = new Set(chains.map((sid) => openSid(gateway.ctx.keys.subjectKey, sid)?.loginId));
@@ -231,19 +170,19 @@ describe('refresh_token grant', () => {
   });
 
   test('an unknown, malformed or missing refresh token is refused', async () => {
-    assert.equal((await refresh(gateway, 'A'.repeat(43), 'public')).body.error, 'invalid_grant');
-    assert.equal((await refresh(gateway, 'not a token', 'public')).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, 'A'.repeat(43), asPublic)).body.error, 'invalid_grant');
+    assert.equal((await refresh(gateway, 'not a token', asPublic)).body.error, 'invalid_grant');
     const missing = await redeem(gateway, { grant_type: 'refresh_token', client_id: 'public' });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error, 'invalid_request');
-    const unknownClient = await refresh(gateway, 'A'.repeat(43), 'nobody');
+    const unknownClient = await refresh(gateway, 'A'.repeat(43), { site: 'nobody' });
     assert.equal(unknownClient.status, 401);
   });
 
   test('with no grace, of many concurrent uses of one token exactly one succeeds', async () => {
-    const tokens = await login(gateway, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => refresh(gateway, tokens.refresh_token, 'public')),
+      Array.from({ length: 20 }, () => refresh(gateway, tokens.refresh_token, asPublic)),
     );
     assert.equal(results.filter((r) => r.status === 200).length, 1);
     assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'));
@@ -258,12 +197,12 @@ describe('lifetimes of a refresh family', () => {
       config: { sites, tokens: { refreshTtl: '1h' }, session: { ttl: '1d' } },
     });
     try {
-      let tokens = await login(gateway, 'public');
+      let { tokens } = await devTokens(gateway, asPublic);
       gateway.clock.advance(HOUR / 2);
-      tokens = (await refresh(gateway, tokens.refresh_token, 'public')).body as unknown as Tokens;
+      tokens = (await refresh(gateway, tokens.refresh_token, asPublic)).body as unknown as Tokens;
       assert.ok(tokens.refresh_token);
       gateway.clock.advance(HOUR / 2);
-      const late = await refresh(gateway, tokens.refresh_token, 'public');
+      const late = await refresh(gateway, tokens.refresh_token, asPublic);
       assert.equal(late.status, 400);
       assert.equal(late.body.error, 'invalid_grant');
     } finally {
@@ -276,12 +215,12 @@ describe('lifetimes of a refresh family', () => {
       config: { sites, tokens: { refreshTtl: '30d' }, session: { ttl: '1h' } },
     });
     try {
-      const tokens = await login(gateway, 'public');
+      const { tokens } = await devTokens(gateway, asPublic);
       gateway.clock.advance(HOUR - 1000);
-      const inTime = await refresh(gateway, tokens.refresh_token, 'public');
+      const inTime = await refresh(gateway, tokens.refresh_token, asPublic);
       assert.equal(inTime.status, 200);
       gateway.clock.advance(1000);
-      const late = await refresh(gateway, inTime.body.refresh_token as string, 'public');
+      const late = await refresh(gateway, inTime.body.refresh_token as string, asPublic);
       assert.equal(late.body.error, 'invalid_grant');
     } finally {
       await gateway.close();
@@ -291,10 +230,10 @@ describe('lifetimes of a refresh family', () => {
   test('refresh after the site session was ended is invalid_grant', async () => {
     const gateway = await startGateway({ config: { sites } });
     try {
-      const tokens = await login(gateway, 'public');
+      const { tokens } = await devTokens(gateway, asPublic);
       const sid = decodeJwt(tokens.access_token).sid as string;
       await endSiteSession(gateway.ctx, sid);
-      const { body } = await refresh(gateway, tokens.refresh_token, 'public');
+      const { body } = await refresh(gateway, tokens.refresh_token, asPublic);
       assert.equal(body.error, 'invalid_grant');
     } finally {
       await gateway.close();
@@ -310,10 +249,10 @@ describe('tokens.refreshReuseGrace', () => {
   after(() => gateway.close());
 
   test('a second use within the grace gets the very pair the first use got', async () => {
-    const tokens = await login(gateway, 'public');
-    const first = await refresh(gateway, tokens.refresh_token, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
+    const first = await refresh(gateway, tokens.refresh_token, asPublic);
     gateway.clock.advance(4000);
-    const second = await refresh(gateway, tokens.refresh_token, 'public');
+    const second = await refresh(gateway, tokens.refresh_token, asPublic);
     assert.equal(second.status, 200, JSON.stringify(second.body));
     assert.equal(second.body.refresh_token, first.body.refresh_token);
     assert.equal(second.body.access_token, first.body.access_token);
@@ -322,14 +261,14 @@ describe('tokens.refreshReuseGrace', () => {
       expiresIn >= 595 && expiresIn <= 596,
       `expires_in counts down from the first answer: ${expiresIn}`,
     );
-    const next = await refresh(gateway, second.body.refresh_token as string, 'public');
+    const next = await refresh(gateway, second.body.refresh_token as string, asPublic);
     assert.equal(next.status, 200, 'the shared successor rotates once as usual');
   });
 
   test('concurrent uses within the grace all succeed with one successor', async () => {
-    const tokens = await login(gateway, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => refresh(gateway, tokens.refresh_token, 'public')),
+      Array.from({ length: 10 }, () => refresh(gateway, tokens.refresh_token, asPublic)),
     );
     assert.ok(
       results.every((r) => r.status === 200),
@@ -339,33 +278,33 @@ describe('tokens.refreshReuseGrace', () => {
   });
 
   test('a use after the grace is reuse: invalid_grant, and the login ends', async () => {
-    const tokens = await login(gateway, 'public');
-    const first = await refresh(gateway, tokens.refresh_token, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
+    const first = await refresh(gateway, tokens.refresh_token, asPublic);
     gateway.clock.advance(10_001);
-    const late = await refresh(gateway, tokens.refresh_token, 'public');
+    const late = await refresh(gateway, tokens.refresh_token, asPublic);
     assert.equal(late.body.error, 'invalid_grant');
     assert.equal(
-      (await refresh(gateway, first.body.refresh_token as string, 'public')).body.error,
+      (await refresh(gateway, first.body.refresh_token as string, asPublic)).body.error,
       'invalid_grant',
     );
   });
 
   test('within the grace, a token whose successor has rotated again is reuse', async () => {
-    const tokens = await login(gateway, 'public');
-    const first = await refresh(gateway, tokens.refresh_token, 'public');
-    const second = await refresh(gateway, first.body.refresh_token as string, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
+    const first = await refresh(gateway, tokens.refresh_token, asPublic);
+    const second = await refresh(gateway, first.body.refresh_token as string, asPublic);
     assert.equal(second.status, 200);
-    const stale = await refresh(gateway, tokens.refresh_token, 'public');
+    const stale = await refresh(gateway, tokens.refresh_token, asPublic);
     assert.equal(stale.body.error, 'invalid_grant');
     assert.equal(
-      (await refresh(gateway, second.body.refresh_token as string, 'public')).body.error,
+      (await refresh(gateway, second.body.refresh_token as string, asPublic)).body.error,
       'invalid_grant',
     );
   });
 
   test('the store keeps the graced successor only sealed', async () => {
-    const tokens = await login(gateway, 'public');
-    const first = await refresh(gateway, tokens.refresh_token, 'public');
+    const { tokens } = await devTokens(gateway, asPublic);
+    const first = await refresh(gateway, tokens.refresh_token, asPublic);
     const sid = decodeJwt(tokens.access_token).sid as string;
     const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
     const record = await gateway.store.get<LoginRecord>(storeKeys.login(loginId));
