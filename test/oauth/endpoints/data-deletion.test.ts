@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { Browser } from '../../support/browser.js';
+import type { Browser } from '../../support/browser.js';
 import {
   type FacebookDouble,
   type FacebookUser,
   startFacebookDouble,
 } from '../../support/facebook-double.js';
-import { authorizeUrl, redeem, siteParams } from '../../support/flow.js';
+import { type LoggedIn, providerLogin, providerTokens } from '../../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../../support/gateway.js';
-import { pkce } from '../../support/pkce.js';
+import { post, userinfoStatus } from '../../support/tokens.js';
 
 const grace: FacebookUser = {
   id: '10229876543210987',
@@ -48,60 +48,16 @@ after(async () => {
   await fb.close();
 });
 
-interface LoggedIn {
-  browser: Browser;
-  accessToken: string;
-}
-
-/** A reader's Facebook login through Byline, up to a redeemed access token. */
-async function facebookLogin(user: FacebookUser, browser = new Browser()): Promise<LoggedIn> {
+/** A reader's Facebook login through Byline, up to the tokens blog redeemed. */
+function facebookLogin(user: FacebookUser): Promise<LoggedIn> {
   fb.user = user;
-  const { verifier, challenge } = pkce();
-  const hop = await browser.follow(authorizeUrl(gateway, challenge, { idp: 'facebook' }), {}, (location) =>
-    location.startsWith('https://blog.example/'),
-  );
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code: siteParams(hop.location).get('code') as string,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
-  assert.equal(status, 200);
-  return { browser, accessToken: body.access_token as string };
-}
-
-async function userinfoStatus(accessToken: string): Promise<number> {
-  const response = await fetch(new URL('/userinfo', gateway.url), {
-    headers: { authorization: `Bearer ${accessToken}` },
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-async function post(path: string, signedRequest: string | undefined) {
-  const response = await fetch(new URL(path, gateway.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(
-      signedRequest === undefined ? {} : { signed_request: signedRequest },
-    ).toString(),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: JSON.parse(text) as Record<string, unknown>,
-  };
+  return providerTokens(gateway, 'facebook');
 }
 
 /** Whether the browser's Byline session still lets it skip Facebook on the next login. */
 async function skipsFacebook(browser: Browser): Promise<boolean> {
   const before = fb.count('dialog/oauth');
-  const { challenge } = pkce();
-  await browser.follow(authorizeUrl(gateway, challenge, { idp: 'facebook' }), {}, (location) =>
-    location.startsWith('https://blog.example/'),
-  );
+  await providerLogin(gateway, 'facebook', { browser });
   return fb.count('dialog/oauth') === before;
 }
 
@@ -124,13 +80,12 @@ for (const callback of ['data-deletion', 'deauthorize'] as const) {
     });
 
     test('a valid signed_request ends every session of that user and no one else', async () => {
-      assert.equal(await userinfoStatus(reader.accessToken), 200);
+      assert.equal(await userinfoStatus(gateway, reader.tokens.access_token), 200);
       assert.equal(await skipsFacebook(reader.browser), true);
 
-      const { status, headers, body } = await post(
-        `/providers/facebook/${callback}`,
-        fb.signedRequest(deletionPayload(grace.id)),
-      );
+      const { status, headers, body } = await post(gateway, `/providers/facebook/${callback}`, {
+        signed_request: fb.signedRequest(deletionPayload(grace.id)),
+      });
       assert.equal(status, 200);
       assert.equal(headers.get('cache-control'), 'no-store');
       if (callback === 'deauthorize') assert.deepEqual(body, {});
@@ -140,9 +95,9 @@ for (const callback of ['data-deletion', 'deauthorize'] as const) {
         assert.equal(body.url, `${gateway.url}/providers/facebook/deletion?code=${code}`);
       }
 
-      assert.equal(await userinfoStatus(reader.accessToken), 401);
+      assert.equal(await userinfoStatus(gateway, reader.tokens.access_token), 401);
       assert.equal(await skipsFacebook(reader.browser), false, 'the browser session ended too');
-      assert.equal(await userinfoStatus(other.accessToken), 200);
+      assert.equal(await userinfoStatus(gateway, other.tokens.access_token), 200);
     });
 
     const invalid: Array<[string, () => string | undefined]> = [
@@ -165,11 +120,13 @@ for (const callback of ['data-deletion', 'deauthorize'] as const) {
     ];
     for (const [name, make] of invalid) {
       test(`${name} is a 400 and changes nothing`, async () => {
-        const { status, body } = await post(`/providers/facebook/${callback}`, make());
+        const { status, body } = await post(gateway, `/providers/facebook/${callback}`, {
+          signed_request: make(),
+        });
         assert.equal(status, 400);
         assert.equal(body.error, 'invalid_request');
         assert.equal(body.confirmation_code, undefined);
-        assert.equal(await userinfoStatus(reader.accessToken), 200);
+        assert.equal(await userinfoStatus(gateway, reader.tokens.access_token), 200);
         assert.equal(await skipsFacebook(reader.browser), true);
       });
     }
@@ -184,10 +141,9 @@ function badJson(secret: string): string {
 describe('the deletion status page', () => {
   test('shows the request that the data-deletion answer links to', async () => {
     await facebookLogin(grace);
-    const { body } = await post(
-      '/providers/facebook/data-deletion',
-      fb.signedRequest(deletionPayload(grace.id)),
-    );
+    const { body } = await post(gateway, '/providers/facebook/data-deletion', {
+      signed_request: fb.signedRequest(deletionPayload(grace.id)),
+    });
     const response = await fetch(body.url as string);
     const page = await response.text();
     assert.equal(response.status, 200);
@@ -224,10 +180,9 @@ describe('providers that are not Facebook apps', () => {
   for (const id of ['dev', 'nope']) {
     test(`/providers/${id}/… is not found`, async () => {
       for (const callback of ['data-deletion', 'deauthorize']) {
-        const { status, body } = await post(
-          `/providers/${id}/${callback}`,
-          fb.signedRequest(deletionPayload(grace.id)),
-        );
+        const { status, body } = await post(gateway, `/providers/${id}/${callback}`, {
+          signed_request: fb.signedRequest(deletionPayload(grace.id)),
+        });
         assert.equal(status, 404);
         assert.equal(body.error, 'not_found');
       }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { devLogin, redeem, siteParams } from '../../support/flow.js';
+import { callbackUri, codeGrant, devCode, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
+import { basicAuth, userinfo, userinfoStatus } from '../../support/tokens.js';
 
 let gateway: TestGateway;
 before(async () => {
@@ -18,90 +19,54 @@ after(() => gateway.close());
 
 const redirectUri = 'https://blog.example/callback';
 
-async function freshCode(site: 'blog' | 'public' = 'blog') {
-  const params = site === 'public' ? { site, redirectUri: 'https://public.example/callback' } : {};
-  const { location, verifier } = await devLogin(gateway, { name: 'Token Tester', params });
-  return { code: siteParams(location).get('code') as string, verifier };
-}
-
-const basic = (id: string, secret: string) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-});
-
-async function userinfo(token: unknown) {
-  return (await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
-}
-
 describe('redeeming a code', () => {
   test('works with client_secret_basic and PKCE', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     const { status } = await redeem(
       gateway,
       { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
-      basic('blog', testSite.secret),
+      basicAuth('blog', testSite.secret),
     );
     assert.equal(status, 200);
   });
 
   test('works with client_secret_post and PKCE', async () => {
-    const { code, verifier } = await freshCode();
-    const { status } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-      client_secret: testSite.secret,
-    });
+    const { code, verifier } = await devCode(gateway);
+    const { status } = await redeem(gateway, codeGrant(code, verifier, { client_secret: testSite.secret }));
     assert.equal(status, 200);
   });
 
   test('works for a public site with PKCE alone', async () => {
-    const { code, verifier } = await freshCode('public');
-    const { status, body } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: 'https://public.example/callback',
-      code_verifier: verifier,
-      client_id: 'public',
-    });
+    const { code, verifier } = await devCode(gateway, { site: 'public' });
+    const { status, body } = await redeem(
+      gateway,
+      codeGrant(code, verifier, { client_id: 'public', redirect_uri: callbackUri('public') }),
+    );
     assert.equal(status, 200, JSON.stringify(body));
   });
 
   test('a replayed code is invalid_grant and ends the login the first redemption started', async () => {
-    const { code, verifier } = await freshCode();
-    const fields = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-    };
+    const { code, verifier } = await devCode(gateway);
+    const fields = codeGrant(code, verifier);
     const first = await redeem(gateway, fields);
     assert.equal(first.status, 200);
-    assert.equal(await userinfo(first.body.access_token), 200);
+    assert.equal(await userinfoStatus(gateway, first.body.access_token as string), 200);
     const replay = await redeem(gateway, fields);
     assert.equal(replay.status, 400);
     assert.equal(replay.body.error, 'invalid_grant');
-    assert.equal(await userinfo(first.body.access_token), 401);
+    assert.equal(await userinfoStatus(gateway, first.body.access_token as string), 401);
   });
 
   test('of 50 concurrent redemptions exactly one succeeds', async () => {
-    const { code, verifier } = await freshCode();
-    const fields = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-    };
+    const { code, verifier } = await devCode(gateway);
+    const fields = codeGrant(code, verifier);
     const results = await Promise.all(Array.from({ length: 50 }, () => redeem(gateway, fields)));
     assert.equal(results.filter((r) => r.status === 200).length, 1);
     assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'));
   });
 
   test('another site cannot redeem the code, and the attempt burns it', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     const stolen = await redeem(gateway, {
       grant_type: 'authorization_code',
       code,
@@ -110,13 +75,7 @@ describe('redeeming a code', () => {
       client_id: 'public',
     });
     assert.equal(stolen.body.error, 'invalid_grant');
-    const owner = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-    });
+    const owner = await redeem(gateway, codeGrant(code, verifier));
     assert.equal(owner.body.error, 'invalid_grant');
   });
 
@@ -135,7 +94,7 @@ describe('redeeming a code', () => {
   ];
   for (const [name, fields] of refusals) {
     test(`${name} is refused and issues nothing`, async () => {
-      const codeAndVerifier = await freshCode();
+      const codeAndVerifier = await devCode(gateway);
       const { status, body } = await redeem(gateway, {
         grant_type: 'authorization_code',
         client_id: 'blog',
@@ -148,29 +107,23 @@ describe('redeeming a code', () => {
   }
 
   test('an expired code (over 60 s) is invalid_grant', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     gateway.clock.advance(61_000);
-    const { body } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-    });
+    const { body } = await redeem(gateway, codeGrant(code, verifier));
     assert.equal(body.error, 'invalid_grant');
   });
 });
 
 describe('client authentication', () => {
   test('a wrong secret is 401 invalid_client, with WWW-Authenticate for Basic', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     const fields = {
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
       code_verifier: verifier,
     };
-    const basicAttempt = await redeem(gateway, fields, basic('blog', 'wrong-secret-0123456789'));
+    const basicAttempt = await redeem(gateway, fields, basicAuth('blog', 'wrong-secret-0123456789'));
     assert.equal(basicAttempt.status, 401);
     assert.equal(basicAttempt.body.error, 'invalid_client');
     assert.match(basicAttempt.headers.get('www-authenticate') ?? '', /^Basic/);
@@ -235,18 +188,12 @@ describe('client authentication', () => {
 
 describe('/userinfo', () => {
   test('answers the commenter’s claims for a live token and 401 otherwise', async () => {
-    const { code, verifier } = await freshCode();
-    const { body } = await redeem(gateway, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: 'blog',
-    });
+    const { code, verifier } = await devCode(gateway, { name: 'Token Tester' });
+    const { body } = await redeem(gateway, codeGrant(code, verifier));
     const token = body.access_token as string;
-    const ok = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    const ok = await userinfo(gateway, token);
     assert.equal(ok.status, 200);
-    const claims = (await ok.json()) as Record<string, unknown>;
+    const claims = ok.body;
     assert.equal(claims.sub, 'dev:token-tester');
     assert.equal(claims.name, 'Token Tester');
 
@@ -254,18 +201,21 @@ describe('/userinfo', () => {
     const tampered = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'dev:admin' }),
     ).toString('base64url');
-    assert.equal(await userinfo(`${header}.${tampered}.${signature}`), 401);
+    assert.equal(await userinfoStatus(gateway, `${header}.${tampered}.${signature}`), 401);
     assert.equal(
-      await userinfo(`${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`),
+      await userinfoStatus(
+        gateway,
+        `${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`,
+      ),
       401,
     );
-    assert.equal(await userinfo('x'.repeat(12_000)), 401);
+    assert.equal(await userinfoStatus(gateway, 'x'.repeat(12_000)), 401);
     const missing = await fetch(`${gateway.url}/userinfo`);
     assert.equal(missing.status, 401);
     assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
 
     gateway.clock.advance(11 * 60_000 + 60_000);
-    const expired = await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    const expired = await userinfo(gateway, token);
     assert.equal(expired.status, 401);
     assert.match(expired.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
   });
