@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createVerifier } from 'byline-gateway/verify';
 import { identityFromGraph } from '../../src/providers/facebook.js';
 import { Browser } from '../support/browser.js';
 import { appSecretProof, type FacebookDouble, startFacebookDouble } from '../support/facebook-double.js';
-import { authorizeUrl, redeem, siteParams } from '../support/flow.js';
+import { assertSiteError, authorizeUrl, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { pkce } from '../support/pkce.js';
 
@@ -33,35 +32,6 @@ async function facebookGateway(
   });
 }
 
-async function login(gateway: TestGateway) {
-  const { verifier, challenge } = pkce();
-  const hop = await new Browser().follow(
-    authorizeUrl(gateway, challenge, { idp: 'facebook' }),
-    {},
-    (location) => location.startsWith('https://blog.example/'),
-  );
-  return { verifier, params: siteParams(hop.location), hop };
-}
-
-async function tokenFor(gateway: TestGateway, code: string, verifier: string) {
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
-  assert.equal(status, 200);
-  return createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
-}
-
-function assertSiteError(params: URLSearchParams, gateway: TestGateway, error: string) {
-  assert.equal(params.get('error'), error);
-  assert.equal(params.get('state'), 'state-123');
-  assert.equal(params.get('iss'), gateway.url);
-  assert.equal(params.get('code'), null);
-}
-
 describe('Facebook login', () => {
   let fb: FacebookDouble;
   let gateway: TestGateway;
@@ -83,10 +53,11 @@ describe('Facebook login', () => {
   });
 
   test('a reader logs in and the site gets a verifiable token with the mapped claims', async () => {
-    const { params, verifier } = await login(gateway);
+    const login = await providerLogin(gateway, 'facebook');
+    const params = siteParams(login.location);
     assert.equal(params.get('state'), 'state-123');
     assert.equal(params.get('iss'), gateway.url);
-    const commenter = await tokenFor(gateway, params.get('code') as string, verifier);
+    const commenter = await loginCommenter(gateway, login);
     assert.equal(commenter.sub, 'facebook:10229876543210987');
     assert.equal(commenter.idp, 'facebook');
     assert.equal(commenter.name, 'Grace Hopper');
@@ -97,7 +68,7 @@ describe('Facebook login', () => {
   });
 
   test('every call uses the configured Graph API version, asks for email and public_profile, and proves the app secret', async () => {
-    await login(gateway);
+    await providerLogin(gateway, 'facebook');
     assert.deepEqual(fb.versions, [version, version, version]);
     const [dialog, token, me] = fb.requests;
     assert.equal(dialog?.path, `/${version}/dialog/oauth`);
@@ -117,8 +88,7 @@ describe('Facebook login', () => {
   });
 
   test('the double refuses Graph calls without a valid appsecret_proof, as Facebook does', async () => {
-    const { params, verifier } = await login(gateway);
-    await tokenFor(gateway, params.get('code') as string, verifier);
+    await loginCommenter(gateway, await providerLogin(gateway, 'facebook'));
     const accessToken = fb.requests.find((r) => r.path.endsWith('/me'))?.params.get('access_token') as string;
     for (const proof of [undefined, appSecretProof(accessToken, 'not-the-secret')]) {
       const url = new URL(fb.endpoints.userinfo);
@@ -134,16 +104,15 @@ describe('Facebook login', () => {
 
   test('a reader who cancels the dialog sends the site access_denied with its state', async () => {
     fb.deny = true;
-    const { params, hop } = await login(gateway);
+    const { location, hop } = await providerLogin(gateway, 'facebook');
     assert.equal(hop.response.status, 302);
-    assertSiteError(params, gateway, 'access_denied');
+    assertSiteError(location, 'access_denied', { iss: gateway.url });
     assert.equal(fb.count('oauth/access_token'), 0);
   });
 
   test('a reader who declines the email permission logs in without an email claim', async () => {
     fb.declineEmail = true;
-    const { params, verifier } = await login(gateway);
-    const commenter = await tokenFor(gateway, params.get('code') as string, verifier);
+    const commenter = await loginCommenter(gateway, await providerLogin(gateway, 'facebook'));
     assert.equal(commenter.sub, 'facebook:10229876543210987');
     assert.equal(commenter.email, undefined);
     assert.equal(commenter.emailVerified, false);
@@ -151,9 +120,9 @@ describe('Facebook login', () => {
 
   test('a Graph API error body at /me reaches the site as server_error', async () => {
     fb.graphError = true;
-    const { params, hop } = await login(gateway);
+    const { location, hop } = await providerLogin(gateway, 'facebook');
     assert.equal(hop.response.status, 302);
-    assertSiteError(params, gateway, 'server_error');
+    assertSiteError(location, 'server_error', { iss: gateway.url });
   });
 
   for (const [where, failure] of [
@@ -164,9 +133,9 @@ describe('Facebook login', () => {
   ] as const) {
     test(`a ${failure === 'html' ? 'HTML body' : '500 Graph error'} from the ${where} endpoint reaches the site as server_error`, async () => {
       fb.fail = { [where]: failure };
-      const { params, hop } = await login(gateway);
+      const { location, hop } = await providerLogin(gateway, 'facebook');
       assert.equal(hop.response.status, 302);
-      assertSiteError(params, gateway, 'server_error');
+      assertSiteError(location, 'server_error', { iss: gateway.url });
     });
   }
 });
@@ -184,8 +153,8 @@ describe('Facebook with the wrong app secret', () => {
   });
 
   test('the refused code exchange reaches the site as server_error', async () => {
-    const { params } = await login(gateway);
-    assertSiteError(params, gateway, 'server_error');
+    const { location } = await providerLogin(gateway, 'facebook');
+    assertSiteError(location, 'server_error', { iss: gateway.url });
     assert.equal(fb.count('me'), 0);
   });
 });
@@ -205,13 +174,13 @@ describe('Facebook timeouts', () => {
   for (const where of ['token', 'me'] as const) {
     test(`a ${where} endpoint that never answers ends that login with temporarily_unavailable`, async () => {
       fb.fail = { [where]: 'hang' };
-      const { params } = await login(gateway);
+      const { location } = await providerLogin(gateway, 'facebook');
       // The double still holds the request: Byline gave up on its own deadline.
       assert.equal(fb.held, 1);
-      assertSiteError(params, gateway, 'temporarily_unavailable');
+      assertSiteError(location, 'temporarily_unavailable', { iss: gateway.url });
       fb.fail = {};
-      const next = await login(gateway);
-      assert.ok(next.params.get('code'), 'the next login works');
+      const next = await providerLogin(gateway, 'facebook');
+      assert.ok(siteParams(next.location).get('code'), 'the next login works');
     });
   }
 });

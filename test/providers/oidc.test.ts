@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createVerifier } from 'byline-gateway/verify';
-import { Browser } from '../support/browser.js';
-import { authorizeUrl, redeem, redeemLogin, siteParams } from '../support/flow.js';
+import { assertSiteError, loginCommenter, providerLogin, redeemLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { type OidcPeer, startOidcPeer } from '../support/oidc-peer.js';
-import { pkce } from '../support/pkce.js';
+import { userinfo, verifyCommenter } from '../support/tokens.js';
 
 let peer: OidcPeer;
 let gateway: TestGateway;
@@ -34,19 +32,6 @@ after(async () => {
   await peer.close();
 });
 
-async function login(params: { nonce?: string; responseMode?: 'web_message' } = {}) {
-  const browser = new Browser();
-  const { verifier, challenge } = pkce();
-  const redirectUri =
-    params.responseMode === 'web_message' ? 'https://blog.example' : 'https://blog.example/callback';
-  const result = await browser.follow(
-    authorizeUrl(gateway, challenge, { idp: 'acme', redirectUri, ...params }),
-    {},
-    (location) => location.startsWith('https://blog.example'),
-  );
-  return { ...result, verifier };
-}
-
 test('a full login through a real OpenID provider yields a token the verify SDK accepts', async () => {
   peer.account = {
     sub: 'alice-123',
@@ -56,20 +41,12 @@ test('a full login through a real OpenID provider yields a token the verify SDK 
     picture: 'https://img.example/alice.png',
     website: 'https://alice.example',
   };
-  const { location, verifier } = await login({ nonce: 'n-0S6_WzA2Mj' });
-  const code = siteParams(location).get('code');
-  assert.ok(code, `expected a code, got ${location}`);
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
+  const login = await providerLogin(gateway, 'acme', { params: { nonce: 'n-0S6_WzA2Mj' } });
+  const code = siteParams(login.location).get('code');
+  assert.ok(code, `expected a code, got ${login.location}`);
+  const { status, body } = await redeemLogin(gateway, login);
   assert.equal(status, 200);
-  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(
-    body.access_token as string,
-  );
+  const commenter = await verifyCommenter(gateway, body.access_token as string);
   assert.deepEqual(
     {
       sub: commenter.sub,
@@ -92,16 +69,14 @@ test('a full login through a real OpenID provider yields a token the verify SDK 
       nonce: 'n-0S6_WzA2Mj',
     },
   );
-  const userinfo = await fetch(`${gateway.url}/userinfo`, {
-    headers: { authorization: `Bearer ${body.access_token}` },
-  });
-  assert.equal(userinfo.status, 200);
-  assert.equal(((await userinfo.json()) as { sub: string }).sub, 'acme:alice-123');
+  const claims = await userinfo(gateway, body.access_token as string);
+  assert.equal(claims.status, 200);
+  assert.equal(claims.body.sub, 'acme:alice-123');
 });
 
 test('Byline sends state, nonce and an S256 PKCE challenge to the provider', async () => {
   peer.requests.length = 0;
-  await login();
+  await providerLogin(gateway, 'acme');
   const authRequest = peer.requests.find((line) => line.startsWith('GET /auth?'));
   assert.ok(authRequest);
   const params = new URL(authRequest.slice(4), peer.issuer).searchParams;
@@ -119,11 +94,7 @@ test('an unverified email at the provider is not verified in the token, and java
     email_verified: false,
     website: 'javascript:alert(1)',
   };
-  const { location, verifier } = await login();
-  const { body } = await redeemLogin(gateway, { location, verifier });
-  const commenter = await createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(
-    body.access_token as string,
-  );
+  const commenter = await loginCommenter(gateway, await providerLogin(gateway, 'acme'));
   assert.equal(commenter.emailVerified, false);
   assert.equal(commenter.website, undefined);
 });
@@ -131,19 +102,18 @@ test('an unverified email at the provider is not verified in the token, and java
 test('a refusal at the provider reaches the site as access_denied with its state and no code', async () => {
   peer.deny = true;
   try {
-    const { location } = await login();
-    const params = siteParams(location);
-    assert.equal(params.get('error'), 'access_denied');
-    assert.equal(params.get('state'), 'state-123');
-    assert.equal(params.get('iss'), gateway.url);
-    assert.equal(params.get('code'), null);
+    const { location } = await providerLogin(gateway, 'acme');
+    assertSiteError(location, 'access_denied', { iss: gateway.url });
   } finally {
     peer.deny = false;
   }
 });
 
 test('in web_message mode the page posts the code to the registered origin only', async () => {
-  const { response, body } = await login({ responseMode: 'web_message' });
+  const { hop } = await providerLogin(gateway, 'acme', {
+    params: { responseMode: 'web_message', redirectUri: 'https://blog.example' },
+  });
+  const { response, body } = hop;
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('cache-control'), 'no-store');
   assert.equal(response.headers.get('referrer-policy'), 'no-referrer');

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createVerifier } from 'byline-gateway/verify';
 import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { runStrategy } from '../../src/providers/run-strategy.js';
 import { identityFromMe, wordpressProvider } from '../../src/providers/wordpress.js';
-import { Browser } from '../support/browser.js';
-import { authorizeUrl, redeem, siteParams } from '../support/flow.js';
+import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
-import { pkce } from '../support/pkce.js';
 import { startWordPressDouble, type WordPressDouble, wordpressMe } from '../support/wordpress-double.js';
 
 async function wordpressGateway(
@@ -25,36 +22,6 @@ async function wordpressGateway(
       },
     },
   });
-}
-
-/** `/authorize?idp=wordpress` through the double, up to the redirect to the site. */
-async function login(gateway: TestGateway) {
-  const { verifier, challenge } = pkce();
-  const hop = await new Browser().follow(
-    authorizeUrl(gateway, challenge, { idp: 'wordpress' }),
-    {},
-    (location) => location.startsWith('https://blog.example/'),
-  );
-  return { verifier, params: siteParams(hop.location), hop };
-}
-
-async function tokenFor(gateway: TestGateway, code: string, verifier: string) {
-  const { status, body } = await redeem(gateway, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: 'https://blog.example/callback',
-    code_verifier: verifier,
-    client_id: 'blog',
-  });
-  assert.equal(status, 200);
-  return createVerifier({ issuer: gateway.url, audience: 'blog' }).verify(body.access_token as string);
-}
-
-function assertSiteError(params: URLSearchParams, gateway: TestGateway, error: string) {
-  assert.equal(params.get('error'), error);
-  assert.equal(params.get('state'), 'state-123');
-  assert.equal(params.get('iss'), gateway.url);
-  assert.equal(params.get('code'), null);
 }
 
 describe('WordPress.com login', () => {
@@ -76,10 +43,11 @@ describe('WordPress.com login', () => {
   });
 
   test('a reader logs in and the site gets a verifiable token with the mapped claims', async () => {
-    const { params, verifier } = await login(gateway);
+    const login = await providerLogin(gateway, 'wordpress');
+    const params = siteParams(login.location);
     assert.equal(params.get('state'), 'state-123');
     assert.equal(params.get('iss'), gateway.url);
-    const commenter = await tokenFor(gateway, params.get('code') as string, verifier);
+    const commenter = await loginCommenter(gateway, login);
     assert.equal(commenter.sub, 'wordpress:81234567');
     assert.equal(commenter.idp, 'wordpress');
     assert.equal(commenter.name, 'Ada Lovelace');
@@ -94,7 +62,7 @@ describe('WordPress.com login', () => {
   });
 
   test('the authorization request asks for scope auth with a state, and the token request sends credentials in the body only', async () => {
-    await login(gateway);
+    await providerLogin(gateway, 'wordpress');
     const [authorize, token, me] = wp.requests;
     assert.equal(authorize?.params.get('client_id'), wp.clientId);
     assert.equal(authorize?.params.get('response_type'), 'code');
@@ -129,8 +97,8 @@ describe('WordPress.com login', () => {
 
   test('a reader who refuses at WordPress.com sends the site access_denied with its state', async () => {
     wp.deny = true;
-    const { params } = await login(gateway);
-    assertSiteError(params, gateway, 'access_denied');
+    const { location } = await providerLogin(gateway, 'wordpress');
+    assertSiteError(location, 'access_denied', { iss: gateway.url });
     assert.equal(wp.count('/oauth2/token'), 0);
   });
 
@@ -142,24 +110,24 @@ describe('WordPress.com login', () => {
   ] as const) {
     test(`a ${failure === 'html' ? 'HTML body' : '500'} from the ${where} endpoint reaches the site as server_error`, async () => {
       wp.fail = { [where]: failure };
-      const { params, hop } = await login(gateway);
+      const { location, hop } = await providerLogin(gateway, 'wordpress');
       assert.equal(hop.response.status, 302);
-      assertSiteError(params, gateway, 'server_error');
+      assertSiteError(location, 'server_error', { iss: gateway.url });
     });
   }
 
   test('a reader without an email address (or an unverified one) gets no verified email claim', async () => {
     const { email: _, email_verified: __, ...withoutEmail } = wordpressMe();
     wp.me = { ...withoutEmail, display_name: '' };
-    const first = await login(gateway);
-    const commenter = await tokenFor(gateway, first.params.get('code') as string, first.verifier);
+    const first = await providerLogin(gateway, 'wordpress');
+    const commenter = await loginCommenter(gateway, first);
     assert.equal(commenter.email, undefined);
     assert.equal(commenter.emailVerified, false);
     assert.equal(commenter.name, 'adalovelace', 'username stands in for an empty display_name');
 
     wp.me = wordpressMe({ email_verified: false });
-    const second = await login(gateway);
-    const unverified = await tokenFor(gateway, second.params.get('code') as string, second.verifier);
+    const second = await providerLogin(gateway, 'wordpress');
+    const unverified = await loginCommenter(gateway, second);
     assert.equal(unverified.email, 'ada@example.com');
     assert.equal(unverified.emailVerified, false);
   });
@@ -180,13 +148,13 @@ describe('WordPress.com timeouts', () => {
   for (const where of ['token', 'me'] as const) {
     test(`a ${where} endpoint that never answers ends that login with temporarily_unavailable`, async () => {
       wp.fail = { [where]: 'hang' };
-      const { params } = await login(gateway);
+      const { location } = await providerLogin(gateway, 'wordpress');
       // The double still holds the request: Byline gave up on its own deadline.
       assert.equal(wp.held, 1);
-      assertSiteError(params, gateway, 'temporarily_unavailable');
+      assertSiteError(location, 'temporarily_unavailable', { iss: gateway.url });
       wp.fail = {};
-      const next = await login(gateway);
-      assert.ok(next.params.get('code'), 'the next login works');
+      const next = await providerLogin(gateway, 'wordpress');
+      assert.ok(siteParams(next.location).get('code'), 'the next login works');
     });
   }
 });

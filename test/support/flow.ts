@@ -210,14 +210,15 @@ export async function loginCommenter(
 }
 
 /**
- * A login that failed reaches the site as `error` with the request's state, no code and (when
- * `expected.iss` is given) Byline as the issuer.
+ * A login that failed reaches the site (`location`, the redirect to it) as `error` with the request's
+ * state, no code and, when `expected.iss` is given, that issuer.
  */
 export function assertSiteError(
-  params: URLSearchParams,
+  location: string | undefined,
   error: string,
   expected: { state?: string; iss?: string } = {},
 ): void {
+  const params = siteParams(location);
   assert.equal(params.get('error'), error);
   assert.equal(params.get('code'), null);
   assert.equal(params.get('state'), expected.state ?? 'state-123');
