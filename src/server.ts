@@ -46,12 +46,14 @@ function restartOnly(config: Config): string {
 /** The store the config names: memory for one process, Redis to share state between instances. */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   if (config.store.kind === 'memory') return new MemoryStore();
-  const { url, prefix, sentinels, sentinelName } = config.store;
+  const { url, prefix, sentinels, sentinelName, timeout, waitForReplicas } = config.store;
   // Loaded only for a Redis store: ioredis is a tenth of the memory store's start-up otherwise.
   const { RedisStore } = await import('./store/redis.js');
   return new RedisStore({
     url,
     prefix,
+    timeout,
+    waitForReplicas,
     ...(sentinels ? { options: { sentinels, name: sentinelName ?? 'mymaster' } } : {}),
     onError: (error) => logger?.warn({ err: error }, 'redis connection error'),
   });

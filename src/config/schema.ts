@@ -123,6 +123,17 @@ const storeSchema = z
         sentinelName: z.string().min(1).optional().meta({
           description: 'The master group name the sentinels monitor (with sentinels; default mymaster).',
         }),
+        timeout: positiveDuration.prefault('2s').meta({
+          description:
+            'The deadline of every Redis call (waiting for a connection included): past it the request answers 503 with Retry-After.',
+        }),
+        waitForReplicas: z
+          .union([z.literal('auto'), integer(0, 16)])
+          .prefault('auto')
+          .meta({
+            description:
+              'How many replicas must confirm a write (WAIT, within half the timeout) before it counts, so that a failover cannot undo a spent code or a rotated refresh token; unconfirmed writes answer 503. auto: 1 once the master has been seen with a replica, else 0.',
+          }),
       }),
     ],
     {

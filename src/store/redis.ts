@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { assertTtl, assertWrites, type Store, type StoreWrite, type Versioned } from './store.js';
 
@@ -12,15 +13,45 @@ export interface RedisStoreOptions {
   client?: Redis;
   /** Told about connection errors (ioredis keeps reconnecting by itself); commands still reject. */
   onError?: (error: Error) => void;
+  /**
+   * The deadline of every store call in ms (default 2000): waiting for a connection, the command, and
+   * the replicas' acknowledgement together. A frozen or unreachable Redis costs a request this much.
+   */
+  timeout?: number;
+  /**
+   * How many replicas must acknowledge a write (`WAIT`) before it counts, so that a failover cannot
+   * lose it; `auto` (the default): one once the master has been seen with a replica, else none.
+   */
+  waitForReplicas?: number | 'auto';
+  /** Store calls that may wait for a (re)connection at once; more fail at once (default 1000). */
+  offlineQueue?: number;
 }
 
 /** PX wants a positive integer of milliseconds. */
 const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
 /**
+ * How stored strings look. Most values are plain JSON. A value written by `swap` is `!` + its revision
+ * (8 characters, random) + JSON: the revision is the version `swap` compares, and lets a swap that is
+ * sent twice recognise its own write. A removed value that must still be recognised is `~` + the
+ * revision of whoever removed it (+ the JSON `take` answered): absent to every reader, for a few
+ * seconds. Neither `!` nor `~` can begin a JSON text.
+ */
+const revisionLength = 8;
+const live = 33; // '!'
+const dead = 126; // '~'
+
+/**
  * `write` and `swap` in one script. KEYS: the swapped key (or a placeholder), then one key per write.
- * ARGV: mode, expected version ('' = absent), new value ('' = delete), its PX, then the writes as JSON
- * `[op, value, px]` (op `set`, `del`, or `add`/`rem` with the members as value).
+ * ARGV: mode, expected version ('' = absent), new stored string ('' = delete), its PX, the writes as
+ * JSON `[op, value, px]` (op `set`, `del`, or `add`/`rem` with the members as value), the swap's
+ * revision, the PX of a removal mark.
+ *
+ * ioredis sends a command again when its connection dropped before the answer came
+ * (`autoResendUnfulfilledCommands`); if the first copy was applied, the second finds the key changed.
+ * It then finds its own revision there and answers success, rewriting the value unchanged so that a
+ * `WAIT` after it confirms the replicas have it. Without this, a rotated refresh token would read as
+ * reused and end the reader's session.
  *
  * Sets are hashes whose fields are the members: Redis keeps a small hash as a listpack (~100 bytes for
  * one member) where a small set is already a hashtable (~200). After an `add` the key's expiry moves
@@ -29,8 +60,19 @@ const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
  */
 const batchScript = `
 if ARGV[1] == 'swap' then
-  if (redis.call('GET', KEYS[1]) or '') ~= ARGV[2] then return 0 end
-  if ARGV[3] == '' then redis.call('DEL', KEYS[1])
+  local cur = redis.call('GET', KEYS[1])
+  local version = cur or ''
+  local first = cur and string.byte(cur, 1)
+  if first == ${live} then version = string.sub(cur, 1, ${1 + revisionLength})
+  elseif first == ${dead} then version = '' end
+  if version ~= ARGV[2] then
+    if (first == ${live} or first == ${dead}) and string.sub(cur, 2, ${1 + revisionLength}) == ARGV[6] then
+      redis.call('SET', KEYS[1], cur, 'KEEPTTL')
+      return 1
+    end
+    return 0
+  end
+  if ARGV[3] == '' then redis.call('SET', KEYS[1], '~' .. ARGV[6], 'PX', ARGV[7])
   else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
 end
 local writes = cjson.decode(ARGV[5])
@@ -51,10 +93,41 @@ return 1
 `;
 
 /**
+ * `take`: answers the JSON and leaves a removal mark with the taker's revision (ARGV[1]) for ARGV[2] ms,
+ * so that a take sent twice (see above) answers the value it took instead of "already taken".
+ */
+const takeScript = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return false end
+local first = string.byte(cur, 1)
+if first == ${dead} then
+  if string.sub(cur, 2, ${1 + revisionLength}) == ARGV[1] then return string.sub(cur, ${2 + revisionLength}) end
+  return false
+end
+if first == ${live} then cur = string.sub(cur, ${2 + revisionLength}) end
+redis.call('SET', KEYS[1], '~' .. ARGV[1] .. cur, 'PX', ARGV[2])
+return cur
+`;
+
+/** The value a stored string holds (see above), or undefined. */
+function decode<T>(stored: string | null): T | undefined {
+  if (stored === null) return undefined;
+  const first = stored.charCodeAt(0);
+  if (first === dead) return undefined;
+  return JSON.parse(first === live ? stored.slice(1 + revisionLength) : stored) as T;
+}
+
+/** 48 random bits: a revision only has to differ from the others written to the same key. */
+const revision = () => randomBytes(6).toString('base64url');
+
+type Run = (...args: unknown[]) => Promise<unknown>;
+
+/**
  * The Store on Redis (ioredis), shared by any number of Byline instances. Values are JSON strings with
- * `PX` TTLs; `take` is `GETDEL` (Redis ≥ 6.2) and `swap` a script comparing the stored JSON, so single
- * use and compare-and-swap hold across instances. Failures are not hidden: every operation rejects with
- * the client's error, so the request fails instead of skipping a check.
+ * `PX` TTLs; `take` and `swap` are scripts, so single use and compare-and-swap hold across instances.
+ * Failures are not hidden: every operation rejects (the request fails instead of skipping a check), and
+ * within its deadline. Writes wait for the replicas (`waitForReplicas`) so that an acknowledged
+ * single use survives a Sentinel failover; a write the replicas did not confirm rejects.
  */
 export class RedisStore implements Store {
   readonly client: Redis;
@@ -64,10 +137,31 @@ export class RedisStore implements Store {
     return { client: this.client, prefix: this.prefix };
   }
   readonly #ownsClient: boolean;
+  readonly #timeout: number;
+  readonly #offlineLimit: number;
+  readonly #waitSetting: number | 'auto';
+  /** Replicas a write waits for once known; `auto` only ever raises it (see #replicas). */
+  #replicas = 0;
+  #roleChecked: Promise<void> | undefined;
+  #roleCheckedAt = 0;
+  #roleKnown = false;
+  #askedSentinelsAt = 0;
+  /** Counts closed connections: a WAIT answered on a later connection than its write proves nothing. */
+  #connection = 0;
+  /** Store calls waiting for a connection, and the promise they wait on. */
+  #waiting = 0;
+  #ready: Promise<void> | undefined;
+  #settleWaiters: ((error?: Error) => void) | undefined;
+  /** The last connection attempt failed: calls fail at once instead of waiting for the deadline. */
+  #down = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix;
     this.#ownsClient = !options.client;
+    this.#timeout = options.timeout ?? 2000;
+    this.#offlineLimit = options.offlineQueue ?? 1000;
+    this.#waitSetting = options.waitForReplicas ?? 'auto';
+    if (typeof this.#waitSetting === 'number') this.#replicas = this.#waitSetting;
     this.client =
       options.client ??
       new Redis(options.url ?? 'redis://127.0.0.1:6379/0', {
@@ -75,30 +169,170 @@ export class RedisStore implements Store {
         // the request then answers an error quickly, and the client keeps reconnecting in the background.
         maxRetriesPerRequest: 2,
         connectTimeout: 5000,
+        // Every command of this client (the rate limiters' too) gives up at the deadline.
+        commandTimeout: this.#timeout,
+        // A demoted master answers writes with READONLY: find the current master.
+        reconnectOnError: (error) => error.message.startsWith('READONLY'),
         ...options.options,
       });
     this.client.defineCommand('bylineBatch', { lua: batchScript });
+    this.client.defineCommand('bylineTake', { numberOfKeys: 1, lua: takeScript });
+    const onError = options.onError ?? (() => {});
     // ioredis emits 'error' for every failed (re)connection; without a listener Node would throw.
-    this.client.on('error', options.onError ?? (() => {}));
+    this.client.on('error', (error: Error) => {
+      const status = this.client.status;
+      if (status === 'connecting' || status === 'reconnecting') {
+        this.#down = true;
+        this.#settleWaiters?.(new Error('Redis is unreachable', { cause: error }));
+      }
+      onError(error);
+    });
+    this.client.on('close', () => {
+      this.#connection++;
+    });
+    this.client.on('end', () => this.#settleWaiters?.(new Error('the Redis connection is closed')));
+    this.client.on('ready', () => {
+      this.#down = false;
+      this.#settleWaiters?.();
+      // A new connection may be to another master: look at its replicas again.
+      this.#roleCheckedAt = 0;
+    });
   }
 
   #key(key: string): string {
     return this.prefix + key;
   }
 
+  /**
+   * Runs one store call within the deadline. While the client is not connected the call waits here
+   * (never in ioredis's unbounded offline queue), so a call that gives up is never sent later.
+   */
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.#timeout} ms`)),
+        this.#timeout,
+      );
+    });
+    try {
+      if (this.client.status !== 'ready') await this.#connected(deadline);
+      return await Promise.race([work(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #connected(deadline: Promise<never>): Promise<void> {
+    const status = this.client.status;
+    if (status === 'end' || status === 'close') throw new Error('the Redis connection is closed');
+    if (this.#down) throw new Error('Redis is unreachable');
+    if (this.#waiting >= this.#offlineLimit)
+      throw new Error(`${this.#waiting} store calls are already waiting for Redis`);
+    if (status === 'wait') this.client.connect().catch(() => {});
+    // Settled by the next connection, or by a failed attempt: Redis is down, fail now.
+    this.#ready ??= new Promise<void>((resolve, reject) => {
+      this.#settleWaiters = (error) => {
+        this.#settleWaiters = undefined;
+        this.#ready = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+    });
+    this.#waiting++;
+    try {
+      await Promise.race([this.#ready, deadline]);
+    } finally {
+      this.#waiting--;
+    }
+  }
+
+  /** How many replicas the next write waits for; `auto` looks at the master's replicas (ROLE). */
+  #replicasToWait(): number | Promise<number> {
+    if (this.#waitSetting !== 'auto' || this.#replicas > 0) return this.#replicas;
+    // Until a replica has been seen: looked at again on every new connection, and every 10 s (a
+    // replica that joins later), without holding up writes. Once seen, never lowered: after a failover
+    // the old master has no replica left, and that is exactly when its writes must not count.
+    if (Date.now() - this.#roleCheckedAt > 10_000) this.#checkRole();
+    return this.#roleKnown ? this.#replicas : (this.#roleChecked as Promise<void>).then(() => this.#replicas);
+  }
+
+  #checkRole(): void {
+    this.#roleCheckedAt = Date.now();
+    this.#roleChecked = this.client.role().then(
+      (role) => {
+        if (role[0] === 'master' && Array.isArray(role[2]) && role[2].length > 0) this.#replicas = 1;
+        this.#roleKnown = true;
+      },
+      (error: unknown) => {
+        this.#roleCheckedAt = 0;
+        // Only the first check is waited for; later ones fail quietly and are tried again.
+        if (!this.#roleKnown) throw error;
+      },
+    );
+  }
+
+  /**
+   * Sends a write, then `WAIT`s for the replicas; rejects when they did not confirm it. WAIT is sent
+   * only once the write has answered (ioredis sends a script again as EVAL after NOSCRIPT, which would
+   * put the write behind a WAIT sent with it). WAIT counts the writes of its own connection: if the
+   * connection dropped between the write's answer and WAIT's, the answer proves nothing.
+   */
+  async #write<T>(send: () => Promise<T>): Promise<T> {
+    const wanted = this.#replicasToWait();
+    const replicas = typeof wanted === 'number' ? wanted : await wanted;
+    if (replicas === 0) return send();
+    const result = await send();
+    const connection = this.#connection;
+    const count = await this.client.wait(replicas, this.#waitMs);
+    if (count >= replicas && connection === this.#connection) return result;
+    this.#unconfirmed();
+    throw new Error(`${count} of ${replicas} replicas confirmed the write`);
+  }
+
+  /**
+   * A master whose replicas stopped confirming may have been replaced (a Sentinel failover keeps the
+   * old master writable until it demotes it, ~10 s later): with Sentinel, ask again now, at most once
+   * a second.
+   */
+  #unconfirmed(): void {
+    if (!this.client.options.sentinels?.length || Date.now() - this.#askedSentinelsAt < 1000) return;
+    this.#askedSentinelsAt = Date.now();
+    this.client.disconnect(true);
+  }
+
+  /** `WAIT`'s own timeout: within the deadline, leaving room for the write before it. */
+  get #waitMs(): number {
+    return Math.max(1, Math.floor(this.#timeout / 2));
+  }
+
+  /** How long a removal mark lets a twice-sent command recognise its own write: past the caller's deadline. */
+  get #markMs(): number {
+    return Math.max(1000, 2 * this.#timeout);
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
-    const json = await this.client.get(this.#key(key));
-    return json === null ? undefined : (JSON.parse(json) as T);
+    return this.#run(async () => decode<T>(await this.client.get(this.#key(key))));
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
-    await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs));
+    return this.#run(() =>
+      this.#write(async () => {
+        await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs));
+      }),
+    );
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    const json = await this.client.getdel(this.#key(key));
-    return json === null ? undefined : (JSON.parse(json) as T);
+    const run = (this.client as unknown as Record<string, Run>).bylineTake as Run;
+    const taker = revision();
+    return this.#run(() =>
+      this.#write(async () => {
+        const json = (await run.call(this.client, this.#key(key), taker, this.#markMs)) as string | null;
+        return json === null ? undefined : (JSON.parse(json) as T);
+      }),
+    );
   }
 
   async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
@@ -106,23 +340,28 @@ export class RedisStore implements Store {
   }
 
   async members(key: string): Promise<string[]> {
-    return this.client.hkeys(this.#key(key));
+    return this.#run(() => this.client.hkeys(this.#key(key)));
   }
 
   async removeFromSet(key: string, members: string[]): Promise<void> {
     if (members.length === 0) return;
-    await this.client.hdel(this.#key(key), ...members);
+    await this.#run(() => this.#write(() => this.client.hdel(this.#key(key), ...members)));
   }
 
   async delete(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.client.del(...keys.map((key) => this.#key(key)));
+    await this.#run(() => this.#write(() => this.client.del(...keys.map((key) => this.#key(key)))));
   }
 
   async getVersioned<T>(key: string): Promise<Versioned<T> | undefined> {
-    const json = await this.client.get(this.#key(key));
-    // The JSON itself is the version: the swap script compares it with what the key holds then.
-    return json === null ? undefined : { value: JSON.parse(json) as T, version: json };
+    return this.#run(async () => {
+      const stored = await this.client.get(this.#key(key));
+      const value = decode<T>(stored);
+      if (value === undefined || stored === null) return undefined;
+      // A swapped value's version is its revision; a value `set` wrote is compared whole.
+      const version = stored.charCodeAt(0) === live ? stored.slice(0, 1 + revisionLength) : stored;
+      return { value, version };
+    });
   }
 
   #batch(
@@ -141,18 +380,25 @@ export class RedisStore implements Store {
             ? ['add', write.members, px(write.ttlMs)]
             : ['rem', write.members],
     );
-    const run = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<number>>)
-      .bylineBatch as (...args: unknown[]) => Promise<number>;
-    return run.call(
-      this.client,
-      keys.length,
-      ...keys,
-      swap ? 'swap' : 'write',
-      swap?.version ?? '',
-      swap?.next ? JSON.stringify(swap.next.value) : '',
-      swap?.next ? px(swap.next.ttlMs) : 0,
-      // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
-      JSON.stringify(encoded),
+    const rev = swap ? revision() : '';
+    const run = (this.client as unknown as Record<string, Run>).bylineBatch as Run;
+    return this.#run(() =>
+      this.#write(
+        () =>
+          run.call(
+            this.client,
+            keys.length,
+            ...keys,
+            swap ? 'swap' : 'write',
+            swap?.version ?? '',
+            swap?.next ? `!${rev}${JSON.stringify(swap.next.value)}` : '',
+            swap?.next ? px(swap.next.ttlMs) : 0,
+            // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
+            JSON.stringify(encoded),
+            rev,
+            this.#markMs,
+          ) as Promise<number>,
+      ),
     );
   }
 
@@ -175,14 +421,24 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.client.ping();
+    await this.#run(() => this.client.ping());
   }
 
+  /** Closes the client it made: `QUIT` within the deadline, else drops the connection (a frozen Redis). */
   async close(): Promise<void> {
     if (!this.#ownsClient) return;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.client.quit();
+      await Promise.race([
+        this.client.quit(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, this.#timeout);
+        }),
+      ]);
     } catch {
+      // Closing anyway.
+    } finally {
+      clearTimeout(timer);
       this.client.disconnect();
     }
   }

@@ -393,11 +393,13 @@ describe('values', () => {
     assert.equal(config.metrics.token, undefined);
   });
 
-  test('the redis store has a default URL and prefix', () => {
+  test('the redis store has a default URL, prefix, deadline and replica rule', () => {
     assert.deepEqual(parseConfig({ ...minimal(), store: { kind: 'redis' } }).store, {
       kind: 'redis',
       url: 'redis://127.0.0.1:6379/0',
       prefix: 'byline:',
+      timeout: 2000,
+      waitForReplicas: 'auto',
     });
   });
 });
@@ -730,7 +732,13 @@ test('example.production.yaml validates when its environment variables are set',
   const { config } = loadConfig({ file, env, cwd: '/srv' });
   assert.equal(config.publicUrl, 'https://byline.example.com');
   assert.equal(config.listen.port, 3000);
-  assert.deepEqual(config.store, { kind: 'redis', url: env.REDIS_URL, prefix: 'byline:' });
+  assert.deepEqual(config.store, {
+    kind: 'redis',
+    url: env.REDIS_URL,
+    prefix: 'byline:',
+    timeout: 2000,
+    waitForReplicas: 'auto',
+  });
   assert.deepEqual(Object.keys(config.sites), ['blog', 'news']);
   assert.deepEqual(
     Object.values(config.providers).map((provider) => `${provider.id}:${provider.type}`),

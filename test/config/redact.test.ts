@@ -77,7 +77,7 @@ test('a redis URL keeps its user and host; only a password is hidden', () => {
     (
       redactConfig({
         ...configWithSecrets(),
-        store: { kind: 'redis', url, prefix: 'b:' },
+        store: { kind: 'redis', url, prefix: 'b:', timeout: 2000, waitForReplicas: 'auto' },
       }) as Redacted
     ).store.url;
   assert.equal(redact('redis://:pa$$word@127.0.0.1:6379/0'), 'redis://:[redacted]@127.0.0.1:6379/0');

@@ -38,6 +38,18 @@ test('store.sentinels makes the Redis client ask Sentinel for the named master',
   store.client.disconnect();
 });
 
+test("store.timeout is the deadline of every command of the client, the rate limiters' too", async () => {
+  const config = parseConfig({
+    ...base,
+    store: { kind: 'redis', url: 'redis://127.0.0.1:1/0', timeout: '750ms', waitForReplicas: 1 },
+  });
+  assert.equal(config.store.kind === 'redis' && config.store.timeout, 750);
+  const store = await openStore(config);
+  assert.ok(store instanceof RedisStore);
+  assert.equal(store.client.options.commandTimeout, 750);
+  store.client.disconnect();
+});
+
 test('a sentinel list must not be empty', () => {
   assert.throws(() => parseConfig({ ...base, store: { kind: 'redis', sentinels: [] } }), /store\.sentinels/);
 });
