@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../support/browser.js';
-import { authorizeUrl, devLogin, siteParams } from '../support/flow.js';
+import { authorizeUrl, browserWithSession, devLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort } from '../support/gateway.js';
 import { type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
@@ -42,19 +42,11 @@ function cookieLine(lines: string[], name: string): string {
 }
 
 describe('session fixation', () => {
-  /** A browser that already carries `byline_session=<value>`, as a planted or copied cookie would be. */
-  function browserWithSession(value: string): Browser {
-    const browser = new Browser();
-    const host = new URL(gateway.url).hostname;
-    browser.cookies.set(`${host}|/|byline_session`, { name: 'byline_session', value, host, path: '/' });
-    return browser;
-  }
-
   test('a planted session cookie is not adopted: a new session id, and none under the planted one', async () => {
     // Shaped like a real one (`<login id>.<browser secret>`), so only its being unknown refuses it.
     const plantedId = 'A'.repeat(16);
     const planted = `${plantedId}.${'B'.repeat(22)}`;
-    const browser = browserWithSession(planted);
+    const browser = browserWithSession(gateway, planted);
     const { location } = await devLogin(gateway, { browser, name: 'Fixation Victim' });
     assert.ok(siteParams(location).get('code'));
     const session = browser.cookie('byline_session');
@@ -67,7 +59,7 @@ describe('session fixation', () => {
   test('an attacker’s own live session cookie is replaced at the victim’s login', async () => {
     const attacker = await devLogin(gateway, { name: 'Mallory' });
     const attackerSession = attacker.browser.cookie('byline_session') as string;
-    const victim = browserWithSession(attackerSession);
+    const victim = browserWithSession(gateway, attackerSession);
     await devLogin(gateway, { browser: victim, name: 'Victim', params: { prompt: 'login' } });
     assert.notEqual(victim.cookie('byline_session'), attackerSession);
   });
@@ -76,10 +68,10 @@ describe('session fixation', () => {
     const first = await devLogin(gateway, { name: 'First Reader' });
     const earlierCookie = first.browser.cookie('byline_session') as string;
     // The same Byline cookie, a fresh dev IdP session: the second reader logs in on that browser.
-    const second = browserWithSession(earlierCookie);
+    const second = browserWithSession(gateway, earlierCookie);
     await devLogin(gateway, { browser: second, name: 'Second Reader', params: { prompt: 'login' } });
     assert.notEqual(second.cookie('byline_session'), earlierCookie);
-    const answer = await browserWithSession(earlierCookie).request(authorizeUrl(gateway, challenge));
+    const answer = await browserWithSession(gateway, earlierCookie).request(authorizeUrl(gateway, challenge));
     assert.equal(
       answer.response.status,
       200,
@@ -150,7 +142,8 @@ describe('cookie attributes when publicUrl is https', () => {
   /** Byline does not look at the socket's scheme: https URLs it hands out are mapped to its http port. */
   const local = (url: string) => (url.startsWith(publicUrl) ? https.url + url.slice(publicUrl.length) : url);
 
-  async function login(browser: Browser) {
+  /** A login through the OIDC double, the https URLs mapped to the local port, with every Set-Cookie seen. */
+  async function httpsLogin(browser: Browser) {
     const setCookies: string[] = [];
     let hop = await browser.request(authorizeUrl(https, challenge, { idp: 'acme' }));
     for (let i = 0; i < 10; i++) {
@@ -163,7 +156,7 @@ describe('cookie attributes when publicUrl is https', () => {
   }
 
   test('the cookies are __Host- prefixed, Secure, HttpOnly, SameSite=Lax, Path=/ and have no Domain', async () => {
-    const { setCookies, location } = await login(new Browser());
+    const { setCookies, location } = await httpsLogin(new Browser());
     assert.ok(siteParams(location ?? undefined).get('code'));
     for (const name of ['__Host-byline_tx', '__Host-byline_session']) {
       const line = cookieLine(setCookies, name);
@@ -182,7 +175,7 @@ describe('cookie attributes when publicUrl is https', () => {
 
   test('an unprefixed byline_session (settable from a sibling host) is ignored', async () => {
     const browser = new Browser();
-    await login(browser);
+    await httpsLogin(browser);
     const id = browser.cookie('__Host-byline_session') as string;
     const url = authorizeUrl(https, challenge).href;
     const withPrefixed = await send(url, { headers: { cookie: `__Host-byline_session=${id}` } });

@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { devLogin, redeem, siteParams } from '../support/flow.js';
+import { codeGrant, devCode, redeem } from '../support/flow.js';
 import { testSite } from '../support/gateway.js';
 import { type ObservedGateway, startObservedGateway } from '../support/security.js';
 import { changedKeys } from '../support/store-snapshot.js';
+import { basicAuth, userinfoStatus } from '../support/tokens.js';
 
 let gateway: ObservedGateway;
 before(async () => {
@@ -28,30 +29,6 @@ after(() => gateway.close());
 
 const redirectUri = 'https://blog.example/callback';
 
-async function freshCode() {
-  const { location, verifier } = await devLogin(gateway, { name: 'Code Tester' });
-  return { code: siteParams(location).get('code') as string, verifier };
-}
-
-const basic = (id: string, secret: string) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-});
-
-function grant(code: string, verifier: string, extra: Record<string, string> = {}) {
-  return {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-    code_verifier: verifier,
-    client_id: 'blog',
-    ...extra,
-  };
-}
-
-async function userinfoStatus(token: unknown) {
-  return (await fetch(`${gateway.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
-}
-
 /** Refresh families and refresh tokens: what a refused exchange must never create. */
 const tokenKeys = /^(rf|rt):/;
 
@@ -68,7 +45,7 @@ interface Attack {
 const attacks: Attack[] = [
   {
     name: 'a wrong PKCE verifier',
-    send: (code) => ({ fields: grant(code, 'x'.repeat(43)) }),
+    send: (code) => ({ fields: codeGrant(code, 'x'.repeat(43)) }),
     status: 400,
     error: 'invalid_grant',
     codeSurvives: false,
@@ -76,7 +53,7 @@ const attacks: Attack[] = [
   {
     name: 'no PKCE verifier',
     send: (code) => {
-      const { code_verifier: _, ...fields } = grant(code, '');
+      const { code_verifier: _, ...fields } = codeGrant(code, '');
       return { fields };
     },
     status: 400,
@@ -86,7 +63,7 @@ const attacks: Attack[] = [
   {
     name: 'the challenge sent as the verifier (plain downgrade)',
     send: (code, verifier) => ({
-      fields: grant(code, createHash('sha256').update(verifier).digest('base64url')),
+      fields: codeGrant(code, createHash('sha256').update(verifier).digest('base64url')),
     }),
     status: 400,
     error: 'invalid_grant',
@@ -95,7 +72,7 @@ const attacks: Attack[] = [
   {
     name: 'a wrong redirect_uri',
     send: (code, verifier) => ({
-      fields: grant(code, verifier, { redirect_uri: 'https://blog.example/other' }),
+      fields: codeGrant(code, verifier, { redirect_uri: 'https://blog.example/other' }),
     }),
     status: 400,
     error: 'invalid_grant',
@@ -104,7 +81,7 @@ const attacks: Attack[] = [
   {
     name: 'no redirect_uri',
     send: (code, verifier) => {
-      const { redirect_uri: _, ...fields } = grant(code, verifier);
+      const { redirect_uri: _, ...fields } = codeGrant(code, verifier);
       return { fields };
     },
     status: 400,
@@ -114,7 +91,10 @@ const attacks: Attack[] = [
   {
     name: 'another site redeeming the code (which burns it)',
     send: (code, verifier) => ({
-      fields: grant(code, verifier, { client_id: 'other', redirect_uri: 'https://other.example/callback' }),
+      fields: codeGrant(code, verifier, {
+        client_id: 'other',
+        redirect_uri: 'https://other.example/callback',
+      }),
     }),
     status: 400,
     error: 'invalid_grant',
@@ -123,7 +103,7 @@ const attacks: Attack[] = [
   {
     name: 'a wrong client secret (post)',
     send: (code, verifier) => ({
-      fields: grant(code, verifier, { client_secret: 'wrong-secret-0123456789' }),
+      fields: codeGrant(code, verifier, { client_secret: 'wrong-secret-0123456789' }),
     }),
     status: 401,
     error: 'invalid_client',
@@ -132,8 +112,8 @@ const attacks: Attack[] = [
   {
     name: 'a wrong client secret (basic)',
     send: (code, verifier) => {
-      const { client_id: _, ...fields } = grant(code, verifier);
-      return { fields, headers: basic('blog', 'wrong-secret-0123456789') };
+      const { client_id: _, ...fields } = codeGrant(code, verifier);
+      return { fields, headers: basicAuth('blog', 'wrong-secret-0123456789') };
     },
     status: 401,
     error: 'invalid_client',
@@ -142,8 +122,8 @@ const attacks: Attack[] = [
   {
     name: 'an empty Basic secret',
     send: (code, verifier) => {
-      const { client_id: _, ...fields } = grant(code, verifier);
-      return { fields, headers: basic('blog', '') };
+      const { client_id: _, ...fields } = codeGrant(code, verifier);
+      return { fields, headers: basicAuth('blog', '') };
     },
     status: 401,
     error: 'invalid_client',
@@ -152,7 +132,7 @@ const attacks: Attack[] = [
   {
     name: 'a secret for a site that has none',
     send: (code, verifier) => ({
-      fields: grant(code, verifier, { client_id: 'other', client_secret: 'made-up-secret-0123456789' }),
+      fields: codeGrant(code, verifier, { client_id: 'other', client_secret: 'made-up-secret-0123456789' }),
     }),
     status: 401,
     error: 'invalid_client',
@@ -161,7 +141,7 @@ const attacks: Attack[] = [
   {
     name: 'no client_id at all',
     send: (code, verifier) => {
-      const { client_id: _, ...fields } = grant(code, verifier);
+      const { client_id: _, ...fields } = codeGrant(code, verifier);
       return { fields };
     },
     status: 401,
@@ -170,14 +150,17 @@ const attacks: Attack[] = [
   },
   {
     name: 'an unknown client_id',
-    send: (code, verifier) => ({ fields: grant(code, verifier, { client_id: 'evil' }) }),
+    send: (code, verifier) => ({ fields: codeGrant(code, verifier, { client_id: 'evil' }) }),
     status: 401,
     error: 'invalid_client',
     codeSurvives: true,
   },
   {
     name: 'a Basic user that differs from client_id',
-    send: (code, verifier) => ({ fields: grant(code, verifier), headers: basic('other', 'x'.repeat(20)) }),
+    send: (code, verifier) => ({
+      fields: codeGrant(code, verifier),
+      headers: basicAuth('other', 'x'.repeat(20)),
+    }),
     status: 401,
     error: 'invalid_client',
     codeSurvives: true,
@@ -185,8 +168,8 @@ const attacks: Attack[] = [
   {
     name: 'two client authentication methods',
     send: (code, verifier) => ({
-      fields: grant(code, verifier, { client_secret: testSite.secret }),
-      headers: basic('blog', testSite.secret),
+      fields: codeGrant(code, verifier, { client_secret: testSite.secret }),
+      headers: basicAuth('blog', testSite.secret),
     }),
     status: 400,
     error: 'invalid_request',
@@ -201,7 +184,7 @@ const attacks: Attack[] = [
   ].map(
     (grantType): Attack => ({
       name: `grant_type=${grantType}`,
-      send: (code, verifier) => ({ fields: grant(code, verifier, { grant_type: grantType }) }),
+      send: (code, verifier) => ({ fields: codeGrant(code, verifier, { grant_type: grantType }) }),
       status: 400,
       error: 'unsupported_grant_type',
       codeSurvives: true,
@@ -212,7 +195,7 @@ const attacks: Attack[] = [
 describe('POST /token refuses every tampered code exchange and issues nothing', () => {
   for (const attack of attacks) {
     test(`${attack.name} → ${attack.status} ${attack.error}`, async () => {
-      const { code, verifier } = await freshCode();
+      const { code, verifier } = await devCode(gateway);
       const before = await gateway.store.snapshot();
       const { fields, headers } = attack.send(code, verifier);
       const { status, body, headers: answered } = await redeem(gateway, fields, headers);
@@ -226,7 +209,7 @@ describe('POST /token refuses every tampered code exchange and issues nothing', 
         [],
         'no refresh family was created',
       );
-      const legitimate = await redeem(gateway, grant(code, verifier));
+      const legitimate = await redeem(gateway, codeGrant(code, verifier));
       assert.equal(legitimate.status, attack.codeSurvives ? 200 : 400, 'the code’s fate afterwards');
     });
   }
@@ -236,7 +219,7 @@ describe('POST /token refuses every tampered code exchange and issues nothing', 
     ['a repeated code', (code: string) => `code=${code}&code=${code}`],
   ] as const) {
     test(`${name} is invalid_request`, async () => {
-      const { code, verifier } = await freshCode();
+      const { code, verifier } = await devCode(gateway);
       const fields = new URLSearchParams({
         grant_type: 'authorization_code',
         redirect_uri: redirectUri,
@@ -254,10 +237,10 @@ describe('POST /token refuses every tampered code exchange and issues nothing', 
   }
 
   test('an expired code (61 s) is invalid_grant', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     gateway.clock.advance(61_000);
     try {
-      const { status, body } = await redeem(gateway, grant(code, verifier));
+      const { status, body } = await redeem(gateway, codeGrant(code, verifier));
       assert.equal(status, 400);
       assert.equal(body.error, 'invalid_grant');
     } finally {
@@ -267,7 +250,7 @@ describe('POST /token refuses every tampered code exchange and issues nothing', 
 
   test('a made-up code is invalid_grant and changes nothing', async () => {
     const before = await gateway.store.snapshot();
-    const { status, body } = await redeem(gateway, grant('A'.repeat(43), 'B'.repeat(43)));
+    const { status, body } = await redeem(gateway, codeGrant('A'.repeat(43), 'B'.repeat(43)));
     assert.equal(status, 400);
     assert.equal(body.error, 'invalid_grant');
     assert.deepEqual(changedKeys(before, await gateway.store.snapshot()), []);
@@ -276,20 +259,24 @@ describe('POST /token refuses every tampered code exchange and issues nothing', 
 
 describe('single use', () => {
   test('a replayed code is invalid_grant and ends the login the first redemption started', async () => {
-    const { code, verifier } = await freshCode();
-    const first = await redeem(gateway, grant(code, verifier));
+    const { code, verifier } = await devCode(gateway);
+    const first = await redeem(gateway, codeGrant(code, verifier));
     assert.equal(first.status, 200);
-    assert.equal(await userinfoStatus(first.body.access_token), 200);
-    const replay = await redeem(gateway, grant(code, verifier));
+    assert.equal(await userinfoStatus(gateway, first.body.access_token as string), 200);
+    const replay = await redeem(gateway, codeGrant(code, verifier));
     assert.equal(replay.status, 400);
     assert.equal(replay.body.error, 'invalid_grant');
-    assert.equal(await userinfoStatus(first.body.access_token), 401, 'the stolen-code login is over');
+    assert.equal(
+      await userinfoStatus(gateway, first.body.access_token as string),
+      401,
+      'the stolen-code login is over',
+    );
   });
 
   test('of 50 concurrent redemptions exactly one succeeds, none fails with 5xx', async () => {
-    const { code, verifier } = await freshCode();
+    const { code, verifier } = await devCode(gateway);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => redeem(gateway, grant(code, verifier))),
+      Array.from({ length: 50 }, () => redeem(gateway, codeGrant(code, verifier))),
     );
     const statuses = results.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1);
