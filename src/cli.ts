@@ -12,7 +12,8 @@ Commands:
   serve                 start the gateway (default config: config/default.yaml)
   check-config          validate the config and print it, secrets redacted, as a config file
   keys list             list the signing keys: kid alg state created activates retires
-  keys rotate [--now]   add a new signing key (it signs after keys.activationDelay, or at once with --now)
+  keys rotate [--now]   add a new signing key for every algorithm in use (access and ID tokens); they sign
+                        after keys.activationDelay, or at once with --now
 
 Options:
   --config FILE         the config file (else BYLINE_CONFIG, else config/default.yaml + config/local.yaml)

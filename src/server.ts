@@ -12,6 +12,7 @@ import { expressServerClasses } from './http/server-classes.js';
 import { createLogger } from './logger.js';
 import { MemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
+import { algorithmsInUse } from './tokens/algorithms.js';
 import { KeyStore } from './tokens/keystore.js';
 
 export interface StartOptions {
@@ -66,6 +67,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? createLogger(config.log.level);
   const keys = await KeyStore.open(config.dataDir, {
     algorithm: config.tokens.algorithm,
+    algorithms: algorithmsInUse(config),
     clock: systemClock,
   });
   if (keys.created) logger.info({ dir: keys.dir }, `created signing keys in ${keys.dir}`);

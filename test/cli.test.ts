@@ -498,11 +498,11 @@ describe('byline keys', () => {
     });
   }
 
-  /** Creates the key set the way a first `serve` does. */
+  /** Creates the key set the way a first `serve` does with the default tokens: ES256, and RS256 for ID tokens. */
   async function firstStart(dataDir: string) {
     const { KeyStore } = await import('../src/tokens/keystore.js');
     const { systemClock } = await import('../src/clock.js');
-    return KeyStore.open(dataDir, { algorithm: 'ES256', clock: systemClock });
+    return KeyStore.open(dataDir, { algorithm: 'ES256', algorithms: ['ES256', 'RS256'], clock: systemClock });
   }
 
   test('keys list on a fresh dataDir says there are no keys yet and creates none', async () => {
@@ -517,57 +517,76 @@ describe('byline keys', () => {
     assert.deepEqual(await readdir(dir), ['byline.yaml'], 'no dataDir, no keys');
   });
 
-  test('keys list prints a header and one aligned line per key', async () => {
+  test('keys list prints a header and one aligned line per key, of every algorithm', async () => {
     const { file, dataDir } = await writeConfig();
-    const { kid } = (await firstStart(dataDir)).signingKey();
+    const keys = await firstStart(dataDir);
     const { code, stdout, stderr } = await runMain(['keys', 'list', '--config', file]);
     assert.equal(code, 0);
     assert.equal(stderr, '');
-    const [row, ...rest] = table(stdout);
-    assert.deepEqual(rest, []);
-    const [listed, alg, state, , , retires] = row ?? [];
-    assert.equal(listed, kid);
-    assert.equal(alg, 'ES256');
-    assert.equal(state, 'active');
-    assert.equal(retires, '-');
+    const rows = table(stdout).map(([kid, alg, state, , , retires]) => ({ kid, alg, state, retires }));
+    assert.deepEqual(
+      rows.sort((a, b) => String(a.alg).localeCompare(String(b.alg))),
+      [
+        { kid: keys.signingKey('ES256').kid, alg: 'ES256', state: 'active', retires: '-' },
+        { kid: keys.signingKey('RS256').kid, alg: 'RS256', state: 'active', retires: '-' },
+      ],
+    );
   });
 
-  test('keys rotate says in a sentence when the new key starts signing; keys list then shows both', async () => {
+  test('keys rotate names the new ES256 and RS256 keys and says in a sentence when they start signing; keys list then shows all four', async () => {
     const { file, dataDir } = await writeConfig();
-    const { kid: oldKid } = (await firstStart(dataDir)).signingKey();
+    const keys = await firstStart(dataDir);
+    const old = { ES256: keys.signingKey('ES256').kid, RS256: keys.signingKey('RS256').kid };
     const before = Date.now();
     const rotated = await runMain(['keys', 'rotate', '--config', file]);
     assert.equal(rotated.code, 0);
     const match =
-      /^It is published in the JWKS now and starts signing at (\S+Z) \(in 10 minutes\), once every verifier's cached key set holds it\.$/m.exec(
+      /^They are published in the JWKS now and start signing at (\S+Z) \(in 10 minutes\), once every verifier's cached key set holds them\.$/m.exec(
         rotated.stdout,
       );
     assert.ok(match, rotated.stdout);
     const startsAt = Date.parse(match[1] as string);
     assert.ok(startsAt >= before + 600_000 && startsAt <= Date.now() + 600_000);
-    const newKid = /^Added signing key ([\w-]{43}) \(ES256\)/.exec(rotated.stdout)?.[1];
-    assert.ok(newKid, rotated.stdout);
-    assert.match(
+    const added = /^Added signing keys ([\w-]{43}) \(ES256\) and ([\w-]{43}) \(RS256\) to /.exec(
       rotated.stdout,
-      new RegExp(`^Key ${oldKid} signs until then and stays published until \\S+Z,`, 'm'),
     );
+    assert.ok(added, rotated.stdout);
+    const [, newEs, newRs] = added as unknown as [string, string, string];
+    for (const [alg, kid] of Object.entries(old)) {
+      assert.match(
+        rotated.stdout,
+        new RegExp(`^Key ${kid} \\(${alg}\\) signs until then and stays published until \\S+Z,`, 'm'),
+      );
+    }
 
     const states = Object.fromEntries(
       table((await runMain(['keys', 'list', '--config', file])).stdout).map((row) => [row[0], row[2]]),
     );
-    assert.deepEqual(states, { [oldKid]: 'active', [newKid]: 'next' });
+    assert.deepEqual(states, {
+      [old.ES256]: 'active',
+      [old.RS256]: 'active',
+      [newEs]: 'next',
+      [newRs]: 'next',
+    });
   });
 
-  test('keys rotate --now says the new key signs from now on, and it does', async () => {
+  test('keys rotate --now says the new keys sign from now on, and they do', async () => {
     const { file, dataDir } = await writeConfig();
-    const { kid: oldKid } = (await firstStart(dataDir)).signingKey();
+    const keys = await firstStart(dataDir);
     const rotated = await runMain(['keys', 'rotate', '--now', '--config', file]);
     assert.equal(rotated.code, 0);
-    assert.match(rotated.stdout, /^It signs from now on \(--now\)/m);
-    const newKid = /^Added signing key ([\w-]{43})/.exec(rotated.stdout)?.[1] as string;
+    assert.match(rotated.stdout, /^They sign from now on \(--now\)/m);
+    const [, newEs, newRs] = /^Added signing keys ([\w-]{43}) \(ES256\) and ([\w-]{43}) \(RS256\)/.exec(
+      rotated.stdout,
+    ) as unknown as [string, string, string];
     const after = table((await runMain(['--config', file, 'keys', 'list'])).stdout);
     const states = Object.fromEntries(after.map((row) => [row[0], row[2]]));
-    assert.deepEqual(states, { [oldKid]: 'retiring', [newKid]: 'active' });
+    assert.deepEqual(states, {
+      [keys.signingKey('ES256').kid]: 'retiring',
+      [keys.signingKey('RS256').kid]: 'retiring',
+      [newEs]: 'active',
+      [newRs]: 'active',
+    });
   });
 
   test('keys with an invalid config exits 1 with the key path', async () => {

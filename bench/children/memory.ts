@@ -19,6 +19,8 @@ type Store = import('../../src/store/store.js').Store;
 const { createApp } = await fromDist<typeof import('../../src/app.js')>('app.js');
 const { parseConfig } = await fromDist<typeof import('../../src/config/load.js')>('config/load.js');
 const { KeyStore } = await fromDist<typeof import('../../src/tokens/keystore.js')>('tokens/keystore.js');
+const { algorithmsInUse } =
+  await fromDist<typeof import('../../src/tokens/algorithms.js')>('tokens/algorithms.js');
 const { MemoryStore } = await fromDist<typeof import('../../src/store/memory.js')>('store/memory.js');
 const { RedisStore } = await fromDist<typeof import('../../src/store/redis.js')>('store/redis.js');
 
@@ -63,6 +65,7 @@ async function recordOneSession(): Promise<Call[]> {
   const config = parseConfig(benchConfig(port, wordpress), { env: {}, cwd: dataDir });
   const keys = await KeyStore.open(config.dataDir, {
     algorithm: config.tokens.algorithm,
+    algorithms: algorithmsInUse(config),
     clock: { now: Date.now },
   });
   const calls: { method: string; json: string }[] = [];

@@ -48,6 +48,9 @@ const siteSchema = z.strictObject({
     .array(httpUrl())
     .prefault([])
     .meta({ description: 'Where readers may be sent back after logging out.' }),
+  idTokenAlgorithm: z.enum(['ES256', 'EdDSA', 'RS256']).optional().meta({
+    description: "The signing algorithm of this site's ID tokens (default: tokens.idTokenAlgorithm).",
+  }),
   guests: z
     .strictObject({
       enabled: boolean().prefault(true).meta({ description: 'Offer the guest form (name, email, website).' }),
@@ -169,7 +172,11 @@ const baseSchema = z.strictObject({
       algorithm: z
         .enum(['ES256', 'EdDSA', 'RS256'])
         .default('ES256')
-        .meta({ description: 'The signing algorithm of new keys.' }),
+        .meta({ description: 'The signing algorithm of access tokens.' }),
+      idTokenAlgorithm: z.enum(['ES256', 'EdDSA', 'RS256']).default('RS256').meta({
+        description:
+          "The signing algorithm of ID tokens: RS256, OpenID Connect's default, is the one every relying party accepts. A site's idTokenAlgorithm overrides it; the key set holds an active key of every algorithm in use.",
+      }),
       accessTtl: positiveDuration.prefault('10m').meta({ description: 'The lifetime of access tokens.' }),
       refreshTtl: positiveDuration
         .prefault('30d')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CryptoKey,
@@ -56,9 +56,10 @@ export function publicJwk(jwk: JWK): JWK {
   );
 }
 
-export function keyState(record: KeyRecord, activeKid: string | undefined, now: number): KeyState {
+/** A key's state, given the kids of the keys that sign now (one per algorithm). */
+export function keyState(record: KeyRecord, activeKids: ReadonlySet<string>, now: number): KeyState {
   if (record.retires !== undefined && record.retires <= now) return 'retired';
-  if (record.kid === activeKid) return 'active';
+  if (activeKids.has(record.kid)) return 'active';
   if (record.activates > now) return 'next';
   return 'retiring';
 }
@@ -85,17 +86,23 @@ async function hasKeySet(dir: string): Promise<boolean> {
 }
 
 /**
- * Creates `dir` with a first key and the subject key, atomically: the set is built in a temporary
- * directory and renamed into place, so of two processes starting together one wins and the other
- * reads the winner's keys. Answers whether this call's set is the one that landed.
+ * Creates `dir` with a first key of every algorithm and the subject key, atomically: the set is built
+ * in a temporary directory and renamed into place, so of two processes starting together one wins and
+ * the other reads the winner's keys. Answers whether this call's set is the one that landed.
  */
-async function ensureKeyDirectory(dir: string, alg: SigningAlgorithm, now: number): Promise<boolean> {
+async function ensureKeyDirectory(
+  dir: string,
+  algorithms: readonly SigningAlgorithm[],
+  now: number,
+): Promise<boolean> {
   const parent = join(dir, '..');
   await mkdir(parent, { recursive: true });
   if (await hasKeySet(dir)) return false;
   const tmp = await mkdtemp(join(parent, '.keys-'));
-  const record = await createKeyRecord(alg, now);
-  await writeFile(join(tmp, keyFileName(record.kid)), JSON.stringify(record, null, 2), { mode: 0o600 });
+  for (const alg of algorithms) {
+    const record = await createKeyRecord(alg, now);
+    await writeFile(join(tmp, keyFileName(record.kid)), JSON.stringify(record, null, 2), { mode: 0o600 });
+  }
   await writeFile(join(tmp, subjectKeyFile), randomBytes(32).toString('base64url'), { mode: 0o600 });
   try {
     await rename(tmp, dir);
@@ -106,6 +113,43 @@ async function ensureKeyDirectory(dir: string, alg: SigningAlgorithm, now: numbe
     if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
     return false;
   }
+}
+
+const isLive = (record: KeyRecord, now: number) => record.retires === undefined || record.retires > now;
+
+/**
+ * Adds a first, immediately active key for every algorithm in `algorithms` that has no key left in an
+ * existing set (one that was created before the algorithm came into use). Several processes may start
+ * at once: the file name is chosen from what is on disk, the same for all of them, and created with
+ * link(2), which fails if it exists, so exactly one key lands and the others read it. Answers the
+ * algorithms this call added a key for.
+ */
+async function addMissingKeys(
+  dir: string,
+  algorithms: readonly SigningAlgorithm[],
+  now: number,
+): Promise<SigningAlgorithm[]> {
+  const records = await readKeyRecords(dir);
+  const added: SigningAlgorithm[] = [];
+  for (const alg of algorithms) {
+    const ofAlg = records.filter((record) => record.alg === alg);
+    if (ofAlg.some((record) => isLive(record, now))) continue;
+    // Every key of this algorithm has retired (it went out of use and came back): named after the last.
+    const last = ofAlg.at(-1);
+    const name = last ? `initial-${alg}-after-${last.kid}.json` : `initial-${alg}.json`;
+    const record = await createKeyRecord(alg, now);
+    const tmp = join(dir, `${name}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(tmp, JSON.stringify(record, null, 2), { mode: 0o600 });
+    try {
+      await link(tmp, join(dir, name));
+      added.push(alg);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await unlink(tmp);
+    }
+  }
+  return added;
 }
 
 /** The key files' names and contents, as read now. */
@@ -126,14 +170,18 @@ export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
 }
 
 interface LoadedKey {
+  /** The file it was read from: `<kid>.json`, or `initial-<alg>….json` for a key added to an existing set. */
+  file: string;
   record: KeyRecord;
   key: CryptoKey;
   publicJwk: JWK;
 }
 
 /**
- * The signing keys and the subject key, loaded from `dataDir/keys/`. The active key is the newest
- * one whose activation time has passed; keys that are not retired are published in the JWKS.
+ * The signing keys and the subject key, loaded from `dataDir/keys/`. Each algorithm in use (the access
+ * tokens' and the ID tokens') has keys of its own, with their own lifecycle: its active key is the
+ * newest of that algorithm whose activation time has passed. Every key that is not retired, of any
+ * algorithm, is published in the JWKS.
  */
 export class KeyStore {
   #keys: LoadedKey[] = [];
@@ -150,30 +198,45 @@ export class KeyStore {
   private constructor(
     readonly dir: string,
     readonly clock: Clock,
+    /** What `signingKey()` signs with when no algorithm is named: the access tokens'. */
+    readonly algorithm: SigningAlgorithm | undefined,
     /** Whether opening this store created the key set (a first start). */
     readonly created = false,
+    /** The algorithms whose first key opening this store added to an existing set. */
+    readonly added: readonly SigningAlgorithm[] = [],
   ) {}
 
-  /** Opens (creating on first start) the key directory `<dataDir>/keys`. */
+  /**
+   * Opens `<dataDir>/keys`, creating it on first start with a key of every algorithm in use, and adding
+   * an immediately active key for any algorithm in use that has none yet (an older set, or an algorithm
+   * just configured). `algorithm` is the access tokens' (what `signingKey()` signs with by default);
+   * `algorithms` every algorithm in use (see `algorithmsInUse`), with or without it.
+   */
   static async open(
     dataDir: string,
-    options: { algorithm: SigningAlgorithm; clock: Clock },
+    options: { algorithm: SigningAlgorithm; algorithms?: readonly SigningAlgorithm[]; clock: Clock },
   ): Promise<KeyStore> {
     const dir = join(dataDir, 'keys');
-    const created = await ensureKeyDirectory(dir, options.algorithm, options.clock.now());
-    const store = new KeyStore(dir, options.clock, created);
+    const algorithms = [...new Set([options.algorithm, ...(options.algorithms ?? [])])];
+    const created = await ensureKeyDirectory(dir, algorithms, options.clock.now());
+    const added = created ? [] : await addMissingKeys(dir, algorithms, options.clock.now());
+    const store = new KeyStore(dir, options.clock, options.algorithm, created, added);
     await store.reload();
     return store;
   }
 
   /**
    * Opens `<dataDir>/keys` for reading only (`byline keys list`): never creates a key, a file or a
-   * directory. Resolves to undefined while no key set exists there yet.
+   * directory. Resolves to undefined while no key set exists there yet. Without `algorithm`,
+   * `signingKey()` answers the newest active key of any algorithm.
    */
-  static async openExisting(dataDir: string, options: { clock: Clock }): Promise<KeyStore | undefined> {
+  static async openExisting(
+    dataDir: string,
+    options: { algorithm?: SigningAlgorithm; clock: Clock },
+  ): Promise<KeyStore | undefined> {
     const dir = join(dataDir, 'keys');
     if (!(await hasKeySet(dir))) return undefined;
-    const store = new KeyStore(dir, options.clock);
+    const store = new KeyStore(dir, options.clock, options.algorithm);
     await store.reload();
     return store;
   }
@@ -244,6 +307,7 @@ export class KeyStore {
         }
         const record = JSON.parse(text) as KeyRecord;
         const key = {
+          file: name,
           record,
           key: (await importJWK(record.privateJwk, record.alg)) as CryptoKey,
           publicJwk: publicJwk(record.privateJwk),
@@ -270,18 +334,35 @@ export class KeyStore {
     return this.#subjectKey;
   }
 
-  #active(now: number): LoadedKey {
+  /** The key of `alg` (of any algorithm when undefined) that signs at `now`, if there is one. */
+  #active(now: number, alg: SigningAlgorithm | undefined): LoadedKey | undefined {
     let active: LoadedKey | undefined;
+    let oldestLive: LoadedKey | undefined;
     for (const key of this.#keys) {
       const { activates, retires } = key.record;
-      if (activates <= now && (retires === undefined || retires > now)) active = key;
+      if ((alg !== undefined && key.record.alg !== alg) || (retires !== undefined && retires <= now))
+        continue;
+      oldestLive ??= key;
+      if (activates <= now) active = key;
     }
     // Every key not yet active would leave us unable to sign; the oldest key keeps signing then.
-    return active ?? (this.#keys[0] as LoadedKey);
+    return active ?? oldestLive;
   }
 
-  signingKey(): SigningKey {
-    const { record, key } = this.#active(this.clock.now());
+  /**
+   * The key that signs now for `alg` (default: the access tokens' algorithm the store was opened with).
+   * Throws when the key set has no live key of that algorithm: a process opened without it.
+   */
+  signingKey(alg: SigningAlgorithm | undefined = this.algorithm): SigningKey {
+    const loaded = this.#active(this.clock.now(), alg);
+    if (!loaded) {
+      // Only an algorithm configured after this process opened the set gets here: its key is made on open.
+      const what = alg ? `${alg} signing key` : 'signing key';
+      throw new Error(
+        `the key set in ${this.dir} has no live ${what}: tokens.algorithm, tokens.idTokenAlgorithm and the sites' idTokenAlgorithm are read when the gateway starts, so restart it after changing them`,
+      );
+    }
+    const { record, key } = loaded;
     return { kid: record.kid, alg: record.alg, key };
   }
 
@@ -309,11 +390,16 @@ export class KeyStore {
     return this.#jwks;
   }
 
-  /** Every key with its state, oldest first (for `byline keys list`). */
-  list(): { record: KeyRecord; state: KeyState }[] {
+  /** Every key with its state and file name, oldest first (for `byline keys list` and rotation). */
+  list(): { record: KeyRecord; state: KeyState; file: string }[] {
     const now = this.clock.now();
-    const activeKid = this.#active(now).record.kid;
-    return this.#keys.map(({ record }) => ({ record, state: keyState(record, activeKid, now) }));
+    const algorithms = new Set(this.#keys.map(({ record }) => record.alg));
+    const activeKids = new Set<string>();
+    for (const alg of algorithms) {
+      const active = this.#active(now, alg);
+      if (active) activeKids.add(active.record.kid);
+    }
+    return this.#keys.map(({ record, file }) => ({ record, file, state: keyState(record, activeKids, now) }));
   }
 }
 

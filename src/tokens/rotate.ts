@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import { algorithmsInUse } from './algorithms.js';
 import {
   createKeyRecord,
+  type KeyRecord,
   type KeyState,
   KeyStore,
   keyFileName,
@@ -73,49 +75,62 @@ export async function listKeys(config: Config, clock: Clock = systemClock): Prom
 
 /** What `byline keys rotate` did. */
 export interface Rotation {
-  /** The new key (state `next`, or `active` with --now). */
-  added: KeyListEntry;
-  /** The keys it takes over from, with the time each leaves the JWKS (now, for a key that never signed). */
-  superseded: { kid: string; retires: number }[];
+  /** The new keys, one per algorithm in use (state `next`, or `active` with --now). */
+  added: KeyListEntry[];
+  /**
+   * The keys they take over from, with the time each leaves the JWKS (now, for a key that never signed);
+   * `inUse: false` for a key of an algorithm the config no longer names, which no new key replaces.
+   */
+  superseded: { kid: string; alg: SigningAlgorithm; retires: number; inUse: boolean }[];
   /** When the rotation ran (ms). */
   at: number;
   dir: string;
 }
 
 /**
- * `byline keys rotate`: publishes a new key now that signs only after `keys.activationDelay` (every
- * verifier's cached JWKS has it by then), and schedules the current key to leave the JWKS once the last
- * token it signed has expired (accessTtl + clockSkew after the new key takes over).
+ * `byline keys rotate`: for every algorithm in use (`tokens.algorithm`, `tokens.idTokenAlgorithm`, the
+ * sites' `idTokenAlgorithm`), publishes a new key now that signs only after `keys.activationDelay` (every
+ * verifier's cached JWKS has it by then), and schedules the keys it replaces to leave the JWKS once the
+ * last token they signed has expired (accessTtl + clockSkew after the new keys take over). Keys of an
+ * algorithm no longer in use leave on the same schedule, replaced by none.
  */
 export async function rotateKeys(
   config: Config,
   options: { now: boolean },
   clock: Clock = systemClock,
 ): Promise<Rotation> {
-  const keys = await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, clock });
+  const algorithms = algorithmsInUse(config);
+  // An existing set is opened as it is: an algorithm that has no key yet gets its first one below,
+  // published now and signing after the delay like the others, rather than one that signs at once.
+  const keys =
+    (await KeyStore.openExisting(config.dataDir, { clock })) ??
+    (await KeyStore.open(config.dataDir, { algorithm: config.tokens.algorithm, algorithms, clock }));
   const now = clock.now();
   const activates = options.now ? now : now + config.keys.activationDelay;
-  const record = await createKeyRecord(config.tokens.algorithm, now, activates);
+  const records: KeyRecord[] = [];
+  for (const alg of algorithms) records.push(await createKeyRecord(alg, now, activates));
   const afterLastToken = activates + config.tokens.accessTtl + config.tokens.clockSkew;
   const superseded: Rotation['superseded'] = [];
-  for (const { record: old, state } of keys.list()) {
+  for (const { record: old, state, file } of keys.list()) {
     if (state === 'retired') continue;
     // A pending key that would take over no earlier than the new one never signs: it leaves at once
     // (else, with --now, it would take over at its activation and leave while its tokens still live).
     const retires = state === 'next' && old.activates >= activates ? now : afterLastToken;
     if (old.retires !== undefined && old.retires <= retires) continue;
-    await writeFileAtomic(join(keys.dir, keyFileName(old.kid)), JSON.stringify({ ...old, retires }, null, 2));
-    superseded.push({ kid: old.kid, retires });
+    await writeFileAtomic(join(keys.dir, file), JSON.stringify({ ...old, retires }, null, 2));
+    superseded.push({ kid: old.kid, alg: old.alg, retires, inUse: algorithms.includes(old.alg) });
   }
-  await writeFileAtomic(join(keys.dir, keyFileName(record.kid)), JSON.stringify(record, null, 2));
+  for (const record of records) {
+    await writeFileAtomic(join(keys.dir, keyFileName(record.kid)), JSON.stringify(record, null, 2));
+  }
   return {
-    added: {
+    added: records.map((record) => ({
       kid: record.kid,
       alg: record.alg,
       state: options.now ? 'active' : 'next',
       created: now,
       activates,
-    },
+    })),
     superseded,
     at: now,
     dir: keys.dir,
@@ -136,26 +151,47 @@ function spoken(ms: number): string {
   return `${ms} ms`;
 }
 
-/** What `byline keys rotate` prints: when the new key starts signing, and what happens to the old ones. */
+/** "a", "a and b", "a, b and c". */
+function spokenList(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * What `byline keys rotate` prints: each new key and its algorithm, when they start signing, and what
+ * happens to the old ones.
+ */
 export function describeRotation({ added, superseded, at, dir }: Rotation): string {
-  const lines = [`Added signing key ${added.kid} (${added.alg}) to ${dir}.`];
-  if (added.activates <= at) {
+  const one = added.length === 1;
+  const keys = spokenList(added.map(({ kid, alg }) => `${kid} (${alg})`));
+  const lines = [`Added signing key${one ? '' : 's'} ${keys} to ${dir}.`];
+  const activates = added[0]?.activates ?? at;
+  if (activates <= at) {
     lines.push(
-      'It signs from now on (--now): verifiers that cached the key set before now fetch it again when they meet its kid.',
+      one
+        ? 'It signs from now on (--now): verifiers that cached the key set before now fetch it again when they meet its kid.'
+        : 'They sign from now on (--now): verifiers that cached the key set before now fetch it again when they meet their kids.',
     );
   } else {
+    const when = `${iso(activates)} (in ${spoken(activates - at)})`;
     lines.push(
-      `It is published in the JWKS now and starts signing at ${iso(added.activates)} (in ${spoken(added.activates - at)}), once every verifier's cached key set holds it.`,
+      one
+        ? `It is published in the JWKS now and starts signing at ${when}, once every verifier's cached key set holds it.`
+        : `They are published in the JWKS now and start signing at ${when}, once every verifier's cached key set holds them.`,
     );
   }
-  const until = added.activates > at ? 'signs until then and ' : '';
-  for (const { kid, retires } of superseded) {
-    lines.push(
-      retires <= at
-        ? `Key ${kid} had not started signing and is withdrawn.`
-        : `Key ${kid} ${until}stays published until ${iso(retires)}, so that the tokens it signed still verify.`,
-    );
+  const until = activates > at ? 'signs until then and ' : '';
+  for (const { kid, alg, retires, inUse } of superseded) {
+    const key = `Key ${kid} (${alg})`;
+    if (retires <= at) lines.push(`${key} had not started signing and is withdrawn.`);
+    else if (!inUse)
+      lines.push(
+        `${key} is of an algorithm no longer in use and stays published until ${iso(retires)}, so that the tokens it signed still verify.`,
+      );
+    else
+      lines.push(
+        `${key} ${until}stays published until ${iso(retires)}, so that the tokens it signed still verify.`,
+      );
   }
-  lines.push('Running gateways on this dataDir pick the new key up within 30 seconds.');
+  lines.push(`Running gateways on this dataDir pick the new key${one ? '' : 's'} up within 30 seconds.`);
   return `${lines.join('\n')}\n`;
 }

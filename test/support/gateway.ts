@@ -11,6 +11,7 @@ import { type ExpressServerClasses, expressServerClasses } from '../../src/http/
 import type { GatewayContext } from '../../src/oauth/gateway-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
+import { algorithmsInUse } from '../../src/tokens/algorithms.js';
 import { KeyStore } from '../../src/tokens/keystore.js';
 import { TestClock } from './clock.js';
 
@@ -78,7 +79,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   };
   const config = parseConfig(raw, { env: options.env ?? {}, cwd: dataDir });
   const clock = options.clock ?? new TestClock();
-  const keys = await KeyStore.open(dataDir, { algorithm: config.tokens.algorithm, clock });
+  const keys = await KeyStore.open(dataDir, {
+    algorithm: config.tokens.algorithm,
+    algorithms: algorithmsInUse(config),
+    clock,
+  });
   const store = options.store ?? new MemoryStore({ clock });
   const app = createApp(config, {
     keys,

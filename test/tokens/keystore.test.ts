@@ -66,12 +66,14 @@ describe('opening the key store', () => {
     assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
   });
 
-  test('opening with another algorithm keeps the existing key (only a rotation brings the new one)', async () => {
+  test('opening with another algorithm adds an active key of it and keeps the existing key published', async () => {
     const dataDir = await freshDataDir();
     const first = await open(dataDir, 'ES256');
     const second = await open(dataDir, 'EdDSA');
-    assert.equal(second.signingKey().kid, first.signingKey().kid);
-    assert.equal(second.signingKey().alg, 'ES256');
+    assert.equal(second.signingKey().alg, 'EdDSA');
+    assert.equal(second.signingKey('ES256').kid, first.signingKey().kid);
+    assert.deepEqual(second.added, ['EdDSA']);
+    assert.deepEqual(new Set(second.jwks().keys.map((jwk) => jwk.alg)), new Set(['ES256', 'EdDSA']));
   });
 
   test('two different dataDirs get different keys and subject keys', async () => {
@@ -87,6 +89,91 @@ describe('opening the key store', () => {
       { env: {} },
     );
     assert.equal(config.tokens.algorithm, 'ES256');
+  });
+});
+
+describe('keys per algorithm', () => {
+  const openWith = (dataDir: string, algorithms: SigningAlgorithm[], clock = new TestClock()) =>
+    KeyStore.open(dataDir, { algorithm: algorithms[0] as SigningAlgorithm, algorithms, clock });
+  const algsOf = (keys: KeyStore) =>
+    keys
+      .jwks()
+      .keys.map((jwk) => jwk.alg)
+      .sort();
+
+  test('a first open with ES256 and RS256 creates an active key of each, both published, each in its own file', async () => {
+    const dataDir = await freshDataDir();
+    const keys = await openWith(dataDir, ['ES256', 'RS256']);
+    const es = keys.signingKey();
+    const rs = keys.signingKey('RS256');
+    assert.equal(es.alg, 'ES256', "the access tokens' algorithm is the default");
+    assert.equal(keys.signingKey('ES256').kid, es.kid);
+    assert.equal(rs.alg, 'RS256');
+    assert.deepEqual(algsOf(keys), ['ES256', 'RS256']);
+    assert.deepEqual(
+      (await readdir(keys.dir)).sort(),
+      [`${es.kid}.json`, `${rs.kid}.json`, 'subject.key'].sort(),
+    );
+    assert.deepEqual(
+      new Set(keys.list().map(({ record, state }) => `${record.alg} ${state}`)),
+      new Set(['ES256 active', 'RS256 active']),
+    );
+  });
+
+  test('a key set made before ID tokens (one ES256 key) gains an active RS256 key on open and keeps its ES256 key', async () => {
+    const dataDir = await freshDataDir();
+    const before = await open(dataDir, 'ES256');
+    const esKid = before.signingKey().kid;
+    const subjectKey = Buffer.from(before.subjectKey);
+    const after = await openWith(dataDir, ['ES256', 'RS256']);
+    assert.equal(after.created, false);
+    assert.deepEqual(after.added, ['RS256']);
+    assert.equal(after.signingKey().kid, esKid, 'access tokens keep their key');
+    const rs = after.signingKey('RS256');
+    assert.equal(rs.alg, 'RS256');
+    assert.notEqual(rs.kid, esKid);
+    assert.deepEqual(algsOf(after), ['ES256', 'RS256']);
+    assert.deepEqual(after.subjectKey, subjectKey, 'the subject key stays');
+    assert.deepEqual(
+      (await readdir(after.dir)).sort(),
+      [`${esKid}.json`, 'initial-RS256.json', 'subject.key'].sort(),
+      'no temporary file is left behind',
+    );
+    assert.equal(await mode(join(after.dir, 'initial-RS256.json')), 0o600);
+    // The already running gateway sees the new key on its next reload.
+    await before.reload();
+    assert.equal(before.signingKey('RS256').kid, rs.kid);
+    // Opening again adds nothing more.
+    const again = await openWith(dataDir, ['ES256', 'RS256']);
+    assert.deepEqual(again.added, []);
+    assert.equal(again.signingKey('RS256').kid, rs.kid);
+    assert.equal((await readdir(after.dir)).length, 3);
+  });
+
+  test('signingKey of an algorithm the key set has no key of throws an error naming it', async () => {
+    const keys = await openWith(await freshDataDir(), ['ES256', 'RS256']);
+    assert.throws(() => keys.signingKey('EdDSA'), /has no live EdDSA signing key.*restart/);
+  });
+
+  test('an algorithm whose keys have all retired gets a new active key when it comes back into use', async () => {
+    const dataDir = await freshDataDir();
+    const clock = new TestClock();
+    const first = await openWith(dataDir, ['ES256', 'EdDSA'], clock);
+    const oldEd = first.signingKey('EdDSA');
+    // As a rotation does for an algorithm no longer in use: its key leaves the JWKS later.
+    const [file] = first.list().filter(({ record }) => record.alg === 'EdDSA');
+    assert.ok(file);
+    await writeFile(
+      join(first.dir, file.file),
+      JSON.stringify({ ...file.record, retires: clock.now() + 60_000 }),
+    );
+    clock.advance(60_000);
+    const back = await openWith(dataDir, ['ES256', 'EdDSA'], clock);
+    assert.deepEqual(back.added, ['EdDSA']);
+    const newEd = back.signingKey('EdDSA');
+    assert.notEqual(newEd.kid, oldEd.kid);
+    assert.deepEqual(algsOf(back), ['ES256', 'EdDSA'].sort());
+    assert.ok((await readdir(back.dir)).includes(`initial-EdDSA-after-${oldEd.kid}.json`));
   });
 });
 
@@ -170,10 +257,10 @@ describe('creating the keys atomically', () => {
   }
 
   /** Starts the fixture in its own Node process; it opens the key store once `goFile` exists. */
-  function openInChild(dataDir: string, goFile: string): Child {
+  function openInChild(dataDir: string, goFile: string, algorithms = 'ES256'): Child {
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', openFixture, dataDir, 'ES256', goFile],
+      ['--conditions=source', '--import', 'tsx', openFixture, dataDir, algorithms, goFile],
       { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
     );
     let stdout = '';
@@ -217,6 +304,40 @@ describe('creating the keys atomically', () => {
       [],
     );
     assert.equal((await open(dataDir)).signingKey().kid, kid);
+  });
+
+  test('four processes adding RS256 to an existing ES256 key set at once all end with the same single RS256 key', async () => {
+    const dataDir = await freshDataDir();
+    const esKid = (await open(dataDir, 'ES256')).signingKey().kid;
+    const goFile = `${dataDir}.go-rs256`;
+    const children = Array.from({ length: 4 }, () => openInChild(dataDir, goFile, 'ES256,RS256'));
+    await Promise.all(children.map((child) => child.ready));
+    await writeFile(goFile, '');
+    const printed = await Promise.all(children.map((child) => child.kid));
+    const [first] = printed;
+    const [es, rs] = (first ?? '').split(' ');
+    assert.equal(es, esKid);
+    assert.match(rs ?? '', /^[\w-]{43}$/);
+    assert.deepEqual(printed, [first, first, first, first]);
+    const keys = await KeyStore.open(dataDir, {
+      algorithm: 'ES256',
+      algorithms: ['ES256', 'RS256'],
+      clock: new TestClock(),
+    });
+    assert.equal(keys.signingKey('RS256').kid, rs);
+    assert.deepEqual(
+      keys
+        .jwks()
+        .keys.map((jwk) => jwk.kid)
+        .sort(),
+      [esKid, rs].sort(),
+      'one RS256 key, beside the ES256 one',
+    );
+    assert.deepEqual(
+      (await readdir(join(dataDir, 'keys'))).sort(),
+      [`${esKid}.json`, 'initial-RS256.json', 'subject.key'].sort(),
+      'no temporary file is left behind',
+    );
   });
 
   test('eight opens at once within one process agree too', async () => {

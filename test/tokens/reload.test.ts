@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import { algorithmsInUse } from '../../src/tokens/algorithms.js';
 import { KeyStore } from '../../src/tokens/keystore.js';
 import { rotateKeys } from '../../src/tokens/rotate.js';
 import { TestClock } from '../support/clock.js';
@@ -17,14 +18,15 @@ after(async () => {
   await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function makeConfig(): Promise<Config> {
+/** A config whose tokens all use ES256 (one key at a time), unless `idTokenAlgorithm` says otherwise. */
+async function makeConfig(idTokenAlgorithm = 'ES256'): Promise<Config> {
   const root = await mkdtemp(join(tmpdir(), 'byline-reload-'));
   temps.push(root);
   return parseConfig(
     {
       publicUrl: 'http://127.0.0.1:3999',
       dataDir: 'data',
-      tokens: { accessTtl: '10m', clockSkew: '60s' },
+      tokens: { accessTtl: '10m', clockSkew: '60s', idTokenAlgorithm },
       keys: { activationDelay: '10m' },
       sites: { blog: { origins: ['https://blog.example'], redirectUris: ['https://blog.example/cb'] } },
       providers: { dev: { type: 'dev' } },
@@ -166,6 +168,44 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
     assert.deepEqual(snapshot(a), rotated);
     assert.equal(a.jwks(), rotated.jwks);
     assert.equal(a.signingKey().key, rotated.signing);
+  });
+
+  test('with an ES256 and an RS256 key, a reload keeps every object, before and after a rotation', async () => {
+    const config = await makeConfig('RS256');
+    const clock = new TestClock();
+    const keys = await KeyStore.open(config.dataDir, {
+      algorithm: 'ES256',
+      algorithms: algorithmsInUse(config),
+      clock,
+    });
+    const both = () => ({
+      ...snapshot(keys),
+      rs: keys.signingKey('RS256').key,
+      published: [...keys.jwks().keys],
+    });
+    const before = both();
+    assert.equal(before.published.length, 2);
+    await keys.reload();
+    assert.deepEqual(both(), before);
+    assert.equal(keys.jwks(), before.jwks, 'the JWKS object');
+    assert.equal(keys.signingKey().key, before.signing);
+    assert.equal(keys.signingKey('RS256').key, before.rs);
+    keys.jwks().keys.forEach((jwk, i) => {
+      assert.equal(jwk, before.published[i], `the ${jwk.alg} key`);
+    });
+
+    await rotateKeys(config, { now: false }, clock);
+    await keys.reload();
+    const rotated = both();
+    assert.equal(rotated.published.length, 4, 'a new key of each algorithm');
+    assert.notEqual(rotated.jwks, before.jwks);
+    assert.equal(rotated.subjectKey, before.subjectKey);
+    await keys.reload();
+    assert.equal(keys.jwks(), rotated.jwks, 'the JWKS object');
+    assert.equal(keys.signingKey('RS256').key, rotated.rs);
+    keys.jwks().keys.forEach((jwk, i) => {
+      assert.equal(jwk, rotated.published[i], `the ${jwk.alg} key`);
+    });
   });
 
   test('a subject key file rewritten with other bytes is read anew', async () => {
