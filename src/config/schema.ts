@@ -62,6 +62,10 @@ const siteSchema = z.strictObject({
   providers: z.array(nonEmpty).optional().meta({
     description: 'The ids of the providers this site offers, in order (default: every enabled provider).',
   }),
+  pkce: z.enum(['required', 'optional']).prefault('required').meta({
+    description:
+      'required: every authorization request carries a PKCE S256 challenge (OAuth 2.1). optional: a site with a secret may log in without one (for relying parties that cannot send PKCE); a code issued without a challenge is then redeemed only with the secret.',
+  }),
 });
 
 const sitesSchema = z
@@ -278,6 +282,13 @@ export const configSchema = baseSchema.transform(
       if (enabled) providers[id] = { id, ...provider };
     }
     for (const site of Object.values(sites)) {
+      if (site.pkce === 'optional' && !site.secret)
+        ctx.issues.push({
+          code: 'custom',
+          message: 'can be optional only for a site with a secret (a public client must use PKCE)',
+          path: ['sites', site.id, 'pkce'],
+          input: site.pkce,
+        });
       site.providers?.forEach((id, index) => {
         if (providers[id]) return;
         const message = declared[id] ? `provider "${id}" is disabled` : `unknown provider "${id}"`;

@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../store/store.js';
 import { sendJson } from './send.js';
 import { renderPage } from './views.js';
 
-/** Stable error codes: the OAuth vocabulary (RFC 6749, 6750, 7009) plus a few HTTP-level ones. */
+/** Stable error codes: the OAuth and OpenID vocabulary (RFC 6749, 6750, 7009, Core §3.1.2.6) plus a few HTTP-level ones. */
 export type ErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'invalid_token'
   | 'access_denied'
   | 'login_required'
+  | 'consent_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'not_found'
@@ -35,6 +38,9 @@ const defaultStatus: Record<ErrorCode, number> = {
   invalid_token: 401,
   access_denied: 403,
   login_required: 400,
+  consent_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   server_error: 500,
   temporarily_unavailable: 503,
   not_found: 404,

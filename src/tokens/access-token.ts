@@ -1,19 +1,21 @@
 import { KeyObject, randomUUID, sign } from 'node:crypto';
 import { type CryptoKey, createLocalJWKSet, errors, jwtVerify } from 'jose';
 import type { Clock } from '../clock.js';
-import type { CommenterClaims } from './claims.js';
+import type { ScopedClaims } from './claims.js';
 import type { KeyStore, SigningAlgorithm } from './keystore.js';
 
 export interface AccessTokenInput {
   issuer: string;
   site: string;
   sid: string;
-  claims: CommenterClaims;
+  claims: ScopedClaims;
   ttlMs: number;
   nonce?: string;
+  /** The granted scopes (RFC 9068 §2.2.3), space-separated; absent for a request that named none. */
+  scope?: string;
 }
 
-export interface AccessTokenClaims extends CommenterClaims {
+export interface AccessTokenClaims extends ScopedClaims {
   iss: string;
   aud: string;
   client_id: string;
@@ -22,6 +24,7 @@ export interface AccessTokenClaims extends CommenterClaims {
   iat: number;
   exp: number;
   nonce?: string;
+  scope?: string;
 }
 
 /** The WebCrypto algorithm each JWS algorithm's key was imported for (by jose's importJWK). */
@@ -76,7 +79,7 @@ function headerSegment(alg: SigningAlgorithm, kid: string): string {
  * Signs a commenter access token (RFC 9068 `at+jwt`) with the active key: the same compact JWS jose's
  * SignJWT makes (same header, same claims in the same order), signed with node:crypto's one-shot
  * `sign`, which costs half of what jose's WebCrypto path does in Node 20 (a measured ~45 µs less per
- * token, on every login and every refresh; see the README's Performance section). Every token is
+ * token, on every login and every refresh; see docs/performance.md). Every token is
  * still verified with jose, here and in byline-gateway/verify.
  */
 export async function mintAccessToken(
@@ -91,6 +94,7 @@ export async function mintAccessToken(
     client_id: input.site,
     sid: input.sid,
     ...(input.nonce ? { nonce: input.nonce } : {}),
+    ...(input.scope ? { scope: input.scope } : {}),
     iss: input.issuer,
     aud: input.site,
     iat,

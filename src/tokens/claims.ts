@@ -28,3 +28,26 @@ export function commenterClaims(
     email_verified: identity.provider !== 'guest' && identity.emailVerified,
   };
 }
+
+/** The scopes Byline grants (OpenID Connect Core §5.4, and `offline_access` for refresh tokens). */
+export const supportedScopes = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** What a token says of its commenter: `sub` always, the rest as its scopes allow. */
+export type ScopedClaims = Pick<CommenterClaims, 'sub'> & Partial<CommenterClaims>;
+
+/**
+ * The claims a site asked for (Core §5.4): `profile` brings the name, picture, website and Byline's `idp`,
+ * `email` the address and whether it is verified. Without scopes (a request that named none) every claim,
+ * as before Byline spoke OpenID Connect.
+ */
+export function claimsForScope(claims: CommenterClaims, scope: readonly string[] | undefined): ScopedClaims {
+  if (!scope) return claims;
+  const { sub, idp, name, picture, website, email, email_verified } = claims;
+  return {
+    sub,
+    ...(scope.includes('profile')
+      ? { idp, name, ...(picture ? { picture } : {}), ...(website ? { website } : {}) }
+      : {}),
+    ...(scope.includes('email') ? { ...(email ? { email } : {}), email_verified } : {}),
+  };
+}

@@ -15,11 +15,13 @@ export { redeem } from './tokens.js';
 export interface AuthorizeParams {
   site?: string;
   redirectUri?: string;
-  responseMode?: 'query' | 'web_message';
+  responseMode?: 'query' | 'web_message' | 'form_post';
   idp?: string;
   prompt?: string;
   nonce?: string;
   state?: string;
+  scope?: string;
+  maxAge?: string;
 }
 
 export function authorizeUrl(gateway: TestGateway, challenge: string, params: AuthorizeParams = {}): URL {
@@ -35,6 +37,8 @@ export function authorizeUrl(gateway: TestGateway, challenge: string, params: Au
     ...(params.idp ? { idp: params.idp } : {}),
     ...(params.prompt ? { prompt: params.prompt } : {}),
     ...(params.nonce ? { nonce: params.nonce } : {}),
+    ...(params.scope ? { scope: params.scope } : {}),
+    ...(params.maxAge ? { max_age: params.maxAge } : {}),
   };
   url.search = new URLSearchParams(query).toString();
   return url;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { renderPage, scriptJson } from '../../http/views.js';
+import { html, renderPage, scriptJson } from '../../http/views.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
 
@@ -11,8 +11,9 @@ export function noStore(res: Response): void {
 }
 
 /**
- * Answers the site (RFC 6749 §4.1.2, RFC 9207 `iss`): a redirect in query mode, or in web_message mode a
- * page that posts the response to `window.opener` at the registered origin (never `*`) and closes.
+ * Answers the site (RFC 6749 §4.1.2, RFC 9207 `iss`): a redirect in query mode; in web_message mode a
+ * page that posts the response to `window.opener` at the registered origin (never `*`) and closes; in
+ * form_post mode (OAuth 2.0 Form Post Response Mode) a page that POSTs it to the redirect URI.
  */
 export function respondToSite(
   ctx: GatewayContext,
@@ -20,8 +21,35 @@ export function respondToSite(
   request: Pick<AuthorizationRequest, 'site' | 'redirectUri' | 'responseMode' | 'state'>,
   result: AuthorizationResult,
 ): void {
-  const response: Record<string, string> = { ...result, state: request.state, iss: ctx.issuer };
+  // A request may omit state when it uses PKCE; then the response carries none.
+  const response: Record<string, string> = {
+    ...result,
+    ...(request.state ? { state: request.state } : {}),
+    iss: ctx.issuer,
+  };
   noStore(res);
+  if (request.responseMode === 'form_post') {
+    const site = ctx.sites.get(request.site);
+    const fields = Object.entries(response).map(
+      ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+    );
+    res
+      .status(200)
+      .type('html')
+      .send(
+        renderPage(
+          'form-post',
+          {
+            title: 'Returning to the site',
+            siteName: site?.name ?? request.site,
+            action: request.redirectUri,
+            fields: html`${fields}`,
+          },
+          res,
+        ),
+      );
+    return;
+  }
   if (request.responseMode === 'web_message') {
     const site = ctx.sites.get(request.site);
     res

@@ -3,11 +3,13 @@ import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
+import { supportedScopes } from '../../tokens/claims.js';
 import { ensureBinding } from '../browser/binding.js';
 import { respondToSite } from '../browser/hand-off.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import { type AuthorizationRequest, loginTtlMs, type ResponseMode } from '../login/records.js';
+import type { LiveLogin } from '../login/sessions.js';
 import { joinLogin } from '../login/sign-in.js';
 import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
@@ -28,7 +30,7 @@ function identifyClient(
   if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
   const redirectUri = requiredParam(query, 'redirect_uri');
   const mode = param(query, 'response_mode', { max: 32 });
-  const responseMode = mode === 'query' || mode === 'web_message' ? mode : undefined;
+  const responseMode = mode === 'query' || mode === 'web_message' || mode === 'form_post' ? mode : undefined;
   // Exact string comparison (RFC 9700 §4.1.3): no normalisation, no prefix or pattern matching.
   const registered =
     mode === 'web_message' ? site.origins.includes(redirectUri) : site.redirectUris.includes(redirectUri);
@@ -37,42 +39,100 @@ function identifyClient(
   return { site, redirectUri, responseMode };
 }
 
-type Prompt = 'none' | 'login' | 'select_account' | undefined;
+type Prompt = 'none' | 'login' | 'select_account' | 'consent' | undefined;
 
 function readPrompt(query: Request['query']): Prompt {
   const prompt = param(query, 'prompt', { max: 64 });
-  if (prompt === undefined || prompt === 'none' || prompt === 'login' || prompt === 'select_account')
+  if (
+    prompt === undefined ||
+    prompt === 'none' ||
+    prompt === 'login' ||
+    prompt === 'select_account' ||
+    prompt === 'consent'
+  )
     return prompt;
-  throw new BylineError('invalid_request', 'prompt must be none, login or select_account.');
+  throw new BylineError('invalid_request', 'prompt must be none, login, select_account or consent.');
+}
+
+/** `scope` (space-separated, RFC 6749 §3.3): undefined when absent; an unknown scope is refused. */
+function readScope(query: Request['query']): string[] | undefined {
+  const value = param(query, 'scope', { max: 256 });
+  if (value === undefined) return undefined;
+  const scope = [...new Set(value.split(' ').filter(Boolean))];
+  const unknown = scope.find((name) => !(supportedScopes as readonly string[]).includes(name));
+  if (unknown !== undefined)
+    throw new BylineError(
+      'invalid_scope',
+      `Unknown scope "${unknown}": Byline grants ${supportedScopes.join(', ')}.`,
+    );
+  return scope;
+}
+
+interface RequestDetails {
+  state: string;
+  codeChallenge?: string;
+  nonce?: string;
+  scope?: string[];
+  maxAge?: number;
+  uiLocales?: string;
+  prompt: Prompt;
+  idp?: string;
 }
 
 /** Everything after the client is known; failures here go back to the site. */
-function readRequest(
-  ctx: GatewayContext,
-  query: Request['query'],
-  site: SiteConfig,
-): { state: string; codeChallenge: string; nonce?: string; prompt: Prompt; idp?: string } {
+function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteConfig): RequestDetails {
+  if (param(query, 'request', { max: 8192 }) !== undefined)
+    throw new BylineError('request_not_supported', 'Request objects (request) are not supported.');
+  if (param(query, 'request_uri', { max: 2048 }) !== undefined)
+    throw new BylineError('request_uri_not_supported', 'request_uri is not supported.');
+  if (param(query, 'claims', { max: 4096 }) !== undefined)
+    throw new BylineError(
+      'invalid_request',
+      'The claims parameter is not supported: ask for scopes instead.',
+    );
   if (param(query, 'response_type', { max: 32 }) !== 'code')
     throw new BylineError('unsupported_response_type', 'response_type must be code.');
   const codeChallenge = param(query, 'code_challenge', { max: 128 });
   const method = param(query, 'code_challenge_method', { max: 16 });
-  if (!codeChallenge)
-    throw new BylineError('invalid_request', 'PKCE is required: send code_challenge with S256.');
-  if (method !== 'S256') throw new BylineError('invalid_request', 'code_challenge_method must be S256.');
-  if (!challengePattern.test(codeChallenge))
-    throw new BylineError('invalid_request', 'code_challenge is malformed.');
+  // A confidential site may opt out of PKCE (its secret then guards the code); nobody else may.
+  if (codeChallenge !== undefined || site.pkce === 'required') {
+    if (!codeChallenge)
+      throw new BylineError('invalid_request', 'PKCE is required: send code_challenge with S256.');
+    if (method !== 'S256') throw new BylineError('invalid_request', 'code_challenge_method must be S256.');
+    if (!challengePattern.test(codeChallenge))
+      throw new BylineError('invalid_request', 'code_challenge is malformed.');
+  }
+  // With PKCE the challenge binds the response to this request (OAuth 2.1, RFC 9700 §2.1.1).
+  const state = param(query, 'state', { max: 512 });
+  if (!state && !codeChallenge)
+    throw new BylineError('invalid_request', 'The state parameter is required without PKCE.');
   const nonce = param(query, 'nonce', { max: 255 });
+  const maxAgeText = param(query, 'max_age', { max: 10 });
+  if (maxAgeText !== undefined && !/^\d{1,9}$/.test(maxAgeText))
+    throw new BylineError('invalid_request', 'max_age must be a number of seconds.');
+  const uiLocales = param(query, 'ui_locales', { max: 128 });
   const prompt = readPrompt(query);
+  const scope = readScope(query);
   const idp = param(query, 'idp', { max: 64 });
   if (idp !== undefined && !siteProviders(ctx, site).some((provider) => provider.id === idp))
     throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
   return {
-    state: requiredParam(query, 'state', { max: 512 }),
-    codeChallenge,
+    state: state ?? '',
     prompt,
+    ...(codeChallenge ? { codeChallenge } : {}),
     ...(nonce ? { nonce } : {}),
+    ...(scope ? { scope } : {}),
+    ...(maxAgeText !== undefined ? { maxAge: Number(maxAgeText) } : {}),
+    ...(uiLocales ? { uiLocales } : {}),
     ...(idp ? { idp } : {}),
   };
+}
+
+/** Whether the browser's login is younger than `max_age` allows (OpenID Connect Core §3.1.2.1). */
+function recentEnough(ctx: GatewayContext, login: LiveLogin, maxAge: number | undefined): boolean {
+  if (maxAge === undefined) return true;
+  const authTime = login.session.authTime ?? login.session.expires - ctx.config.session.ttl;
+  return ctx.clock.now() - authTime <= maxAge * 1000;
 }
 
 export function authorizeHandler(ctx: GatewayContext): RequestHandler {
@@ -84,7 +144,7 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
     if (param(req.query, 'response_mode', { max: 32 }) !== undefined && !responseMode) {
       respondToSite(ctx, res, target, {
         error: 'invalid_request',
-        error_description: 'response_mode must be query or web_message.',
+        error_description: 'response_mode must be query, web_message or form_post.',
       });
       return;
     }
@@ -102,18 +162,23 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       redirectUri,
       responseMode: mode,
       state: details.state,
-      codeChallenge: details.codeChallenge,
+      ...(details.codeChallenge ? { codeChallenge: details.codeChallenge } : {}),
       ...(details.nonce ? { nonce: details.nonce } : {}),
+      ...(details.scope ? { scope: details.scope } : {}),
+      ...(details.maxAge !== undefined ? { maxAge: details.maxAge } : {}),
+      ...(details.uiLocales ? { uiLocales: details.uiLocales } : {}),
       forceLogin: details.prompt === 'login' || details.prompt === 'select_account',
       binding: ensureBinding(ctx, req, res),
       expires: ctx.clock.now() + loginTtlMs,
     };
 
-    if (!request.forceLogin) {
+    // prompt=consent shows the chooser, the page that names the site, before anything reaches it.
+    if (!request.forceLogin && details.prompt !== 'consent') {
       const browser = await currentBrowserSession(ctx, req);
       const provider = browser?.session.identity.provider;
       const offered = provider !== undefined && siteProviders(ctx, site).some((p) => p.id === provider);
-      if (browser && offered && (details.idp === undefined || details.idp === provider)) {
+      const usable = browser && offered && (details.idp === undefined || details.idp === provider);
+      if (usable && recentEnough(ctx, browser, details.maxAge)) {
         respondToSite(ctx, res, request, { code: await joinLogin(ctx, request, browser) });
         return;
       }
@@ -121,10 +186,12 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
     if (details.prompt === 'none') {
       respondToSite(ctx, res, target, {
         error: 'login_required',
-        error_description: 'The reader is not logged in.',
+        error_description: 'The reader is not logged in, or not recently enough for max_age.',
       });
       return;
     }
+    // A login older than max_age is done again at the provider, not reused there either.
+    if (details.maxAge !== undefined) request.forceLogin = true;
     const provider = details.idp ? ctx.providers.get(details.idp) : undefined;
     if (provider) {
       // Straight to the provider: the login transaction carries the request, nothing else is stored.

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
+import { supportedScopes } from '../../tokens/claims.js';
 import type { GatewayContext } from '../gateway-context.js';
 
 /** `GET /.well-known/openid-configuration`: built once, the contract sites and SDKs read. */
@@ -15,7 +16,7 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
     end_session_endpoint: `${issuer}/logout`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     response_types_supported: ['code'],
-    response_modes_supported: ['query', 'web_message'],
+    response_modes_supported: ['query', 'web_message', 'form_post'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -23,17 +24,31 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     subject_types_supported: [ctx.config.tokens.subject],
     access_token_signing_alg_values_supported: [ctx.config.tokens.algorithm],
-    prompt_values_supported: ['none', 'login', 'select_account'],
+    id_token_signing_alg_values_supported: [
+      ...new Set([
+        ctx.config.tokens.idTokenAlgorithm,
+        ...[...ctx.sites.values()].flatMap((site) => site.idTokenAlgorithm ?? []),
+      ]),
+    ],
+    scopes_supported: supportedScopes,
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: ['none', 'login', 'select_account', 'consent'],
     authorization_response_iss_parameter_supported: true,
     claims_supported: [
       'sub',
       'iss',
       'aud',
       'client_id',
+      'azp',
       'exp',
       'iat',
+      'auth_time',
+      'at_hash',
       'jti',
       'sid',
+      'scope',
       'idp',
       'name',
       'picture',

@@ -10,7 +10,7 @@ import { gravatarUrl, guestId } from '../../tokens/subject.js';
 import { verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { accessTokenFor, newFamily, tokenResponse } from '../login/issue.js';
+import { issueTokens, newFamily } from '../login/issue.js';
 import { recordLogin } from '../login/login-events.js';
 import type { AuthorizationRequest } from '../login/records.js';
 import { addSiteSession, newLogin } from '../login/sessions.js';
@@ -133,10 +133,10 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       site: site.id,
       refresh: newFamily(ctx, login.record, true),
     });
-    const accessToken = await accessTokenFor(ctx, sid, login.record, session);
+
     // login.writes store the record as it is now, with its site session.
     await ctx.store.write(login.writes);
-    sendJson(res, tokenResponse(ctx, sid, accessToken, 0));
+    sendJson(res, await issueTokens(ctx, sid, login.record, session, 0));
     ctx.metrics.tokensIssued.inc({ grant: 'guest', site: site.id });
     recordLogin(ctx, { site: site.id, started: ctx.clock.now() }, 'guest', 'success');
   };

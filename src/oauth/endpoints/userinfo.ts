@@ -11,7 +11,10 @@ function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** `GET /userinfo`: the commenter's claims for a valid access token whose site session still lives. */
+/**
+ * `GET` and `POST /userinfo` (OpenID Connect Core §5.3): the commenter's claims for a valid access token
+ * whose site session still lives, as far as the token's scopes allow (`sub` always).
+ */
 export function userinfoHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -34,6 +37,7 @@ export function userinfoHandler(ctx: GatewayContext): RequestHandler {
         },
       });
     }
+    // The access token carries what its scopes allow (claimsForScope), so this answers per scope too.
     const { sub, idp, name, picture, website, email, email_verified } = result.claims;
     sendJson(res, { sub, idp, name, picture, website, email, email_verified });
   };

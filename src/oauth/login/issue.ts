@@ -1,4 +1,7 @@
 import { mintAccessToken } from '../../tokens/access-token.js';
+import { claimsForScope } from '../../tokens/claims.js';
+import { mintIdToken } from '../../tokens/id-token.js';
+import type { SigningAlgorithm } from '../../tokens/keystore.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { refreshTokenFor } from './handles.js';
 import type { LoginRecord, RefreshFamily, SiteSession } from './records.js';
@@ -9,9 +12,13 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in: number;
   refresh_token: string;
+  /** With the `openid` scope (OpenID Connect Core §3.1.3.3). */
+  id_token?: string;
+  /** The granted scopes, when the request named any. */
+  scope?: string;
 }
 
-/** Mints an access token for site session `sid`, with the claims of its login. */
+/** Mints an access token for site session `sid`, with the claims of its login its scopes allow. */
 export function accessTokenFor(
   ctx: GatewayContext,
   sid: string,
@@ -23,10 +30,71 @@ export function accessTokenFor(
     issuer: ctx.issuer,
     site: session.site,
     sid,
-    claims: siteClaims(ctx, record, session),
+    claims: claimsForScope(siteClaims(ctx, record, session), session.scope),
     ttlMs: ctx.config.tokens.accessTtl,
     ...(nonce ? { nonce } : {}),
+    ...(session.scope ? { scope: session.scope.join(' ') } : {}),
   });
+}
+
+/** The algorithm a site's ID tokens are signed with. */
+export function idTokenAlgorithm(ctx: GatewayContext, site: string): SigningAlgorithm {
+  return ctx.sites.get(site)?.idTokenAlgorithm ?? ctx.config.tokens.idTokenAlgorithm;
+}
+
+/**
+ * The ID token of a site session (Core §2): its `sub` and scoped claims as the access token has them, when
+ * the reader logged in upstream, and `at_hash` of the access token it comes with. A refresh's ID token
+ * carries no `nonce` (Core §12.2).
+ */
+function idTokenFor(
+  ctx: GatewayContext,
+  sid: string,
+  record: LoginRecord,
+  session: SiteSession,
+  accessToken: string,
+  nonce: string | undefined,
+): Promise<string> {
+  const { sub, ...claims } = claimsForScope(siteClaims(ctx, record, session), session.scope);
+  // Logins stored before auth_time was recorded began one session lifetime before they end.
+  const authTime = record.authTime ?? record.expires - ctx.config.session.ttl;
+  return mintIdToken(ctx.keys, ctx.clock, {
+    issuer: ctx.issuer,
+    audience: session.site,
+    subject: sub,
+    alg: idTokenAlgorithm(ctx, session.site),
+    authTime: Math.floor(authTime / 1000),
+    sid,
+    ttlMs: ctx.config.tokens.accessTtl,
+    ...(nonce ? { nonce } : {}),
+    accessToken,
+    claims,
+  });
+}
+
+/**
+ * The tokens of one grant for site session `sid`: an access token, refresh token `n` of its family, and
+ * with the `openid` scope an ID token. `nonce` only at the code exchange.
+ */
+export async function issueTokens(
+  ctx: GatewayContext,
+  sid: string,
+  record: LoginRecord,
+  session: SiteSession,
+  n: number,
+  nonce?: string,
+): Promise<TokenResponse> {
+  const accessToken = await accessTokenFor(ctx, sid, record, session, nonce);
+  const response: TokenResponse = {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: Math.floor(ctx.config.tokens.accessTtl / 1000),
+    refresh_token: refreshTokenFor(ctx.keys.subjectKey, sid, n),
+  };
+  if (session.scope?.includes('openid'))
+    response.id_token = await idTokenFor(ctx, sid, record, session, accessToken, nonce);
+  if (session.scope) response.scope = session.scope.join(' ');
+  return response;
 }
 
 /** A new refresh token family (its first token is number 0); it lives no longer than its login. */
@@ -37,20 +105,5 @@ export function newFamily(ctx: GatewayContext, record: LoginRecord, publicClient
     issued: now,
     publicClient,
     expires: Math.min(record.expires, now + ctx.config.tokens.refreshTtl),
-  };
-}
-
-/** The token response for an access token and refresh token `n` of site session `sid`. */
-export function tokenResponse(
-  ctx: GatewayContext,
-  sid: string,
-  accessToken: string,
-  n: number,
-): TokenResponse {
-  return {
-    access_token: accessToken,
-    token_type: 'Bearer',
-    expires_in: Math.floor(ctx.config.tokens.accessTtl / 1000),
-    refresh_token: refreshTokenFor(ctx.keys.subjectKey, sid, n),
   };
 }

@@ -3,7 +3,7 @@ import type { Identity } from '../../identity.js';
 /** How long a reader may take to choose and finish a login. */
 export const loginTtlMs = 10 * 60_000;
 
-export type ResponseMode = 'query' | 'web_message';
+export type ResponseMode = 'query' | 'web_message' | 'form_post';
 
 /** A validated /authorize request, waiting for the reader to log in. */
 export interface AuthorizationRequest {
@@ -11,9 +11,17 @@ export interface AuthorizationRequest {
   site: string;
   redirectUri: string;
   responseMode: ResponseMode;
+  /** Empty when the site sent none (allowed with PKCE). */
   state: string;
-  codeChallenge: string;
+  /** Absent only for a site with `pkce: optional` (and a secret) that sent no challenge. */
+  codeChallenge?: string;
   nonce?: string;
+  /** The requested scopes; absent when the request named none (every claim, as before scopes). */
+  scope?: string[];
+  /** `max_age` in seconds: an older login at the provider must be done again. */
+  maxAge?: number;
+  /** `ui_locales`, as the site sent it, for the pages the reader sees. */
+  uiLocales?: string;
   forceLogin: boolean;
   /** Hash of the browser's `byline_tx` cookie: the request belongs to that browser only. */
   binding: string;
@@ -35,6 +43,8 @@ export interface LoginTransaction {
  */
 export interface LoginRecord {
   identity: Identity;
+  /** When the reader proved who they are (ms): the ID token's `auth_time`, checked against `max_age`. */
+  authTime?: number;
   /** The secret half of the `byline_session` cookie (`<login id>.<browser>`). */
   browser?: string;
   expires: number;
@@ -54,6 +64,8 @@ export interface SiteSession {
   site: string;
   /** The claims carry a pairwise subject (`tokens.subject` when the session began). */
   pairwise?: true;
+  /** The scopes the site asked for; absent: every claim, no ID token. */
+  scope?: string[];
   code?: PendingCode;
   refresh?: RefreshFamily;
 }
@@ -61,7 +73,8 @@ export interface SiteSession {
 /** What the code's redemption must match. */
 export interface PendingCode {
   redirectUri: string;
-  codeChallenge: string;
+  /** Absent: issued without PKCE (`pkce: optional`), so only the site secret redeems it. */
+  codeChallenge?: string;
   nonce?: string;
   expires: number;
 }

@@ -44,6 +44,7 @@ export function newLogin(
     : [];
   const record: LoginRecord = {
     identity,
+    authTime: now,
     ...(options.browser ? { browser: randomId(16) } : {}),
     expires: now + ctx.config.session.ttl,
     ...(earlier.length > 0 ? { earlier } : {}),

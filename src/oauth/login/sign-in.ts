@@ -13,9 +13,10 @@ export const codeTtlMs = 60_000;
 function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest): SiteSession {
   return {
     site: request.site,
+    ...(request.scope ? { scope: request.scope } : {}),
     code: {
       redirectUri: request.redirectUri,
-      codeChallenge: request.codeChallenge,
+      ...(request.codeChallenge ? { codeChallenge: request.codeChallenge } : {}),
       ...(request.nonce ? { nonce: request.nonce } : {}),
       expires: ctx.clock.now() + codeTtlMs,
     },

@@ -3,7 +3,7 @@ import { BylineError } from '../../../http/errors.js';
 import { param, requiredParam } from '../../../http/params.js';
 import type { GatewayContext } from '../../gateway-context.js';
 import { openSid, readCode } from '../../login/handles.js';
-import { accessTokenFor, newFamily, type TokenResponse, tokenResponse } from '../../login/issue.js';
+import { issueTokens, newFamily, type TokenResponse } from '../../login/issue.js';
 import { updateLogin, withoutSiteSession } from '../../login/sessions.js';
 
 const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -52,15 +52,18 @@ export async function redeemCode(
           ? 'The code was issued to another site.'
           : pending.redirectUri !== redirectUri
             ? 'redirect_uri does not match the authorization request.'
-            : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== pending.codeChallenge
-              ? 'The PKCE code_verifier does not match.'
-              : undefined;
+            : pending.codeChallenge === undefined
+              ? confidential
+                ? undefined
+                : 'This code was issued without PKCE: it is redeemed only with the site secret.'
+              : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== pending.codeChallenge
+                ? 'The PKCE code_verifier does not match.'
+                : undefined;
     delete session.code;
     // A refused code is burned: its owner's later attempt is then a replay and ends the login it started.
     if (problem) return { result: new BylineError('invalid_grant', problem), next: record };
     session.refresh = newFamily(ctx, record, !confidential);
-    const accessToken = await accessTokenFor(ctx, sid, record, session, pending.nonce);
-    return { result: tokenResponse(ctx, sid, accessToken, 0), next: record };
+    return { result: await issueTokens(ctx, sid, record, session, 0, pending.nonce), next: record };
   });
   if (replayed) ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
   if (outcome instanceof BylineError) throw outcome;

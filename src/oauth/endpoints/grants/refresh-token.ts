@@ -5,7 +5,7 @@ import { requiredParam } from '../../../http/params.js';
 import type { AuthenticatedClient } from '../../client-auth.js';
 import type { GatewayContext } from '../../gateway-context.js';
 import { openSid, readRefreshToken } from '../../login/handles.js';
-import { accessTokenFor, type TokenResponse, tokenResponse } from '../../login/issue.js';
+import { issueTokens, type TokenResponse } from '../../login/issue.js';
 import { updateLogin, withoutSiteSession } from '../../login/sessions.js';
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {
@@ -22,6 +22,7 @@ function graceKey(token: string): Buffer {
 interface SealedPair {
   access_token: string;
   refresh_token: string;
+  id_token?: string;
 }
 
 /**
@@ -75,6 +76,8 @@ export async function refreshGrant(
             token_type: 'Bearer',
             expires_in: Math.max(0, Math.floor((family.grace.accessExpires - now) / 1000)),
             refresh_token: pair.refresh_token,
+            ...(pair.id_token ? { id_token: pair.id_token } : {}),
+            ...(session.scope ? { scope: session.scope.join(' ') } : {}),
           },
         };
       reused = true;
@@ -83,8 +86,7 @@ export async function refreshGrant(
         next: withoutSiteSession(record, where.number),
       };
     }
-    const accessToken = await accessTokenFor(ctx, sid, record, session);
-    const response = tokenResponse(ctx, sid, accessToken, number + 1);
+    const response = await issueTokens(ctx, sid, record, session, number + 1);
     const grace = ctx.config.tokens.refreshReuseGrace;
     const { grace: _, ...rest } = family;
     session.refresh = {
@@ -96,8 +98,9 @@ export async function refreshGrant(
             grace: {
               at: now,
               sealed: seal(graceKey(token), {
-                access_token: accessToken,
+                access_token: response.access_token,
                 refresh_token: response.refresh_token,
+                ...(response.id_token ? { id_token: response.id_token } : {}),
               } satisfies SealedPair),
               // The JWT's exp, as mintAccessToken computes it.
               accessExpires: (Math.floor(now / 1000) + response.expires_in) * 1000,
