@@ -7,7 +7,7 @@ import { endSiteSession } from '../../../src/oauth/login/sessions.js';
 import { storeKeys } from '../../../src/oauth/login/store-keys.js';
 import { devCode, devLogin, devTokens, loginTokens, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
-import { refresh, type Tokens, userinfoStatus } from '../../support/tokens.js';
+import { basicAuth, refresh, type Tokens, userinfoStatus } from '../../support/tokens.js';
 
 const otherSite = {
   origins: ['https://other.example'],
@@ -90,7 +90,7 @@ describe('refresh_token grant', () => {
     const basic = await redeem(
       gateway,
       { grant_type: 'refresh_token', refresh_token: right.body.refresh_token as string },
-      { authorization: `Basic ${Buffer.from(`blog:${testSite.secret}`).toString('base64')}` },
+      basicAuth('blog', testSite.secret),
     );
     assert.equal(basic.status, 200, 'client_secret_basic works too');
   });
