@@ -66,7 +66,7 @@ export interface SiteLogin {
 }
 
 export interface DevLoginOptions {
-  /** The reader's name at the dev IdP (its subject is `dev:` and the name in lower-case words). */
+  /** The reader's name at the dev IdP, which makes the subject (Token Tester: dev:token-tester). */
   name?: string;
   email?: string;
   /** Log in in this browser, with its cookies (a live Byline session skips the chooser). */
