@@ -114,10 +114,13 @@ export function oidcStrategyProvider(options: OidcStrategyOptions): UpstreamProv
         const userinfo = hasUserInfo
           ? client.fetchUserInfo(configuration, tokens.access_token, claims.sub)
           : Promise.resolve({});
-        userinfo.then(
-          (info) => verified(null, identityFromClaims(id, { ...info, ...fromIdToken })),
-          (error: unknown) => verified(error as Error),
-        );
+        // A profile identityFromClaims refuses (an unusable sub) fails the login like a failed fetch.
+        userinfo
+          .then((info) => identityFromClaims(id, { ...info, ...fromIdToken }))
+          .then(
+            (identity) => verified(null, identity),
+            (error: unknown) => verified(error as Error),
+          );
       },
     ) as unknown as Strategy;
   }

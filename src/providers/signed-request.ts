@@ -14,6 +14,21 @@ export interface SignedRequest {
 /** Facebook's requests are a few hundred bytes; anything far larger is not one. */
 export const maxSignedRequestLength = 8 * 1024;
 
+/**
+ * How long after `issued_at` a signed_request is accepted. Facebook posts it when the user removes the
+ * app and may retry for a while; a day allows that, and a request captured (a log, a proxy) can be
+ * replayed only within it (and a replay then changes nothing: see `deletionCode`).
+ */
+export const signedRequestMaxAgeMs = 24 * 60 * 60_000;
+
+/** When a signed_request is checked: the app's clock, and how far ahead of it `issued_at` may be. */
+export interface SignedRequestTime {
+  /** Now, in ms (`ctx.clock.now()`). */
+  now: number;
+  /** ms an `issued_at` may be ahead of `now` (`tokens.clockSkew`, the one tolerance); default 60 s. */
+  clockSkew?: number;
+}
+
 const segment = /^[A-Za-z0-9_-]+={0,2}$/;
 const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -24,10 +39,15 @@ function invalid(message: string): BylineError {
 /**
  * Verifies and decodes `base64url(signature).base64url(payload)`: the signature is HMAC-SHA256 of the
  * payload segment as sent, keyed with the app secret. The signature is checked (in constant time) before
- * the payload is parsed, so unauthenticated JSON is never interpreted. Every failure is a 400 that says
- * nothing about which check failed.
+ * the payload is parsed, so unauthenticated JSON is never interpreted. `issued_at` (seconds) must be
+ * present, at most `signedRequestMaxAgeMs` old and not ahead of `time.now` by more than the clock skew.
+ * Every failure is a 400 that says nothing about the secret.
  */
-export function parseSignedRequest(signedRequest: string, appSecret: string): SignedRequest {
+export function parseSignedRequest(
+  signedRequest: string,
+  appSecret: string,
+  time: SignedRequestTime,
+): SignedRequest {
   if (typeof signedRequest !== 'string' || signedRequest.length > maxSignedRequestLength)
     throw invalid('The signed_request is missing or too long.');
   const parts = signedRequest.split('.');
@@ -65,5 +85,29 @@ export function parseSignedRequest(signedRequest: string, appSecret: string): Si
       : fields.user_id;
   if (typeof userId !== 'string' || !userIdPattern.test(userId))
     throw invalid('The signed_request names no user.');
-  return { ...fields, algorithm: fields.algorithm, user_id: userId };
+  const issuedAt = fields.issued_at;
+  if (typeof issuedAt !== 'number' || !Number.isSafeInteger(issuedAt) || issuedAt <= 0)
+    throw invalid('The signed_request has no issued_at.');
+  // `expires` belongs to the user's access token in Facebook's signed requests (it may be 0 or absent),
+  // not to the request, so it says nothing about replays and is not checked.
+  const age = time.now - issuedAt * 1000;
+  if (age > signedRequestMaxAgeMs || -age > (time.clockSkew ?? 60_000))
+    throw invalid('The signed_request is too old, or issued in the future.');
+  return { ...fields, algorithm: fields.algorithm, user_id: userId, issued_at: issuedAt };
+}
+
+/**
+ * The confirmation code of a verified data deletion request, derived from its signature (keyed with the
+ * app secret, so it reveals nothing): Facebook retrying, or anyone replaying, the same signed_request gets
+ * the same code, so the caller can keep one deletion record per request. The signature's bytes are used,
+ * not its text, so that re-encoding it (padding) does not make a new code.
+ */
+export function deletionCode(signedRequest: string, appSecret: string): string {
+  const signature = Buffer.from(signedRequest.split('.')[0] ?? '', 'base64url');
+  return createHmac('sha256', appSecret)
+    .update('byline-deletion-code')
+    .update(signature)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }

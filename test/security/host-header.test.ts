@@ -122,7 +122,10 @@ describe('URLs come from publicUrl whatever the request says', () => {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
-          signed_request: signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1 }, fbSecret),
+          signed_request: signRequest(
+            { algorithm: 'HMAC-SHA256', user_id: '42', issued_at: Math.floor(gateway.clock.now() / 1000) },
+            fbSecret,
+          ),
         }).toString(),
       });
       assert.equal(deletion.status, 200);

@@ -1,13 +1,12 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { FacebookProviderConfig } from '../../config/schema.js';
-import { randomId } from '../../crypto/random-id.js';
 import { BylineError, htmlErrors } from '../../http/errors.js';
 import { formBody } from '../../http/form-body.js';
 import { param, requiredParam } from '../../http/params.js';
 import { failureGuard } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import { renderPage } from '../../http/views.js';
-import { maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
+import { deletionCode, maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { endSubjectSessions } from '../login/sessions.js';
 import { storeKeys } from '../login/store-keys.js';
@@ -36,7 +35,8 @@ function facebookApp(ctx: GatewayContext, req: Request): FacebookProviderConfig 
  */
 async function endSignedUserSessions(ctx: GatewayContext, req: Request, app: FacebookProviderConfig) {
   const signedRequest = requiredParam(req.body, 'signed_request', { max: maxSignedRequestLength });
-  const { user_id: userId } = parseSignedRequest(signedRequest, app.clientSecret);
+  const time = { now: ctx.clock.now(), clockSkew: ctx.config.tokens.clockSkew };
+  const { user_id: userId } = parseSignedRequest(signedRequest, app.clientSecret, time);
   return endSubjectSessions(ctx, `${app.id}:${userId}`);
 }
 
@@ -80,9 +80,10 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
     );
 
   signedCallback('/:id/data-deletion', async (res, app, sessionsEnded) => {
-    const code = randomId(16);
+    // The code is derived from the request: a replay (or Facebook's retry) keeps the record it made.
+    const code = deletionCode(String(res.req.body.signed_request), app.clientSecret);
     const record: DeletionRecord = { provider: app.id, requested: ctx.clock.now() };
-    await ctx.store.set(storeKeys.deletion(code), record, deletionRecordTtlMs);
+    await ctx.store.swap(storeKeys.deletion(code), undefined, { value: record, ttlMs: deletionRecordTtlMs });
     ctx.log.info({ provider: app.id, sessionsEnded }, 'data deletion request: sessions ended');
     const url = new URL(`${ctx.issuer}/providers/${encodeURIComponent(app.id)}/deletion`);
     url.searchParams.set('code', code);
