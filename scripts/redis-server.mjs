@@ -94,9 +94,12 @@ async function startOnce(options, port) {
       exit = { code, signal };
       resolve();
     });
-  });
-  child.once('error', (error) => {
-    output += `${error.message}\n`;
+    // sh could not be started at all: there will be no exit event.
+    child.once('error', (error) => {
+      output += `${error.message}\n`;
+      exit = { code: null, signal: null };
+      resolve();
+    });
   });
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
