@@ -174,7 +174,9 @@ describe('state at the upstream callback', () => {
     assert.equal(await gateway.store.get(`tx:${state}`), 'acme');
     const sealed = [...browser.cookies.values()].filter((c) => c.name.startsWith('byline_login_'));
     assert.equal(sealed.length, 1);
-    const value = sealed[0]?.value as string;
+    // `<when it was issued, base 36>.<sealed transaction>`
+    const [issued, value = ''] = (sealed[0]?.value as string).split('.');
+    assert.match(issued as string, /^[0-9a-z]+$/);
     assert.match(value, /^[A-Za-z0-9_-]+$/);
     assert.doesNotMatch(
       Buffer.from(value, 'base64url').toString('latin1'),
