@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compactVerify, createLocalJWKSet } from 'jose';
 import type { Clock } from '../clock.js';
 import { signCompact } from './jws.js';
 import type { KeyStore, SigningAlgorithm } from './keystore.js';
@@ -44,6 +45,8 @@ export function atHash(accessToken: string, alg: SigningAlgorithm): string {
  * profile claims. The profile claims never replace a protocol claim.
  */
 export async function mintIdToken(keys: KeyStore, clock: Clock, input: IdTokenInput): Promise<string> {
+  // An algorithm named by a config reload after the start gets its first key here, once.
+  if (!keys.canSign(input.alg)) await keys.addAlgorithms([input.alg]);
   const key = keys.signingKey(input.alg);
   const iat = Math.floor(clock.now() / 1000);
   const protocol = {
@@ -60,4 +63,52 @@ export async function mintIdToken(keys: KeyStore, clock: Clock, input: IdTokenIn
   };
   // Spread twice: the protocol claims come first and keep their values whatever `claims` holds.
   return signCompact(key, 'JWT', { ...protocol, ...input.claims, ...protocol });
+}
+
+/** What an `id_token_hint` tells: the site it was issued to, and the site session and subject it names. */
+export interface IdTokenHint {
+  aud: string;
+  sub: string;
+  sid: string;
+}
+
+const hintKeySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+
+/**
+ * Checks one of Byline's own ID tokens presented back to it, as RP-Initiated Logout's `id_token_hint`:
+ * signed by a key of the published key set, header `typ: JWT` (not an access or logout token), our
+ * `iss`, a single `aud` and the `sub` and `sid` every ID token of ours carries. An expired token is fine
+ * (Logout §2: the hint is often sent long after its exp), so `exp` is not compared with the clock.
+ * Undefined for anything else; never throws.
+ */
+export async function verifyIdTokenHint(
+  keys: KeyStore,
+  token: string,
+  options: { issuer: string },
+): Promise<IdTokenHint | undefined> {
+  if (token.length > 8192 || token.split('.').length !== 3) return undefined;
+  const jwks = keys.jwks();
+  let keySet = hintKeySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks);
+    hintKeySets.set(jwks, keySet);
+  }
+  try {
+    const { payload, protectedHeader } = await compactVerify(token, keySet, {
+      algorithms: ['ES256', 'EdDSA', 'RS256'],
+    });
+    if (protectedHeader.typ !== 'JWT') return undefined;
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    const { iss, aud, sub, sid } = claims;
+    if (
+      iss !== options.issuer ||
+      typeof aud !== 'string' ||
+      typeof sub !== 'string' ||
+      typeof sid !== 'string'
+    )
+      return undefined;
+    return { aud, sub, sid };
+  } catch {
+    return undefined;
+  }
 }

@@ -329,6 +329,24 @@ export class KeyStore {
     }
   }
 
+  /**
+   * Whether a key of `alg` can sign now. False only for an algorithm the set has no live key of: one
+   * configured after this process opened it (a config reload naming a new idTokenAlgorithm).
+   */
+  canSign(alg: SigningAlgorithm): boolean {
+    return this.#active(this.clock.now(), alg) !== undefined;
+  }
+
+  /**
+   * Adds an immediately active key for each of `algorithms` that has no live key yet, as `open` does
+   * (safe when several processes do it at once), and loads it. Answers the algorithms it added a key for.
+   */
+  async addAlgorithms(algorithms: readonly SigningAlgorithm[]): Promise<SigningAlgorithm[]> {
+    const added = await addMissingKeys(this.dir, algorithms, this.clock.now());
+    await this.reload();
+    return added;
+  }
+
   /** The HMAC key for guest and pairwise subjects. */
   get subjectKey(): Buffer {
     return this.#subjectKey;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +126,7 @@ describe('ID tokens', () => {
     assert.equal(payload.name, 'Alice');
   });
 
-  test('an ID token is not accepted where an access token is expected (typ JWT, not at+jwt)', async () => {
+  test('an ID token is refused where an access token is expected', async () => {
     const clock = new TestClock();
     const keys = await keysFor('ES256', clock);
     const token = await mintIdToken(keys, clock, input('ES256'));
@@ -134,9 +134,25 @@ describe('ID tokens', () => {
     assert.deepEqual(check, { ok: false, expired: false });
   });
 
-  test('minting with an algorithm the key set has no key of fails with an error naming it', async () => {
-    const keys = await keysFor('ES256');
-    await assert.rejects(mintIdToken(keys, new TestClock(), input('EdDSA')), /no live EdDSA signing key/);
+  test('minting with an algorithm configured after the start (a config reload) adds an active key of it first', async () => {
+    const clock = new TestClock();
+    const keys = await keysFor('ES256', clock);
+    const other = await KeyStore.openExisting(join(keys.dir, '..'), { algorithm: 'ES256', clock });
+    assert.equal(keys.canSign('EdDSA'), false);
+    const token = await mintIdToken(keys, clock, input('EdDSA'));
+    assert.equal(keys.canSign('EdDSA'), true);
+    const { protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
+      issuer: ISSUER,
+      algorithms: ['EdDSA'],
+      currentDate: new Date(clock.now()),
+    });
+    assert.equal(protectedHeader.kid, keys.signingKey('EdDSA').kid);
+    assert.deepEqual(new Set(keys.jwks().keys.map((jwk) => jwk.alg)), new Set(['ES256', 'EdDSA']));
+    // Another instance on the same key set finds the key on its next reload and makes none of its own.
+    await other?.reload();
+    await mintIdToken(other as KeyStore, clock, input('EdDSA'));
+    assert.equal(other?.signingKey('EdDSA').kid, keys.signingKey('EdDSA').kid);
+    assert.equal((await readdir(keys.dir)).filter((name) => name.endsWith('.json')).length, 2);
   });
 });
 
