@@ -60,6 +60,7 @@ describe('the shipped default.yaml', () => {
       dataDir: join(root, 'data'),
       tokens: {
         algorithm: 'ES256',
+        idTokenAlgorithm: 'RS256',
         accessTtl: 600_000,
         refreshTtl: 30 * DAY,
         subject: 'public',
