@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import type Provider from 'oidc-provider';
@@ -32,7 +32,10 @@ function accountId(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return slug || Buffer.from(name).toString('base64url');
+  const id = slug || Buffer.from(name).toString('base64url');
+  // A subject is at most 255 characters (profile.ts refuses longer ones): 80 non-Latin characters
+  // encode to ~320, so a long one becomes its digest.
+  return id.length <= 255 ? id : createHash('sha256').update(name).digest('base64url');
 }
 
 /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { Browser } from '../support/browser.js';
-import { authorizeUrl, redeemLogin, siteParams } from '../support/flow.js';
+import { authorizeUrl, devLogin, redeemLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort } from '../support/gateway.js';
 import { type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
@@ -24,6 +24,7 @@ before(async () => {
     listening,
     config: {
       providers: {
+        dev: { type: 'dev' },
         acme: {
           type: 'oidc',
           name: 'Acme ID',
@@ -100,4 +101,14 @@ describe('a subject within the rules is kept exactly', () => {
       assert.equal(decodeJwt(body.access_token as string).sub, `acme:${sub}`);
     });
   }
+});
+
+describe('the dev IdP’s subjects stay within the rules', () => {
+  test('a long name without Latin letters (80 characters) still logs in, as a subject of at most 255', async () => {
+    const login = await devLogin(gateway, { name: '漢'.repeat(80) });
+    const { status, body } = await redeemLogin(gateway, login);
+    assert.equal(status, 200, JSON.stringify(body));
+    const sub = decodeJwt(body.access_token as string).sub as string;
+    assert.match(sub, /^dev:[A-Za-z0-9_-]{1,255}$/);
+  });
 });
