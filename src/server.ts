@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
@@ -90,7 +90,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   const classes = expressServerClasses();
   classes.use(current.app);
-  const server = createServer(classes.options, (req, res) => current.app(req, res));
+  // Once shutdown begins every answer says `Connection: close`, and its socket closes after it.
+  let draining = false;
+  const server = createServer(classes.options, (req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+    current.app(req, res);
+  });
+  // The open sockets, to turn the answers in flight at shutdown into the last ones of their sockets.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -147,12 +158,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       closing ??= (async () => {
         stopKeyReload();
         process.off('SIGHUP', onHangup);
+        const grace = config.http.shutdownGrace;
+        const deadline = Date.now() + grace;
+        draining = true;
+        for (const socket of sockets) {
+          // The answer a socket is busy with, read as Node's own closeIdleConnections() reads it.
+          const answer = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+          if (answer && !answer.headersSent) answer.shouldKeepAlive = false;
+        }
+        // server.close() closes the sockets idle now; one whose answer had begun already is closed
+        // once that answer is done (within 20 ms), rather than taking the client's next request.
+        const idle = setInterval(() => server.closeIdleConnections(), 20);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), config.http.shutdownGrace).unref();
+          setTimeout(() => server.closeAllConnections(), grace).unref();
         });
-        await store.close();
+        clearInterval(idle);
+        // The store gets what is left of the grace: a frozen Redis must not hold the process.
+        await Promise.race([
+          store.close(),
+          new Promise((resolve) => setTimeout(resolve, Math.max(100, deadline - Date.now())).unref()),
+        ]);
       })();
       return closing;
     },

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { startServer } from '../src/server.js';
 import { pkce } from './support/pkce.js';
+import { OwnRedis } from './support/redis.js';
 
 let dir: string;
 const logLines: string[] = [];
@@ -145,5 +148,153 @@ test('the first start on a dataDir creates the signing keys and logs it; the nex
       created ? [join(dataDir, 'keys')] : [],
       `start ${round}`,
     );
+  }
+});
+
+test('shutdown under keep-alive load: every later answer says Connection: close, kept-alive sockets take no more requests, and close() is done as soon as the in-flight request is', {
+  timeout: 20_000,
+}, async () => {
+  // A provider that holds one login until the test lets go, and one that fails every login after
+  // 20 ms: the load, whose requests are always in flight (an idle socket is closed by close() itself).
+  const held: Socket[] = [];
+  const silent = createServer((req) => held.push(req.socket));
+  let busy = 0;
+  let whenAllBusy: (() => void) | undefined;
+  const sluggish = createServer((_req, res) => {
+    // All four load requests in flight at once: none of their sockets is idle.
+    if (++busy === 4) whenAllBusy?.();
+    setTimeout(() => {
+      busy--;
+      res.writeHead(503).end();
+    }, 20);
+  });
+  for (const server of [silent, sluggish])
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const file = join(dir, 'keep-alive.yaml');
+  const provider = (server: Server, path = '') => ({
+    type: 'oidc',
+    name: 'Slow',
+    issuer: `http://127.0.0.1:${port(server)}${path}`,
+    clientId: 'x',
+  });
+  // One provider per client: concurrent logins through one provider share its discovery request.
+  const loaders = ['load-0', 'load-1', 'load-2', 'load-3'];
+  await writeFile(
+    file,
+    stringify({
+      ...config(
+        {},
+        {
+          slow: provider(silent),
+          ...Object.fromEntries(loaders.map((id) => [id, provider(sluggish, `/${id}`)])),
+        },
+      ),
+      http: { upstreamTimeout: '10s', shutdownGrace: '10s' },
+      rateLimits: { authorize: { points: 1_000_000, window: '1m' } },
+    }),
+  );
+  const running = await startServer({ configFile: file, env: {}, logger });
+  const base = `http://127.0.0.1:${port(running.server)}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  try {
+    const inFlight = fetch(authorize(base, 'blog', 'slow'), { redirect: 'manual' });
+    while (held.length === 0) await sleep(10);
+
+    // Four clients keep their sockets busy, as a load balancer's pool does, until the server refuses them.
+    let closing = false;
+    let served = 0;
+    const answeredAfterClose: string[] = [];
+    const get = (idp: string) =>
+      new Promise<void>((resolve, reject) => {
+        request(authorize(base, 'blog', idp), { agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            served++;
+            if (closing) answeredAfterClose.push(String(res.headers.connection));
+            resolve();
+          });
+        })
+          .on('error', reject)
+          .end();
+      });
+    const stops = Promise.all(
+      loaders.map(async (idp) => {
+        try {
+          for (;;) await get(idp);
+        } catch (error) {
+          return (error as NodeJS.ErrnoException).code;
+        }
+      }),
+    );
+    while (served < 20) await sleep(5);
+    await new Promise<void>((resolve) => {
+      whenAllBusy = resolve;
+    });
+
+    closing = true;
+    let closed = false;
+    const closedPromise = running.close().then(() => {
+      closed = true;
+    });
+    const stopped = await Promise.race([stops, sleep(3000).then(() => 'still served')]);
+    assert.deepEqual(
+      stopped,
+      loaders.map(() => 'ECONNREFUSED'),
+      'each client stopped when it needed a new connection: none was cut, none served on',
+    );
+    assert.deepEqual(
+      answeredAfterClose,
+      loaders.map(() => 'close'),
+      'the answers in flight at shutdown were the last of their sockets, and said so',
+    );
+    assert.equal(closed, false, 'the in-flight login holds the shutdown');
+
+    // The provider answers at last (by hanging up): the login ends, and so does the server.
+    for (const socket of held) socket.destroy();
+    const response = await inFlight;
+    assert.equal(response.status, 302, 'the in-flight request was answered, not cut');
+    const outcome = await Promise.race([
+      closedPromise.then(() => 'closed'),
+      sleep(5000).then(() => 'waiting'),
+    ]);
+    assert.equal(outcome, 'closed', 'close() did not wait for http.shutdownGrace');
+  } finally {
+    agent.destroy();
+    for (const server of [silent, sluggish]) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await running.close();
+  }
+});
+
+test('shutdown with Redis frozen is bounded by http.shutdownGrace', { timeout: 20_000 }, async () => {
+  const redis = await OwnRedis.start();
+  const file = join(dir, 'frozen-redis.yaml');
+  await writeFile(
+    file,
+    stringify({
+      ...config(),
+      store: { kind: 'redis', url: redis.url, prefix: 'shutdown:', timeout: '10s' },
+      http: { shutdownGrace: '1s' },
+    }),
+  );
+  const running = await startServer({ configFile: file, env: {}, logger });
+  const base = `http://127.0.0.1:${port(running.server)}`;
+  const admin = new Redis(redis.url);
+  const pid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
+  admin.disconnect();
+  try {
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    process.kill(pid, 'SIGSTOP');
+    // Neither QUIT nor the store's own 10 s deadline may hold the process.
+    const outcome = await Promise.race([
+      running.close().then(() => 'closed'),
+      sleep(5000).then(() => 'waiting'),
+    ]);
+    assert.equal(outcome, 'closed');
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    await redis.stop();
   }
 });

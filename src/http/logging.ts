@@ -47,15 +47,19 @@ export function requestLogger(logger: Logger): (req: Request, res: Response) => 
     const started = Date.now();
     // As received: routers mounted under a path rewrite req.url while they run.
     const url = req.url;
-    // `close` follows `finish` for every response, and comes alone when the client went away first.
+    // `close` follows `finish` for every response, and comes alone when the client went away first:
+    // then no status was sent, whatever res.statusCode says, and the line says 499 (nginx's "client
+    // closed request") and `aborted: true`.
     res.once('close', () => {
-      const status = res.statusCode;
+      const aborted = !res.writableFinished;
+      const status = aborted ? 499 : res.statusCode;
       const failed = status >= 500;
       if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
       const line: Record<string, unknown> = {
         req: { id, method: req.method, url: redactUrl(url ?? ''), remoteAddress: req.socket?.remoteAddress },
         res: { statusCode: status },
       };
+      if (aborted) line.aborted = true;
       if (failed) line.err = new Error(`failed with status code ${status}`);
       line.responseTime = Date.now() - started;
       logger[failed ? 'error' : 'info'](line, `${req.method} ${status}`);

@@ -432,7 +432,7 @@ export class RedisStore implements Store {
       await Promise.race([
         this.client.quit(),
         new Promise((resolve) => {
-          timer = setTimeout(resolve, this.#timeout);
+          timer = setTimeout(resolve, this.#timeout).unref();
         }),
       ]);
     } catch {

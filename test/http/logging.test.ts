@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
@@ -93,4 +95,56 @@ test('a login writes one line with provider, site, outcome and duration', async 
 test('redactUrl hides the values of credential parameters and keeps the rest', () => {
   assert.equal(redactUrl('/cb?code=abc&state=xyz&lang=en'), '/cb?code=[redacted]&state=[redacted]&lang=en');
   assert.equal(redactUrl('/plain'), '/plain');
+});
+
+test('a request whose client left before the answer is logged as 499 and aborted, not as the status never sent', async () => {
+  // A provider that holds the login's discovery request until the test lets go.
+  const held: Socket[] = [];
+  const silent = createServer((req) => held.push(req.socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const own: string[] = [];
+  const slowGateway = await startGateway({
+    config: {
+      providers: { dev: { type: 'dev' }, slow: { type: 'oidc', name: 'Slow', issuer, clientId: 'x' } },
+    },
+    logger: pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          own.push(...String(chunk).split('\n').filter(Boolean));
+          done();
+        },
+      }),
+    ),
+  });
+  try {
+    const leaving = new AbortController();
+    const url = new URL('/authorize', slowGateway.url);
+    url.search = new URLSearchParams({
+      client_id: 'blog',
+      redirect_uri: 'https://blog.example/callback',
+      response_type: 'code',
+      state: 's',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      idp: 'slow',
+    }).toString();
+    const request = fetch(url, { redirect: 'manual', signal: leaving.signal });
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    leaving.abort();
+    await assert.rejects(request);
+    let line: { msg: string; res: { statusCode: number }; aborted?: boolean } | undefined;
+    while (!line) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      line = own.map((entry) => JSON.parse(entry)).find((entry) => entry.req?.url?.startsWith('/authorize'));
+    }
+    assert.equal(line.msg, 'GET 499');
+    assert.equal(line.res.statusCode, 499);
+    assert.equal(line.aborted, true);
+  } finally {
+    for (const socket of held) socket.destroy();
+    await slowGateway.close();
+    silent.close();
+  }
 });
