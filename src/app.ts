@@ -24,6 +24,7 @@ import { crossOriginReadable, openerAllowed, securityHeaders } from './http/secu
 import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage } from './http/views.js';
+import { backchannelLogout } from './oauth/backchannel-logout.js';
 import { authorizeHandler } from './oauth/endpoints/authorize.js';
 import { providerCallbacksRouter } from './oauth/endpoints/data-deletion.js';
 import { discoveryHandler, jwksHandler } from './oauth/endpoints/discovery.js';
@@ -102,9 +103,10 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
   };
   const ctx: GatewayContext = {
+  const sites = new Map(Object.values(config.sites).map((site) => [site.id, site]));
     config,
     issuer,
-    sites: new Map(Object.values(config.sites).map((site) => [site.id, site])),
+    sites,
     providers: createProviders(config.providers, providerContext),
     store,
     keys: deps.keys,
@@ -114,6 +116,16 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     metrics,
     rateLimits,
   };
+    logoutNotifier: backchannelLogout({
+      config,
+      issuer,
+      sites,
+      keys: deps.keys,
+      clock,
+      log,
+      metrics,
+      fetch: providerContext.fetch,
+    }),
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
   const cors = siteCors(() => siteOrigins);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackUrl } from '../loopback.js';
 import {
   bareOrigin,
   boolean,
@@ -51,6 +52,17 @@ const siteSchema = z.strictObject({
   idTokenAlgorithm: z.enum(['ES256', 'EdDSA', 'RS256']).optional().meta({
     description: "The signing algorithm of this site's ID tokens (default: tokens.idTokenAlgorithm).",
   }),
+  backchannelLogoutUri: httpUrl()
+    .refine(
+      // An unparsable value already has httpUrl's message.
+      (value) => !URL.canParse(value) || new URL(value).protocol === 'https:' || isLoopbackUrl(value),
+      'must be an https:// URL (http:// only on a loopback host)',
+    )
+    .optional()
+    .meta({
+      description:
+        "OpenID Back-Channel Logout: where Byline POSTs a signed logout_token (signed like the site's ID tokens) when one of this site's sessions ends (the reader logs out of Byline, a token is revoked, a refresh token is reused, a data deletion). https, or http on a loopback host.",
+    }),
   guests: z
     .strictObject({
       enabled: boolean().prefault(true).meta({ description: 'Offer the guest form (name, email, website).' }),

@@ -23,6 +23,23 @@ export interface GatewayContext {
   metrics: Metrics;
   /** The limiters built from `config.rateLimits` (memory, or Redis with a Redis store). */
   rateLimits: RateLimits;
+  /** Told of every site session that ends early (Back-Channel Logout: oauth/backchannel-logout.ts). */
+  logoutNotifier: LogoutNotifier;
+}
+
+/** A site session that ended: what a back-channel logout token names (its `sub` is the site's). */
+export interface EndedSiteSession {
+  site: string;
+  sid: string;
+  sub: string;
+}
+
+/**
+ * Told, after the store says so, of the site sessions a logout, a revocation, a refresh-token reuse or a
+ * data deletion ended. Returns at once and never throws: whatever it does happens after the request.
+ */
+export interface LogoutNotifier {
+  sessionsEnded(sessions: readonly EndedSiteSession[]): void;
 }
 
 /** The providers a site offers, in its configured order (all enabled providers when it names none). */

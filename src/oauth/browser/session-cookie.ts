@@ -1,10 +1,9 @@
 import type { Request, Response } from 'express';
 import { sameSecret } from '../../crypto/same-secret.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
-import { publicSubject } from '../../tokens/subject.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { LoginRecord } from '../login/records.js';
-import type { LiveLogin } from '../login/sessions.js';
+import { endedWithLogin, type LiveLogin, updateLogin } from '../login/sessions.js';
 import { storeKeys } from '../login/store-keys.js';
 
 /** The `byline_session` cookie: `<login id>.<browser secret>`, the login a browser holds and its proof. */
@@ -37,20 +36,35 @@ export function setSessionCookie(
 
 /**
  * Ends the login this browser holds, every site session started from it, and the logins the browser
- * held before (`POST /logout`). Answers how many site sessions of the current login ended, or undefined
- * when the browser holds no live login.
+ * held before (`POST /logout`), and tells `ctx.logoutNotifier` which site sessions ended. Answers how
+ * many site sessions of the current login ended, or undefined when the browser holds no live login.
  */
 export async function endBrowserSession(ctx: GatewayContext, req: Request): Promise<number | undefined> {
   const login = await currentBrowserSession(ctx, req);
   if (!login) return undefined;
   const earlier = login.session.earlier ?? [];
-  await ctx.store.write([
-    ...[login.id, ...earlier].map((id) => ({ op: 'delete' as const, key: storeKeys.login(id) })),
-    {
-      op: 'removeFromSet',
-      key: storeKeys.subjectLogins(publicSubject(login.session.identity)),
-      members: [login.id],
-    },
+  // No browser holds the earlier logins, so no site session is added to them after this read.
+  const earlierRecords = await Promise.all(
+    earlier.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))),
+  );
+  // The current login is removed by compare-and-swap, so the sessions named are exactly those that ended
+  // (updateLogin also takes it out of its subject's index); the earlier ones go in the same step.
+  const record = await updateLogin(
+    ctx,
+    login.id,
+    (live) => ({
+      result: live,
+      next: null,
+      writes: earlier.map((id) => ({ op: 'delete' as const, key: storeKeys.login(id) })),
+    }),
+    login,
+  );
+  ctx.logoutNotifier.sessionsEnded([
+    ...(record ? endedWithLogin(ctx, login.id, record) : []),
+    ...earlier.flatMap((id, i) => {
+      const previous = earlierRecords[i];
+      return previous ? endedWithLogin(ctx, id, previous) : [];
+    }),
   ]);
-  return Object.keys(login.session.sites).length;
+  return Object.keys((record ?? login.session).sites).length;
 }

@@ -2,8 +2,8 @@ import { randomId } from '../../crypto/random-id.js';
 import type { Identity } from '../../identity.js';
 import { StoreUnavailableError, type StoreWrite } from '../../store/store.js';
 import { type CommenterClaims, commenterClaims } from '../../tokens/claims.js';
-import { publicSubject } from '../../tokens/subject.js';
-import type { GatewayContext } from '../gateway-context.js';
+import { pairwiseSubject, publicSubject } from '../../tokens/subject.js';
+import type { EndedSiteSession, GatewayContext } from '../gateway-context.js';
 import { loginIdBytes, openSid, sidFor } from './handles.js';
 import type { LoginRecord, SiteSession } from './records.js';
 import { storeKeys } from './store-keys.js';
@@ -109,10 +109,48 @@ function evictBeyondLimit(record: LoginRecord): void {
  */
 function withoutDeadSessions(record: LoginRecord, now: number): LoginRecord | null {
   for (const [number, session] of Object.entries(record.sites)) {
-    const live = session.refresh ? session.refresh.expires > now : (session.code?.expires ?? 0) > now;
-    if (!live) delete record.sites[number];
+    if (!isLive(session, now)) delete record.sites[number];
   }
   return !record.browser && Object.keys(record.sites).length === 0 ? null : record;
+}
+
+/** A site session holds a live refresh family, or a code that may still be redeemed. */
+function isLive(session: SiteSession, now: number): boolean {
+  return session.refresh ? session.refresh.expires > now : (session.code?.expires ?? 0) > now;
+}
+
+/** The `sub` a site session's tokens carry: pairwise when the session began so. */
+function siteSubject(ctx: GatewayContext, record: LoginRecord, session: SiteSession): string {
+  const sub = publicSubject(record.identity);
+  return session.pairwise ? pairwiseSubject(ctx.keys.subjectKey, session.site, sub) : sub;
+}
+
+/** What a back-channel logout says of site session `sid` when it ends. */
+export function endedSiteSession(
+  ctx: GatewayContext,
+  sid: string,
+  record: LoginRecord,
+  session: SiteSession,
+): EndedSiteSession {
+  return { site: session.site, sid, sub: siteSubject(ctx, record, session) };
+}
+
+/**
+ * The site sessions that end with login `loginId`: the live ones (a site may hold their tokens, or be
+ * about to redeem their code). Expired and burned ones ended before and are not named again.
+ */
+export function endedWithLogin(
+  ctx: GatewayContext,
+  loginId: string,
+  record: LoginRecord,
+): EndedSiteSession[] {
+  const now = ctx.clock.now();
+  if (record.expires <= now) return [];
+  return Object.entries(record.sites).flatMap(([number, session]) =>
+    isLive(session, now)
+      ? [endedSiteSession(ctx, sidFor(ctx.keys.subjectKey, loginId, Number(number)), record, session)]
+      : [],
+  );
 }
 
 /** The claims a site session's tokens carry, from the login's identity. */
@@ -203,18 +241,30 @@ export function withoutSiteSession(record: LoginRecord, number: number): LoginRe
 export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<void> {
   const where = openSid(ctx.keys.subjectKey, sid);
   if (!where) return;
-  await updateLogin(ctx, where.loginId, (record) =>
-    record?.sites[where.number]
-      ? { result: undefined, next: withoutSiteSession(record, where.number) }
-      : { result: undefined },
-  );
+  const ended = await updateLogin(ctx, where.loginId, (record) => {
+    const session = record?.sites[where.number];
+    if (!record || !session) return { result: undefined };
+    const result = endedSiteSession(ctx, sid, record, session);
+    return { result, next: withoutSiteSession(record, where.number) };
+  });
+  if (ended) ctx.logoutNotifier.sessionsEnded([ended]);
 }
 
-/** Ends every login of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion; answers how many. */
+/**
+ * Ends every login of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion; answers how many.
+ * The logins are read first, so that the sites with back-channel logout hear which sessions ended.
+ */
 export async function endSubjectSessions(ctx: GatewayContext, publicSub: string): Promise<number> {
   const index = storeKeys.subjectLogins(publicSub);
   const ids = await ctx.store.members(index);
+  const records = await Promise.all(ids.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))));
   await ctx.store.delete(...ids.map((id) => storeKeys.login(id)), index);
+  ctx.logoutNotifier.sessionsEnded(
+    ids.flatMap((id, i) => {
+      const record = records[i];
+      return record ? endedWithLogin(ctx, id, record) : [];
+    }),
+  );
   return ids.length;
 }
 

@@ -3,10 +3,10 @@ import { seal, unseal } from '../../../crypto/seal.js';
 import { BylineError } from '../../../http/errors.js';
 import { requiredParam } from '../../../http/params.js';
 import type { AuthenticatedClient } from '../../client-auth.js';
-import type { GatewayContext } from '../../gateway-context.js';
+import type { EndedSiteSession, GatewayContext } from '../../gateway-context.js';
 import { openSid, readRefreshToken } from '../../login/handles.js';
 import { issueTokens, type TokenResponse } from '../../login/issue.js';
-import { updateLogin, withoutSiteSession } from '../../login/sessions.js';
+import { endedSiteSession, updateLogin, withoutSiteSession } from '../../login/sessions.js';
 
 function invalidGrant(message = 'The refresh token is invalid, expired or revoked.'): BylineError {
   return new BylineError('invalid_grant', message);
@@ -44,9 +44,9 @@ export async function refreshGrant(
   const where = presented ? openSid(ctx.keys.subjectKey, presented.sid) : undefined;
   if (!presented || !where) throw invalidGrant();
   const { sid, number } = presented;
-  let reused = false;
+  let reused: EndedSiteSession | undefined;
   const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {
-    reused = false;
+    reused = undefined;
     const session = record?.sites[where.number];
     const family = session?.refresh;
     const now = ctx.clock.now();
@@ -80,7 +80,7 @@ export async function refreshGrant(
             ...(session.scope ? { scope: session.scope.join(' ') } : {}),
           },
         };
-      reused = true;
+      reused = endedSiteSession(ctx, sid, record, session);
       return {
         result: invalidGrant('The refresh token was already used; the login has been ended.'),
         next: withoutSiteSession(record, where.number),
@@ -110,11 +110,13 @@ export async function refreshGrant(
     };
     return { result: response, next: record };
   });
-  if (reused)
+  if (reused) {
     ctx.log.warn(
       { site: client.site.id },
       'a rotated refresh token was used again; its family and site session were ended',
     );
+    ctx.logoutNotifier.sessionsEnded([reused]);
+  }
   if (outcome instanceof BylineError) throw outcome;
   return outcome;
 }
