@@ -102,8 +102,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
       metrics.upstreamDuration.startTimer({ provider, endpoint: upstreamEndpointLabel(url) }),
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
   };
-  const ctx: GatewayContext = {
   const sites = new Map(Object.values(config.sites).map((site) => [site.id, site]));
+  const ctx: GatewayContext = {
     config,
     issuer,
     sites,
@@ -115,7 +115,6 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     log,
     metrics,
     rateLimits,
-  };
     logoutNotifier: backchannelLogout({
       config,
       issuer,
@@ -126,6 +125,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
       metrics,
       fetch: providerContext.fetch,
     }),
+  };
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
   const cors = siteCors(() => siteOrigins);
