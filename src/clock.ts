@@ -5,8 +5,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-/** Whole seconds since the epoch, as JWT claims count them. */
-export function epochSeconds(clock: Clock): number {
-  return Math.floor(clock.now() / 1000);
-}

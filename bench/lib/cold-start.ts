@@ -28,7 +28,7 @@ function withoutConfigEnv(): NodeJS.ProcessEnv {
 }
 
 /** ms from spawning `node bin/byline.js serve` in `dir` (its dataDir is `dir/data`) to its "listening on" line. */
-export async function timeServe(dir: string): Promise<number> {
+async function timeServe(dir: string): Promise<number> {
   const config = await defaultConfig(dir);
   const [command, args] = nodeCommand(join(repoRoot, 'bin/byline.js'), {
     args: ['serve', '--config', config],
@@ -58,7 +58,7 @@ export async function timeServe(dir: string): Promise<number> {
 }
 
 /** ms for `node -e 0`: the part of any cold start that is Node's own. */
-export async function timeNode(): Promise<number> {
+async function timeNode(): Promise<number> {
   const [command, args] = nodeCommand('-e', { args: ['0'], core: serverCore });
   const started = performance.now();
   const child = spawn(command, args, { stdio: 'ignore' });

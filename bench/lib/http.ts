@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
  * The load generator's HTTP client: undici's `request` (far cheaper per call than `fetch`) over
  * keep-alive connections, so the driver stays light next to the server it measures.
  */
-export const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
 
 /**
  * One reader's cookies. Like a browser's, they are per host, not per port, so the provider double on

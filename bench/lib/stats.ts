@@ -7,15 +7,6 @@ export function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export interface Throughput {
-  /** Completed operations per second. */
-  rate: number;
-  /** Server CPU (user + system) per operation, in µs; undefined when the server is this process. */
-  cpuUs?: number;
-  ops: number;
-  seconds: number;
-}
-
 /**
  * Runs `clients` concurrent loops of `op` for `durationMs` (closed loop: each client starts its next
  * operation when the last one ends). No operation starts after the deadline; the clock stops when the

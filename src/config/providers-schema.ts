@@ -10,7 +10,7 @@ import {
 } from './fields.js';
 
 /** Ids the gateway uses itself: the `idp` claim of guests and the mount point of the dev identity provider. */
-export const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
+const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
 
 /** Provider types whose id may stand for the type (`wordpress: { clientId, clientSecret }`). */
 export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['wordpress', 'facebook', 'dev'];
@@ -60,7 +60,7 @@ const buttonName = (fallback: string) =>
 const clientId = nonEmpty.meta({ description: 'The client (app) id registered with the provider.' });
 const clientSecret = nonEmpty.meta({ description: 'The client (app) secret registered with the provider.' });
 
-export const oidcProvider = z.strictObject({
+const oidcProvider = z.strictObject({
   ...common('oidc', nonEmpty.meta({ description: 'The name on the login button, such as "Google".' })),
   issuer: httpUrl().meta({
     description: "The provider's issuer URL; its /.well-known/openid-configuration is discovered.",
@@ -77,14 +77,14 @@ export const oidcProvider = z.strictObject({
   endpoints,
 });
 
-export const wordpressProvider = z.strictObject({
+const wordpressProvider = z.strictObject({
   ...common('wordpress', buttonName('WordPress.com')),
   clientId,
   clientSecret,
   endpoints,
 });
 
-export const facebookProvider = z.strictObject({
+const facebookProvider = z.strictObject({
   ...common('facebook', buttonName('Facebook')),
   clientId: nonEmpty.meta({ description: 'The Facebook app id.' }),
   clientSecret: nonEmpty.meta({
@@ -98,7 +98,7 @@ export const facebookProvider = z.strictObject({
   endpoints,
 });
 
-export const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
+const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
 
 /** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
 export const providerSchema = z.discriminatedUnion(

@@ -4,7 +4,7 @@ import { type ConfigIssue, formatPath } from './errors.js';
 import { type Config, configJsonSchema } from './schema.js';
 
 /** What check-config prints in place of a secret it cannot show as a `${VAR}` reference. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 type Path = readonly (string | number)[];
 

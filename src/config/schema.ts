@@ -78,6 +78,17 @@ const siteSchema = z.strictObject({
     description:
       'required: every authorization request carries a PKCE S256 challenge (OAuth 2.1). optional: a site with a secret may log in without one (for relying parties that cannot send PKCE); a code issued without a challenge is then redeemed only with the secret.',
   }),
+  trusted: boolean().prefault(false).meta({
+    description:
+      "false: a site learns who a reader is only after the reader chose it on a Byline page that names it (the chooser, or a one-click question asked once per reader and site, remembered for a year); prompt=none for a site not chosen yet answers consent_required. true: the admin's own site, which readers are never asked about (prompt=consent still asks).",
+  }),
+  claims: z
+    .array(z.enum(['email']))
+    .prefault([])
+    .meta({
+      description:
+        'Optional claims the tokens of requests without a scope carry (such requests get sub, name, picture, website, idp and email_verified). [email] adds the email address; a request with scopes asks for it with the email scope instead.',
+    }),
 });
 
 const sitesSchema = z
@@ -335,8 +346,6 @@ export const configSchema = baseSchema.transform(
 
 export type Config = z.output<typeof configSchema>;
 export type SiteConfig = Config['sites'][string];
-export type StoreConfig = Config['store'];
-export type TokenConfig = Config['tokens'];
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 

@@ -7,8 +7,7 @@ const entities: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-export const esc = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
+const esc = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
 
 const providerNames: Record<string, string> = {
   wordpress: 'WordPress.com',

@@ -92,7 +92,7 @@ export const htmlErrors: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function sendError(res: Response, error: BylineError): void {
+function sendError(res: Response, error: BylineError): void {
   res.status(error.status).set(error.headers).set('Cache-Control', 'no-store');
   if (res.locals.htmlErrors) {
     const title = titles[error.code] ?? 'This login cannot continue';

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 /** Query and form parameters whose values are credentials: replaced before anything is logged. */
-export const secretParams = [
+const secretParams = [
   'code',
   'state',
   'code_verifier',

@@ -42,7 +42,7 @@ export const loginStartsPerRequest = 5;
  * A site's secret is attacked from many addresses at once only in a distributed guess; its counter is
  * this many times the per-address rule, so one address alone can never lock a site's backend out.
  */
-export const siteFailureFactor = 10;
+const siteFailureFactor = 10;
 
 export interface RateLimitBackend {
   /** Keep the counters in Redis (shared by every instance) instead of this process's memory. */

@@ -2,7 +2,7 @@ import { IncomingMessage, type ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** The two objects Express moves every request and response onto (`app.request`, `app.response`). */
-export interface ExpressPrototypes {
+interface ExpressPrototypes {
   request: object;
   response: object;
 }

@@ -24,7 +24,7 @@ const entities: Record<string, string> = {
   "'": '&#39;',
 };
 
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
 }
 
@@ -58,7 +58,7 @@ export function scriptJson(value: unknown): Html {
 export type ViewVars = Record<string, unknown>;
 
 /** Replaces `{{name}}` with the escaped value; Html values are inserted as they are. */
-export function fill(text: string, vars: ViewVars): string {
+function fill(text: string, vars: ViewVars): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
     const value = vars[key];
     return value instanceof Html ? value.html : escapeHtml(value);

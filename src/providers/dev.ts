@@ -21,7 +21,7 @@ interface DevAccount {
 }
 
 /** Where the dev IdP lives under Byline's public URL. */
-export function devIdpPath(id: string): string {
+function devIdpPath(id: string): string {
   return id === 'dev' ? '/dev-idp' : `/dev-idp-${id}`;
 }
 

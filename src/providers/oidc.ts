@@ -40,7 +40,7 @@ export function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetad
   return { [client.clockTolerance]: Math.floor((ctx.clockSkew ?? 60_000) / 1000) };
 }
 
-export function identityFromClaims(provider: string, claims: Record<string, unknown>): Identity {
+function identityFromClaims(provider: string, claims: Record<string, unknown>): Identity {
   // A subject that would have to be changed to fit is refused: the login fails with server_error.
   const id = exactId(claims.sub);
   if (!id) throw new Error('the provider returned no usable subject');

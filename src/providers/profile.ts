@@ -27,7 +27,7 @@ export function cleanEmail(value: unknown): string | undefined {
 }
 
 /** OpenID Connect Core §2: `sub` is at most 255 ASCII characters; Byline takes up to 255 of any. */
-export const maxSubjectLength = 255;
+const maxSubjectLength = 255;
 
 /**
  * A provider's user id exactly as sent, or undefined when it is not a usable one: not a string, empty,

@@ -35,14 +35,29 @@ export const supportedScopes = ['openid', 'profile', 'email', 'offline_access'] 
 /** What a token says of its commenter: `sub` always, the rest as its scopes allow. */
 export type ScopedClaims = Pick<CommenterClaims, 'sub'> & Partial<CommenterClaims>;
 
+/** What a site's config says about requests without a scope: the optional claims they carry (`claims`). */
+export interface ClaimsPolicy {
+  claims: readonly 'email'[];
+}
+
 /**
  * The claims a site asked for (Core §5.4): `profile` brings the name, picture, website and Byline's `idp`,
- * `email` the address and whether it is verified. Without scopes (a request that named none) every claim,
- * as before Byline spoke OpenID Connect.
+ * `email` the address and whether it is verified. Without scopes (a request that named none) every claim
+ * as before Byline spoke OpenID Connect, except the email address: that reaches a site only when it asks
+ * for it, with the `email` scope or, for requests without one, `claims: [email]` in its config
+ * (`site`, undefined for a site no longer configured: no email).
  */
-export function claimsForScope(claims: CommenterClaims, scope: readonly string[] | undefined): ScopedClaims {
-  if (!scope) return claims;
+export function claimsForScope(
+  claims: CommenterClaims,
+  scope: readonly string[] | undefined,
+  site: ClaimsPolicy | undefined,
+): ScopedClaims {
   const { sub, idp, name, picture, website, email, email_verified } = claims;
+  if (!scope) {
+    if (site?.claims.includes('email')) return claims;
+    const { email: _dropped, ...withoutEmail } = claims;
+    return withoutEmail;
+  }
   return {
     sub,
     ...(scope.includes('profile')

@@ -13,7 +13,6 @@ import {
 import type { Clock } from '../clock.js';
 
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
-export const signingAlgorithms: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
 
 export type KeyState = 'next' | 'active' | 'retiring' | 'retired';
 
@@ -49,7 +48,7 @@ async function createKeyRecord(alg: SigningAlgorithm, now: number, activates = n
 }
 
 /** The public half of a private JWK: the members RFC 7517/7518 define as public for EC, OKP and RSA. */
-export function publicJwk(jwk: JWK): JWK {
+function publicJwk(jwk: JWK): JWK {
   const { kty, crv, x, y, n, e, kid, alg, use } = jwk;
   return Object.fromEntries(
     Object.entries({ kty, crv, x, y, n, e, kid, alg, use }).filter(([, v]) => v !== undefined),
@@ -57,7 +56,7 @@ export function publicJwk(jwk: JWK): JWK {
 }
 
 /** A key's state, given the kids of the keys that sign now (one per algorithm). */
-export function keyState(record: KeyRecord, activeKids: ReadonlySet<string>, now: number): KeyState {
+function keyState(record: KeyRecord, activeKids: ReadonlySet<string>, now: number): KeyState {
   if (record.retires !== undefined && record.retires <= now) return 'retired';
   if (activeKids.has(record.kid)) return 'active';
   if (record.activates > now) return 'next';
@@ -164,7 +163,7 @@ const retiresAt = (record: KeyRecord) => record.retires ?? Number.MAX_SAFE_INTEG
 const byActivation = (a: KeyRecord, b: KeyRecord) =>
   a.activates - b.activates || a.created - b.created || retiresAt(a) - retiresAt(b);
 
-export async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
+async function readKeyRecords(dir: string): Promise<KeyRecord[]> {
   const files = await readKeyFiles(dir);
   return files.map(({ text }) => JSON.parse(text) as KeyRecord).sort(byActivation);
 }

@@ -13,7 +13,7 @@ import {
 } from './keystore.js';
 
 /** One key as `byline keys list` shows it (times in ms since the epoch). */
-export interface KeyListEntry {
+interface KeyListEntry {
   kid: string;
   alg: SigningAlgorithm;
   state: KeyState;
@@ -25,10 +25,7 @@ export interface KeyListEntry {
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 
 /** The keys under `dataDir/keys`, oldest first; undefined while there are none. Never creates a key. */
-export async function readKeyList(
-  config: Config,
-  clock: Clock = systemClock,
-): Promise<KeyListEntry[] | undefined> {
+async function readKeyList(config: Config, clock: Clock = systemClock): Promise<KeyListEntry[] | undefined> {
   const keys = await KeyStore.openExisting(config.dataDir, { clock });
   return keys?.list().map(({ record, state }) => ({
     kid: record.kid,

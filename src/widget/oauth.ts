@@ -45,7 +45,7 @@ const b64url = (bytes: Uint8Array) =>
     .replace(/\//g, '_')
     .replace(/=+$/, '');
 
-export const randomString = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
+const randomString = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
 
 export interface Prepared {
   verifier: string;

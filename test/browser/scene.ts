@@ -21,9 +21,6 @@ function runnable(path: string): boolean {
   }
 }
 
-/** Whether Chromium is there. A browser test must not skip without it: call `requireChromium` instead. */
-export const haveChromium = runnable(chromiumPath);
-
 /** Throws, with the line that installs it, when there is no Chromium to run: never a skip. */
 export function requireChromium(): void {
   if (!runnable(chromiumPath))
@@ -51,7 +48,8 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-export async function startScene(): Promise<Scene> {
+/** `trusted: false` makes the demo site one whose readers are asked once before it learns who they are. */
+export async function startScene(options: { trusted?: boolean } = {}): Promise<Scene> {
   requireChromium();
   const listening = await listenOnFreePort();
   const wordpress = await startWordPressDouble();
@@ -68,6 +66,8 @@ export async function startScene(): Promise<Scene> {
           redirectUris: [`${blog}/demo/callback`, `${listening.url}/demo/callback`],
           postLogoutRedirectUris: [`${blog}/demo`],
           guests: { enabled: true, requireEmail: true, requireName: true },
+          // As config/default.yaml's demo: the admin's own blog, whose readers are not asked to consent.
+          trusted: options.trusted ?? true,
         },
       },
       providers: {

@@ -4,7 +4,7 @@ import type { Store } from '../../src/store/store.js';
 import { TestClock } from '../support/clock.js';
 
 /** What a store implementation under test hands the contract. */
-export interface StoreUnderTest {
+interface StoreUnderTest {
   store: Store;
   /** Lets `ms` pass for the store: moves the injected clock, or waits for a store that keeps its own time. */
   advance(ms: number): Promise<void>;

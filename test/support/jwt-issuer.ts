@@ -7,18 +7,18 @@ import { base64url, CompactSign, calculateJwkThumbprint, exportJWK, generateKeyP
 
 export type KeyAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
 
-export interface TestKey {
+interface TestKey {
   kid: string;
   alg: KeyAlgorithm;
   privateKey: CryptoKey;
   publicJwk: JWK;
 }
 
-export type Endpoint = 'discovery' | 'jwks';
+type Endpoint = 'discovery' | 'jwks';
 /** How a broken endpoint answers: an HTTP error status, or never. */
-export type Failure = number | 'hang';
+type Failure = number | 'hang';
 
-export interface SignOptions {
+interface SignOptions {
   /** Merged over `{ alg, kid, typ: 'at+jwt' }`; a value of `undefined` removes that header. */
   header?: Record<string, unknown>;
   /** The signing key: a test key (default: the current one) or raw bytes for an HMAC `alg`. */
@@ -50,7 +50,7 @@ export interface TestIssuer {
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const JWKS_PATH = '/.well-known/jwks.json';
 
-export async function newKey(alg: KeyAlgorithm = 'ES256'): Promise<TestKey> {
+async function newKey(alg: KeyAlgorithm = 'ES256'): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   return { kid: await calculateJwkThumbprint(publicJwk), alg, privateKey, publicJwk };

@@ -4,7 +4,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import { inMemoryIdpSettings } from '../../src/providers/dev-idp-settings.js';
 import { listenOnFreePort } from './gateway.js';
 
-export interface PeerAccount {
+interface PeerAccount {
   sub: string;
   name?: string;
   email?: string;

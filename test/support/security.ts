@@ -54,12 +54,6 @@ export function assertErrorPage(answer: Answer, status = 400): void {
   assert.match(answer.headers.get('content-type') ?? '', /text\/html/);
 }
 
-/** Nothing that reaches the site (a redirect's query or a web_message page) carries a code. */
-export function assertNoCode(answer: Answer): void {
-  if (answer.location) assert.equal(new URL(answer.location, 'http://x').searchParams.get('code'), null);
-  assert.doesNotMatch(answer.body, /"code":"/);
-}
-
 /** "Nothing changed in the Store": the same contents under every key seen, before and after. */
 export async function assertStoreUnchanged(store: ObservedStore, before: StoreSnapshot): Promise<void> {
   assert.deepEqual(changedKeys(before, await store.snapshot()), [], 'the store changed');
