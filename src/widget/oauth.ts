@@ -1,5 +1,5 @@
 /** The OAuth side of the widget: PKCE, the token endpoint, redirect-mode completion. No cookies, ever. */
-import { keys, save, take } from './store.js';
+import { save, storageKeys, take } from './store.js';
 
 export interface Claims {
   sub: string;
@@ -127,7 +127,7 @@ export function authorizeUrl(
 export async function completeRedirect(): Promise<boolean> {
   const query = new URLSearchParams(location.search);
   const state = query.get('state');
-  const pending = state ? take<Pending>(keys.pending(state)) : undefined;
+  const pending = state ? take<Pending>(storageKeys.pending(state)) : undefined;
   if (!pending) return false;
   history.replaceState(null, '', location.pathname);
   const code = query.get('code');
@@ -143,13 +143,13 @@ export async function completeRedirect(): Promise<boolean> {
     const tokens = await redeem(pending.issuer, pending.site, code, pending.verifier, pending.redirectUri);
     const claims = claimsOf(tokens.access_token);
     if (claims.nonce !== pending.nonce) throw new ReaderError('The login answer did not match this page.');
-    save(keys.auth(pending.issuer, pending.site), { refresh: tokens.refresh_token, claims });
-    save(keys.handoff(pending.issuer, pending.site), {
+    save(storageKeys.auth(pending.issuer, pending.site), { refresh: tokens.refresh_token, claims });
+    save(storageKeys.handoff(pending.issuer, pending.site), {
       access: tokens.access_token,
       expiresAt: Date.now() + tokens.expires_in * 1000,
     });
   } catch (error) {
-    save(keys.flash(pending.site), (error as Error).message);
+    save(storageKeys.flash(pending.site), (error as Error).message);
   }
   const back = new URL(pending.returnTo, location.href);
   if (back.pathname + back.search === location.pathname) {

@@ -27,7 +27,7 @@ export function take<T>(key: string): T | undefined {
   return value;
 }
 
-export const keys = {
+export const storageKeys = {
   auth: (gateway: string, site: string) => `byline:auth:${gateway}|${site}`,
   /** The access token of a redirect login, handed once to the page the reader returns to. */
   handoff: (gateway: string, site: string) => `byline:handoff:${gateway}|${site}`,

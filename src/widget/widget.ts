@@ -19,7 +19,7 @@ import {
   redeem,
   type TokenResponse,
 } from './oauth.js';
-import { keys, load, save, take } from './store.js';
+import { load, save, storageKeys, take } from './store.js';
 import { addStyles, h } from './ui.js';
 
 interface Config {
@@ -83,7 +83,7 @@ class Widget {
   }
 
   get draftKey() {
-    return keys.draft(this.site, this.form.id || String(this.n));
+    return storageKeys.draft(this.site, this.form.id || String(this.n));
   }
 
   async start(gateway: string): Promise<void> {
@@ -96,11 +96,13 @@ class Widget {
     this.form.addEventListener('input', () => this.saveDraft());
     this.form.addEventListener('submit', (event) => this.submit(event));
     this.restoreDraft();
-    this.auth = load<Auth>(keys.auth(this.config.issuer, this.site));
-    const handoff = take<{ access: string; expiresAt: number }>(keys.handoff(this.config.issuer, this.site));
+    this.auth = load<Auth>(storageKeys.auth(this.config.issuer, this.site));
+    const handoff = take<{ access: string; expiresAt: number }>(
+      storageKeys.handoff(this.config.issuer, this.site),
+    );
     if (handoff) this.access = { token: handoff.access, expiresAt: handoff.expiresAt };
     this.show();
-    const flash = take<string>(keys.flash(this.site));
+    const flash = take<string>(storageKeys.flash(this.site));
     if (flash) this.error.textContent = flash;
     if (this.auth) this.emit('byline:login');
     this.prepare();
@@ -291,7 +293,7 @@ class Widget {
     const wasIn = Boolean(this.auth);
     this.access = { token: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 };
     this.auth = { refresh: tokens.refresh_token ?? this.auth?.refresh, claims };
-    save(keys.auth(this.config.issuer, this.site), this.auth);
+    save(storageKeys.auth(this.config.issuer, this.site), this.auth);
     this.show();
     if (!wasIn) {
       this.announce(`You are logged in as ${claims.name}.`);
@@ -303,7 +305,7 @@ class Widget {
   forget(): void {
     this.auth = undefined;
     this.access = undefined;
-    save(keys.auth(this.config.issuer, this.site), undefined);
+    save(storageKeys.auth(this.config.issuer, this.site), undefined);
     this.show();
   }
 
@@ -371,7 +373,7 @@ class Widget {
         redirectUri,
         returnTo: this.form.id ? `${location.href.split('#')[0]}#${this.form.id}` : location.href,
       };
-      save(keys.pending(prepared.state), pending);
+      save(storageKeys.pending(prepared.state), pending);
       this.announce('Your browser blocked the login window; continuing in this page.');
       location.assign(
         authorizeUrl(issuer, { ...common, response_mode: 'query', redirect_uri: redirectUri }, prepared),
