@@ -14,7 +14,7 @@ import { createUpstreamFetch } from '../../src/http/upstream-fetch.js';
 import { backchannelLogout, backchannelLogoutEvent } from '../../src/oauth/backchannel-logout.js';
 import { endSubjectSessions } from '../../src/oauth/login/sessions.js';
 import { Browser } from '../support/browser.js';
-import { devTokens, logoutForm, postLogout } from '../support/flow.js';
+import { devLogin, devTokens, loginTokens, logoutForm, postLogout, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 import { refresh, revoke, type Tokens, userinfoStatus } from '../support/tokens.js';
 
@@ -236,6 +236,16 @@ describe('back-channel logout', () => {
     assert.equal((await refresh(gateway, tokens.refresh_token)).status, 200);
     const reused = await refresh(gateway, tokens.refresh_token);
     assert.equal(reused.body.error, 'invalid_grant');
+    const [delivery] = (await receiver.forSid(idToken.sid)) as [Delivery];
+    await assertLogoutFor(delivery, 'blog', idToken);
+  });
+
+  test('replaying a redeemed code sends the site a logout token for the session it ended', async () => {
+    const login = await devLogin(gateway, { params: { scope: 'openid' } });
+    const tokens = await loginTokens(gateway, login);
+    const idToken = idTokenOf(tokens);
+    const replay = await redeemLogin(gateway, login);
+    assert.equal(replay.body.error, 'invalid_grant');
     const [delivery] = (await receiver.forSid(idToken.sid)) as [Delivery];
     await assertLogoutFor(delivery, 'blog', idToken);
   });

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { BylineError } from '../../../http/errors.js';
 import { param, requiredParam } from '../../../http/params.js';
-import type { GatewayContext } from '../../gateway-context.js';
+import type { EndedSiteSession, GatewayContext } from '../../gateway-context.js';
 import { openSid, readCode } from '../../login/handles.js';
 import { issueTokens, newFamily, type TokenResponse } from '../../login/issue.js';
-import { updateLogin, withoutSiteSession } from '../../login/sessions.js';
+import { endedSiteSession, updateLogin, withoutSiteSession } from '../../login/sessions.js';
 
 const verifierPattern = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -32,14 +32,14 @@ export async function redeemCode(
   const sid = readCode(ctx.keys.subjectKey, code);
   const where = sid ? openSid(ctx.keys.subjectKey, sid) : undefined;
   if (!sid || !where) throw new BylineError('invalid_grant', codeRefused);
-  let replayed = false;
+  let replayed: EndedSiteSession | undefined;
   const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {
-    replayed = false;
+    replayed = undefined;
     const session = record?.sites[where.number];
     if (!record || !session) return { result: new BylineError('invalid_grant', codeRefused) };
     const pending = session.code;
     if (!pending) {
-      replayed = true;
+      replayed = endedSiteSession(ctx, sid, record, session);
       return {
         result: new BylineError('invalid_grant', codeRefused),
         next: withoutSiteSession(record, where.number),
@@ -65,7 +65,10 @@ export async function redeemCode(
     session.refresh = newFamily(ctx, record, !confidential);
     return { result: await issueTokens(ctx, sid, record, session, 0, pending.nonce), next: record };
   });
-  if (replayed) ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
+  if (replayed) {
+    ctx.log.warn({ site }, 'authorization code replayed; its login session was ended');
+    ctx.logoutNotifier.sessionsEnded([replayed]);
+  }
   if (outcome instanceof BylineError) throw outcome;
   return outcome;
 }
