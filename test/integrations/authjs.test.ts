@@ -79,6 +79,21 @@ after(async () => {
   await gateway.close();
 });
 
+/** An Auth.js error with its causes (CallbackRouteError wraps the library's error in `cause.err`). */
+function explain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}`);
+      current = current.cause;
+    } else if (typeof current === 'object' && 'err' in current) current = current.err;
+    // Anything else is a response body (with tokens in it): not for the test output.
+    else break;
+  }
+  return parts.join(' ← ');
+}
+
 async function json(browser: Browser, path: string): Promise<Record<string, unknown>> {
   const { response, body } = await browser.request(new URL(path, rp.url));
   assert.equal(response.status, 200, body);
@@ -111,8 +126,9 @@ async function signIn(id: ProviderId, browser: Browser) {
   assert.ok(authorization, `Auth.js sends the reader to Byline: ${start.hops.join(' → ')}`);
   const callback = await continueDevLogin(browser, start, toCallback);
   const done = await browser.follow(callback, {}, (location) => !location.startsWith(`${rp.url}/auth/`));
-  const problems = rp.errors.splice(0).map((error) => `${error.name}: ${error.message} ${error.cause ?? ''}`);
-  return { authorization, callback: new URL(callback), landed: done.location, problems };
+  const problems = rp.errors.splice(0).map(explain);
+  // Where the reader ended: the landing page, or Auth.js's error page (/auth/error?error=…).
+  return { authorization, callback: new URL(callback), landed: done.location ?? done.url, problems };
 }
 
 describe('Auth.js (@auth/express) with an OIDC provider at Byline', () => {

@@ -144,10 +144,10 @@ describe('Python authlib (Debian) against Byline', () => {
   test("authlib's Flask client logs a reader in with PKCE, and token['userinfo'] holds the validated ID token's claims", async () => {
     const { authorize, outcome } = await authlibLogin({ client_id: 'notes' });
     assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
-    assert.ok(authorize.searchParams.get('state'));
+    assert.ok(authorize.searchParams.get('state'), 'authlib sends state');
     const nonce = authorize.searchParams.get('nonce');
     assert.ok(nonce, 'authlib sends a nonce with scope openid');
-    assert.ok(outcome.token.includes('id_token'));
+    assert.ok(outcome.token.includes('id_token'), `an id_token among ${outcome.token.join(', ')}`);
     assert.equal(outcome.scope, 'openid profile email');
     assert.equal(outcome.token_type, 'Bearer');
     // token['userinfo'] is authlib's parse_id_token: the claims of an ID token whose signature, iss,

@@ -3,6 +3,7 @@
 // (signature from the JWKS, iss, aud, nonce, at_hash, exp), userinfo with the sub check, refresh.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { ada, devLoginAt } from './reader.js';
@@ -86,7 +87,9 @@ async function logIn(config: client.Configuration, redirectUri: string, pkce = t
 }
 
 /** The validated ID token's claims: openid-client has checked signature, iss, aud, exp, iat and nonce. */
-function idClaims(tokens: Login['tokens']): client.IDToken {
+function idClaims(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): client.IDToken {
   const claims = tokens.claims();
   assert.ok(claims, 'openid-client returns validated ID token claims');
   return claims;
@@ -99,9 +102,11 @@ describe('openid-client 6 against Byline', () => {
     assert.equal(metadata.issuer, gateway.url);
     assert.equal(metadata.token_endpoint, `${gateway.url}/token`);
     assert.equal(metadata.userinfo_endpoint, `${gateway.url}/userinfo`);
-    assert.ok(metadata.id_token_signing_alg_values_supported?.includes('RS256'));
-    assert.ok(metadata.scopes_supported?.includes('openid'));
-    assert.ok(metadata.code_challenge_methods_supported?.includes('S256'));
+    // RS256 by default, and ES256 for the one site that chose it.
+    assert.deepEqual(metadata.id_token_signing_alg_values_supported?.toSorted(), ['ES256', 'RS256']);
+    assert.deepEqual(metadata.scopes_supported?.toSorted(), ['email', 'offline_access', 'openid', 'profile']);
+    assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+    assert.equal(metadata.authorization_response_iss_parameter_supported, true);
   });
 
   test('a public site logs a reader in with PKCE, state and nonce, and openid-client validates the ID token', async () => {
@@ -114,14 +119,19 @@ describe('openid-client 6 against Byline', () => {
     assert.equal(claims.azp, 'reader');
     assert.equal(claims.nonce, nonce);
     assert.equal(typeof claims.sub, 'string');
-    assert.ok(claims.sub.length > 0);
+    assert.ok(claims.sub.length > 0, 'a subject');
     assert.equal(claims.name, ada.name);
     assert.equal(claims.email, ada.email);
     assert.equal(claims.idp, 'dev');
     assert.equal(typeof claims.sid, 'string');
     assert.equal(typeof claims.at_hash, 'string');
-    assert.ok(typeof claims.auth_time === 'number' && claims.auth_time >= loginStart);
-    assert.ok(claims.auth_time <= claims.iat);
+    assert.ok(
+      typeof claims.auth_time === 'number' && claims.auth_time >= loginStart,
+      'auth_time is the login',
+    );
+    assert.ok(claims.auth_time <= claims.iat, 'auth_time is not after iat');
+    // RS256, the algorithm RP libraries assume when a client registers none.
+    assert.equal(decodeProtectedHeader(tokens.id_token as string).alg, 'RS256');
     assert.equal(tokens.token_type.toLowerCase(), 'bearer');
     assert.equal(tokens.scope, 'openid profile email');
     assert.equal(typeof tokens.refresh_token, 'string');
@@ -144,7 +154,7 @@ describe('openid-client 6 against Byline', () => {
     assert.equal(claims.auth_time, first.auth_time);
     assert.equal(claims.aud, 'reader');
     assert.equal(claims.nonce, undefined, 'a refreshed ID token carries no nonce (Core §12.2)');
-    assert.ok(claims.iat > first.iat);
+    assert.ok(claims.iat > first.iat, 'a new ID token');
     assert.equal(claims.name, ada.name);
     assert.notEqual(refreshed.refresh_token, tokens.refresh_token, 'refresh tokens rotate');
     assert.notEqual(refreshed.access_token, tokens.access_token);
