@@ -204,10 +204,17 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Runs one store call within the deadline. While the client is not connected the call waits here
-   * (never in ioredis's unbounded offline queue), so a call that gives up is never sent later.
+   * Runs one store call within the deadline. The common case, connected and one command, is bounded
+   * by ioredis's own per-command timer (`commandTimeout`, set to the deadline) and costs nothing more.
+   * Otherwise a timer of this call's own bounds it all; while the client is not connected the call
+   * waits here (never in ioredis's unbounded offline queue), so a call that gives up is never sent later.
    */
-  async #run<T>(work: () => Promise<T>): Promise<T> {
+  #run<T>(work: () => Promise<T>, write = false): Promise<T> {
+    if (this.client.status === 'ready' && this.#commandDeadline && !(write && this.#mayWait())) return work();
+    return this.#guarded(work);
+  }
+
+  async #guarded<T>(work: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -221,6 +228,17 @@ export class RedisStore implements Store {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Whether ioredis gives up on every command by the deadline by itself. */
+  get #commandDeadline(): boolean {
+    const limit = this.client.options.commandTimeout;
+    return typeof limit === 'number' && limit <= this.#timeout;
+  }
+
+  /** Whether a write may take more than one command (a WAIT, or the first look at the replicas). */
+  #mayWait(): boolean {
+    return this.#replicas > 0 || (this.#waitSetting === 'auto' && !this.#roleKnown);
   }
 
   async #connected(deadline: Promise<never>): Promise<void> {
@@ -317,21 +335,25 @@ export class RedisStore implements Store {
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
-    return this.#run(() =>
-      this.#write(async () => {
-        await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs));
-      }),
+    return this.#run(
+      () =>
+        this.#write(async () => {
+          await this.client.set(this.#key(key), JSON.stringify(value), 'PX', px(ttlMs));
+        }),
+      true,
     );
   }
 
   async take<T>(key: string): Promise<T | undefined> {
     const run = (this.client as unknown as Record<string, Run>).bylineTake as Run;
     const taker = revision();
-    return this.#run(() =>
-      this.#write(async () => {
-        const json = (await run.call(this.client, this.#key(key), taker, this.#markMs)) as string | null;
-        return json === null ? undefined : (JSON.parse(json) as T);
-      }),
+    return this.#run(
+      () =>
+        this.#write(async () => {
+          const json = (await run.call(this.client, this.#key(key), taker, this.#markMs)) as string | null;
+          return json === null ? undefined : (JSON.parse(json) as T);
+        }),
+      true,
     );
   }
 
@@ -345,12 +367,12 @@ export class RedisStore implements Store {
 
   async removeFromSet(key: string, members: string[]): Promise<void> {
     if (members.length === 0) return;
-    await this.#run(() => this.#write(() => this.client.hdel(this.#key(key), ...members)));
+    await this.#run(() => this.#write(() => this.client.hdel(this.#key(key), ...members)), true);
   }
 
   async delete(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#run(() => this.#write(() => this.client.del(...keys.map((key) => this.#key(key)))));
+    await this.#run(() => this.#write(() => this.client.del(...keys.map((key) => this.#key(key)))), true);
   }
 
   async getVersioned<T>(key: string): Promise<Versioned<T> | undefined> {
@@ -382,23 +404,25 @@ export class RedisStore implements Store {
     );
     const rev = swap ? revision() : '';
     const run = (this.client as unknown as Record<string, Run>).bylineBatch as Run;
-    return this.#run(() =>
-      this.#write(
-        () =>
-          run.call(
-            this.client,
-            keys.length,
-            ...keys,
-            swap ? 'swap' : 'write',
-            swap?.version ?? '',
-            swap?.next ? `!${rev}${JSON.stringify(swap.next.value)}` : '',
-            swap?.next ? px(swap.next.ttlMs) : 0,
-            // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
-            JSON.stringify(encoded),
-            rev,
-            this.#markMs,
-          ) as Promise<number>,
-      ),
+    return this.#run(
+      () =>
+        this.#write(
+          () =>
+            run.call(
+              this.client,
+              keys.length,
+              ...keys,
+              swap ? 'swap' : 'write',
+              swap?.version ?? '',
+              swap?.next ? `!${rev}${JSON.stringify(swap.next.value)}` : '',
+              swap?.next ? px(swap.next.ttlMs) : 0,
+              // cjson turns an empty Lua table into {}, an empty JSON array into an empty table: both loop zero times.
+              JSON.stringify(encoded),
+              rev,
+              this.#markMs,
+            ) as Promise<number>,
+        ),
+      true,
     );
   }
 
