@@ -26,6 +26,7 @@ import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage } from './http/views.js';
 import { backchannelLogout } from './oauth/backchannel-logout.js';
 import { authorizeHandler } from './oauth/endpoints/authorize.js';
+import { consentHandler } from './oauth/endpoints/consent.js';
 import { providerCallbacksRouter } from './oauth/endpoints/data-deletion.js';
 import { discoveryHandler, jwksHandler } from './oauth/endpoints/discovery.js';
 import { guestHandlers } from './oauth/endpoints/guest.js';
@@ -177,6 +178,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     authorizeHandler(ctx),
   );
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
+  app.post('/auth/consent', htmlErrors, openerAllowed, form, consentHandler(ctx));
   app.get(
     '/auth/:provider',
     htmlErrors,

@@ -88,6 +88,9 @@ describe('the shipped default.yaml', () => {
           secret: 'dev-only-demo-secret',
           postLogoutRedirectUris: ['http://localhost:3000/demo'],
           guests: { enabled: true, requireEmail: true, requireName: true },
+          pkce: 'required',
+          trusted: true,
+          claims: [],
         },
       },
       providers: { dev: { id: 'dev', type: 'dev', name: 'Dev login' } },
@@ -254,6 +257,9 @@ describe('values', () => {
       redirectUris: ['https://blog.example/cb'],
       postLogoutRedirectUris: [],
       guests: { enabled: true, requireEmail: true, requireName: true },
+      pkce: 'required',
+      trusted: false,
+      claims: [],
     });
   });
 

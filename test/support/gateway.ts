@@ -41,11 +41,18 @@ export async function listenOnFreePort(): Promise<Listening> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, classes };
 }
 
+/**
+ * The tests' own blog: trusted (readers are not asked before it learns who they are) and, for requests
+ * without a scope, given the email address, so the flows the tests drive reach it as before consent and
+ * `claims` existed. test/security/consent.test.ts registers sites without either.
+ */
 export const testSite = {
   name: 'Test Blog',
   origins: ['https://blog.example'],
   redirectUris: ['https://blog.example/callback'],
   secret: 'test-site-secret-0123456789',
+  trusted: true,
+  claims: ['email'],
 };
 
 export interface GatewayOptions {

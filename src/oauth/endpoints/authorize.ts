@@ -8,11 +8,13 @@ import { ensureBinding } from '../browser/binding.js';
 import { respondToSite } from '../browser/hand-off.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
+import { hasConsent } from '../login/consent.js';
 import { type AuthorizationRequest, loginTtlMs, type ResponseMode } from '../login/records.js';
 import type { LiveLogin } from '../login/sessions.js';
 import { joinLogin } from '../login/sign-in.js';
 import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
+import { askConsent } from './consent.js';
 import { startUpstream } from './provider-login.js';
 
 const challengePattern = /^[A-Za-z0-9_-]{43}$/;
@@ -172,14 +174,28 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       expires: ctx.clock.now() + loginTtlMs,
     };
 
-    // prompt=consent shows the chooser, the page that names the site, before anything reaches it.
-    if (!request.forceLogin && details.prompt !== 'consent') {
+    // prompt=consent: the question is asked even when the reader chose this site before.
+    if (details.prompt === 'consent') request.askConsent = true;
+    if (!request.forceLogin) {
       const browser = await currentBrowserSession(ctx, req);
       const provider = browser?.session.identity.provider;
       const offered = provider !== undefined && siteProviders(ctx, site).some((p) => p.id === provider);
       const usable = browser && offered && (details.idp === undefined || details.idp === provider);
       if (usable && recentEnough(ctx, browser, details.maxAge)) {
-        respondToSite(ctx, res, request, { code: await joinLogin(ctx, request, browser) });
+        // A site learns who the reader is only once they chose it (or the admin trusts it): never silently.
+        const identity = browser.session.identity;
+        if (!request.askConsent && (await hasConsent(ctx, site, identity))) {
+          respondToSite(ctx, res, request, { code: await joinLogin(ctx, request, browser) });
+          return;
+        }
+        if (details.prompt === 'none') {
+          respondToSite(ctx, res, target, {
+            error: 'consent_required',
+            error_description: 'The reader has not chosen to continue to this site yet.',
+          });
+          return;
+        }
+        await askConsent(ctx, req, res, site, request, { id: browser.id, identity });
         return;
       }
     }

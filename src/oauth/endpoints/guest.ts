@@ -9,6 +9,7 @@ import type { Identity } from '../../identity.js';
 import { gravatarUrl, guestId } from '../../tokens/subject.js';
 import { verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
+import { pendingRequest } from '../browser/pending-request.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { issueTokens, newFamily } from '../login/issue.js';
 import { recordLogin } from '../login/login-events.js';
@@ -17,7 +18,6 @@ import { addSiteSession, newLogin } from '../login/sessions.js';
 import { signIn } from '../login/sign-in.js';
 import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
-import { pendingRequest } from './provider-login.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
 export interface GuestInput {

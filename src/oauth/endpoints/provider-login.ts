@@ -5,15 +5,16 @@ import { tooManyRequests } from '../../http/rate-limit.js';
 import type { Identity } from '../../identity.js';
 import { isUnreachable, type UpstreamProvider } from '../../providers/provider.js';
 import { runStrategy } from '../../providers/run-strategy.js';
-import { requestBinding } from '../browser/binding.js';
 import { respondToSite } from '../browser/hand-off.js';
+import { pendingRequest } from '../browser/pending-request.js';
 import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
 import { saveTransaction, takeTransaction } from '../browser/transaction-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
+import { consentWrite, hasConsent } from '../login/consent.js';
 import { recordLogin } from '../login/login-events.js';
 import type { AuthorizationRequest, LoginTransaction } from '../login/records.js';
-import { signIn } from '../login/sign-in.js';
-import { storeKeys } from '../login/store-keys.js';
+import { signIn, signInBrowser } from '../login/sign-in.js';
+import { askConsent } from './consent.js';
 
 /** A per-request `req.session` holding only what the strategy stores for this login. */
 type SessionRequest = Request & { session: Record<string, unknown> };
@@ -70,22 +71,6 @@ export async function startUpstream(
   res.redirect(302, outcome.url);
 }
 
-/**
- * The pending authorization request `id` (from the chooser), if it is live and belongs to this browser;
- * anything else is the same error page, so a stolen or stale link tells nothing.
- */
-export async function pendingRequest(
-  ctx: GatewayContext,
-  req: Request,
-  id: string,
-): Promise<AuthorizationRequest> {
-  const request = await ctx.store.get<AuthorizationRequest>(storeKeys.authorizationRequest(id));
-  const binding = requestBinding(ctx, req);
-  if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
-    throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
-  return request;
-}
-
 /** `GET /auth/:provider?ar=…`: the chooser's link to one provider. */
 export function providerStartHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
@@ -102,7 +87,8 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
     const site = ctx.sites.get(request.site);
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
       throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
-    await startUpstream(ctx, req, res, request, provider);
+    // The reader chose this site on the chooser, which names it: the login carries that consent along.
+    await startUpstream(ctx, req, res, { ...request, chosen: true }, provider);
   };
 }
 
@@ -166,7 +152,20 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
         return;
       }
       const previous = await currentBrowserSession(ctx, req);
-      const signedIn = await signIn(ctx, request, outcome.user as Identity, { previous });
+      const identity = outcome.user as Identity;
+      const site = ctx.sites.get(request.site);
+      // Straight from the site to the provider (idp=), the reader chose nothing on a page naming the site:
+      // unless they chose it before (or the admin trusts it), they are asked before any code reaches it.
+      if (site && !request.chosen && (request.askConsent || !(await hasConsent(ctx, site, identity)))) {
+        // The login to Byline stands either way; only the site waits for the answer.
+        const login = await signInBrowser(ctx, identity, previous);
+        setSessionCookie(ctx, res, login);
+        recordLogin(ctx, request, providerId, 'success');
+        await askConsent(ctx, req, res, site, request, { id: login.id, identity });
+        return;
+      }
+      const consent = request.chosen ? [consentWrite(ctx, request.site, identity)] : [];
+      const signedIn = await signIn(ctx, request, identity, { previous }, consent);
       if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
       respondToSite(ctx, res, request, { code: signedIn.code });
       recordLogin(ctx, request, providerId, 'success');

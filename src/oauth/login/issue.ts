@@ -30,7 +30,7 @@ export function accessTokenFor(
     issuer: ctx.issuer,
     site: session.site,
     sid,
-    claims: claimsForScope(siteClaims(ctx, record, session), session.scope),
+    claims: claimsForScope(siteClaims(ctx, record, session), session.scope, ctx.sites.get(session.site)),
     ttlMs: ctx.config.tokens.accessTtl,
     ...(nonce ? { nonce } : {}),
     ...(session.scope ? { scope: session.scope.join(' ') } : {}),
@@ -55,7 +55,11 @@ function idTokenFor(
   accessToken: string,
   nonce: string | undefined,
 ): Promise<string> {
-  const { sub, ...claims } = claimsForScope(siteClaims(ctx, record, session), session.scope);
+  const { sub, ...claims } = claimsForScope(
+    siteClaims(ctx, record, session),
+    session.scope,
+    ctx.sites.get(session.site),
+  );
   // Logins stored before auth_time was recorded began one session lifetime before they end.
   const authTime = record.authTime ?? record.expires - ctx.config.session.ttl;
   return mintIdToken(ctx.keys, ctx.clock, {

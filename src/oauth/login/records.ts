@@ -23,6 +23,12 @@ export interface AuthorizationRequest {
   /** `ui_locales`, as the site sent it, for the pages the reader sees. */
   uiLocales?: string;
   forceLogin: boolean;
+  /** The reader chose this site on the chooser, a Byline page that names it: that is their consent. */
+  chosen?: true;
+  /** `prompt=consent`: the question is asked even of a reader who chose this site before. */
+  askConsent?: true;
+  /** The login the consent question was asked for: only a browser holding that login answers it. */
+  consentLogin?: string;
   /** Hash of the browser's `byline_tx` cookie: the request belongs to that browser only. */
   binding: string;
   expires: number;

@@ -1,5 +1,6 @@
 import { BylineError } from '../../http/errors.js';
 import type { Identity } from '../../identity.js';
+import type { StoreWrite } from '../../store/store.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { codeFor } from './handles.js';
 import type { AuthorizationRequest, LoginRecord, SiteSession } from './records.js';
@@ -26,13 +27,15 @@ function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest):
 /**
  * A new login (a provider's or a guest's) with one site session for `request`, stored in one batch.
  * `previous` is the live login this browser held before, when the new one is a browser's; it is released
- * in the same step. Answers the code for the site and, for a browser's login, what its cookie must hold.
+ * in the same step, and so are `also` (say, the reader's consent to the site). Answers the code for the site
+ * and, for a browser's login, what its cookie must hold.
  */
 export async function signIn(
   ctx: GatewayContext,
   request: AuthorizationRequest,
   identity: Identity,
   browser: { previous: LiveLogin | undefined } | undefined,
+  also: StoreWrite[] = [],
 ): Promise<{ code: string; browser?: { id: string; browser: string } }> {
   const login = newLogin(ctx, identity, {
     browser: browser !== undefined,
@@ -43,6 +46,7 @@ export async function signIn(
   const writes = [
     ...login.writes,
     { op: 'delete' as const, key: storeKeys.authorizationRequest(request.id) },
+    ...also,
   ];
   if (browser?.previous) await releaseBrowser(ctx, browser.previous, writes);
   else await ctx.store.write(writes);
@@ -50,11 +54,30 @@ export async function signIn(
   return login.record.browser ? { code, browser: { id: login.id, browser: login.record.browser } } : { code };
 }
 
-/** The reader is already logged in to Byline: a new site session in the browser's login; its code. */
+/**
+ * A browser's new login with no site session yet: the reader logged in to Byline, but the site must wait
+ * for their answer to the consent question. `previous` is released in the same step, as in signIn.
+ */
+export async function signInBrowser(
+  ctx: GatewayContext,
+  identity: Identity,
+  previous: LiveLogin | undefined,
+): Promise<{ id: string; browser: string }> {
+  const login = newLogin(ctx, identity, { browser: true, ...(previous ? { earlier: previous } : {}) });
+  if (previous) await releaseBrowser(ctx, previous, login.writes);
+  else await ctx.store.write(login.writes);
+  return { id: login.id, browser: login.record.browser as string };
+}
+
+/**
+ * The reader is already logged in to Byline: a new site session in the browser's login; its code. `also`
+ * (say, the reader's consent) is written in the same step.
+ */
 export async function joinLogin(
   ctx: GatewayContext,
   request: AuthorizationRequest,
   browser: LiveLogin,
+  also: StoreWrite[] = [],
 ): Promise<string> {
   const sid = await updateLogin(
     ctx,
@@ -65,7 +88,7 @@ export async function joinLogin(
       return {
         result: sid,
         next: record,
-        writes: [{ op: 'delete', key: storeKeys.authorizationRequest(request.id) }],
+        writes: [{ op: 'delete', key: storeKeys.authorizationRequest(request.id) }, ...also],
       };
     },
     browser,

@@ -8,4 +8,6 @@ export const storeKeys = {
   deletion: (code: string) => `deletion:${code}`,
   /** Set: the ids of every login of one public subject (for provider-initiated deletion). */
   subjectLogins: (publicSub: string) => `logins:${publicSub}`,
+  /** That a reader chose a site (consent.ts): by site id and a keyed hash of the public subject. */
+  consent: (site: string, subjectHash: string) => `consent:${site}:${subjectHash}`,
 };

@@ -16,7 +16,12 @@ import { pkce } from '../../support/pkce.js';
 import { refresh, userinfoStatus } from '../../support/tokens.js';
 
 const blog = { ...testSite, postLogoutRedirectUris: ['https://blog.example/logged-out'] };
-const publicSite = { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] };
+// Trusted: the reader's live login reaches it without the consent question (test/security/consent.test.ts).
+const publicSite = {
+  origins: ['https://public.example'],
+  redirectUris: ['https://public.example/callback'],
+  trusted: true,
+};
 
 let gateway: TestGateway;
 before(async () => {

@@ -247,7 +247,7 @@ describe('response modes and prompts', () => {
     assert.match(page, new RegExp(`name="iss" value="${gateway.url}"`));
   });
 
-  test('prompt=consent shows the chooser even to a reader who is logged in', async () => {
+  test('prompt=consent asks the consent question even of a reader who is logged in (test/security/consent.test.ts)', async () => {
     const login = await devLogin(gateway);
     const again = await login.browser.follow(
       authorizeUrl(gateway, pkce().challenge, { prompt: 'consent' }),
@@ -255,7 +255,7 @@ describe('response modes and prompts', () => {
       toBlog,
     );
     assert.equal(again.location, undefined, 'no silent code');
-    assert.match(again.body, /Log in to comment on Test Blog/);
+    assert.match(again.body, /Continue to Test Blog as Ada Lovelace\?/);
   });
 
   test('max_age: a login older than it is not reused silently, and prompt=none then answers login_required', async () => {

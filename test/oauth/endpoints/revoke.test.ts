@@ -5,7 +5,12 @@ import { devTokens } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
 import { basicAuth, outcome, refresh, revoke, userinfoStatus } from '../../support/tokens.js';
 
-const publicSite = { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] };
+// Trusted: the reader's live login reaches it without the consent question (test/security/consent.test.ts).
+const publicSite = {
+  origins: ['https://public.example'],
+  redirectUris: ['https://public.example/callback'],
+  trusted: true,
+};
 
 let gateway: TestGateway;
 before(async () => {

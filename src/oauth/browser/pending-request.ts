@@ -1,0 +1,22 @@
+import type { Request } from 'express';
+import { BylineError } from '../../http/errors.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { AuthorizationRequest } from '../login/records.js';
+import { storeKeys } from '../login/store-keys.js';
+import { requestBinding } from './binding.js';
+
+/**
+ * The pending authorization request `id` (from the chooser or the consent question), if it is live and
+ * belongs to this browser; anything else is the same error page, so a stolen or stale link tells nothing.
+ */
+export async function pendingRequest(
+  ctx: GatewayContext,
+  req: Request,
+  id: string,
+): Promise<AuthorizationRequest> {
+  const request = await ctx.store.get<AuthorizationRequest>(storeKeys.authorizationRequest(id));
+  const binding = requestBinding(ctx, req);
+  if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
+    throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+  return request;
+}

@@ -1,0 +1,125 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { SiteConfig } from '../../config/schema.js';
+import { BylineError } from '../../http/errors.js';
+import { param, requiredParam } from '../../http/params.js';
+import { renderPage } from '../../http/views.js';
+import type { Identity } from '../../identity.js';
+import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
+import { respondToSite } from '../browser/hand-off.js';
+import { pendingRequest } from '../browser/pending-request.js';
+import { currentBrowserSession } from '../browser/session-cookie.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { consentWrite } from '../login/consent.js';
+import { type AuthorizationRequest, loginTtlMs } from '../login/records.js';
+import { joinLogin } from '../login/sign-in.js';
+import { storeKeys } from '../login/store-keys.js';
+import { renderChooser } from './chooser.js';
+
+/** What the site will learn, in words: what its scopes (or, without scopes, its `claims`) let through. */
+function sharedClaims(site: SiteConfig, request: AuthorizationRequest): string {
+  const scope = request.scope;
+  const parts: string[] = [];
+  if (!scope || scope.includes('profile')) parts.push('your name and profile picture');
+  if (scope ? scope.includes('email') : site.claims.includes('email')) parts.push('your email address');
+  return parts.length > 0 ? parts.join(' and ') : 'an identifier for your account';
+}
+
+/**
+ * The consent question for login `loginId` (the browser's): the pending request is kept under its `ar:`
+ * id, bound to this browser like the chooser's, until the reader answers with a POST to /auth/consent.
+ */
+export async function askConsent(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  site: SiteConfig,
+  request: AuthorizationRequest,
+  login: { id: string; identity: Identity },
+): Promise<void> {
+  // The question may come after minutes at the provider: the reader gets the usual time to answer.
+  const pending: AuthorizationRequest = {
+    ...request,
+    consentLogin: login.id,
+    expires: ctx.clock.now() + loginTtlMs,
+  };
+  await ctx.store.set(storeKeys.authorizationRequest(pending.id), pending, loginTtlMs);
+  const provider = ctx.providers.get(login.identity.provider);
+  res.set('Cache-Control', 'no-store');
+  res.type('html').send(
+    renderPage(
+      'consent',
+      {
+        title: `Continue to ${site.name}?`,
+        siteName: site.name,
+        name: login.identity.name,
+        providerName: provider?.name ?? login.identity.provider,
+        providerIcon: provider?.icon ?? '',
+        shared: sharedClaims(site, pending),
+        ar: pending.id,
+        csrfField,
+        csrf: csrfToken(ctx, req, res),
+      },
+      res,
+    ),
+  );
+}
+
+/**
+ * `POST /auth/consent`: the answer to the question (`decision` = allow, deny or switch), from Byline's own
+ * page with its CSRF token. Allow remembers the choice and gives the site its code; deny answers the site
+ * `access_denied`; switch shows the chooser, where choosing a provider counts as choosing the site.
+ */
+export function consentHandler(ctx: GatewayContext): RequestHandler {
+  return async (req, res) => {
+    verifyCsrf(ctx, req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const id = requiredParam(body, 'ar', { max: 64 });
+    const decision = param(body, 'decision', { max: 16 });
+    if (decision !== 'allow' && decision !== 'deny' && decision !== 'switch')
+      throw new BylineError('invalid_request', 'Choose Continue or Cancel.');
+    const request = await pendingRequest(ctx, req, id);
+    // A chooser's request asked no question: its answer is the reader's choice on the chooser.
+    if (request.consentLogin === undefined)
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired. Go back to the site and start again.',
+      );
+    const site = ctx.sites.get(request.site);
+    if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+    if (decision === 'switch') {
+      const { consentLogin: _asked, ...rest } = request;
+      const chooser: AuthorizationRequest = { ...rest, forceLogin: true };
+      await ctx.store.set(
+        storeKeys.authorizationRequest(id),
+        chooser,
+        Math.max(request.expires - ctx.clock.now(), 1),
+      );
+      await renderChooser(ctx, req, res, site, chooser);
+      return;
+    }
+    // Single use: of two submissions one answers, the other finds the request gone.
+    const taken = await ctx.store.take<AuthorizationRequest>(storeKeys.authorizationRequest(id));
+    if (!taken)
+      throw new BylineError(
+        'invalid_request',
+        'This login has expired. Go back to the site and start again.',
+      );
+    if (decision === 'deny') {
+      respondToSite(ctx, res, taken, {
+        error: 'access_denied',
+        error_description: `The reader did not continue to ${site.name}.`,
+      });
+      return;
+    }
+    // The answer is for the login the question named: not for one that replaced it meanwhile in another tab.
+    const browser = await currentBrowserSession(ctx, req);
+    if (!browser || browser.id !== taken.consentLogin)
+      throw new BylineError(
+        'invalid_request',
+        'You have logged out or logged in as someone else since. Go back to the site and start again.',
+      );
+    const identity = browser.session.identity;
+    const code = await joinLogin(ctx, taken, browser, [consentWrite(ctx, site.id, identity)]);
+    respondToSite(ctx, res, taken, { code });
+  };
+}
