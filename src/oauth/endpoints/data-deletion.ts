@@ -8,6 +8,7 @@ import { sendJson } from '../../http/send.js';
 import { renderPage } from '../../http/views.js';
 import { deletionCode, maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { forgetConsents } from '../login/consent.js';
 import { endSubjectSessions } from '../login/sessions.js';
 import { storeKeys } from '../login/store-keys.js';
 
@@ -37,7 +38,9 @@ async function endSignedUserSessions(ctx: GatewayContext, req: Request, app: Fac
   const signedRequest = requiredParam(req.body, 'signed_request', { max: maxSignedRequestLength });
   const time = { now: ctx.clock.now(), clockSkew: ctx.config.tokens.clockSkew };
   const { user_id: userId } = parseSignedRequest(signedRequest, app.clientSecret, time);
-  return endSubjectSessions(ctx, `${app.id}:${userId}`);
+  const publicSub = `${app.id}:${userId}`;
+  await forgetConsents(ctx, publicSub);
+  return endSubjectSessions(ctx, publicSub);
 }
 
 /**

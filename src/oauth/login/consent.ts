@@ -23,9 +23,9 @@ interface ConsentRecord {
  * the Store's key names do not list who uses which site; under `subject: pairwise` too it is the public
  * subject, so one choice holds whatever the site's subject kind.
  */
-function consentKey(ctx: GatewayContext, site: string, identity: Identity): string {
+function consentKey(ctx: GatewayContext, site: string, publicSub: string): string {
   const hash = createHmac('sha256', deriveKey(ctx.keys.subjectKey, 'byline consent'))
-    .update(publicSubject(identity))
+    .update(publicSub)
     .digest('base64url');
   return storeKeys.consent(site, hash);
 }
@@ -33,7 +33,7 @@ function consentKey(ctx: GatewayContext, site: string, identity: Identity): stri
 /** The write that remembers that the reader `identity` chose `site`, for a batch of the caller's. */
 export function consentWrite(ctx: GatewayContext, site: string, identity: Identity): StoreWrite {
   const value: ConsentRecord = { at: ctx.clock.now() };
-  return { op: 'set', key: consentKey(ctx, site, identity), value, ttlMs: consentTtlMs };
+  return { op: 'set', key: consentKey(ctx, site, publicSubject(identity)), value, ttlMs: consentTtlMs };
 }
 
 /**
@@ -46,5 +46,12 @@ export async function hasConsent(
   identity: Identity,
 ): Promise<boolean> {
   if (site.trusted) return true;
-  return (await ctx.store.get<ConsentRecord>(consentKey(ctx, site.id, identity))) !== undefined;
+  return (
+    (await ctx.store.get<ConsentRecord>(consentKey(ctx, site.id, publicSubject(identity)))) !== undefined
+  );
+}
+
+/** Forgets every site a public subject (`<idp>:<id>`) chose, e.g. on the provider's data deletion request. */
+export async function forgetConsents(ctx: GatewayContext, publicSub: string): Promise<void> {
+  await ctx.store.delete(...[...ctx.sites.keys()].map((site) => consentKey(ctx, site, publicSub)));
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import type { SiteConfig } from '../../../src/config/schema.js';
+import { consentWrite, hasConsent } from '../../../src/oauth/login/consent.js';
 import type { Browser } from '../../support/browser.js';
 import {
   type FacebookDouble,
@@ -98,6 +100,18 @@ for (const callback of ['data-deletion', 'deauthorize'] as const) {
       assert.equal(await userinfoStatus(gateway, reader.tokens.access_token), 401);
       assert.equal(await skipsFacebook(reader.browser), false, 'the browser session ended too');
       assert.equal(await userinfoStatus(gateway, other.tokens.access_token), 200);
+    });
+
+    test('the sites the user chose are forgotten: a later login asks them again', async () => {
+      const identity = { provider: 'facebook', id: grace.id, name: grace.name, emailVerified: false };
+      const untrusted = { ...(gateway.ctx.sites.get('blog') as SiteConfig), trusted: false };
+      await gateway.store.write([consentWrite(gateway.ctx, 'blog', identity)]);
+      assert.equal(await hasConsent(gateway.ctx, untrusted, identity), true);
+      const { status } = await post(gateway, `/providers/facebook/${callback}`, {
+        signed_request: fb.signedRequest(deletionPayload(grace.id)),
+      });
+      assert.equal(status, 200);
+      assert.equal(await hasConsent(gateway.ctx, untrusted, identity), false);
     });
 
     const invalid: Array<[string, () => string | undefined]> = [
