@@ -72,9 +72,22 @@ export interface GatewayOptions {
   publicUrl?: string;
 }
 
-/** Starts Byline on 127.0.0.1:0 with a throwaway dataDir and a silent logger. */
+/**
+ * Starts Byline on 127.0.0.1:0 with a throwaway dataDir and a silent logger. A config that does not
+ * start closes the server it listened on, so the test fails instead of hanging on an open handle.
+ */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const { server, url, classes } = options.listening ?? (await listenOnFreePort());
+  const listening = options.listening ?? (await listenOnFreePort());
+  try {
+    return await startOn(listening, options);
+  } catch (error) {
+    listening.server.closeAllConnections();
+    await new Promise((resolve) => listening.server.close(resolve));
+    throw error;
+  }
+}
+
+async function startOn({ server, url, classes }: Listening, options: GatewayOptions): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'byline-test-')));
   const raw = {
     sites: { blog: testSite },
