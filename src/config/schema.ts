@@ -192,7 +192,8 @@ const baseSchema = z.strictObject({
     .prefault({})
     .meta({ description: 'Where the HTTP server listens.' }),
   dataDir: nonEmpty.default('./data').meta({
-    description: 'The directory for signing keys and the subject key, relative to the working directory.',
+    description:
+      'The directory for signing keys and the root secret (subject.key), relative to the working directory.',
   }),
   tokens: z
     .strictObject({

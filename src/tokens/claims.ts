@@ -15,11 +15,11 @@ export interface CommenterClaims {
 export function commenterClaims(
   identity: Identity,
   site: string,
-  options: { subject: 'public' | 'pairwise'; subjectKey: Buffer },
+  options: { subject: 'public' | 'pairwise'; rootSecret: Buffer },
 ): CommenterClaims {
   const sub = publicSubject(identity);
   return {
-    sub: options.subject === 'pairwise' ? pairwiseSubject(options.subjectKey, site, sub) : sub,
+    sub: options.subject === 'pairwise' ? pairwiseSubject(options.rootSecret, site, sub) : sub,
     idp: identity.provider,
     name: identity.name,
     ...(identity.picture ? { picture: identity.picture } : {}),

@@ -74,7 +74,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   await rename(tmp, path);
 }
 
-/** Whether `dir` holds a key set: the subject key is written with the first key, in one rename. */
+/** Whether `dir` holds a key set: the root secret (subject.key) is written with the first key, in one rename. */
 async function hasKeySet(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).includes(subjectKeyFile);
@@ -85,7 +85,7 @@ async function hasKeySet(dir: string): Promise<boolean> {
 }
 
 /**
- * Creates `dir` with a first key of every algorithm and the subject key, atomically: the set is built
+ * Creates `dir` with a first key of every algorithm and the root secret, atomically: the set is built
  * in a temporary directory and renamed into place, so of two processes starting together one wins and
  * the other reads the winner's keys. Answers whether this call's set is the one that landed.
  */
@@ -177,19 +177,19 @@ interface LoadedKey {
 }
 
 /**
- * The signing keys and the subject key, loaded from `dataDir/keys/`. Each algorithm in use (the access
+ * The signing keys and the root secret, loaded from `dataDir/keys/`. Each algorithm in use (the access
  * tokens' and the ID tokens') has keys of its own, with their own lifecycle: its active key is the
  * newest of that algorithm whose activation time has passed. Every key that is not retired, of any
  * algorithm, is published in the JWKS.
  */
 export class KeyStore {
   #keys: LoadedKey[] = [];
-  #subjectKey: Buffer = Buffer.alloc(0);
+  #rootSecret: Buffer = Buffer.alloc(0);
   #jwks: { keys: JWK[] } = { keys: [] };
   #jwksUntil = 0;
   /**
    * What the last load read, by file: a reload keeps the objects of files whose bytes are the same, so
-   * that work cached by them (derived handle keys and the sid cache by the subject key Buffer, the JWKS
+   * that work cached by them (derived handle keys and the sid cache by the root secret Buffer, the JWKS
    * body and verified tokens by the JWKS object) survives the 30-second reloads.
    */
   #read = { keyFiles: new Map<string, { text: string; key: LoadedKey }>(), subjectText: '' };
@@ -321,7 +321,7 @@ export class KeyStore {
     const sameSubject = subjectText === previous.subjectText;
     // Swapped in together, only once everything has been read.
     this.#read = { keyFiles, subjectText };
-    if (!sameSubject) this.#subjectKey = Buffer.from(subjectText.trim(), 'base64url');
+    if (!sameSubject) this.#rootSecret = Buffer.from(subjectText.trim(), 'base64url');
     if (!sameKeys) {
       this.#keys = loaded;
       this.#jwksUntil = 0;
@@ -346,9 +346,14 @@ export class KeyStore {
     return added;
   }
 
-  /** The HMAC key for guest and pairwise subjects. */
-  get subjectKey(): Buffer {
-    return this.#subjectKey;
+  /**
+   * The root secret (`keys/subject.key`, shared by every instance): guest and pairwise subjects are HMACs
+   * under it directly (DESIGN's subject formulas, so they never change), and every other secret Byline
+   * derives — sids, code and refresh-token MACs, sealed login transactions, CSRF tokens, consent keys — is
+   * derived from it per purpose (crypto/derive-key.ts).
+   */
+  get rootSecret(): Buffer {
+    return this.#rootSecret;
   }
 
   /** The key of `alg` (of any algorithm when undefined) that signs at `now`, if there is one. */

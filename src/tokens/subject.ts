@@ -6,14 +6,14 @@ export function publicSubject(identity: Pick<Identity, 'provider' | 'id'>): stri
   return `${identity.provider}:${identity.id}`;
 }
 
-/** Per-site opaque subject: base64url(HMAC-SHA256(subject key, site id + "|" + public sub)). */
-export function pairwiseSubject(subjectKey: Buffer, siteId: string, publicSub: string): string {
-  return createHmac('sha256', subjectKey).update(`${siteId}|${publicSub}`).digest('base64url');
+/** Per-site opaque subject: base64url(HMAC-SHA256(root secret, site id + "|" + public sub)). */
+export function pairwiseSubject(rootSecret: Buffer, siteId: string, publicSub: string): string {
+  return createHmac('sha256', rootSecret).update(`${siteId}|${publicSub}`).digest('base64url');
 }
 
-/** The guest id for an email: base64url(HMAC-SHA256(subject key, trimmed lower-case email)). */
-export function guestId(subjectKey: Buffer, email: string): string {
-  return createHmac('sha256', subjectKey).update(email.trim().toLowerCase()).digest('base64url');
+/** The guest id for an email: base64url(HMAC-SHA256(root secret, trimmed lower-case email)). */
+export function guestId(rootSecret: Buffer, email: string): string {
+  return createHmac('sha256', rootSecret).update(email.trim().toLowerCase()).digest('base64url');
 }
 
 /** A guest's Gravatar: SHA-256 of the trimmed lower-case email, identicon fallback. */

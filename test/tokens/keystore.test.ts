@@ -49,9 +49,9 @@ describe('opening the key store', () => {
     assert.equal(record.alg, 'ES256');
     assert.equal(record.retires, undefined);
     assert.ok(record.privateJwk.d, 'the key file holds the private key');
-    assert.equal(keys.subjectKey.length, 32);
+    assert.equal(keys.rootSecret.length, 32);
     assert.deepEqual(
-      keys.subjectKey,
+      keys.rootSecret,
       Buffer.from((await readFile(join(dir, 'subject.key'), 'utf8')).trim(), 'base64url'),
     );
   });
@@ -61,7 +61,7 @@ describe('opening the key store', () => {
     const first = await open(dataDir);
     const second = await open(dataDir, 'ES256', new TestClock(Date.now() + 86_400_000));
     assert.equal(second.signingKey().kid, first.signingKey().kid);
-    assert.deepEqual(second.subjectKey, first.subjectKey);
+    assert.deepEqual(second.rootSecret, first.rootSecret);
     assert.deepEqual(second.jwks(), first.jwks());
     assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
   });
@@ -80,7 +80,7 @@ describe('opening the key store', () => {
     const a = await open(await freshDataDir());
     const b = await open(await freshDataDir());
     assert.notEqual(a.signingKey().kid, b.signingKey().kid);
-    assert.notDeepEqual(a.subjectKey, b.subjectKey);
+    assert.notDeepEqual(a.rootSecret, b.rootSecret);
   });
 
   test('ES256 is the algorithm a config without tokens.algorithm asks for', () => {
@@ -124,7 +124,7 @@ describe('keys per algorithm', () => {
     const dataDir = await freshDataDir();
     const before = await open(dataDir, 'ES256');
     const esKid = before.signingKey().kid;
-    const subjectKey = Buffer.from(before.subjectKey);
+    const rootSecret = Buffer.from(before.rootSecret);
     const after = await openWith(dataDir, ['ES256', 'RS256']);
     assert.equal(after.created, false);
     assert.deepEqual(after.added, ['RS256']);
@@ -133,7 +133,7 @@ describe('keys per algorithm', () => {
     assert.equal(rs.alg, 'RS256');
     assert.notEqual(rs.kid, esKid);
     assert.deepEqual(algsOf(after), ['ES256', 'RS256']);
-    assert.deepEqual(after.subjectKey, subjectKey, 'the subject key stays');
+    assert.deepEqual(after.rootSecret, rootSecret, 'the subject key stays');
     assert.deepEqual(
       (await readdir(after.dir)).sort(),
       [`${esKid}.json`, 'initial-RS256.json', 'subject.key'].sort(),
@@ -189,7 +189,7 @@ describe('opening for reading only', () => {
     const created = await open(dataDir);
     const read = await KeyStore.openExisting(dataDir, { clock: new TestClock() });
     assert.equal(read?.signingKey().kid, created.signingKey().kid);
-    assert.deepEqual(read?.subjectKey, created.subjectKey);
+    assert.deepEqual(read?.rootSecret, created.rootSecret);
     assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
   });
 
@@ -345,7 +345,7 @@ describe('creating the keys atomically', () => {
     const stores = await Promise.all(Array.from({ length: 8 }, () => open(dataDir)));
     const kids = new Set(stores.map((keys) => keys.signingKey().kid));
     assert.equal(kids.size, 1);
-    assert.equal(new Set(stores.map((keys) => keys.subjectKey.toString('hex'))).size, 1);
+    assert.equal(new Set(stores.map((keys) => keys.rootSecret.toString('hex'))).size, 1);
     assert.equal((await readdir(join(dataDir, 'keys'))).length, 2);
     assert.deepEqual(await readdir(dataDir), ['keys']);
   });

@@ -128,7 +128,7 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
   /** Everything callers cache work by: the signing key object, the subject key, the JWKS and its keys. */
   const snapshot = (keys: KeyStore) => ({
     signing: keys.signingKey().key,
-    subjectKey: keys.subjectKey,
+    rootSecret: keys.rootSecret,
     jwks: keys.jwks(),
     publicJwk: keys.jwks().keys[0],
     record: keys.list()[0]?.record,
@@ -142,8 +142,8 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
     const after = snapshot(a);
     assert.equal(after.signing, before.signing, 'the signing key object');
     assert.equal(
-      after.subjectKey,
-      before.subjectKey,
+      after.rootSecret,
+      before.rootSecret,
       'the subject key Buffer (derived keys are cached by it)',
     );
     assert.equal(after.jwks, before.jwks, 'the JWKS object');
@@ -160,7 +160,7 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
     assert.equal(kids.length, 2);
     assert.ok(kids.includes(first));
     assert.notEqual(a.jwks(), before.jwks, 'a new key set is a new JWKS object');
-    assert.equal(a.subjectKey, before.subjectKey);
+    assert.equal(a.rootSecret, before.rootSecret);
     assert.equal(a.signingKey().kid, first, 'the old key signs until the new one activates');
     // Reloading again changes nothing more.
     const rotated = snapshot(a);
@@ -199,7 +199,7 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
     const rotated = both();
     assert.equal(rotated.published.length, 4, 'a new key of each algorithm');
     assert.notEqual(rotated.jwks, before.jwks);
-    assert.equal(rotated.subjectKey, before.subjectKey);
+    assert.equal(rotated.rootSecret, before.rootSecret);
     await keys.reload();
     assert.equal(keys.jwks(), rotated.jwks, 'the JWKS object');
     assert.equal(keys.signingKey('RS256').key, rotated.rs);
@@ -210,11 +210,11 @@ describe('a reload of unchanged files keeps the loaded objects', () => {
 
   test('a subject key file rewritten with other bytes is read anew', async () => {
     const { a } = await twoInstances();
-    const before = a.subjectKey;
+    const before = a.rootSecret;
     const replacement = Buffer.alloc(32, 7);
     await writeFile(join(a.dir, 'subject.key'), replacement.toString('base64url'));
     await a.reload();
-    assert.notEqual(a.subjectKey, before);
-    assert.deepEqual(a.subjectKey, replacement);
+    assert.notEqual(a.rootSecret, before);
+    assert.deepEqual(a.rootSecret, replacement);
   });
 });

@@ -162,10 +162,10 @@ describe('rotating keys with a delay', () => {
 
   test('the subject key survives a rotation', async () => {
     const { config, clock, keys } = await setup();
-    const before = Buffer.from(keys.subjectKey);
+    const before = Buffer.from(keys.rootSecret);
     await rotateKeys(config, { now: false }, clock);
     await keys.reload();
-    assert.deepEqual(keys.subjectKey, before);
+    assert.deepEqual(keys.rootSecret, before);
   });
 
   test('a rotation to another algorithm publishes both algorithms until the old key retires', async () => {

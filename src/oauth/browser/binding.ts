@@ -4,7 +4,7 @@ import { randomId } from '../../crypto/random-id.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
 import type { GatewayContext } from '../gateway-context.js';
 
-export const bindingCookie = 'byline_tx';
+const bindingCookie = 'byline_tx';
 
 function hash(value: string): string {
   return createHash('sha256').update(value).digest('base64url');

@@ -12,7 +12,7 @@ export const csrfField = 'csrf';
 
 // Keyed from the root secret, so every instance sharing the key files agrees.
 function mac(ctx: GatewayContext, binding: string): string {
-  return createHmac('sha256', deriveKey(ctx.keys.subjectKey, 'byline csrf'))
+  return createHmac('sha256', deriveKey(ctx.keys.rootSecret, 'byline csrf'))
     .update(binding)
     .digest('base64url');
 }
@@ -30,7 +30,7 @@ export function csrfToken(ctx: GatewayContext, req: Request, res: Response): str
  * The request must come from one of Byline's own pages: `Sec-Fetch-Site` is `same-origin` (or `none`, a
  * user-typed navigation) when the browser sends it; otherwise `Origin` must be Byline's own origin.
  */
-export function assertSameOrigin(ctx: GatewayContext, req: Request): void {
+function assertSameOrigin(ctx: GatewayContext, req: Request): void {
   const site = req.headers['sec-fetch-site'];
   const ok =
     site !== undefined ? site === 'same-origin' || site === 'none' : req.headers.origin === ctx.issuer;

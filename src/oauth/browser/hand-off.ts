@@ -6,7 +6,7 @@ import type { AuthorizationRequest } from '../login/records.js';
 export type AuthorizationResult = { code: string } | { error: string; error_description?: string };
 
 /** Headers for every page that carries a code or hands a login back. */
-export function noStore(res: Response): void {
+function noStore(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
 }
 

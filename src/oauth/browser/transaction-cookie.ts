@@ -56,7 +56,7 @@ export async function saveTransaction(
   const ttl = Math.max(transaction.request.expires - ctx.clock.now(), 1);
   await ctx.store.set(storeKeys.transaction(state), transaction.provider, ttl);
   clearOldestLogins(ctx, req, res);
-  const sealed = seal(deriveKey(ctx.keys.subjectKey, transactionPurpose), transaction, state);
+  const sealed = seal(deriveKey(ctx.keys.rootSecret, transactionPurpose), transaction, state);
   setCookie(res, ctx.cookies, cookieBase(state), `${ctx.clock.now().toString(36)}.${sealed}`, ttl);
 }
 
@@ -80,7 +80,7 @@ export async function takeTransaction(
   const marked = await ctx.store.take<string>(storeKeys.transaction(state));
   if (marked === undefined) return 'used';
   const transaction = sealed
-    ? unseal<LoginTransaction>(deriveKey(ctx.keys.subjectKey, transactionPurpose), sealed, state)
+    ? unseal<LoginTransaction>(deriveKey(ctx.keys.rootSecret, transactionPurpose), sealed, state)
     : undefined;
   if (!transaction || transaction.provider !== marked) return 'foreign';
   if (transaction.request.expires <= ctx.clock.now()) return 'used';

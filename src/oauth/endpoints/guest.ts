@@ -20,13 +20,13 @@ import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
-export interface GuestInput {
+interface GuestInput {
   name?: string;
   email?: string;
   website?: string;
 }
 
-export type GuestField = keyof GuestInput;
+type GuestField = keyof GuestInput;
 
 function fieldError(field: GuestField, message: string): BylineError {
   return new BylineError('invalid_request', message, { extra: { field } });
@@ -49,7 +49,7 @@ function text(body: Record<string, unknown>, field: GuestField, max: number): st
  * Validates a guest's name, email and website against the site's rules. Errors name the field, so the
  * widget and the chooser can show them next to it.
  */
-export function readGuestFields(body: Record<string, unknown>, site: SiteConfig): Required<GuestInput> {
+function readGuestFields(body: Record<string, unknown>, site: SiteConfig): Required<GuestInput> {
   const rules = site.guests;
   const name = text(body, 'name', 80);
   if (name === undefined) {
@@ -88,10 +88,10 @@ export function readGuestFields(body: Record<string, unknown>, site: SiteConfig)
 }
 
 /** The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one. */
-export function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>): Identity {
+function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>): Identity {
   return {
     provider: 'guest',
-    id: fields.email ? guestId(ctx.keys.subjectKey, fields.email) : randomId(18),
+    id: fields.email ? guestId(ctx.keys.rootSecret, fields.email) : randomId(18),
     name: fields.name,
     emailVerified: false,
     ...(fields.email ? { email: fields.email.trim(), picture: gravatarUrl(fields.email) } : {}),

@@ -93,7 +93,7 @@ async function hintIsThisBrowsers(
   hint: IdTokenHint,
   login: LiveLogin,
 ): Promise<boolean> {
-  const where = openSid(ctx.keys.subjectKey, hint.sid);
+  const where = openSid(ctx.keys.rootSecret, hint.sid);
   if (!where) return false;
   let record: LoginRecord | undefined;
   if (where.loginId === login.id) record = login.session;
@@ -101,7 +101,7 @@ async function hintIsThisBrowsers(
     record = await ctx.store.get<LoginRecord>(storeKeys.login(where.loginId));
   if (!record) return false;
   const sub = publicSubject(record.identity);
-  return hint.sub === sub || hint.sub === pairwiseSubject(ctx.keys.subjectKey, hint.aud, sub);
+  return hint.sub === sub || hint.sub === pairwiseSubject(ctx.keys.rootSecret, hint.aud, sub);
 }
 
 function page(

@@ -8,7 +8,7 @@ import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 
 /** What `GET /widget/config` answers: the site's offer, everything the widget needs to render. */
-export interface WidgetConfig {
+interface WidgetConfig {
   /** Byline's issuer (`publicUrl`): where the widget sends readers and what `iss` must say. */
   issuer: string;
   /** `redirectUris`: the site's registered redirect URIs, for the widget's redirect fallback. */
@@ -17,7 +17,7 @@ export interface WidgetConfig {
   guests: { enabled: boolean; requireEmail: boolean; requireName: boolean };
 }
 
-export function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig | undefined {
+function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig | undefined {
   const site = ctx.sites.get(siteId);
   if (!site) return undefined;
   return {

@@ -11,7 +11,7 @@ import { storeKeys } from './store-keys.js';
  * How long a reader's choice of a site is remembered: beyond one login (a login lasts `session.ttl`),
  * so a reader who logs in again is not asked again, but not forever (nothing in the Store is).
  */
-export const consentTtlMs = 365 * 24 * 60 * 60_000;
+const consentTtlMs = 365 * 24 * 60 * 60_000;
 
 /** What the Store keeps: only when the reader chose the site. */
 interface ConsentRecord {
@@ -24,7 +24,7 @@ interface ConsentRecord {
  * subject, so one choice holds whatever the site's subject kind.
  */
 function consentKey(ctx: GatewayContext, site: string, publicSub: string): string {
-  const hash = createHmac('sha256', deriveKey(ctx.keys.subjectKey, 'byline consent'))
+  const hash = createHmac('sha256', deriveKey(ctx.keys.rootSecret, 'byline consent'))
     .update(publicSub)
     .digest('base64url');
   return storeKeys.consent(site, hash);

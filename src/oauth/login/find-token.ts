@@ -21,7 +21,7 @@ export type FoundToken =
  * shapes cannot be confused, so `token_type_hint` (RFC 7009 §2.1) is accepted but not needed.
  */
 export async function findToken(ctx: GatewayContext, token: string): Promise<FoundToken | undefined> {
-  const refresh = readRefreshToken(ctx.keys.subjectKey, token);
+  const refresh = readRefreshToken(ctx.keys.rootSecret, token);
   if (refresh) {
     const found = await liveSiteSession(ctx, refresh.sid);
     const family = found?.session.refresh;

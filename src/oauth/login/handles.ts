@@ -4,7 +4,7 @@ import { sameSecret } from '../../crypto/same-secret.js';
 
 /**
  * The names Byline hands out for a site session, derived instead of stored, all under keys derived from
- * the subject key (shared by every instance, never in the store):
+ * the root secret (shared by every instance, never in the store):
  *
  * - `sid` = AES-256 of one block (login id ‖ site-session number). It locates the site session inside
  *   its login record, yet two sites' sids of one login look unrelated (a permutation of unique blocks).
@@ -26,8 +26,8 @@ const openedLimit = 10_000;
 /** Recently opened sids, per sid key: a cipher context costs more than the rest of a /userinfo lookup. */
 const openedSids = new WeakMap<Buffer, Map<string, SidParts>>();
 
-const sidKey = (subjectKey: Buffer) => deriveKey(subjectKey, 'byline sid');
-const macKey = (subjectKey: Buffer) => deriveKey(subjectKey, 'byline code and refresh token');
+const sidKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline sid');
+const macKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline code and refresh token');
 
 /** Login ids are this many random bytes; with the 4-byte site-session number they fill one AES block. */
 export const loginIdBytes = 12;
@@ -35,18 +35,18 @@ export const loginIdBytes = 12;
 const sidPattern = /^[A-Za-z0-9_-]{22}$/;
 
 /** The sid of site session `number` of login `loginId` (base64url of 12 bytes). */
-export function sidFor(subjectKey: Buffer, loginId: string, number: number): string {
+export function sidFor(rootSecret: Buffer, loginId: string, number: number): string {
   const block = Buffer.alloc(16);
   if (block.write(loginId, 'base64url') !== loginIdBytes) throw new TypeError('sidFor: not a login id');
   block.writeUInt32BE(number, loginIdBytes);
-  const cipher = createCipheriv('aes-256-ecb', sidKey(subjectKey), null).setAutoPadding(false);
+  const cipher = createCipheriv('aes-256-ecb', sidKey(rootSecret), null).setAutoPadding(false);
   return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
 }
 
 /** The login id and site-session number a sid names; undefined for anything that is not a sid. */
-export function openSid(subjectKey: Buffer, sid: string): SidParts | undefined {
+export function openSid(rootSecret: Buffer, sid: string): SidParts | undefined {
   if (!sidPattern.test(sid)) return undefined;
-  const key = sidKey(subjectKey);
+  const key = sidKey(rootSecret);
   let opened = openedSids.get(key);
   if (!opened) {
     opened = new Map();
@@ -66,45 +66,45 @@ export function openSid(subjectKey: Buffer, sid: string): SidParts | undefined {
   return parts;
 }
 
-function mac(subjectKey: Buffer, message: string): string {
-  return createHmac('sha256', macKey(subjectKey)).update(message).digest('base64url');
+function mac(rootSecret: Buffer, message: string): string {
+  return createHmac('sha256', macKey(rootSecret)).update(message).digest('base64url');
 }
 
-function sameMac(subjectKey: Buffer, message: string, presented: string): boolean {
-  return sameSecret(presented, mac(subjectKey, message));
+function sameMac(rootSecret: Buffer, message: string, presented: string): boolean {
+  return sameSecret(presented, mac(rootSecret, message));
 }
 
 /** The one-time code of a site session. */
-export function codeFor(subjectKey: Buffer, sid: string): string {
-  return `${sid}.${mac(subjectKey, `code\0${sid}`)}`;
+export function codeFor(rootSecret: Buffer, sid: string): string {
+  return `${sid}.${mac(rootSecret, `code\0${sid}`)}`;
 }
 
 const codePattern = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 /** The sid of a genuine code; undefined for anything Byline did not issue. */
-export function readCode(subjectKey: Buffer, code: string): string | undefined {
+export function readCode(rootSecret: Buffer, code: string): string | undefined {
   const match = codePattern.exec(code);
   if (!match) return undefined;
   const [, sid, presented] = match as unknown as [string, string, string];
-  return sameMac(subjectKey, `code\0${sid}`, presented) ? sid : undefined;
+  return sameMac(rootSecret, `code\0${sid}`, presented) ? sid : undefined;
 }
 
 /** Refresh token `number` of the family of site session `sid`. */
-export function refreshTokenFor(subjectKey: Buffer, sid: string, number: number): string {
+export function refreshTokenFor(rootSecret: Buffer, sid: string, number: number): string {
   const n = number.toString(36);
-  return `${sid}.${n}.${mac(subjectKey, `refresh\0${sid}\0${n}`)}`;
+  return `${sid}.${n}.${mac(rootSecret, `refresh\0${sid}\0${n}`)}`;
 }
 
 const refreshPattern = /^([A-Za-z0-9_-]{22})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{43})$/;
 
 /** The sid and number of a genuine refresh token; undefined for anything Byline did not issue. */
 export function readRefreshToken(
-  subjectKey: Buffer,
+  rootSecret: Buffer,
   token: string,
 ): { sid: string; number: number } | undefined {
   const match = refreshPattern.exec(token);
   if (!match) return undefined;
   const [, sid, n, presented] = match as unknown as [string, string, string, string];
-  if (!sameMac(subjectKey, `refresh\0${sid}\0${n}`, presented)) return undefined;
+  if (!sameMac(rootSecret, `refresh\0${sid}\0${n}`, presented)) return undefined;
   return { sid, number: Number.parseInt(n, 36) };
 }

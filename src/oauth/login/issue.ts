@@ -38,7 +38,7 @@ export function accessTokenFor(
 }
 
 /** The algorithm a site's ID tokens are signed with. */
-export function idTokenAlgorithm(ctx: GatewayContext, site: string): SigningAlgorithm {
+function idTokenAlgorithm(ctx: GatewayContext, site: string): SigningAlgorithm {
   return ctx.sites.get(site)?.idTokenAlgorithm ?? ctx.config.tokens.idTokenAlgorithm;
 }
 
@@ -93,7 +93,7 @@ export async function issueTokens(
     access_token: accessToken,
     token_type: 'Bearer',
     expires_in: Math.floor(ctx.config.tokens.accessTtl / 1000),
-    refresh_token: refreshTokenFor(ctx.keys.subjectKey, sid, n),
+    refresh_token: refreshTokenFor(ctx.keys.rootSecret, sid, n),
   };
   if (session.scope?.includes('openid'))
     response.id_token = await idTokenFor(ctx, sid, record, session, accessToken, nonce);

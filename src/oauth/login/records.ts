@@ -77,7 +77,7 @@ export interface SiteSession {
 }
 
 /** What the code's redemption must match. */
-export interface PendingCode {
+interface PendingCode {
   redirectUri: string;
   /** Absent: issued without PKCE (`pkce: optional`), so only the site secret redeems it. */
   codeChallenge?: string;

@@ -78,7 +78,7 @@ export function addSiteSession(
   };
   record.sites[number] = stored;
   evictBeyondLimit(record);
-  return { sid: sidFor(ctx.keys.subjectKey, loginId, number), session: stored };
+  return { sid: sidFor(ctx.keys.rootSecret, loginId, number), session: stored };
 }
 
 /**
@@ -122,7 +122,7 @@ function isLive(session: SiteSession, now: number): boolean {
 /** The `sub` a site session's tokens carry: pairwise when the session began so. */
 function siteSubject(ctx: GatewayContext, record: LoginRecord, session: SiteSession): string {
   const sub = publicSubject(record.identity);
-  return session.pairwise ? pairwiseSubject(ctx.keys.subjectKey, session.site, sub) : sub;
+  return session.pairwise ? pairwiseSubject(ctx.keys.rootSecret, session.site, sub) : sub;
 }
 
 /** What a back-channel logout says of site session `sid` when it ends. */
@@ -148,7 +148,7 @@ export function endedWithLogin(
   if (record.expires <= now) return [];
   return Object.entries(record.sites).flatMap(([number, session]) =>
     isLive(session, now)
-      ? [endedSiteSession(ctx, sidFor(ctx.keys.subjectKey, loginId, Number(number)), record, session)]
+      ? [endedSiteSession(ctx, sidFor(ctx.keys.rootSecret, loginId, Number(number)), record, session)]
       : [],
   );
 }
@@ -157,7 +157,7 @@ export function endedWithLogin(
 export function siteClaims(ctx: GatewayContext, record: LoginRecord, session: SiteSession): CommenterClaims {
   return commenterClaims(record.identity, session.site, {
     subject: session.pairwise ? 'pairwise' : 'public',
-    subjectKey: ctx.keys.subjectKey,
+    rootSecret: ctx.keys.rootSecret,
   });
 }
 
@@ -221,7 +221,7 @@ export async function liveSiteSession(
   ctx: GatewayContext,
   sid: string,
 ): Promise<LiveSiteSession | undefined> {
-  const where = openSid(ctx.keys.subjectKey, sid);
+  const where = openSid(ctx.keys.rootSecret, sid);
   if (!where) return undefined;
   const record = await ctx.store.get<LoginRecord>(storeKeys.login(where.loginId));
   const session = record?.sites[where.number];
@@ -239,7 +239,7 @@ export function withoutSiteSession(record: LoginRecord, number: number): LoginRe
  * under it stops working at once (refresh, /userinfo and /introspect all look the session up).
  */
 export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<void> {
-  const where = openSid(ctx.keys.subjectKey, sid);
+  const where = openSid(ctx.keys.rootSecret, sid);
   if (!where) return;
   const ended = await updateLogin(ctx, where.loginId, (record) => {
     const session = record?.sites[where.number];

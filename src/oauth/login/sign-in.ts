@@ -8,7 +8,7 @@ import { addSiteSession, type LiveLogin, newLogin, releaseBrowser, updateLogin }
 import { storeKeys } from './store-keys.js';
 
 /** How long a one-time code may wait for redemption. */
-export const codeTtlMs = 60_000;
+const codeTtlMs = 60_000;
 
 /** A site session for `request` whose code waits to be redeemed. */
 function pendingSiteSession(ctx: GatewayContext, request: AuthorizationRequest): SiteSession {
@@ -50,7 +50,7 @@ export async function signIn(
   ];
   if (browser?.previous) await releaseBrowser(ctx, browser.previous, writes);
   else await ctx.store.write(writes);
-  const code = codeFor(ctx.keys.subjectKey, sid);
+  const code = codeFor(ctx.keys.rootSecret, sid);
   return login.record.browser ? { code, browser: { id: login.id, browser: login.record.browser } } : { code };
 }
 
@@ -96,5 +96,5 @@ export async function joinLogin(
   // The login ended between reading it and adding to it (a logout in another tab).
   if (!sid)
     throw new BylineError('invalid_request', 'You have logged out. Go back to the site and start again.');
-  return codeFor(ctx.keys.subjectKey, sid);
+  return codeFor(ctx.keys.rootSecret, sid);
 }

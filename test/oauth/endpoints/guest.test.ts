@@ -59,7 +59,7 @@ describe('POST /guest (the widget)', () => {
     assert.equal(body.token_type, 'Bearer');
     assert.equal(typeof body.refresh_token, 'string');
     const claims = decodeJwt(body.access_token as string);
-    const hmac = createHmac('sha256', gateway.ctx.keys.subjectKey)
+    const hmac = createHmac('sha256', gateway.ctx.keys.rootSecret)
       .update('ada@example.com')
       .digest('base64url');
     assert.equal(claims.sub, `guest:${hmac}`);

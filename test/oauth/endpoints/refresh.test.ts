@@ -139,7 +139,7 @@ describe('refresh_token grant', () => {
     const { code } = login;
     const body = await loginTokens(gateway, login, asPublic);
     const sid = decodeJwt(body.access_token).sid as string;
-    const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
+    const { loginId } = openSid(gateway.ctx.keys.rootSecret, sid) ?? assert.fail('not a sid');
     const dump = JSON.stringify(await gateway.store.get<LoginRecord>(storeKeys.login(loginId)));
     assert.match(dump, /Store Reader/, 'this is the login record');
     const refreshToken = body.refresh_token;
@@ -164,7 +164,7 @@ describe('refresh_token grant', () => {
         return decodeJwt(body.access_token).sid as string;
       }),
     );
-    const loginIds = new Set(chains.map((sid) => openSid(gateway.ctx.keys.subjectKey, sid)?.loginId));
+    const loginIds = new Set(chains.map((sid) => openSid(gateway.ctx.keys.rootSecret, sid)?.loginId));
     assert.equal(loginIds.size, 1, 'all four site sessions live in one login record');
     assert.equal(new Set(chains).size, 4);
   });
@@ -306,7 +306,7 @@ describe('tokens.refreshReuseGrace', () => {
     const { tokens } = await devTokens(gateway, asPublic);
     const first = await refresh(gateway, tokens.refresh_token, asPublic);
     const sid = decodeJwt(tokens.access_token).sid as string;
-    const { loginId } = openSid(gateway.ctx.keys.subjectKey, sid) ?? assert.fail('not a sid');
+    const { loginId } = openSid(gateway.ctx.keys.rootSecret, sid) ?? assert.fail('not a sid');
     const record = await gateway.store.get<LoginRecord>(storeKeys.login(loginId));
     assert.ok(Object.values(record?.sites ?? {})[0]?.refresh?.grace?.sealed);
     const dump = JSON.stringify(record);

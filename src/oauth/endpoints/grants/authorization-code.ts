@@ -29,8 +29,8 @@ export async function redeemCode(
   const code = requiredParam(body, 'code', { max: 256 });
   const redirectUri = requiredParam(body, 'redirect_uri');
   const verifier = param(body, 'code_verifier', { max: 256 });
-  const sid = readCode(ctx.keys.subjectKey, code);
-  const where = sid ? openSid(ctx.keys.subjectKey, sid) : undefined;
+  const sid = readCode(ctx.keys.rootSecret, code);
+  const where = sid ? openSid(ctx.keys.rootSecret, sid) : undefined;
   if (!sid || !where) throw new BylineError('invalid_grant', codeRefused);
   let replayed: EndedSiteSession | undefined;
   const outcome = await updateLogin<TokenResponse | BylineError>(ctx, where.loginId, async (record) => {

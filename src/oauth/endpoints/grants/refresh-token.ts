@@ -40,8 +40,8 @@ export async function refreshGrant(
 ): Promise<TokenResponse> {
   const token = requiredParam(body, 'refresh_token', { max: 256 });
   // A made-up token is refused here, without touching any family.
-  const presented = readRefreshToken(ctx.keys.subjectKey, token);
-  const where = presented ? openSid(ctx.keys.subjectKey, presented.sid) : undefined;
+  const presented = readRefreshToken(ctx.keys.rootSecret, token);
+  const where = presented ? openSid(ctx.keys.rootSecret, presented.sid) : undefined;
   if (!presented || !where) throw invalidGrant();
   const { sid, number } = presented;
   let reused: EndedSiteSession | undefined;
