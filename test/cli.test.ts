@@ -433,8 +433,9 @@ describe('byline serve', () => {
       logged.filter(({ msg }) => msg.startsWith('created signing keys')).map(({ dir }) => dir),
       [keysDir],
     );
+    // One key for access tokens (ES256) and one for ID tokens (RS256), and the root secret.
     const names = await readdir(keysDir);
-    assert.equal(names.length, 2);
+    assert.equal(names.length, 3);
     assert.ok(names.includes('subject.key'));
 
     const second = serve(file);
