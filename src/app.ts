@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import express, { type Express, type Router } from 'express';
-import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { packageRoot } from './config/load.js';
@@ -56,11 +55,6 @@ export interface AppDependencies {
   logger?: Logger;
   /** Defaults to a fresh registry (with the default process metrics). */
   metrics?: Metrics;
-  /**
-   * Where the rate-limit counters live: this Redis client (shared by every instance). Defaults to the
-   * client of `store` when it is a RedisStore, else this process's memory.
-   */
-  rateLimitRedis?: Redis;
   /** Ready-made limiters (tests); defaults to ones built from `config.rateLimits`. */
   rateLimits?: RateLimits;
 }
@@ -78,7 +72,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const store = instrumentStore(deps.store ?? new MemoryStore({ clock }), metrics.storeErrors);
   // Rate counters live next to the rest of the state: in the RedisStore's Redis, under its prefix.
   const redisStore = deps.store?.redis;
-  const redis = deps.rateLimitRedis ?? redisStore?.client;
+  const redis = redisStore?.client;
   const prefix = redisStore?.prefix ?? (config.store.kind === 'redis' ? config.store.prefix : undefined);
   const rateLimits =
     deps.rateLimits ??
