@@ -15,7 +15,7 @@ import { startGateway, type TestGateway } from '../support/gateway.js';
 const guides = new URL('../../docs/integrations/', import.meta.url);
 
 /** The one site of a guide's block, as the admin would paste it into Byline's config. */
-export interface GuideSite {
+interface GuideSite {
   id: string;
   /** As written, `secret` still naming its variable (`${VAR}`); the gateway's env gives it a value. */
   site: Record<string, unknown> & { redirectUris: string[]; postLogoutRedirectUris?: string[] };
@@ -71,7 +71,7 @@ export function callbackParams(callback: string, redirectUri: string): URLSearch
   return params;
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
