@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisStore } from '../../src/store/redis.js';
+import { decode } from '../../src/store/redis-scripts.js';
 import type { StoreWrite } from '../../src/store/store.js';
 import { SentinelTopology } from '../support/redis-sentinel.js';
 
@@ -72,15 +73,12 @@ test('after SENTINEL FAILOVER no acknowledged take or rotation is lost: spent co
   try {
     const redeemable: string[] = [];
     for (const code of taken) {
-      const stored = await promoted.get(prefix + code);
-      // Absent, or a removal mark ('~…'): either way no take can have it again.
-      if (stored !== null && !stored.startsWith('~')) redeemable.push(code);
+      // Absent, or a removal mark: either way no take can have it again.
+      if (decode(await promoted.get(prefix + code)) !== undefined) redeemable.push(code);
     }
     const behind: string[] = [];
     for (const [counter, n] of rotated) {
-      const stored = (await promoted.get(prefix + counter)) ?? '';
-      const json = stored.startsWith('!') ? stored.slice(9) : stored;
-      const kept = json ? (JSON.parse(json) as { n: number }).n : 0;
+      const kept = decode<{ n: number }>(await promoted.get(prefix + counter))?.n ?? 0;
       if (kept < n) behind.push(`${counter}: acknowledged ${n}, kept ${kept}`);
     }
     const summary = `${taken.length} taken, ${failed} calls refused`;

@@ -76,11 +76,13 @@ export class SentinelTopology {
     ];
     this.#spawn(['--port', String(this.master), ...server]);
     this.#spawn(['--port', String(this.replica), ...server, '--replicaof', '127.0.0.1', String(this.master)]);
-    await until('the replica to be in sync', async () => {
-      const client = probeClient(this.replica);
+    // In sync, and acknowledging writes: just after its first sync a replica may not answer WAIT yet.
+    await until('the replica to acknowledge writes', async () => {
+      const client = probeClient(this.master);
       try {
         await client.connect();
-        return /master_link_status:up/.test(await client.info('replication'));
+        await client.set('topology:probe', '1', 'PX', 1000);
+        return (await client.wait(1, 100)) === 1;
       } finally {
         client.disconnect();
       }
