@@ -9,16 +9,21 @@ function formDecoded(part: string): string | undefined {
   }
 }
 
-/** RFC 6749 §2.3.1: the Basic header's parts (form-urlencoded, then base64), each undefined when malformed. */
+/**
+ * RFC 6749 §2.3.1: the Basic header's parts (form-urlencoded, then base64), each undefined when malformed.
+ * `rawSecret` is the password as sent, before form-decoding: some clients (Ruby's oauth2, under
+ * Discourse) do not encode it, so a secret with `+` or `%` only matches as sent.
+ */
 export function basicCredentialParts(
   req: Request,
-): { id: string | undefined; secret: string | undefined } | undefined {
+): { id: string | undefined; secret: string | undefined; rawSecret?: string } | undefined {
   const header = req.headers.authorization;
   if (!header || !/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return { id: undefined, secret: undefined };
-  return { id: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
+  const rawSecret = decoded.slice(colon + 1);
+  return { id: formDecoded(decoded.slice(0, colon)), secret: formDecoded(rawSecret), rawSecret };
 }
 
 /**

@@ -18,13 +18,14 @@ function invalidClient(message: string, basic: boolean): BylineError {
   });
 }
 
-function basicCredentials(req: Request): { id: string; secret: string } | undefined {
+function basicCredentials(req: Request): { id: string; secrets: string[] } | undefined {
   const parts = basicCredentialParts(req);
   if (!parts) return undefined;
-  const { id, secret } = parts;
-  if (id === undefined || secret === undefined)
+  const { id, secret, rawSecret } = parts;
+  if (id === undefined || rawSecret === undefined)
     throw invalidClient('The Basic credentials are malformed.', true);
-  return { id, secret };
+  // The form-decoded secret (RFC 6749 §2.3.1) or, from clients that do not encode it, the secret as sent.
+  return { id, secrets: secret === undefined || secret === rawSecret ? [rawSecret] : [secret, rawSecret] };
 }
 
 /**
@@ -44,9 +45,10 @@ export function authenticateClient(ctx: GatewayContext, req: Request): Authentic
   if (!id) throw invalidClient('client_id is required.', false);
   const site = ctx.sites.get(id);
   if (!site) throw invalidClient('Unknown client.', Boolean(basic));
-  const secret = basic?.secret ?? postedSecret;
-  if (secret === undefined) return { site, confidential: false };
-  if (!site.secret || !sameSecret(secret, site.secret))
+  const secrets = basic?.secrets ?? (postedSecret === undefined ? [] : [postedSecret]);
+  if (secrets.length === 0) return { site, confidential: false };
+  const expected = site.secret;
+  if (!expected || !secrets.some((secret) => sameSecret(secret, expected)))
     throw invalidClient('Client authentication failed.', Boolean(basic));
   return { site, confidential: true };
 }

@@ -159,9 +159,13 @@ export function logoutHandler(ctx: GatewayContext): RequestHandler {
     if (siteSessions !== undefined) ctx.log.info({ site: request.clientId, siteSessions }, 'logged out');
     clearCookie(res, ctx.cookies, sessionCookie);
     if (request.redirectUri) {
-      const target = new URL(request.redirectUri);
-      if (request.state !== undefined) target.searchParams.set('state', request.state);
-      res.set('Cache-Control', 'no-store').redirect(303, target.href);
+      // The registered string exactly (no URL normalisation, such as an added trailing slash), plus state.
+      const separator = request.redirectUri.includes('?') ? '&' : '?';
+      const target =
+        request.state === undefined
+          ? request.redirectUri
+          : `${request.redirectUri}${separator}state=${encodeURIComponent(request.state)}`;
+      res.set('Cache-Control', 'no-store').redirect(303, target);
       return;
     }
     page(res, request, {

@@ -11,6 +11,13 @@ before(async () => {
       sites: {
         blog: testSite,
         public: { origins: ['https://public.example'], redirectUris: ['https://public.example/callback'] },
+        // A base64 secret, as `openssl rand -base64` makes: `+`, `/` and `=` change under form-encoding.
+        forum: {
+          trusted: true,
+          origins: ['https://forum.example'],
+          redirectUris: ['https://forum.example/callback'],
+          secret: 'Zm9v+YmFy/base64+secret==',
+        },
       },
     },
   });
@@ -129,6 +136,32 @@ describe('client authentication', () => {
     assert.match(basicAttempt.headers.get('www-authenticate') ?? '', /^Basic/);
     const postAttempt = await redeem(gateway, { ...fields, client_id: 'blog', client_secret: 'nope' });
     assert.equal(postAttempt.status, 401);
+  });
+
+  test('a Basic secret with + and = works form-encoded (RFC 6749) and as sent (clients that do not encode)', async () => {
+    const secret = 'Zm9v+YmFy/base64+secret==';
+    const asSent = { authorization: `Basic ${Buffer.from(`forum:${secret}`).toString('base64')}` };
+    for (const headers of [basicAuth('forum', secret), asSent]) {
+      const { code, verifier } = await devCode(gateway, { site: 'forum' });
+      const fields = { grant_type: 'authorization_code', code, code_verifier: verifier };
+      const { status } = await redeem(
+        gateway,
+        { ...fields, redirect_uri: 'https://forum.example/callback' },
+        headers,
+      );
+      assert.equal(status, 200);
+    }
+    const wrong = {
+      authorization: `Basic ${Buffer.from('forum:Zm9v YmFy/base64 secret==').toString('base64')}`,
+    };
+    const { code, verifier } = await devCode(gateway, { site: 'forum' });
+    const fields = { grant_type: 'authorization_code', code, code_verifier: verifier };
+    const refused = await redeem(
+      gateway,
+      { ...fields, redirect_uri: 'https://forum.example/callback' },
+      wrong,
+    );
+    assert.equal(refused.status, 401);
   });
 
   test('a secret presented for a site without one is refused', async () => {
