@@ -1,8 +1,9 @@
-import { KeyObject, randomUUID, sign } from 'node:crypto';
-import { type CryptoKey, createLocalJWKSet, errors, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, errors, jwtVerify } from 'jose';
 import type { Clock } from '../clock.js';
 import type { ScopedClaims } from './claims.js';
-import type { KeyStore, SigningAlgorithm } from './keystore.js';
+import { signCompact } from './jws.js';
+import type { KeyStore } from './keystore.js';
 
 export interface AccessTokenInput {
   issuer: string;
@@ -27,67 +28,16 @@ export interface AccessTokenClaims extends ScopedClaims {
   scope?: string;
 }
 
-/** The WebCrypto algorithm each JWS algorithm's key was imported for (by jose's importJWK). */
-const webCryptoNames: Record<SigningAlgorithm, string> = {
-  ES256: 'ECDSA',
-  EdDSA: 'Ed25519',
-  RS256: 'RSASSA-PKCS1-v1_5',
-};
-
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-
-/** node:crypto's handle on a signing key, checked against the algorithm it will sign for. */
-function keyObjectFor(key: CryptoKey, alg: SigningAlgorithm): KeyObject {
-  let keyObject = keyObjects.get(key);
-  if (!keyObject) {
-    const name = (key.algorithm as { name: string }).name;
-    if (key.type !== 'private' || name !== webCryptoNames[alg])
-      throw new TypeError(`the signing key is a ${key.type} ${name} key, not an ${alg} private key`);
-    keyObject = KeyObject.from(key);
-    keyObjects.set(key, keyObject);
-  }
-  return keyObject;
-}
-
-/** The JWS signature (RFC 7518 §3.1): ES256 as R || S, RS256 as PKCS #1 v1.5, EdDSA as Ed25519. */
-function signature(alg: SigningAlgorithm, key: KeyObject, input: Buffer): Buffer {
-  switch (alg) {
-    case 'ES256':
-      return sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' });
-    case 'RS256':
-      return sign('sha256', input, key);
-    case 'EdDSA':
-      return sign(null, input, key);
-  }
-}
-
-const base64url = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
-
-// The protected header is the same for every token of one key: encoded once per key.
-const headerSegments = new Map<string, string>();
-function headerSegment(alg: SigningAlgorithm, kid: string): string {
-  const id = `${alg} ${kid}`;
-  let segment = headerSegments.get(id);
-  if (segment === undefined) {
-    segment = base64url(JSON.stringify({ alg, kid, typ: 'at+jwt' }));
-    headerSegments.set(id, segment);
-  }
-  return segment;
-}
-
 /**
- * Signs a commenter access token (RFC 9068 `at+jwt`) with the active key: the same compact JWS jose's
- * SignJWT makes (same header, same claims in the same order), signed with node:crypto's one-shot
- * `sign`, which costs half of what jose's WebCrypto path does in Node 20 (a measured ~45 µs less per
- * token, on every login and every refresh; see docs/performance.md). Every token is
- * still verified with jose, here and in byline-gateway/verify.
+ * Signs a commenter access token (RFC 9068 `at+jwt`) with the active key (jws.ts: node:crypto's
+ * one-shot `sign`, a measured ~45 µs less per token than jose's WebCrypto path in Node 20; see
+ * docs/performance.md). Every token is still verified with jose, here and in byline-verify.
  */
 export async function mintAccessToken(
   keys: KeyStore,
   clock: Clock,
   input: AccessTokenInput,
 ): Promise<string> {
-  const { kid, alg, key } = keys.signingKey();
   const iat = Math.floor(clock.now() / 1000);
   const payload: AccessTokenClaims = {
     ...input.claims,
@@ -101,9 +51,7 @@ export async function mintAccessToken(
     exp: iat + Math.floor(input.ttlMs / 1000),
     jti: randomUUID(),
   };
-  const signingInput = `${headerSegment(alg, kid)}.${base64url(JSON.stringify(payload))}`;
-  const signed = signature(alg, keyObjectFor(key, alg), Buffer.from(signingInput, 'ascii'));
-  return `${signingInput}.${signed.toString('base64url')}`;
+  return signCompact(keys.signingKey(), 'at+jwt', payload);
 }
 
 const localSets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
