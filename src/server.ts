@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
@@ -91,16 +91,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const classes = expressServerClasses();
   classes.use(current.app);
   // Once shutdown begins every answer says `Connection: close`, and its socket closes after it.
+  // (A `Connection: close` header set before the head is written is Node's public way to say so.)
   let draining = false;
+  // The answers in flight, to make each the last of its socket when shutdown begins.
+  const inFlight = new Set<ServerResponse>();
   const server = createServer(classes.options, (req, res) => {
-    if (draining) res.shouldKeepAlive = false;
+    if (draining) res.setHeader('Connection', 'close');
+    else {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    }
     current.app(req, res);
-  });
-  // The open sockets, to turn the answers in flight at shutdown into the last ones of their sockets.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -161,11 +162,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         const grace = config.http.shutdownGrace;
         const deadline = Date.now() + grace;
         draining = true;
-        for (const socket of sockets) {
-          // The answer a socket is busy with, read as Node's own closeIdleConnections() reads it.
-          const answer = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-          if (answer && !answer.headersSent) answer.shouldKeepAlive = false;
-        }
+        for (const answer of inFlight) if (!answer.headersSent) answer.setHeader('Connection', 'close');
         // server.close() closes the sockets idle now; one whose answer had begun already is closed
         // once that answer is done (within 20 ms), rather than taking the client's next request.
         const idle = setInterval(() => server.closeIdleConnections(), 20);
