@@ -1,8 +1,8 @@
-// `npm run bench`: Byline side by side with Auth.js and Express's hello-world, on this machine, in one
-// run. See docs/performance.md for what each row measures and how to read it.
+// `npm run bench`: Byline side by side with Auth.js, oidc-provider and Express's hello-world, on this
+// machine, in one run. See docs/performance.md for what each row measures and how to read it.
 //
-//   npm run bench                              # everything (about 3 minutes on 2 cores)
-//   npm run bench -- --only=login,rps          # some sections: login rps verify memory widget cold
+//   npm run bench                              # everything (about 4 minutes on 2 cores)
+//   npm run bench -- --only=login,rps          # some sections: login rps oidc verify memory widget cold
 //   BENCH_SECONDS=10 BENCH_ROUNDS=3 npm run bench
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { cannon } from './lib/cannon.js';
 import { coldStarts } from './lib/cold-start.js';
 import { expectStatus, send } from './lib/http.js';
 import { authjsLogin, bylineLogin, bylineRefresh } from './lib/login.js';
+import { bylineOidcCode, exchangeCode, oidcSite, type PendingCode, refreshGrant } from './lib/oidc.js';
 import {
   type Child,
   hasTaskset,
@@ -23,7 +24,7 @@ import {
   serverCore,
   startChild,
 } from './lib/processes.js';
-import { closedLoop, formatNumber, median } from './lib/stats.js';
+import { closedLoop, drain, formatNumber, median } from './lib/stats.js';
 
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -40,10 +41,12 @@ const settings = {
   warmupSeconds: setting('BENCH_WARMUP', 1.5),
   /** Concurrent clients (connections) of every load run. */
   clients: setting('BENCH_CLIENTS', 10),
+  /** Authorization codes exchanged per run of a code-exchange case (codes are single use). */
+  codes: setting('BENCH_CODES', 1500),
   sessions: setting('BENCH_MEMORY_SESSIONS', 100_000),
   coldStarts: setting('BENCH_COLD_STARTS', 3),
 };
-const sections = ['login', 'rps', 'verify', 'memory', 'widget', 'cold'] as const;
+const sections = ['login', 'rps', 'oidc', 'verify', 'memory', 'widget', 'cold'] as const;
 type Section = (typeof sections)[number];
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = new Set((onlyArg ? onlyArg.slice('--only='.length).split(',') : sections) as Section[]);
@@ -63,10 +66,13 @@ interface Case {
   name: string;
   /** The process whose CPU time is charged to this case. */
   server?: Child;
+  /** Makes what a run uses up (authorization codes), before the server's CPU is read. */
+  prepare?(warmup: boolean): Promise<void>;
   run(seconds: number): Promise<{ ops: number; seconds: number }>;
 }
 
 async function measure(item: Case, seconds: number): Promise<Sample> {
+  await item.prepare?.(false);
   const before = item.server?.cpuMs();
   const { ops, seconds: took } = await item.run(seconds);
   const after = item.server?.cpuMs();
@@ -79,13 +85,16 @@ async function measure(item: Case, seconds: number): Promise<Sample> {
 
 /** Warms every case up, then runs them in alternation, `rounds` times: A B A B. */
 async function alternate(cases: Case[]): Promise<void> {
-  for (const item of cases) await item.run(settings.warmupSeconds);
+  for (const item of cases) {
+    await item.prepare?.(true);
+    await item.run(settings.warmupSeconds);
+  }
   for (let round = 1; round <= settings.rounds; round++) {
     for (const item of cases) {
       const sample = await measure(item, settings.seconds);
       samples[item.name] = [...(samples[item.name] ?? []), sample];
       log(
-        `  ${item.name.padEnd(14)} round ${round}: ${formatNumber(sample.rate, 1)}/s` +
+        `  ${item.name.padEnd(17)} round ${round}: ${formatNumber(sample.rate, 1)}/s` +
           (sample.cpuUs === undefined ? '' : `, ${formatNumber(sample.cpuUs)} µs server CPU each`),
       );
     }
@@ -135,26 +144,31 @@ const keep = <T extends Child>(child: T): T => {
 };
 
 try {
-  if (only.has('login') || only.has('rps')) {
+  if (only.has('login') || only.has('rps') || only.has('oidc')) {
     const wordpress = keep(await startChild('wordpress', { core: loadCore }));
     const wordpressApp = wordpress.info as unknown as WordPressApp;
     const byline = keep(await startByline(wordpressApp, { core: serverCore }));
-    const authjs = keep(
-      await startChild('authjs', {
-        core: serverCore,
-        env: { BENCH_WORDPRESS: JSON.stringify(wordpressApp) },
-      }),
-    );
-    const authjsUrl = authjs.info.url as string;
+    const authjs = only.has('login')
+      ? keep(
+          await startChild('authjs', {
+            core: serverCore,
+            env: { BENCH_WORDPRESS: JSON.stringify(wordpressApp) },
+          }),
+        )
+      : undefined;
+    const authjsUrl = authjs?.info.url as string;
     await wordpress.ask(
       {
         type: 'register',
-        redirectUris: [`${byline.url}/auth/wordpress/callback`, `${authjsUrl}/auth/callback/wordpress`],
+        redirectUris: [
+          `${byline.url}/auth/wordpress/callback`,
+          ...(authjs ? [`${authjsUrl}/auth/callback/wordpress`] : []),
+        ],
       },
       'registered',
     );
 
-    if (only.has('login')) {
+    if (authjs) {
       log('Login flows (server CPU per flow and flows/s):');
       await alternate([
         { name: 'byline-login', server: byline, run: loop(() => bylineLogin(byline.url)) },
@@ -215,6 +229,106 @@ try {
           // The refresh driver's own ceiling: the hello-world through the same undici client.
           run: loop(async () => expectStatus(await send(helloUrl), 200, 'hello')),
         },
+      ]);
+    }
+
+    if (only.has('oidc')) {
+      // oidc-provider 8 configured like Byline's relying-party site: ES256 ID and access tokens,
+      // rotating refresh tokens, client_secret_basic, PKCE, scope openid offline_access.
+      const provider = keep(
+        await startChild('oidc-provider', {
+          core: serverCore,
+          env: { BENCH_OIDC_SITE: JSON.stringify(oidcSite) },
+        }),
+      );
+      const providerToken = `${provider.info.url as string}/token`;
+      const bylineToken = `${byline.url}/token`;
+      const batch = (warmup: boolean) => (warmup ? Math.ceil(settings.codes / 2) : settings.codes);
+      // Codes are single use and live 60 s: each run exchanges a batch made just before it, Byline's
+      // by real logins through the WordPress.com double, oidc-provider's through its own models.
+      const bylineCodes = async (count: number) => {
+        const codes: PendingCode[] = [];
+        await drain({
+          clients: settings.clients,
+          items: Array.from({ length: count }),
+          op: async () => {
+            codes.push(await bylineOidcCode(byline.url));
+          },
+        });
+        return codes;
+      };
+      const providerCodes = async (count: number) => {
+        const answer = await provider.ask({ type: 'codes', count }, 'codes');
+        if (answer.error) throw new Error(String(answer.error));
+        return answer.codes as PendingCode[];
+      };
+      const exchangeCase = (
+        name: string,
+        server: Child,
+        tokenUrl: string,
+        make: (count: number) => Promise<PendingCode[]>,
+      ): Case => {
+        let codes: PendingCode[] = [];
+        return {
+          name,
+          server,
+          prepare: async (warmup) => {
+            codes = await make(batch(warmup));
+          },
+          run: () =>
+            drain({
+              clients: settings.clients,
+              items: codes,
+              op: async (pending) => {
+                await exchangeCode(tokenUrl, pending);
+              },
+            }),
+        };
+      };
+      // Refresh first: it also warms up what the code exchange shares with it (client authentication,
+      // minting). Each client chains its own family, as the refresh row above does.
+      const chains = async (tokenUrl: string, codes: PendingCode[]) =>
+        Promise.all(
+          codes.map(async (code) => ({ token: (await exchangeCode(tokenUrl, code)).refresh_token })),
+        );
+      const refreshCase = (
+        name: string,
+        server: Child,
+        tokenUrl: string,
+        states: { token: string }[],
+      ): Case => ({
+        name,
+        server,
+        run: (seconds) =>
+          closedLoop({
+            clients: settings.clients,
+            durationMs: seconds * 1000,
+            state: states,
+            op: async (chain) => {
+              chain.token = (await refreshGrant(tokenUrl, chain.token)).refresh_token;
+            },
+          }),
+      });
+      log('Refresh grant with an ID token (rotating):');
+      await alternate([
+        refreshCase(
+          'byline-rp-refresh',
+          byline,
+          bylineToken,
+          await chains(bylineToken, await bylineCodes(settings.clients)),
+        ),
+        refreshCase(
+          'oidcp-refresh',
+          provider,
+          providerToken,
+          await chains(providerToken, await providerCodes(settings.clients)),
+        ),
+      ]);
+
+      log(`Code exchange with an ID token (${formatNumber(settings.codes)} codes a run):`);
+      await alternate([
+        exchangeCase('byline-code', byline, bylineToken, bylineCodes),
+        exchangeCase('oidcp-code', provider, providerToken, providerCodes),
       ]);
     }
   }
@@ -364,6 +478,17 @@ if (samples.hello) {
     pairedRatio('refresh', 'hello-driver', byRate),
   );
 }
+{
+  // The OpenID grants against oidc-provider 8 configured alike, on the same core.
+  const target = { text: '≤ 0.5× oidc-provider', ok: (r: number) => r <= 0.5 };
+  const grants = [
+    ['Code exchange + ID token: server CPU per grant', 'byline-code', 'oidcp-code'],
+    ['Refresh + ID token (rotating): server CPU per grant', 'byline-rp-refresh', 'oidcp-refresh'],
+  ] as const;
+  for (const [label, ours, theirs] of grants)
+    if (samples[ours] && samples[theirs])
+      compare(label, 'µs', cpu(ours), 'oidc-provider', cpu(theirs), pairedRatio(ours, theirs, byCpu), target);
+}
 if (samples.verify) {
   compare(
     'verify() (warm)',
@@ -402,7 +527,19 @@ const table = [
   }),
 ];
 // How busy the server's core was: well under 100 % means the load generator, not the server, set the pace.
-const busy = ['hello', 'userinfo', 'jwks', 'refresh', 'hello-driver', 'byline-login', 'authjs-login']
+const busy = [
+  'hello',
+  'userinfo',
+  'jwks',
+  'refresh',
+  'hello-driver',
+  'byline-login',
+  'authjs-login',
+  'byline-code',
+  'oidcp-code',
+  'byline-rp-refresh',
+  'oidcp-refresh',
+]
   .filter((name) => samples[name])
   .map(
     (name) =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { benchSite } from './login.js';
+import { oidcSite } from './oidc.js';
 import { type Child, cpuMs, nodeCommand, repoRoot, stopProcess } from './processes.js';
 
 /** A free loopback port (listen on 0, close, reuse: the config needs the port before Byline listens). */
@@ -27,7 +28,8 @@ const unlimited = { points: 1_000_000_000, window: '1m' };
 
 /**
  * Byline's config for the benchmark: the shipped defaults (log level info, memory store, ES256,
- * …) with one site and the WordPress.com provider pointed at the double.
+ * …) with two sites (the widget-like public one, an OpenID relying party with a secret) and the
+ * WordPress.com provider pointed at the double.
  */
 export function benchConfig(
   port: number,
@@ -47,6 +49,18 @@ export function benchConfig(
         name: benchSite.name,
         origins: [benchSite.origin],
         redirectUris: [benchSite.redirectUri],
+        // The admin's own blog, as the widget's site usually is: no consent question in the login flow.
+        trusted: true,
+      },
+      // The relying party of the OpenID rows, configured like the oidc-provider client it is compared
+      // with. trusted: the admin's own site, so a login asks the reader no consent question.
+      [oidcSite.id]: {
+        name: oidcSite.name,
+        origins: [oidcSite.origin],
+        redirectUris: [oidcSite.redirectUri],
+        secret: oidcSite.secret,
+        idTokenAlgorithm: 'ES256',
+        trusted: true,
       },
     },
     providers: {

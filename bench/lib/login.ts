@@ -16,13 +16,17 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-function pkce(): { verifier: string; challenge: string } {
+export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
 /** The upstream leg a reader's browser makes: Byline or Auth.js → the WordPress.com double → back. */
-async function throughProvider(location: string | undefined, jar: CookieJar, what: string): Promise<string> {
+export async function throughProvider(
+  location: string | undefined,
+  jar: CookieJar,
+  what: string,
+): Promise<string> {
   if (!location) throw new Error(`${what}: no redirect to the provider`);
   const consent = expectStatus(await send(location, { jar }), 302, `${what}: provider authorize`);
   if (!consent.location) throw new Error(`${what}: the provider did not redirect back`);

@@ -42,3 +42,30 @@ export function formatNumber(value: number | undefined, digits = 0): string {
   if (value === undefined || Number.isNaN(value)) return '–';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/**
+ * Runs `op` once on every item, `clients` at a time (each client takes the next item when its last
+ * operation ends), for single-use inputs such as authorization codes. The first failure stops the run.
+ */
+export async function drain<T>(options: {
+  clients: number;
+  items: T[];
+  op: (item: T) => Promise<void>;
+}): Promise<{ ops: number; seconds: number }> {
+  const started = performance.now();
+  let next = 0;
+  let failure: unknown;
+  await Promise.all(
+    Array.from({ length: options.clients }, async () => {
+      while (failure === undefined && next < options.items.length) {
+        try {
+          await options.op(options.items[next++] as T);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
+  return { ops: options.items.length, seconds: (performance.now() - started) / 1000 };
+}
