@@ -77,11 +77,6 @@ export class MemoryStore implements Store {
     return entry;
   }
 
-  async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
-    assertTtl(ttlMs);
-    this.#addToSet(key, members, ttlMs);
-  }
-
   #addToSet(key: string, members: string[], ttlMs: number): void {
     const expiresAt = this.#clock.now() + ttlMs;
     const entry = this.#liveSet(key) ?? { members: new Set<string>(), expiresAt };
@@ -92,10 +87,6 @@ export class MemoryStore implements Store {
 
   async members(key: string): Promise<string[]> {
     return [...(this.#liveSet(key)?.members ?? [])];
-  }
-
-  async removeFromSet(key: string, members: string[]): Promise<void> {
-    this.#removeFromSet(key, members);
   }
 
   #removeFromSet(key: string, members: string[]): void {

@@ -267,17 +267,8 @@ export class RedisStore implements Store {
     );
   }
 
-  async addToSet(key: string, members: string[], ttlMs: number): Promise<void> {
-    await this.write([{ op: 'addToSet', key, members, ttlMs }]);
-  }
-
   async members(key: string): Promise<string[]> {
     return this.#run(() => this.client.hkeys(this.#key(key)));
-  }
-
-  async removeFromSet(key: string, members: string[]): Promise<void> {
-    if (members.length === 0) return;
-    await this.#run(() => this.#write(() => this.client.hdel(this.#key(key), ...members)), true);
   }
 
   async delete(...keys: string[]): Promise<void> {

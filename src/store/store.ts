@@ -27,15 +27,8 @@ export interface Store {
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   /** Returns and removes the value in one atomic step: of many concurrent takers, one gets it. */
   take<T>(key: string): Promise<T | undefined>;
-  /**
-   * Adds members to the set under `key` (an index, e.g. the sessions of one subject). The set lives at
-   * least `ttlMs` from now: its expiry only ever moves later.
-   */
-  addToSet(key: string, members: string[], ttlMs: number): Promise<void>;
   /** The members of the set under `key` (empty when absent). */
   members(key: string): Promise<string[]>;
-  /** Removes members from the set under `key`. */
-  removeFromSet(key: string, members: string[]): Promise<void>;
   /** The value under `key` and its version, for `swap`; undefined when absent or expired. */
   getVersioned<T>(key: string): Promise<Versioned<T> | undefined>;
   /** Applies the writes atomically, in one round trip. */

@@ -105,7 +105,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
 
       test('delete also removes a set', async () => {
-        await store.addToSet('index', ['x'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'index', members: ['x'], ttlMs: 10 * T }]);
         await store.delete('index');
         assert.deepEqual(await store.members('index'), []);
       });
@@ -167,7 +167,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
       test('a won swap applies its writes with it; a lost one applies none', async () => {
         await store.set('record', 1, 10 * T);
-        await store.addToSet('index', ['a', 'b'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'index', members: ['a', 'b'], ttlMs: 10 * T }]);
         const read = await store.getVersioned('record');
         const writes = [
           { op: 'set' as const, key: 'side', value: 'written', ttlMs: 10 * T },
@@ -217,43 +217,43 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
 
       test('addToSet adds members once each, and members lists them', async () => {
-        await store.addToSet('sessions', ['s1', 's2'], 10 * T);
-        await store.addToSet('sessions', ['s2', 's3'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'sessions', members: ['s1', 's2'], ttlMs: 10 * T }]);
+        await store.write([{ op: 'addToSet', key: 'sessions', members: ['s2', 's3'], ttlMs: 10 * T }]);
         assert.deepEqual(sorted(await store.members('sessions')), ['s1', 's2', 's3']);
       });
 
       test('removeFromSet removes only the members named; absent members and sets are fine', async () => {
-        await store.addToSet('sessions', ['s1', 's2', 's3'], 10 * T);
-        await store.removeFromSet('sessions', ['s2', 'never-a-member']);
+        await store.write([{ op: 'addToSet', key: 'sessions', members: ['s1', 's2', 's3'], ttlMs: 10 * T }]);
+        await store.write([{ op: 'removeFromSet', key: 'sessions', members: ['s2', 'never-a-member'] }]);
         assert.deepEqual(sorted(await store.members('sessions')), ['s1', 's3']);
-        await store.removeFromSet('no-such-set', ['s1']);
+        await store.write([{ op: 'removeFromSet', key: 'no-such-set', members: ['s1'] }]);
         assert.deepEqual(await store.members('no-such-set'), []);
       });
 
       test('removing the last member leaves an empty set', async () => {
-        await store.addToSet('single', ['only'], 10 * T);
-        await store.removeFromSet('single', ['only']);
+        await store.write([{ op: 'addToSet', key: 'single', members: ['only'], ttlMs: 10 * T }]);
+        await store.write([{ op: 'removeFromSet', key: 'single', members: ['only'] }]);
         assert.deepEqual(await store.members('single'), []);
       });
 
       test('members returns a copy: mutating it does not change the set', async () => {
-        await store.addToSet('copied', ['a'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'copied', members: ['a'], ttlMs: 10 * T }]);
         const members = await store.members('copied');
         members.push('b');
         assert.deepEqual(await store.members('copied'), ['a']);
       });
 
       test('an expired set is empty, and adding to it afterwards starts afresh', async () => {
-        await store.addToSet('stale', ['old'], T);
+        await store.write([{ op: 'addToSet', key: 'stale', members: ['old'], ttlMs: T }]);
         await advance(2 * T);
         assert.deepEqual(await store.members('stale'), []);
-        await store.addToSet('stale', ['new'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'stale', members: ['new'], ttlMs: 10 * T }]);
         assert.deepEqual(await store.members('stale'), ['new']);
       });
 
       test("a shorter ttl does not shorten a set's life", async () => {
-        await store.addToSet('long', ['a'], 10 * T);
-        await store.addToSet('long', ['b'], T);
+        await store.write([{ op: 'addToSet', key: 'long', members: ['a'], ttlMs: 10 * T }]);
+        await store.write([{ op: 'addToSet', key: 'long', members: ['b'], ttlMs: T }]);
         await advance(5 * T);
         assert.deepEqual(sorted(await store.members('long')), ['a', 'b']);
         await advance(6 * T);
@@ -261,9 +261,9 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
 
       test("a longer ttl extends a set's life", async () => {
-        await store.addToSet('extended', ['a'], 2 * T);
+        await store.write([{ op: 'addToSet', key: 'extended', members: ['a'], ttlMs: 2 * T }]);
         await advance(T);
-        await store.addToSet('extended', ['b'], 10 * T);
+        await store.write([{ op: 'addToSet', key: 'extended', members: ['b'], ttlMs: 10 * T }]);
         await advance(5 * T);
         assert.deepEqual(sorted(await store.members('extended')), ['a', 'b']);
         await advance(6 * T);
@@ -275,13 +275,19 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
         test(`set, swap and addToSet reject a ttl of ${ttl} with a TypeError and change nothing`, async () => {
           await store.set('kept', 'before', 10 * T);
-          await store.addToSet('kept-set', ['before'], 10 * T);
+          await store.write([{ op: 'addToSet', key: 'kept-set', members: ['before'], ttlMs: 10 * T }]);
 
           await assert.rejects(store.set('kept', 'after', ttl), TypeError);
           await assert.rejects(store.set('new', 'after', ttl), TypeError);
           await assert.rejects(store.swap('new', undefined, { value: 'after', ttlMs: ttl }), TypeError);
-          await assert.rejects(store.addToSet('kept-set', ['after'], ttl), TypeError);
-          await assert.rejects(store.addToSet('new-set', ['after'], ttl), TypeError);
+          await assert.rejects(
+            store.write([{ op: 'addToSet', key: 'kept-set', members: ['after'], ttlMs: ttl }]),
+            TypeError,
+          );
+          await assert.rejects(
+            store.write([{ op: 'addToSet', key: 'new-set', members: ['after'], ttlMs: ttl }]),
+            TypeError,
+          );
 
           assert.equal(await store.get('kept'), 'before');
           assert.equal(await store.get('new'), undefined);
@@ -294,7 +300,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('batches', () => {
       test('write applies sets, deletes and set additions together', async () => {
         await store.set('old', 'x', 10 * T);
-        await store.addToSet('index', ['first'], T);
+        await store.write([{ op: 'addToSet', key: 'index', members: ['first'], ttlMs: T }]);
         await store.write([
           { op: 'set', key: 'new', value: { ok: true }, ttlMs: 10 * T },
           { op: 'delete', key: 'old' },

@@ -29,7 +29,7 @@ describe('the memory store on its own', () => {
 
   test('a set lives until exactly its ttl has passed', async () => {
     const { clock, store } = setup();
-    await store.addToSet('edge', ['m'], 1000);
+    await store.write([{ op: 'addToSet', key: 'edge', members: ['m'], ttlMs: 1000 }]);
     clock.advance(999);
     assert.deepEqual(await store.members('edge'), ['m']);
     clock.advance(1);
@@ -41,8 +41,8 @@ describe('the memory store on its own', () => {
     const { clock, store } = setup();
     await store.set('short', 1, 100);
     await store.set('long', 2, 10_000);
-    await store.addToSet('short-set', ['a'], 100);
-    await store.addToSet('long-set', ['b'], 10_000);
+    await store.write([{ op: 'addToSet', key: 'short-set', members: ['a'], ttlMs: 100 }]);
+    await store.write([{ op: 'addToSet', key: 'long-set', members: ['b'], ttlMs: 10_000 }]);
     assert.equal(store.size, 4);
     clock.advance(100);
     assert.equal(store.size, 4, 'nothing is dropped before a sweep or a lookup');
@@ -56,7 +56,7 @@ describe('the memory store on its own', () => {
   test('looking up an expired entry evicts it', async () => {
     const { clock, store } = setup();
     await store.set('value', 1, 100);
-    await store.addToSet('set', ['a'], 100);
+    await store.write([{ op: 'addToSet', key: 'set', members: ['a'], ttlMs: 100 }]);
     clock.advance(100);
     assert.equal(await store.get('value'), undefined);
     assert.deepEqual(await store.members('set'), []);
@@ -81,15 +81,18 @@ describe('the memory store on its own', () => {
   test('a rejected set does not add to size', async () => {
     const { store } = setup();
     await assert.rejects(store.set('bad', 'v', 0), TypeError);
-    await assert.rejects(store.addToSet('bad-set', ['v'], -5), TypeError);
+    await assert.rejects(
+      store.write([{ op: 'addToSet', key: 'bad-set', members: ['v'], ttlMs: -5 }]),
+      TypeError,
+    );
     assert.equal(store.size, 0);
     await store.close();
   });
 
   test('removing the last member drops the set entirely', async () => {
     const { store } = setup();
-    await store.addToSet('set', ['a'], 1000);
-    await store.removeFromSet('set', ['a']);
+    await store.write([{ op: 'addToSet', key: 'set', members: ['a'], ttlMs: 1000 }]);
+    await store.write([{ op: 'removeFromSet', key: 'set', members: ['a'] }]);
     assert.equal(store.size, 0);
     await store.close();
   });
@@ -97,7 +100,7 @@ describe('the memory store on its own', () => {
   test('close() clears every value and set', async () => {
     const { store } = setup();
     await store.set('value', 1, 1000);
-    await store.addToSet('set', ['a'], 1000);
+    await store.write([{ op: 'addToSet', key: 'set', members: ['a'], ttlMs: 1000 }]);
     await store.close();
     assert.equal(store.size, 0);
     assert.equal(await store.get('value'), undefined);

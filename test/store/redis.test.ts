@@ -30,7 +30,7 @@ describe('the redis store on its own', () => {
     const { store, prefix } = fresh();
     await store.set('value', { a: 1 }, 60_000);
     await store.swap('added', undefined, { value: 'x', ttlMs: 60_000 });
-    await store.addToSet('set', ['m1', 'm2'], 60_000);
+    await store.write([{ op: 'addToSet', key: 'set', members: ['m1', 'm2'], ttlMs: 60_000 }]);
     const keys = await keysUnder(prefix);
     assert.deepEqual(keys.map((k) => k.key).sort(), [`${prefix}added`, `${prefix}set`, `${prefix}value`]);
     for (const { key, pttl } of keys) assert.ok(pttl > 0 && pttl <= 60_000, `${key} has pttl ${pttl}`);
@@ -40,12 +40,12 @@ describe('the redis store on its own', () => {
   test('a set gets its TTL on creation and only ever extends it', async () => {
     const { store, prefix } = fresh();
     const client = new Redis(redisUrl);
-    await store.addToSet('index', ['a'], 5_000);
+    await store.write([{ op: 'addToSet', key: 'index', members: ['a'], ttlMs: 5_000 }]);
     const first = await client.pttl(`${prefix}index`);
     assert.ok(first > 4_000 && first <= 5_000, `pttl ${first}`);
-    await store.addToSet('index', ['b'], 1_000);
+    await store.write([{ op: 'addToSet', key: 'index', members: ['b'], ttlMs: 1_000 }]);
     assert.ok((await client.pttl(`${prefix}index`)) > 4_000, 'a shorter ttl does not shorten the set');
-    await store.addToSet('index', ['c'], 60_000);
+    await store.write([{ op: 'addToSet', key: 'index', members: ['c'], ttlMs: 60_000 }]);
     assert.ok((await client.pttl(`${prefix}index`)) > 50_000, 'a longer ttl extends it');
     await client.quit();
     await store.close();
@@ -54,7 +54,7 @@ describe('the redis store on its own', () => {
   test('large member lists are added in full', async () => {
     const { store } = fresh();
     const members = Array.from({ length: 2500 }, (_, i) => `member-${i}`);
-    await store.addToSet('big', members, 60_000);
+    await store.write([{ op: 'addToSet', key: 'big', members, ttlMs: 60_000 }]);
     assert.equal((await store.members('big')).length, 2500);
     await store.close();
   });
