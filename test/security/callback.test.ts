@@ -175,7 +175,7 @@ describe('state at the upstream callback', () => {
     const sealed = [...browser.cookies.values()].filter((c) => c.name.startsWith('byline_login_'));
     assert.equal(sealed.length, 1);
     // `<when it was issued, base 36>.<sealed transaction>`
-    const [issued, value = ''] = (sealed[0]?.value as string).split('.');
+    const [issued, value = ''] = (sealed[0]?.value ?? '').split('.');
     assert.match(issued as string, /^[0-9a-z]+$/);
     assert.match(value, /^[A-Za-z0-9_-]+$/);
     assert.doesNotMatch(
