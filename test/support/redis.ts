@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { type RedisProcess, startRedis } from '../../scripts/redis-server.mjs';
 import { RedisStore } from '../../src/store/redis.js';
 
-
 /**
  * The Redis the tests use: `REDIS_URL`, which `npm test` sets to the redis-server it started for the run.
  * A file run on its own (`node --test test/x.test.ts`) starts a private one for its process instead, so
