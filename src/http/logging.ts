@@ -10,6 +10,8 @@ const secretParams = [
   'access_token',
   'refresh_token',
   'id_token',
+  'id_token_hint',
+  'login_hint',
   'token',
   'client_secret',
   'signed_request',

@@ -95,6 +95,11 @@ test('a login writes one line with provider, site, outcome and duration', async 
 test('redactUrl hides the values of credential parameters and keeps the rest', () => {
   assert.equal(redactUrl('/cb?code=abc&state=xyz&lang=en'), '/cb?code=[redacted]&state=[redacted]&lang=en');
   assert.equal(redactUrl('/plain'), '/plain');
+  // An ID token names the reader (name, email, sid) and still works as a logout hint.
+  assert.equal(
+    redactUrl('/logout?id_token_hint=eyJ.eyJ.sig&login_hint=ada%40example.com&client_id=blog'),
+    '/logout?id_token_hint=[redacted]&login_hint=[redacted]&client_id=blog',
+  );
 });
 
 test('a request whose client left before the answer is logged as 499 and aborted, not as the status never sent', async () => {

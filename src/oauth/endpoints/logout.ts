@@ -117,32 +117,40 @@ function page(
 
 /** `GET /logout` never logs out (a link or an image could trigger it): it shows the confirmation form. */
 export function logoutPageHandler(ctx: GatewayContext): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const request = await readLogoutRequest(ctx, req.query as Record<string, unknown>);
-    const browser = await currentBrowserSession(ctx, req);
-    const hidden = Object.entries({
-      client_id: request.clientId,
-      post_logout_redirect_uri: request.redirectUri,
-      state: request.state,
-      ui_locales: request.uiLocales,
-      id_token_hint: request.idTokenHint,
-    }).flatMap(([name, value]) =>
-      value === undefined ? [] : [html`<input type="hidden" name="${name}" value="${value}">`],
-    );
-    const siteName = request.clientId === undefined ? 'A site' : ctx.sites.get(request.clientId)?.name;
-    const foreign = browser && request.hint && !(await hintIsThisBrowsers(ctx, request.hint, browser));
-    const whole = 'Logging out ends your login on every blog where you used it in this browser.';
-    page(res, request, {
-      title: 'Log out',
-      heading: 'Log out of Byline?',
-      message: !browser
-        ? 'You are not logged in to Byline in this browser.'
-        : foreign
-          ? `${siteName} asked to end a login that is not the one this browser holds. You are logged in here as ${browser.session.identity.name}. ${whole}`
-          : `You are logged in as ${browser.session.identity.name}. ${whole}`,
-      form: html`<form class="stack" method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}">${hidden}<button type="submit">Log out</button></form>`,
-    });
-  };
+  return (req: Request, res: Response) => confirmation(ctx, req, res, req.query as Record<string, unknown>);
+}
+
+/** The confirmation page for a logout request's parameters, whose form posts them back with a CSRF token. */
+async function confirmation(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  params: Record<string, unknown>,
+): Promise<void> {
+  const request = await readLogoutRequest(ctx, params);
+  const browser = await currentBrowserSession(ctx, req);
+  const hidden = Object.entries({
+    client_id: request.clientId,
+    post_logout_redirect_uri: request.redirectUri,
+    state: request.state,
+    ui_locales: request.uiLocales,
+    id_token_hint: request.idTokenHint,
+  }).flatMap(([name, value]) =>
+    value === undefined ? [] : [html`<input type="hidden" name="${name}" value="${value}">`],
+  );
+  const siteName = request.clientId === undefined ? 'A site' : ctx.sites.get(request.clientId)?.name;
+  const foreign = browser && request.hint && !(await hintIsThisBrowsers(ctx, request.hint, browser));
+  const whole = 'Logging out ends your login on every blog where you used it in this browser.';
+  page(res, request, {
+    title: 'Log out',
+    heading: 'Log out of Byline?',
+    message: !browser
+      ? 'You are not logged in to Byline in this browser.'
+      : foreign
+        ? `${siteName} asked to end a login that is not the one this browser holds. You are logged in here as ${browser.session.identity.name}. ${whole}`
+        : `You are logged in as ${browser.session.identity.name}. ${whole}`,
+    form: html`<form class="stack" method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}">${hidden}<button type="submit">Log out</button></form>`,
+  });
 }
 
 /**
@@ -153,6 +161,13 @@ export function logoutPageHandler(ctx: GatewayContext): RequestHandler {
  */
 export function logoutHandler(ctx: GatewayContext): RequestHandler {
   return async (req: Request, res: Response) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    // RP-Initiated Logout 1.0 §2: a relying party may POST its request too. Without our CSRF field it
+    // is such a request, and gets the confirmation page, as a GET does; it never logs out by itself.
+    if (body?.[csrfField] === undefined) {
+      await confirmation(ctx, req, res, body ?? {});
+      return;
+    }
     verifyCsrf(ctx, req);
     const request = await readLogoutRequest(ctx, req.body as Record<string, unknown> | undefined);
     const siteSessions = await endBrowserSession(ctx, req);

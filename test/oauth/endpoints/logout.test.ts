@@ -174,11 +174,20 @@ describe('POST /logout', () => {
     string,
     (csrf: string) => { fields: Record<string, string>; headers: Record<string, string> },
   ][] = [
-    ['without a CSRF token', () => ({ fields: {}, headers: {} })],
     ['with a wrong CSRF token', () => ({ fields: { csrf: 'A'.repeat(43) }, headers: {} })],
     ['from a cross-site page', (csrf) => ({ fields: { csrf }, headers: { 'sec-fetch-site': 'cross-site' } })],
     ['from a same-site page', (csrf) => ({ fields: { csrf }, headers: { 'sec-fetch-site': 'same-site' } })],
   ];
+  test('a POST without a CSRF token is a relying party’s logout request: it is asked, not done', async () => {
+    const browser = new Browser();
+    const { tokens } = await devTokens(gateway, { browser });
+    const done = await postLogout(gateway, browser, {}, { 'sec-fetch-site': 'cross-site' });
+    assert.equal(done.response.status, 200);
+    assert.match(done.body, /Log out of Byline\?/);
+    assert.equal(await userinfoStatus(gateway, tokens.access_token), 200);
+    assert.equal(await sessionReused(browser), true);
+  });
+
   for (const [name, make] of forged) {
     test(`is refused (403) ${name}`, async () => {
       const browser = new Browser();

@@ -218,6 +218,15 @@ describe('state and PKCE', () => {
       client_secret: confidential.secret,
     });
     assert.equal(withSecret.status, 200);
+    // RFC 9700 §4.8.2: a verifier for a code issued without a challenge means the code was injected.
+    const injected = await redeem(gateway, {
+      ...fields,
+      code: await run(),
+      client_secret: confidential.secret,
+      code_verifier: 'v'.repeat(43),
+    });
+    assert.equal(injected.status, 400);
+    assert.equal(injected.body.error, 'invalid_grant');
   });
 
   test('pkce: optional is a config error for a site without a secret', () => {

@@ -53,9 +53,12 @@ export async function redeemCode(
           : pending.redirectUri !== redirectUri
             ? 'redirect_uri does not match the authorization request.'
             : pending.codeChallenge === undefined
-              ? confidential
-                ? undefined
-                : 'This code was issued without PKCE: it is redeemed only with the site secret.'
+              ? !confidential
+                ? 'This code was issued without PKCE: it is redeemed only with the site secret.'
+                : verifier !== undefined
+                  ? // RFC 9700 §4.8.2: a verifier for a code issued without a challenge is a code injection.
+                    'A code_verifier was sent for a code issued without PKCE.'
+                  : undefined
               : !verifier || !verifierPattern.test(verifier) || s256(verifier) !== pending.codeChallenge
                 ? 'The PKCE code_verifier does not match.'
                 : undefined;
