@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type CommenterTokenErrorCode, createVerifier, type VerifierOptions } from 'byline-verify';
+import {
+  type CommenterTokenError,
+  type CommenterTokenErrorCode,
+  createVerifier,
+  type VerifierOptions,
+} from 'byline-verify';
 import { base64url } from 'jose';
 import { startTestIssuer, type TestIssuer } from '../support/jwt-issuer.js';
 
@@ -157,6 +162,17 @@ describe('what a token must be', () => {
       await rejectsWith(verifierFor().verify(token), 'ERR_TOKEN_INVALID');
     });
   }
+
+  it('rejects a scoped token without profile, saying the profile scope is what it lacks', async () => {
+    const token = await issuer.sign(
+      issuer.claims({ name: undefined, idp: undefined, scope: 'openid email' }),
+    );
+    await assert.rejects(verifierFor().verify(token), (error: CommenterTokenError) => {
+      assert.equal(error.code, 'ERR_TOKEN_INVALID');
+      assert.match(error.message, /profile scope/);
+      return true;
+    });
+  });
 
   it('rejects a token without exp', async () => {
     const token = await issuer.sign(issuer.claims({ exp: undefined }));

@@ -377,6 +377,12 @@ function toCommenter(payload: JWTPayload, audiences: readonly string[]): Comment
     typeof idp !== 'string' ||
     typeof sid !== 'string'
   ) {
+    // Tokens of OpenID requests carry only what their scopes allow; a commenter needs a name.
+    const scope = typeof payload.scope === 'string' ? payload.scope.split(' ') : undefined;
+    if (scope && !scope.includes('profile'))
+      throw invalid(
+        'The token was issued without the profile scope, so it names no commenter: ask for profile.',
+      );
     throw invalid('The token is not a Byline commenter token.');
   }
   return {
