@@ -41,19 +41,18 @@ function identifyClient(
   return { site, redirectUri, responseMode };
 }
 
-type Prompt = 'none' | 'login' | 'select_account' | 'consent' | undefined;
+const promptValues = ['none', 'login', 'select_account', 'consent'] as const;
+type Prompt = ReadonlySet<(typeof promptValues)[number]>;
 
+/** `prompt` (OpenID Connect Core §3.1.2.1): space-separated values; `none` only on its own. */
 function readPrompt(query: Request['query']): Prompt {
-  const prompt = param(query, 'prompt', { max: 64 });
-  if (
-    prompt === undefined ||
-    prompt === 'none' ||
-    prompt === 'login' ||
-    prompt === 'select_account' ||
-    prompt === 'consent'
-  )
-    return prompt;
-  throw new BylineError('invalid_request', 'prompt must be none, login, select_account or consent.');
+  const values = (param(query, 'prompt', { max: 64 }) ?? '').split(' ').filter(Boolean);
+  if (values.some((value) => !(promptValues as readonly string[]).includes(value)))
+    throw new BylineError('invalid_request', 'prompt must be none, login, select_account or consent.');
+  const prompt = new Set(values) as Prompt;
+  if (prompt.has('none') && prompt.size > 1)
+    throw new BylineError('invalid_request', 'prompt=none cannot be combined with another value.');
+  return prompt;
 }
 
 /** `scope` (space-separated, RFC 6749 §3.3): undefined when absent; an unknown scope is refused. */
@@ -169,13 +168,13 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
       ...(details.scope ? { scope: details.scope } : {}),
       ...(details.maxAge !== undefined ? { maxAge: details.maxAge } : {}),
       ...(details.uiLocales ? { uiLocales: details.uiLocales } : {}),
-      forceLogin: details.prompt === 'login' || details.prompt === 'select_account',
+      forceLogin: details.prompt.has('login') || details.prompt.has('select_account'),
       binding: ensureBinding(ctx, req, res),
       expires: ctx.clock.now() + loginTtlMs,
     };
 
     // prompt=consent: the question is asked even when the reader chose this site before.
-    if (details.prompt === 'consent') request.askConsent = true;
+    if (details.prompt.has('consent')) request.askConsent = true;
     if (!request.forceLogin) {
       const browser = await currentBrowserSession(ctx, req);
       const provider = browser?.session.identity.provider;
@@ -188,7 +187,7 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
           respondToSite(ctx, res, request, { code: await joinLogin(ctx, request, browser) });
           return;
         }
-        if (details.prompt === 'none') {
+        if (details.prompt.has('none')) {
           respondToSite(ctx, res, target, {
             error: 'consent_required',
             error_description: 'The reader has not chosen to continue to this site yet.',
@@ -199,7 +198,7 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
         return;
       }
     }
-    if (details.prompt === 'none') {
+    if (details.prompt.has('none')) {
       respondToSite(ctx, res, target, {
         error: 'login_required',
         error_description: 'The reader is not logged in, or not recently enough for max_age.',

@@ -157,6 +157,13 @@ describe('what /authorize refuses with its own error code', () => {
       assert.equal(siteParams(answer.location ?? undefined).get('error'), error);
     });
 
+  test('prompt takes several values (login consent), but none only alone', async () => {
+    const both = await get(authorizeUrl(gateway, pkce().challenge, { prompt: 'login consent' }));
+    assert.equal(both.status, 200, 'the chooser: a new login is asked for');
+    const mixed = await get(authorizeUrl(gateway, pkce().challenge, { prompt: 'none login' }));
+    assert.equal(siteParams(mixed.location ?? undefined).get('error'), 'invalid_request');
+  });
+
   test('a malformed max_age is invalid_request', async () => {
     const url = authorizeUrl(gateway, pkce().challenge, { scope: 'openid' });
     url.searchParams.set('max_age', '-1');
