@@ -54,7 +54,7 @@ const atSite = (site: string) => (to: string) => to.startsWith(callbackUri(site)
 async function authorize(
   browser: Browser,
   site: string,
-  params: { prompt?: string; idp?: string; scope?: string } = {},
+  params: { prompt?: string; idp?: string; scope?: string; maxAge?: string } = {},
 ) {
   const { verifier, challenge } = pkce();
   const hop = await browser.follow(
@@ -190,6 +190,16 @@ describe('the question', () => {
     assert.equal(again.response.status, 400, 'an answer is used once');
     const silent = await authorize(browser, 'shop', { prompt: 'none' });
     assert.ok(siteParams(silent.location).get('code'), 'the choice is remembered');
+  });
+
+  test('an answer given after the login grew older than max_age is login_required, not a code', async () => {
+    const { browser } = await devLogin(gateway, { name: 'Slow Reader' });
+    const page = await authorize(browser, 'forum', { maxAge: '60' });
+    const fields = question(page, 'Forum', 'Slow Reader');
+    gateway.clock.advance(120_000);
+    const late = await answer(browser, { ...fields, decision: 'allow' });
+    assertSiteError(late.response.headers.get('location') ?? undefined, 'login_required');
+    assert.deepEqual(await sitesOfLogin(browser), ['blog'], 'no site session for the forum');
   });
 
   test('Cancel answers the site access_denied, and nothing is remembered', async () => {

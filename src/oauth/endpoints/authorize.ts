@@ -10,7 +10,7 @@ import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import { hasConsent } from '../login/consent.js';
 import { type AuthorizationRequest, loginTtlMs, type ResponseMode } from '../login/records.js';
-import type { LiveLogin } from '../login/sessions.js';
+import { recentEnough } from '../login/sessions.js';
 import { joinLogin } from '../login/sign-in.js';
 import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
@@ -127,13 +127,6 @@ function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteCon
     ...(uiLocales ? { uiLocales } : {}),
     ...(idp ? { idp } : {}),
   };
-}
-
-/** Whether the browser's login is younger than `max_age` allows (OpenID Connect Core §3.1.2.1). */
-function recentEnough(ctx: GatewayContext, login: LiveLogin, maxAge: number | undefined): boolean {
-  if (maxAge === undefined) return true;
-  const authTime = login.session.authTime ?? login.session.expires - ctx.config.session.ttl;
-  return ctx.clock.now() - authTime <= maxAge * 1000;
 }
 
 export function authorizeHandler(ctx: GatewayContext): RequestHandler {

@@ -11,6 +11,7 @@ import { currentBrowserSession } from '../browser/session-cookie.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { consentWrite } from '../login/consent.js';
 import { type AuthorizationRequest, loginTtlMs } from '../login/records.js';
+import { recentEnough } from '../login/sessions.js';
 import { joinLogin } from '../login/sign-in.js';
 import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
@@ -118,6 +119,14 @@ export function consentHandler(ctx: GatewayContext): RequestHandler {
         'invalid_request',
         'You have logged out or logged in as someone else since. Go back to the site and start again.',
       );
+    // The reader may have taken minutes to answer: the login must still be as recent as max_age asks.
+    if (!recentEnough(ctx, browser, taken.maxAge)) {
+      respondToSite(ctx, res, taken, {
+        error: 'login_required',
+        error_description: 'The login is older than max_age allows.',
+      });
+      return;
+    }
     const identity = browser.session.identity;
     const code = await joinLogin(ctx, taken, browser, [consentWrite(ctx, site.id, identity)]);
     respondToSite(ctx, res, taken, { code });

@@ -289,3 +289,10 @@ export async function releaseBrowser(
     previous,
   );
 }
+
+/** Whether the browser's login is younger than `max_age` allows (OpenID Connect Core §3.1.2.1). */
+export function recentEnough(ctx: GatewayContext, login: LiveLogin, maxAge: number | undefined): boolean {
+  if (maxAge === undefined) return true;
+  const authTime = login.session.authTime ?? login.session.expires - ctx.config.session.ttl;
+  return ctx.clock.now() - authTime <= maxAge * 1000;
+}
