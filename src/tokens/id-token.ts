@@ -87,7 +87,7 @@ export async function verifyIdTokenHint(
   options: { issuer: string },
 ): Promise<IdTokenHint | undefined> {
   if (token.length > 8192 || token.split('.').length !== 3) return undefined;
-  const jwks = keys.jwks();
+  const jwks = keys.everyPublicKey();
   let keySet = hintKeySets.get(jwks);
   if (!keySet) {
     keySet = createLocalJWKSet(jwks);

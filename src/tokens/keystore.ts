@@ -412,6 +412,19 @@ export class KeyStore {
     return this.#jwks;
   }
 
+  #everyKey: { from: LoadedKey[]; jwks: { keys: JWK[] } } | undefined;
+
+  /**
+   * The public keys of every key on disk, retired ones too (the same object while the keys are the same).
+   * For what Byline only checks it once issued, long after: a relying party keeps an ID token for the whole
+   * session and sends it back as a logout hint, after its key may have left the JWKS.
+   */
+  everyPublicKey(): { keys: JWK[] } {
+    if (this.#everyKey?.from !== this.#keys)
+      this.#everyKey = { from: this.#keys, jwks: { keys: this.#keys.map((key) => key.publicJwk) } };
+    return this.#everyKey.jwks;
+  }
+
   /** Every key with its state and file name, oldest first (for `byline keys list` and rotation). */
   list(): { record: KeyRecord; state: KeyState; file: string }[] {
     const now = this.clock.now();

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as client from 'openid-client';
+import { rotateKeys } from '../../../src/tokens/rotate.js';
 import type { Browser, Hop } from '../../support/browser.js';
 import { authorizeUrl, callbackUri, devTokens, type LoggedIn, postLogout } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
@@ -208,6 +209,26 @@ describe('RP-Initiated Logout', () => {
       assert.equal(done.response.headers.get('location'), null);
     }
     assert.equal(await loggedIn(browser), true);
+  });
+
+  // Near the end: it rotates the keys and moves the clock past the old key's retirement.
+  test('a hint whose key has since rotated out of the JWKS is still recognised as ours', async () => {
+    const { browser, idToken } = await reader();
+    const signedBy = decodeProtectedHeader(idToken).kid;
+    await rotateKeys(gateway.config, { now: true }, gateway.clock);
+    await gateway.ctx.keys.reload();
+    gateway.clock.advance(gateway.config.tokens.accessTtl + gateway.config.tokens.clockSkew + 1_000);
+    const published = (await (await fetch(new URL('/.well-known/jwks.json', gateway.url))).json()) as {
+      keys: { kid: string }[];
+    };
+    assert.ok(!published.keys.some((key) => key.kid === signedBy), 'the signing key left the JWKS');
+    const done = await confirmLogout(browser, {
+      id_token_hint: idToken,
+      post_logout_redirect_uri: loggedOutPage,
+      state: 'rotated',
+    });
+    assert.equal(done.response.status, 303);
+    assert.equal(done.response.headers.get('location'), `${loggedOutPage}?state=rotated`);
   });
 
   // Last: it moves the gateway's clock past the ID token's exp.
