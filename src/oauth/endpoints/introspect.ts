@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { requiredParam } from '../../http/params.js';
 import { sendJson } from '../../http/send.js';
+import { claimsForScope } from '../../tokens/claims.js';
 import { authenticateClient } from '../client-auth.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { findToken } from '../login/find-token.js';
@@ -19,18 +20,24 @@ async function introspection(ctx: GatewayContext, site: string, token: string): 
   if (!live || live.session.site !== site) return { active: false };
   const common = { iss: ctx.issuer, aud: site, client_id: site, sid: found.sid };
   if (found.type === 'access_token') {
-    const { sub, idp, exp, iat, jti } = found.claims;
-    return { active: true, ...common, sub, idp, exp, iat, jti, token_type: 'Bearer' };
+    const { sub, idp, exp, iat, jti, scope } = found.claims;
+    return { active: true, ...common, sub, idp, exp, iat, jti, scope, token_type: 'Bearer' };
   }
   // A refresh token is active while it is its family's current (not yet rotated) token.
   const family = live.session.refresh;
   if (!family || family.n !== found.number) return { active: false };
-  const { sub, idp } = siteClaims(ctx, live.record, live.session);
+  // What the family's access tokens say: idp only with the profile scope (or without scopes).
+  const { sub, idp } = claimsForScope(
+    siteClaims(ctx, live.record, live.session),
+    live.session.scope,
+    ctx.sites.get(site),
+  );
   return {
     active: true,
     ...common,
     sub,
-    idp,
+    ...(idp ? { idp } : {}),
+    ...(live.session.scope ? { scope: live.session.scope.join(' ') } : {}),
     exp: seconds(family.expires),
     iat: seconds(family.issued),
     token_type: 'refresh_token',

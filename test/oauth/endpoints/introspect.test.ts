@@ -60,6 +60,16 @@ describe('POST /introspect', () => {
     assert.equal(body.iat, Math.floor(gateway.clock.now() / 1000));
   });
 
+  test('tokens of a scoped request say their scope, and no idp without profile', async () => {
+    const { tokens } = await devTokens(gateway, { ...asBlog, params: { scope: 'openid email' } });
+    for (const token of [tokens.access_token, tokens.refresh_token]) {
+      const { body } = await introspect(gateway, token, asBlog);
+      assert.equal(body.active, true);
+      assert.equal(body.scope, 'openid email');
+      assert.equal(body.idp, undefined);
+    }
+  });
+
   test('a rotated refresh token is inactive; its successor is active', async () => {
     const { tokens } = await devTokens(gateway, asBlog);
     const rotated = await refresh(gateway, tokens.refresh_token, asBlog);
