@@ -17,6 +17,19 @@ export async function pendingRequest(
   const request = await ctx.store.get<AuthorizationRequest>(storeKeys.authorizationRequest(id));
   const binding = requestBinding(ctx, req);
   if (!request || request.expires <= ctx.clock.now() || !binding || binding !== request.binding)
-    throw new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+    throw expired();
   return request;
+}
+
+const expired = () =>
+  new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+
+/**
+ * Takes pending request `id` for good, once it has been checked with `pendingRequest`: of two submissions
+ * of one form (two clicks, two tabs) exactly one continues, the other finds it gone.
+ */
+export async function takePendingRequest(ctx: GatewayContext, id: string): Promise<AuthorizationRequest> {
+  const taken = await ctx.store.take<AuthorizationRequest>(storeKeys.authorizationRequest(id));
+  if (!taken) throw expired();
+  return taken;
 }

@@ -6,7 +6,7 @@ import { renderPage } from '../../http/views.js';
 import type { Identity } from '../../identity.js';
 import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
-import { pendingRequest } from '../browser/pending-request.js';
+import { pendingRequest, takePendingRequest } from '../browser/pending-request.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { consentWrite } from '../login/consent.js';
@@ -98,13 +98,7 @@ export function consentHandler(ctx: GatewayContext): RequestHandler {
       await renderChooser(ctx, req, res, site, chooser);
       return;
     }
-    // Single use: of two submissions one answers, the other finds the request gone.
-    const taken = await ctx.store.take<AuthorizationRequest>(storeKeys.authorizationRequest(id));
-    if (!taken)
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired. Go back to the site and start again.',
-      );
+    const taken = await takePendingRequest(ctx, id);
     if (decision === 'deny') {
       respondToSite(ctx, res, taken, {
         error: 'access_denied',

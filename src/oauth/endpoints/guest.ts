@@ -9,14 +9,12 @@ import type { Identity } from '../../identity.js';
 import { gravatarUrl, guestId } from '../../tokens/subject.js';
 import { verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
-import { pendingRequest } from '../browser/pending-request.js';
+import { pendingRequest, takePendingRequest } from '../browser/pending-request.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { issueTokens, newFamily } from '../login/issue.js';
 import { recordLogin } from '../login/login-events.js';
-import type { AuthorizationRequest } from '../login/records.js';
 import { addSiteSession, newLogin } from '../login/sessions.js';
 import { signIn } from '../login/sign-in.js';
-import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
@@ -166,13 +164,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       });
       return;
     }
-    // Single use: of two concurrent submissions one continues, the other finds the request gone.
-    const taken = await ctx.store.take<AuthorizationRequest>(storeKeys.authorizationRequest(id));
-    if (!taken)
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired. Go back to the site and start again.',
-      );
+    const taken = await takePendingRequest(ctx, id);
     const { code } = await signIn(ctx, taken, guestIdentity(ctx, fields), undefined);
     respondToSite(ctx, res, taken, { code });
     recordLogin(ctx, taken, 'guest', 'success');
