@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertSiteError, loginCommenter, providerLogin, redeemLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { oidcProviderConfig } from '../support/oidc-double.js';
 import { type OidcPeer, startOidcPeer } from '../support/oidc-peer.js';
 import { userinfo, verifyCommenter } from '../support/tokens.js';
 
@@ -16,13 +17,7 @@ before(async () => {
     listening,
     config: {
       providers: {
-        acme: {
-          type: 'oidc',
-          name: 'Acme ID',
-          issuer: peer.issuer,
-          clientId: peer.clientId,
-          clientSecret: peer.clientSecret,
-        },
+        acme: oidcProviderConfig(peer),
       },
     },
   });

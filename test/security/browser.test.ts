@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser } from '../support/browser.js';
 import { authorizeUrl, browserWithSession, devLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort } from '../support/gateway.js';
-import { type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
+import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
 import {
   assertStoreUnchanged,
@@ -123,13 +123,7 @@ describe('cookie attributes when publicUrl is https', () => {
       publicUrl,
       config: {
         providers: {
-          acme: {
-            type: 'oidc',
-            name: 'Acme',
-            issuer: idp.issuer,
-            clientId: idp.clientId,
-            clientSecret: idp.clientSecret,
-          },
+          acme: oidcProviderConfig(idp, 'Acme'),
         },
       },
     });

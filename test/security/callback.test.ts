@@ -7,7 +7,12 @@ import { Browser } from '../support/browser.js';
 import { type FacebookDouble, startFacebookDouble } from '../support/facebook-double.js';
 import { authorizeUrl, siteParams } from '../support/flow.js';
 import { listenOnFreePort } from '../support/gateway.js';
-import { type IdTokenSpec, type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
+import {
+  type IdTokenSpec,
+  type OidcDouble,
+  oidcProviderConfig,
+  startOidcDouble,
+} from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
 import {
   assertErrorPage,
@@ -34,13 +39,7 @@ before(async () => {
     listening,
     config: {
       providers: {
-        acme: {
-          type: 'oidc',
-          name: 'Acme ID',
-          issuer: oidc.issuer,
-          clientId: oidc.clientId,
-          clientSecret: oidc.clientSecret,
-        },
+        acme: oidcProviderConfig(oidc),
         wordpress: { clientId: wp.clientId, clientSecret: wp.clientSecret, endpoints: wp.endpoints },
         facebook: {
           clientId: fb.appId,

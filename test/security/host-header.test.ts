@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../support/facebook-double.js';
 import { authorizeUrl } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
-import { type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
+import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
 import { type Answer, sendRaw } from '../support/security.js';
 
@@ -24,13 +24,7 @@ before(async () => {
       sites: { blog: testSite },
       providers: {
         dev: { type: 'dev' },
-        acme: {
-          type: 'oidc',
-          name: 'Acme',
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-        },
+        acme: oidcProviderConfig(idp, 'Acme'),
         facebook: { clientId: '1234', clientSecret: fbSecret },
       },
     },

@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { Browser } from '../support/browser.js';
 import { authorizeUrl, devLogin, redeemLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort } from '../support/gateway.js';
-import { type OidcDouble, startOidcDouble } from '../support/oidc-double.js';
+import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
 import { type ObservedGateway, startObservedGateway } from '../support/security.js';
 import { changedKeys } from '../support/store-snapshot.js';
@@ -25,13 +25,7 @@ before(async () => {
     config: {
       providers: {
         dev: { type: 'dev' },
-        acme: {
-          type: 'oidc',
-          name: 'Acme ID',
-          issuer: oidc.issuer,
-          clientId: oidc.clientId,
-          clientSecret: oidc.clientSecret,
-        },
+        acme: oidcProviderConfig(oidc),
       },
     },
   });

@@ -275,3 +275,12 @@ export async function startOidcDouble(): Promise<OidcDouble> {
 
   return double;
 }
+
+/** The `providers.<id>` block of an OIDC provider at a double or peer (issuer, client id and secret). */
+export function oidcProviderConfig(
+  provider: { issuer: string; clientId: string; clientSecret: string },
+  name = 'Acme ID',
+): Record<string, unknown> {
+  const { issuer, clientId, clientSecret } = provider;
+  return { type: 'oidc', name, issuer, clientId, clientSecret };
+}

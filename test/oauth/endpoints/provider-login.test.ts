@@ -5,7 +5,7 @@ import pino from 'pino';
 import { Browser } from '../../support/browser.js';
 import { authorizeUrl } from '../../support/flow.js';
 import { listenOnFreePort } from '../../support/gateway.js';
-import { type OidcDouble, startOidcDouble } from '../../support/oidc-double.js';
+import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../../support/oidc-double.js';
 import { pkce } from '../../support/pkce.js';
 import { type ObservedGateway, startObservedGateway } from '../../support/security.js';
 
@@ -33,13 +33,7 @@ before(async () => {
     logger: pino({ level: 'info' }, sink),
     config: {
       providers: {
-        acme: {
-          type: 'oidc',
-          name: 'Acme',
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-        },
+        acme: oidcProviderConfig(idp, 'Acme'),
       },
     },
   });
