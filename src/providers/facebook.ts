@@ -1,4 +1,6 @@
-import type { IncomingMessage, RequestOptions } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
+import { type ClientRequest, Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Strategy } from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions, type VerifyFunction } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
@@ -40,80 +42,58 @@ export function identityFromGraph(provider: string, me: FacebookMe): Identity {
   };
 }
 
-type TransportCallback = (error: unknown, body?: string, response?: IncomingMessage) => void;
+/** What a deadline agent's requests are held to: the per-request deadline and the upstream timer. */
+interface Deadline {
+  timeoutMs: number;
+  time: (path: string) => () => void;
+}
 
-/** node-oauth's one function that opens an HTTP request (protected in its typings). */
-interface NodeOAuthTransport {
-  _executeRequest(
-    library: unknown,
-    options: RequestOptions,
-    body: unknown,
-    callback: TransportCallback,
-  ): void;
+const deadlines = new WeakMap<object, Deadline>();
+let watching = false;
+
+/**
+ * node-oauth (under passport-oauth2) uses Node's http(s) with no timeout at all. Its public `setAgent`
+ * gives it an agent of ours, and Node's public `http.client.request.start` channel shows every request
+ * made through that agent: each gets a deadline (destroyed with UpstreamUnavailableError, which
+ * node-oauth hands back as the request's one error, so the site hears `temporarily_unavailable`) and is
+ * timed for the upstream duration histogram.
+ */
+function deadlineAgent(protocol: string, deadline: Deadline): HttpAgent {
+  if (!watching) {
+    watching = true;
+    subscribe('http.client.request.start', (message) => {
+      // A ClientRequest's `agent` is the one it was made with (Node sets it; @types/node omits it).
+      const { request } = message as { request: ClientRequest & { agent?: object } };
+      const watched = request.agent ? deadlines.get(request.agent) : undefined;
+      if (!watched) return;
+      const end = watched.time(request.path);
+      const timer = setTimeout(
+        () =>
+          request.destroy(
+            new UpstreamUnavailableError(`Facebook did not answer within ${watched.timeoutMs} ms`),
+          ),
+        watched.timeoutMs,
+      );
+      request.once('close', () => {
+        clearTimeout(timer);
+        end();
+      });
+    });
+  }
+  const agent =
+    protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  deadlines.set(agent, deadline);
+  return agent;
 }
 
 /**
- * node-oauth uses Node's http(s) with no timeout at all, so every request it makes gets a deadline: the
- * login fails with UpstreamUnavailableError (the site hears `temporarily_unavailable`) and the request
- * is aborted. Only the first outcome is passed on, so node-oauth's own error after the abort is dropped.
+ * passport-oauth2 lets subclasses use its node-oauth client (`_oauth2`, "protected" in its own words);
+ * node-oauth's public `setAgent` gives that client the deadline agent.
  */
-function withDeadline(
-  transport: NodeOAuthTransport,
-  timeoutMs: number,
-  time: (path: string) => () => void,
-): void {
-  const execute = transport._executeRequest.bind(transport);
-  transport._executeRequest = (library, options, body, callback) => {
-    const end = time(String(options.path ?? ''));
-    const controller = new AbortController();
-    let settled = false;
-    const timer = setTimeout(() => {
-      settle(new UpstreamUnavailableError(`Facebook did not answer within ${timeoutMs} ms`));
-      controller.abort();
-    }, timeoutMs);
-    const settle: TransportCallback = (...args) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      end();
-      callback(...args);
-    };
-    execute(library, { ...options, signal: controller.signal }, body, settle);
-  };
-}
-
-type OAuthErrorFactory = (this: unknown, message: string, err: unknown) => Error;
-
-/**
- * passport-oauth2 wraps transport failures in InternalOAuthError, keeping the original in `oauthError`
- * rather than `cause`; Byline tells "unreachable" from "refused" by walking `cause`, so it is restored.
- */
-function withTransportCause(error: unknown): unknown {
-  if (error instanceof Error && 'oauthError' in error && error.oauthError instanceof Error)
-    return new Error(error.message, { cause: error.oauthError });
-  return error;
-}
-
 class BylineFacebookStrategy extends FacebookStrategy {
-  constructor(
-    options: StrategyOptions,
-    verify: VerifyFunction,
-    timeoutMs: number,
-    time: (path: string) => () => void,
-  ) {
+  constructor(options: StrategyOptions, verify: VerifyFunction, agent: HttpAgent) {
     super(options, verify);
-    withDeadline(this._oauth2 as unknown as NodeOAuthTransport, timeoutMs, time);
-  }
-
-  override userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
-    super.userProfile(accessToken, (err, profile) => done(err ? withTransportCause(err) : err, profile));
-  }
-
-  /** The token exchange's errors pass through here (a passport-oauth2 method its typings do not show). */
-  _createOAuthError(message: string, err: unknown): Error {
-    if (err instanceof Error) return new Error(message, { cause: err });
-    const parent = Reflect.get(FacebookStrategy.prototype, '_createOAuthError') as OAuthErrorFactory;
-    return parent.call(this, message, err);
+    this._oauth2.setAgent(agent);
   }
 }
 
@@ -130,6 +110,12 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
   const endpoint = (key: keyof typeof defaults) =>
     upstreamEndpoint(id, key, config.endpoints?.[key] ?? defaults[key]).href;
 
+  // One agent serves the token and Graph calls, so both must speak the same protocol.
+  const protocol = new URL(endpoint('token')).protocol;
+  if (new URL(endpoint('userinfo')).protocol !== protocol)
+    throw new TypeError(
+      `providers.${id}.endpoints: token and userinfo must both be https (or both http on loopback)`,
+    );
   const strategy = new BylineFacebookStrategy(
     {
       clientID: config.clientId,
@@ -153,10 +139,8 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
         done(error);
       }
     },
-    ctx.upstreamTimeout,
-    (path) => ctx.timeUpstream(id, path),
+    deadlineAgent(protocol, { timeoutMs: ctx.upstreamTimeout, time: (path) => ctx.timeUpstream(id, path) }),
   );
-
   return {
     id,
     type: 'facebook',

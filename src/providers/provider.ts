@@ -26,7 +26,9 @@ export class UpstreamUnavailableError extends Error {
 
 /** True for failures to reach the provider at all (refused, reset, DNS, timeout). */
 export function isUnreachable(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
+  // passport-oauth2's InternalOAuthError keeps the transport's error in `oauthError`, not `cause`.
+  const next = (e: Error) => (e.cause ?? (e as { oauthError?: unknown }).oauthError) as unknown;
+  for (let e = error; e instanceof Error; e = next(e)) {
     if (e instanceof UpstreamUnavailableError) return true;
     if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'ConnectTimeoutError') return true;
     const code = (e as NodeJS.ErrnoException).code;
