@@ -24,8 +24,8 @@ test('a variable set to an empty string without a default gives an empty string'
 
 test('a string may hold several placeholders among other text', () => {
   assert.equal(
-    interpolate('redis://${USER}:${PASS}@${HOST:-localhost}:6379/0', { USER: 'u', PASS: 'p' }),
-    'redis://u:p@localhost:6379/0',
+    interpolate('redis://${USER}:${PASS}@${HOST:-localhost}:6390/0', { USER: 'u', PASS: 'p' }),
+    'redis://u:p@localhost:6390/0',
   );
 });
 
@@ -34,7 +34,7 @@ test('$${ writes a literal ${ that is not interpolated', () => {
 });
 
 test('a default may contain colons, slashes and spaces', () => {
-  assert.equal(interpolate('${URL:-redis://127.0.0.1:6379/0}', {}), 'redis://127.0.0.1:6379/0');
+  assert.equal(interpolate('${URL:-redis://127.0.0.1:6390/0}', {}), 'redis://127.0.0.1:6390/0');
   assert.equal(interpolate('${NAME:-My Blog}', {}), 'My Blog');
 });
 

@@ -651,7 +651,7 @@ describe('validation', () => {
     },
     {
       what: 'a bad store URL',
-      raw: { ...minimal(), store: { kind: 'redis', url: 'http://127.0.0.1:6379' } },
+      raw: { ...minimal(), store: { kind: 'redis', url: 'http://127.0.0.1:6390' } },
       path: 'store.url',
       message: /^must be a redis:\/\/ or rediss:\/\/ URL$/,
     },

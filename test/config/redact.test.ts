@@ -18,7 +18,7 @@ const SECRETS = {
 function configWithSecrets(): Config {
   return parseConfig(
     {
-      store: { kind: 'redis', url: `redis://byline:${SECRETS.redis}@redis.example:6379/0` },
+      store: { kind: 'redis', url: `redis://byline:${SECRETS.redis}@redis.example:6390/0` },
       metrics: { token: SECRETS.metrics },
       sites: {
         blog: { origins: [], redirectUris: ['https://blog.example/cb'], secret: SECRETS.site },
@@ -55,7 +55,7 @@ test('redaction hides every secret and the redis password, and keeps everything 
   assert.equal(redacted.providers.facebook?.clientSecret, '[redacted]');
   assert.equal(redacted.providers.google?.clientSecret, '[redacted]');
   assert.equal(redacted.metrics.token, '[redacted]');
-  assert.equal(redacted.store.url, 'redis://byline:[redacted]@redis.example:6379/0');
+  assert.equal(redacted.store.url, 'redis://byline:[redacted]@redis.example:6390/0');
   assert.equal(redacted.providers.wordpress?.clientId, 'wp-id');
 });
 
@@ -80,16 +80,16 @@ test('a redis URL keeps its user and host; only a password is hidden', () => {
         store: { kind: 'redis', url, prefix: 'b:', timeout: 2000, waitForReplicas: 'auto' },
       }) as Redacted
     ).store.url;
-  assert.equal(redact('redis://:pa$$word@127.0.0.1:6379/0'), 'redis://:[redacted]@127.0.0.1:6379/0');
+  assert.equal(redact('redis://:pa$$word@127.0.0.1:6390/0'), 'redis://:[redacted]@127.0.0.1:6390/0');
   assert.equal(redact('rediss://user:p@ss@host:6380'), 'rediss://user:[redacted]@host:6380');
-  assert.equal(redact('redis://127.0.0.1:6379/0'), 'redis://127.0.0.1:6379/0');
+  assert.equal(redact('redis://127.0.0.1:6390/0'), 'redis://127.0.0.1:6390/0');
 });
 
 test('the dumped YAML shows [redacted] and never a real secret', () => {
   const yaml = dumpConfigYaml(configWithSecrets());
   for (const secret of Object.values(SECRETS)) assert.ok(!yaml.includes(secret), `${secret} leaked`);
   assert.match(yaml, /secret: "?\[redacted\]"?/);
-  assert.equal(parse(yaml).store.url, 'redis://byline:[redacted]@redis.example:6379/0');
+  assert.equal(parse(yaml).store.url, 'redis://byline:[redacted]@redis.example:6390/0');
 });
 
 test('the dumped YAML writes durations with units, so they read back the same in a config file', () => {
@@ -167,21 +167,21 @@ test('a redis URL keeps a ${VAR} password or a ${VAR} URL, and redacts a literal
   };
   const env = { REDIS_PASSWORD: SECRETS.redis, REDIS_HOST: 'redis.internal', REDIS_URL: 'redis://:x@h:1/0' };
   assert.equal(
-    dumpedUrl('redis://:${REDIS_PASSWORD}@redis.example:6379/0', env),
-    'redis://:${REDIS_PASSWORD}@redis.example:6379/0',
+    dumpedUrl('redis://:${REDIS_PASSWORD}@redis.example:6390/0', env),
+    'redis://:${REDIS_PASSWORD}@redis.example:6390/0',
   );
   assert.equal(dumpedUrl('${REDIS_URL}', env), '${REDIS_URL}');
   assert.equal(
-    dumpedUrl('${REDIS_URL:-redis://:pw@localhost:6379/0}'),
-    '${REDIS_URL:-redis://:[redacted]@localhost:6379/0}',
+    dumpedUrl('${REDIS_URL:-redis://:pw@localhost:6390/0}'),
+    '${REDIS_URL:-redis://:[redacted]@localhost:6390/0}',
   );
   assert.equal(
-    dumpedUrl('redis://:pw@${REDIS_HOST}:6379/0', env),
-    'redis://:[redacted]@${REDIS_HOST}:6379/0',
+    dumpedUrl('redis://:pw@${REDIS_HOST}:6390/0', env),
+    'redis://:[redacted]@${REDIS_HOST}:6390/0',
   );
   assert.equal(
-    dumpedUrl(`redis://:${SECRETS.redis}@redis.example:6379/0`),
-    'redis://:[redacted]@redis.example:6379/0',
+    dumpedUrl(`redis://:${SECRETS.redis}@redis.example:6390/0`),
+    'redis://:[redacted]@redis.example:6390/0',
   );
 });
 

@@ -126,7 +126,7 @@ describe('NODE_ENV=production refuses development shortcuts, naming the key', ()
 describe('a 500 shows nothing of what went wrong', () => {
   /** A store that works until told to fail, then fails with an error full of things never to show. */
   let failing = false;
-  const leak = `redis://admin:hunter2@10.0.0.9:6379 secret=${testSite.secret}`;
+  const leak = `redis://admin:hunter2@10.0.0.9:6390 secret=${testSite.secret}`;
   const inner = new MemoryStore({ clock: new TestClock() });
   const store = new Proxy(inner, {
     get(target, prop) {

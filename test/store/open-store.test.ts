@@ -22,7 +22,7 @@ test('store.sentinels makes the Redis client ask Sentinel for the named master',
     ...base,
     store: {
       kind: 'redis',
-      url: 'redis://:secret@ignored:6379/2',
+      url: 'redis://:secret@ignored:6390/2',
       sentinels: [{ host: '127.0.0.1', port: 1 }],
       sentinelName: 'blog-master',
     },
