@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { parse } from 'yaml';
-import { packageRoot } from '../../src/config/load.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { startShippedDefault, type TestGateway } from '../support/gateway.js';
 import { artifactPath, chromiumPath, popupLogin, requireChromium } from './scene.js';
 
 /**
@@ -15,21 +10,14 @@ import { artifactPath, chromiumPath, popupLogin, requireChromium } from './scene
  */
 // Without Chromium, requireChromium fails the test with the line that installs it (never a skip).
 describe('the demo opened at 127.0.0.1 while publicUrl says localhost', () => {
-  let gateway: TestGateway;
+  let gateway: TestGateway & { port: number };
   let port: number;
   let browser: Browser;
 
   before(async () => {
     requireChromium();
-    const listening = await listenOnFreePort();
-    port = (listening.server.address() as AddressInfo).port;
-    const publicUrl = `http://localhost:${port}`;
-    const text = readFileSync(join(packageRoot, 'config', 'default.yaml'), 'utf8').replaceAll(
-      'http://localhost:3000',
-      publicUrl,
-    );
-    const { publicUrl: _, listen: __, dataDir: ___, ...config } = parse(text) as Record<string, unknown>;
-    gateway = await startGateway({ listening, config, publicUrl });
+    gateway = await startShippedDefault();
+    port = gateway.port;
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],

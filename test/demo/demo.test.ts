@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { packageRoot } from '../../src/config/load.js';
 import { demoRouter } from '../../src/demo/router.js';
 import { Browser } from '../support/browser.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { listenOnFreePort, startGateway, startShippedDefault, type TestGateway } from '../support/gateway.js';
 
 let gateway: TestGateway;
 
@@ -178,16 +178,9 @@ describe('the demo under another loopback name than publicUrl’s', () => {
   let local: TestGateway;
   let port: number;
   before(async () => {
-    // The shipped default as `npm start` runs it: publicUrl http://localhost:<port>, listening on 127.0.0.1.
-    const listening = await listenOnFreePort();
-    port = (listening.server.address() as AddressInfo).port;
-    const publicUrl = `http://localhost:${port}`;
-    const text = readFileSync(join(packageRoot, 'config', 'default.yaml'), 'utf8').replaceAll(
-      'http://localhost:3000',
-      publicUrl,
-    );
-    const { publicUrl: _, listen: __, dataDir: ___, ...config } = parse(text) as Record<string, unknown>;
-    local = await startGateway({ listening, config, publicUrl });
+    const shipped = await startShippedDefault();
+    local = shipped;
+    port = shipped.port;
   });
   after(() => local?.close());
 

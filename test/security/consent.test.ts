@@ -12,6 +12,7 @@ import {
   devLogin,
   loginTokens,
   logoutForm,
+  postFromByline,
   postLogout,
   providerLogin,
   siteParams,
@@ -100,15 +101,7 @@ function question(page: Hop, siteName: string, name: string): { ar: string; csrf
 
 /** POSTs an answer to the question as its own page does (Sec-Fetch-Site: same-origin unless overridden). */
 function answer(browser: Browser, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return browser.request(new URL('/auth/consent', gateway.url), {
-    method: 'POST',
-    body: new URLSearchParams(fields).toString(),
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-      ...headers,
-    },
-  });
+  return postFromByline(browser, new URL('/auth/consent', gateway.url), fields, headers);
 }
 
 /** The site sessions the browser's login holds, by site id: what any site could redeem. */

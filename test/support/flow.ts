@@ -247,14 +247,14 @@ export async function logoutForm(
   return { page, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] };
 }
 
-/** POST /logout from the browser, as its own confirmation page posts it (Sec-Fetch-Site: same-origin). */
-export function postLogout(
-  gateway: TestGateway,
+/** A form POST from one of Byline's own pages (Sec-Fetch-Site: same-origin unless `headers` say otherwise). */
+export function postFromByline(
   browser: Browser,
+  url: string | URL,
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<Hop> {
-  return browser.request(`${gateway.url}/logout`, {
+  return browser.request(url, {
     method: 'POST',
     body: new URLSearchParams(fields).toString(),
     headers: {
@@ -263,4 +263,14 @@ export function postLogout(
       ...headers,
     },
   });
+}
+
+/** POST /logout from the browser, as its own confirmation page posts it. */
+export function postLogout(
+  gateway: TestGateway,
+  browser: Browser,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Hop> {
+  return postFromByline(browser, `${gateway.url}/logout`, fields, headers);
 }

@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
 import { type BylineApp, createApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config/load.js';
+import { packageRoot, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type ExpressServerClasses, expressServerClasses } from '../../src/http/server-classes.js';
 import type { GatewayContext } from '../../src/oauth/gateway-context.js';
@@ -129,4 +131,20 @@ async function startOn({ server, url, classes }: Listening, options: GatewayOpti
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The shipped default config as `npm start` runs it, on a free port: publicUrl http://localhost:<port>
+ * while the server listens on 127.0.0.1.
+ */
+export async function startShippedDefault(): Promise<TestGateway & { port: number }> {
+  const listening = await listenOnFreePort();
+  const port = (listening.server.address() as AddressInfo).port;
+  const publicUrl = `http://localhost:${port}`;
+  const text = readFileSync(join(packageRoot, 'config', 'default.yaml'), 'utf8').replaceAll(
+    'http://localhost:3000',
+    publicUrl,
+  );
+  const { publicUrl: _, listen: __, dataDir: ___, ...config } = parseYaml(text) as Record<string, unknown>;
+  return Object.assign(await startGateway({ listening, config, publicUrl }), { port });
 }

@@ -69,16 +69,11 @@ function readScope(query: Request['query']): string[] | undefined {
   return scope;
 }
 
-interface RequestDetails {
-  state: string;
-  codeChallenge?: string;
-  nonce?: string;
-  scope?: string[];
-  maxAge?: number;
-  uiLocales?: string;
-  prompt: Prompt;
-  idp?: string;
-}
+/** What the query says beyond the client: the request's own fields, and how to reach a login. */
+type RequestDetails = Pick<
+  AuthorizationRequest,
+  'state' | 'codeChallenge' | 'nonce' | 'scope' | 'maxAge' | 'uiLocales'
+> & { prompt: Prompt; idp?: string };
 
 /** Everything after the client is known; failures here go back to the site. */
 function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteConfig): RequestDetails {
