@@ -10,6 +10,7 @@ export interface Metrics {
   logins: Counter<'provider' | 'site' | 'outcome'>;
   tokensIssued: Counter<'grant' | 'site'>;
   tokenErrors: Counter<'endpoint' | 'error'>;
+  backchannelLogouts: Counter<'site' | 'outcome'>;
   upstreamDuration: Histogram<'provider' | 'endpoint'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   storeErrors: Counter<'operation'>;
@@ -39,6 +40,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'byline_token_errors_total',
       help: 'OAuth error responses by endpoint and error code.',
       labelNames: ['endpoint', 'error'],
+      registers,
+    }),
+    backchannelLogouts: new Counter({
+      name: 'byline_backchannel_logouts_total',
+      help: 'Back-channel logout deliveries by site and outcome (delivered; retried: an attempt failed and another follows; refused: the site answered 4xx; failed: every attempt failed).',
+      labelNames: ['site', 'outcome'],
       registers,
     }),
     upstreamDuration: new Histogram({

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Config, SiteConfig } from '../config/schema.js';
 import type { Metrics } from '../http/metrics.js';
+import { idTokenAlgorithmOf } from '../tokens/algorithms.js';
 import { signCompact } from '../tokens/jws.js';
 import type { KeyStore } from '../tokens/keystore.js';
 import type { EndedSiteSession, LogoutNotifier } from './gateway-context.js';
@@ -30,25 +30,6 @@ export interface BackchannelLogoutOptions {
   retryDelays?: readonly number[];
 }
 
-const counterName = 'byline_backchannel_logouts_total';
-
-/** One counter per registry: a config reload builds a new app on the same metrics. */
-function outcomeCounter(metrics: Metrics): Counter<'site' | 'outcome'> {
-  const existing = metrics.registry.getSingleMetric(counterName);
-  if (existing) return existing as Counter<'site' | 'outcome'>;
-  return new Counter({
-    name: counterName,
-    help: 'Back-channel logout deliveries by site and outcome (delivered; retried: an attempt failed and another follows; refused: the site answered 4xx; failed: every attempt failed).',
-    labelNames: ['site', 'outcome'],
-    registers: [metrics.registry],
-  });
-}
-
-/** The site's ID-token algorithm, whose key signs its logout tokens as it signs its ID tokens. */
-function siteAlgorithm(config: Config, site: SiteConfig) {
-  return site.idTokenAlgorithm ?? config.tokens.idTokenAlgorithm;
-}
-
 /**
  * A logout token (Back-Channel Logout 1.0 §2.4): header `typ: logout+jwt`; `iss aud iat exp jti sub sid`
  * and the back-channel logout event; never a `nonce` (§2.4 forbids it, so it cannot pass as an ID token).
@@ -58,7 +39,7 @@ function mintLogoutToken(
   site: SiteConfig,
   ended: EndedSiteSession,
 ): string {
-  const key = options.keys.signingKey(siteAlgorithm(options.config, site));
+  const key = options.keys.signingKey(idTokenAlgorithmOf(options.config, site));
   const iat = Math.floor(options.clock.now() / 1000);
   return signCompact(key, 'logout+jwt', {
     iss: options.issuer,
@@ -88,7 +69,7 @@ const wait = (ms: number) =>
  * `byline_backchannel_logouts_total`.
  */
 export function backchannelLogout(options: BackchannelLogoutOptions): LogoutNotifier {
-  const counter = outcomeCounter(options.metrics);
+  const counter = options.metrics.backchannelLogouts;
   const delays = options.retryDelays ?? defaultRetryDelays;
   const timeout = options.config.http.upstreamTimeout;
 

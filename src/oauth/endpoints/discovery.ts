@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
+import { idTokenAlgorithms } from '../../tokens/algorithms.js';
 import { supportedScopes } from '../../tokens/claims.js';
 import type { GatewayContext } from '../gateway-context.js';
 
@@ -27,12 +28,7 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     subject_types_supported: [ctx.config.tokens.subject],
     access_token_signing_alg_values_supported: [ctx.config.tokens.algorithm],
-    id_token_signing_alg_values_supported: [
-      ...new Set([
-        ctx.config.tokens.idTokenAlgorithm,
-        ...[...ctx.sites.values()].flatMap((site) => site.idTokenAlgorithm ?? []),
-      ]),
-    ],
+    id_token_signing_alg_values_supported: idTokenAlgorithms(ctx.config),
     scopes_supported: supportedScopes,
     claims_parameter_supported: false,
     request_parameter_supported: false,

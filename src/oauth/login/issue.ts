@@ -1,7 +1,7 @@
 import { mintAccessToken } from '../../tokens/access-token.js';
+import { idTokenAlgorithmOf } from '../../tokens/algorithms.js';
 import { claimsForScope } from '../../tokens/claims.js';
 import { mintIdToken } from '../../tokens/id-token.js';
-import type { SigningAlgorithm } from '../../tokens/keystore.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { refreshTokenFor } from './handles.js';
 import type { LoginRecord, RefreshFamily, SiteSession } from './records.js';
@@ -37,11 +37,6 @@ export function accessTokenFor(
   });
 }
 
-/** The algorithm a site's ID tokens are signed with. */
-function idTokenAlgorithm(ctx: GatewayContext, site: string): SigningAlgorithm {
-  return ctx.sites.get(site)?.idTokenAlgorithm ?? ctx.config.tokens.idTokenAlgorithm;
-}
-
 /**
  * The ID token of a site session (Core §2): its `sub` and scoped claims as the access token has them, when
  * the reader logged in upstream, and `at_hash` of the access token it comes with. A refresh's ID token
@@ -66,7 +61,7 @@ function idTokenFor(
     issuer: ctx.issuer,
     audience: session.site,
     subject: sub,
-    alg: idTokenAlgorithm(ctx, session.site),
+    alg: idTokenAlgorithmOf(ctx.config, ctx.sites.get(session.site)),
     authTime: Math.floor(authTime / 1000),
     sid,
     ttlMs: ctx.config.tokens.accessTtl,
