@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
+import type { SiteConfig } from '../../src/config/schema.js';
+import { hasConsent } from '../../src/oauth/login/consent.js';
 import { Browser, formAction, type Hop } from '../support/browser.js';
 import {
   assertSiteError,
@@ -341,6 +343,25 @@ describe('what counts as consent', () => {
     const { browser: other } = await devLogin(gateway, { name: 'Blog Reader' });
     const silent = await authorize(other, 'own', { prompt: 'none' });
     assert.ok(siteParams(silent.location).get('code'));
+  });
+
+  test('choosing a trusted site on the chooser stores no consent record (nothing would ever read it)', async () => {
+    await devLogin(gateway, { site: 'own', name: 'Chooser At Home' });
+    const own = gateway.ctx.sites.get('own') as SiteConfig;
+    const identity = {
+      provider: 'dev',
+      id: 'chooser-at-home',
+      name: 'Chooser At Home',
+      emailVerified: false,
+    };
+    assert.equal(await hasConsent(gateway.ctx, { ...own, trusted: false }, identity), false);
+    await devLogin(gateway, { site: 'shop', name: 'Chooser At Home' });
+    const shop = gateway.ctx.sites.get('shop') as SiteConfig;
+    assert.equal(
+      await hasConsent(gateway.ctx, shop, identity),
+      true,
+      'the choice of an untrusted site is kept',
+    );
   });
 
   test('prompt=consent asks again, of a site chosen before and of a trusted one; Continue answers', async () => {

@@ -9,7 +9,7 @@ import { respondToSite } from '../browser/hand-off.js';
 import { pendingRequest, takePendingRequest } from '../browser/pending-request.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { consentWrite } from '../login/consent.js';
+import { consentWrites } from '../login/consent.js';
 import { type AuthorizationRequest, loginTtlMs } from '../login/records.js';
 import { recentEnough } from '../login/sessions.js';
 import { joinLogin } from '../login/sign-in.js';
@@ -122,7 +122,7 @@ export function consentHandler(ctx: GatewayContext): RequestHandler {
       return;
     }
     const identity = browser.session.identity;
-    const code = await joinLogin(ctx, taken, browser, [consentWrite(ctx, site.id, identity)]);
+    const code = await joinLogin(ctx, taken, browser, consentWrites(ctx, site, identity));
     respondToSite(ctx, res, taken, { code });
   };
 }

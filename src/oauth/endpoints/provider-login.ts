@@ -10,7 +10,7 @@ import { pendingRequest } from '../browser/pending-request.js';
 import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
 import { saveTransaction, takeTransaction } from '../browser/transaction-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
-import { consentWrite, hasConsent } from '../login/consent.js';
+import { consentWrites, hasConsent } from '../login/consent.js';
 import { recordLogin } from '../login/login-events.js';
 import type { AuthorizationRequest, LoginTransaction } from '../login/records.js';
 import { signIn, signInBrowser } from '../login/sign-in.js';
@@ -164,7 +164,7 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
         await askConsent(ctx, req, res, site, request, { id: login.id, identity });
         return;
       }
-      const consent = request.chosen ? [consentWrite(ctx, request.site, identity)] : [];
+      const consent = request.chosen && site ? consentWrites(ctx, site, identity) : [];
       const signedIn = await signIn(ctx, request, identity, { previous }, consent);
       if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
       respondToSite(ctx, res, request, { code: signedIn.code });

@@ -30,10 +30,14 @@ function consentKey(ctx: GatewayContext, site: string, publicSub: string): strin
   return storeKeys.consent(site, hash);
 }
 
-/** The write that remembers that the reader `identity` chose `site`, for a batch of the caller's. */
-export function consentWrite(ctx: GatewayContext, site: string, identity: Identity): StoreWrite {
+/**
+ * The writes that remember that the reader `identity` chose `site`, for a batch of the caller's: none for
+ * a trusted site, which never asks (a record there would be read by nobody).
+ */
+export function consentWrites(ctx: GatewayContext, site: SiteConfig, identity: Identity): StoreWrite[] {
+  if (site.trusted) return [];
   const value: ConsentRecord = { at: ctx.clock.now() };
-  return { op: 'set', key: consentKey(ctx, site, publicSubject(identity)), value, ttlMs: consentTtlMs };
+  return [{ op: 'set', key: consentKey(ctx, site.id, publicSubject(identity)), value, ttlMs: consentTtlMs }];
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { SiteConfig } from '../../../src/config/schema.js';
-import { consentWrite, hasConsent } from '../../../src/oauth/login/consent.js';
+import { consentWrites, hasConsent } from '../../../src/oauth/login/consent.js';
 import type { Browser } from '../../support/browser.js';
 import {
   type FacebookDouble,
@@ -105,7 +105,7 @@ for (const callback of ['data-deletion', 'deauthorize'] as const) {
     test('the sites the user chose are forgotten: a later login asks them again', async () => {
       const identity = { provider: 'facebook', id: grace.id, name: grace.name, emailVerified: false };
       const untrusted = { ...(gateway.ctx.sites.get('blog') as SiteConfig), trusted: false };
-      await gateway.store.write([consentWrite(gateway.ctx, 'blog', identity)]);
+      await gateway.store.write(consentWrites(gateway.ctx, untrusted, identity));
       assert.equal(await hasConsent(gateway.ctx, untrusted, identity), true);
       const { status } = await post(gateway, `/providers/facebook/${callback}`, {
         signed_request: fb.signedRequest(deletionPayload(grace.id)),
