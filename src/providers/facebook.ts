@@ -1,8 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { type ClientRequest, Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { ClientRequest } from 'node:http';
 import type { Strategy } from 'passport';
-import { Strategy as FacebookStrategy, type StrategyOptions, type VerifyFunction } from 'passport-facebook';
+import { Strategy as FacebookStrategy } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
 import type { Identity } from '../identity.js';
 import { cleanEmail, cleanText, safeUrl } from './profile.js';
@@ -42,58 +41,45 @@ export function identityFromGraph(provider: string, me: FacebookMe): Identity {
   };
 }
 
-/** What a deadline agent's requests are held to: the per-request deadline and the upstream timer. */
+/** What a provider's requests are held to: the per-request deadline and the upstream timer. */
 interface Deadline {
   timeoutMs: number;
   time: (path: string) => () => void;
 }
 
-const deadlines = new WeakMap<object, Deadline>();
-let watching = false;
+/** The Facebook endpoints node-oauth calls, as `protocol//host/path`, and what each request is held to. */
+const watched = new Map<string, Deadline>();
 
 /**
- * node-oauth (under passport-oauth2) uses Node's http(s) with no timeout at all. Its public `setAgent`
- * gives it an agent of ours, and Node's public `http.client.request.start` channel shows every request
- * made through that agent: each gets a deadline (destroyed with UpstreamUnavailableError, which
- * node-oauth hands back as the request's one error, so the site hears `temporarily_unavailable`) and is
- * timed for the upstream duration histogram.
+ * node-oauth (under passport-oauth2) uses Node's http(s) with no timeout at all. Node's public
+ * `http.client.request.start` channel shows every request it makes: one to a watched endpoint gets a
+ * deadline (destroyed with UpstreamUnavailableError, which node-oauth hands back as the request's one
+ * error, so the site hears `temporarily_unavailable`) and is timed for the upstream duration histogram.
+ * Two Facebook apps on the same endpoints share one entry (the same deadline; the timer of the last).
  */
-function deadlineAgent(protocol: string, deadline: Deadline): HttpAgent {
-  if (!watching) {
-    watching = true;
+function watchEndpoints(urls: string[], deadline: Deadline): void {
+  if (watched.size === 0)
     subscribe('http.client.request.start', (message) => {
-      // A ClientRequest's `agent` is the one it was made with (Node sets it; @types/node omits it).
-      const { request } = message as { request: ClientRequest & { agent?: object } };
-      const watched = request.agent ? deadlines.get(request.agent) : undefined;
-      if (!watched) return;
-      const end = watched.time(request.path);
+      const { request } = message as { request: ClientRequest };
+      const path = request.path.split('?')[0] ?? '';
+      const held = watched.get(`${request.protocol}//${String(request.getHeader('host'))}${path}`);
+      if (!held) return;
+      const end = held.time(request.path);
       const timer = setTimeout(
         () =>
           request.destroy(
-            new UpstreamUnavailableError(`Facebook did not answer within ${watched.timeoutMs} ms`),
+            new UpstreamUnavailableError(`Facebook did not answer within ${held.timeoutMs} ms`),
           ),
-        watched.timeoutMs,
+        held.timeoutMs,
       );
       request.once('close', () => {
         clearTimeout(timer);
         end();
       });
     });
-  }
-  const agent =
-    protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  deadlines.set(agent, deadline);
-  return agent;
-}
-
-/**
- * passport-oauth2 lets subclasses use its node-oauth client (`_oauth2`, "protected" in its own words);
- * node-oauth's public `setAgent` gives that client the deadline agent.
- */
-class BylineFacebookStrategy extends FacebookStrategy {
-  constructor(options: StrategyOptions, verify: VerifyFunction, agent: HttpAgent) {
-    super(options, verify);
-    this._oauth2.setAgent(agent);
+  for (const url of urls) {
+    const { protocol, host, pathname } = new URL(url);
+    watched.set(`${protocol}//${host}${pathname}`, deadline);
   }
 }
 
@@ -110,13 +96,7 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
   const endpoint = (key: keyof typeof defaults) =>
     upstreamEndpoint(id, key, config.endpoints?.[key] ?? defaults[key]).href;
 
-  // One agent serves the token and Graph calls, so both must speak the same protocol.
-  const protocol = new URL(endpoint('token')).protocol;
-  if (new URL(endpoint('userinfo')).protocol !== protocol)
-    throw new TypeError(
-      `providers.${id}.endpoints: token and userinfo must both be https (or both http on loopback)`,
-    );
-  const strategy = new BylineFacebookStrategy(
+  const strategy = new FacebookStrategy(
     {
       clientID: config.clientId,
       clientSecret: config.clientSecret,
@@ -139,8 +119,11 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
         done(error);
       }
     },
-    deadlineAgent(protocol, { timeoutMs: ctx.upstreamTimeout, time: (path) => ctx.timeUpstream(id, path) }),
   );
+  watchEndpoints([endpoint('token'), endpoint('userinfo')], {
+    timeoutMs: ctx.upstreamTimeout,
+    time: (path) => ctx.timeUpstream(id, path),
+  });
   return {
     id,
     type: 'facebook',
