@@ -42,11 +42,20 @@ export function setSessionCookie(
 export async function endBrowserSession(ctx: GatewayContext, req: Request): Promise<number | undefined> {
   const login = await currentBrowserSession(ctx, req);
   if (!login) return undefined;
-  const earlier = login.session.earlier ?? [];
+  const direct = login.session.earlier ?? [];
   // No browser holds the earlier logins, so no site session is added to them after this read.
-  const earlierRecords = await Promise.all(
-    earlier.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))),
+  const directRecords = await Promise.all(
+    direct.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))),
   );
+  // A login that replaced one of them alongside this one (two tabs finishing logins at once) ends too.
+  const alongside = [...new Set(directRecords.flatMap((record) => record?.later ?? []))].filter(
+    (id) => id !== login.id && !direct.includes(id),
+  );
+  const earlier = [...direct, ...alongside];
+  const earlierRecords = [
+    ...directRecords,
+    ...(await Promise.all(alongside.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))))),
+  ];
   // The current login is removed by compare-and-swap, so the sessions named are exactly those that ended
   // (updateLogin also takes it out of its subject's index); the earlier ones go in the same step.
   const record = await updateLogin(

@@ -56,6 +56,8 @@ export interface LoginRecord {
   expires: number;
   /** Logins this browser held before this one (their ids): its logout ends them too. */
   earlier?: string[];
+  /** Once replaced: the logins that replaced it in its browser (two when two tabs finished logins at once). */
+  later?: string[];
   /** The number the next site session gets. */
   next: number;
   /** The site sessions, by number; each one's `sid` is derived from the login id and the number. */

@@ -51,15 +51,20 @@ export function newLogin(
     next: 0,
     sites: {},
   };
-  const index = storeKeys.subjectLogins(publicSubject(identity));
-  return {
-    id,
-    record,
-    writes: [
-      { op: 'set', key: storeKeys.login(id), value: record, ttlMs: ttlOf(ctx, record) },
-      { op: 'addToSet', key: index, members: [id], ttlMs: ttlOf(ctx, record) },
-    ],
-  };
+  return { id, record, writes: loginWrites(ctx, id, record) };
+}
+
+/** The writes that store login `id` and add it to its subject's index. */
+function loginWrites(ctx: GatewayContext, id: string, record: LoginRecord): StoreWrite[] {
+  return [
+    { op: 'set', key: storeKeys.login(id), value: record, ttlMs: ttlOf(ctx, record) },
+    {
+      op: 'addToSet',
+      key: storeKeys.subjectLogins(publicSubject(record.identity)),
+      members: [id],
+      ttlMs: ttlOf(ctx, record),
+    },
+  ];
 }
 
 /** Adds a site session to `record` (changing it) and answers its sid and the session as stored. */
@@ -111,7 +116,15 @@ function withoutDeadSessions(record: LoginRecord, now: number): LoginRecord | nu
   for (const [number, session] of Object.entries(record.sites)) {
     if (!isLive(session, now)) delete record.sites[number];
   }
-  return !record.browser && Object.keys(record.sites).length === 0 ? null : record;
+  return servesNobody(record) ? null : record;
+}
+
+/**
+ * No browser holds the login, it has no site session, and no later login reaches other logins through it
+ * (`later`, kept so that two logins that replaced it at once each end the other at logout).
+ */
+function servesNobody(record: LoginRecord): boolean {
+  return !record.browser && !record.later && Object.keys(record.sites).length === 0;
 }
 
 /** A site session holds a live refresh family, or a code that may still be redeemed. */
@@ -228,10 +241,10 @@ export async function liveSiteSession(
   return record && session && record.expires > ctx.clock.now() ? { record, session } : undefined;
 }
 
-/** Removes site session `number`; a login left without site sessions and without a browser serves nobody. */
+/** Removes site session `number`; a login that then serves nobody is removed. */
 export function withoutSiteSession(record: LoginRecord, number: number): LoginRecord | null {
   delete record.sites[number];
-  return !record.browser && Object.keys(record.sites).length === 0 ? null : record;
+  return servesNobody(record) ? null : record;
 }
 
 /**
@@ -270,21 +283,32 @@ export async function endSubjectSessions(ctx: GatewayContext, publicSub: string)
 
 /**
  * The login this browser held before a new login replaces it: it keeps its site sessions (ended by the
- * new login's logout) but no browser holds it any more, so its cookie stops working everywhere. `writes`
- * (the new login) land in the same atomic step.
+ * new login's logout) but no browser holds it any more, so its cookie stops working everywhere. The new
+ * login and `also` land in the same atomic step. Two tabs that finish logins at once both replace the
+ * same login: the second finds it replaced already and takes the first's login into its `earlier`,
+ * while the replaced login names both in `later`, so whichever cookie the browser keeps, its logout
+ * ends the other login too.
  */
 export async function releaseBrowser(
   ctx: GatewayContext,
   previous: LiveLogin,
-  writes: StoreWrite[] = [],
+  login: NewLogin,
+  also: StoreWrite[] = [],
 ): Promise<void> {
   await updateLogin(
     ctx,
     previous.id,
     (record) => {
-      if (!record?.browser) return { result: undefined, writes };
+      if (!record) return { result: undefined, writes: [...login.writes, ...also] };
+      const alongside = record.browser ? [] : (record.later ?? []);
       delete record.browser;
-      return { result: undefined, next: Object.keys(record.sites).length === 0 ? null : record, writes };
+      record.later = [...alongside, login.id].slice(-earlierLimit);
+      const joined: LoginRecord = {
+        ...login.record,
+        earlier: [...alongside, ...(login.record.earlier ?? [])].slice(0, earlierLimit),
+      };
+      const writes = alongside.length > 0 ? loginWrites(ctx, login.id, joined) : login.writes;
+      return { result: undefined, next: record, writes: [...writes, ...also] };
     },
     previous,
   );

@@ -43,13 +43,9 @@ export async function signIn(
   });
   const { sid } = addSiteSession(ctx, login.id, login.record, pendingSiteSession(ctx, request));
   // The request is done: its chooser entry goes in the same batch.
-  const writes = [
-    ...login.writes,
-    { op: 'delete' as const, key: storeKeys.authorizationRequest(request.id) },
-    ...also,
-  ];
-  if (browser?.previous) await releaseBrowser(ctx, browser.previous, writes);
-  else await ctx.store.write(writes);
+  const done = [{ op: 'delete' as const, key: storeKeys.authorizationRequest(request.id) }, ...also];
+  if (browser?.previous) await releaseBrowser(ctx, browser.previous, login, done);
+  else await ctx.store.write([...login.writes, ...done]);
   const code = codeFor(ctx.keys.rootSecret, sid);
   return login.record.browser ? { code, browser: { id: login.id, browser: login.record.browser } } : { code };
 }
@@ -64,7 +60,7 @@ export async function signInBrowser(
   previous: LiveLogin | undefined,
 ): Promise<{ id: string; browser: string }> {
   const login = newLogin(ctx, identity, { browser: true, ...(previous ? { earlier: previous } : {}) });
-  if (previous) await releaseBrowser(ctx, previous, login.writes);
+  if (previous) await releaseBrowser(ctx, previous, login);
   else await ctx.store.write(login.writes);
   return { id: login.id, browser: login.record.browser as string };
 }
