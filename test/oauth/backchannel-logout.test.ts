@@ -12,7 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createUpstreamFetch } from '../../src/http/upstream-fetch.js';
 import { backchannelLogout, backchannelLogoutEvent } from '../../src/oauth/backchannel-logout.js';
-import { endSubjectSessions } from '../../src/oauth/login/sessions.js';
+import { endSubjectSessions, siteSessionLimit } from '../../src/oauth/login/sessions.js';
 import { Browser } from '../support/browser.js';
 import { devLogin, devTokens, loginTokens, logoutForm, postLogout, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
@@ -130,6 +130,8 @@ before(async () => {
       // Short, so that the slow receiver's first attempt times out soon; the dev login's own calls to
       // its IdP share it, and a cold first one takes some hundred milliseconds.
       http: { upstreamTimeout: '2s' },
+      // One test sends a browser to /authorize past the site-session limit.
+      rateLimits: { authorize: { points: 100_000, window: '1m' } },
       sites: {
         blog: { ...testSite, backchannelLogoutUri: `${receiver.url}/blog` },
         other: site('other', { backchannelLogoutUri: `${receiver.url}/other`, idTokenAlgorithm: 'ES256' }),
@@ -335,6 +337,22 @@ describe('back-channel logout', () => {
     const retries = own.lines.filter((line) => line.retryIn !== undefined).map((line) => line.retryIn);
     assert.deepEqual(retries, [10, 20]);
     assert.doesNotMatch(JSON.stringify(own.lines), /eyJ|logout_token/);
+  });
+
+  test('a redeemed site session pushed out past the per-login limit is logged out at its site', async () => {
+    const browser = new Browser();
+    const first = idTokenOf((await openidLogin('blog', browser)).tokens);
+    const later = [];
+    for (let i = 0; i < siteSessionLimit; i++)
+      later.push(idTokenOf((await openidLogin('blog', browser)).tokens));
+    const [delivery] = await receiver.forSid(first.sid);
+    await assertLogoutFor(delivery as Delivery, 'blog', first);
+    const laterSids = new Set(later.map((token) => token.sid));
+    assert.equal(
+      receiver.deliveries.filter((d) => laterSids.has(d.sid)).length,
+      0,
+      'only the evicted session is named',
+    );
   });
 });
 

@@ -67,13 +67,17 @@ function loginWrites(ctx: GatewayContext, id: string, record: LoginRecord): Stor
   ];
 }
 
-/** Adds a site session to `record` (changing it) and answers its sid and the session as stored. */
+/**
+ * Adds a site session to `record` (changing it) and answers its sid, the session as stored, and the
+ * redeemed site sessions it pushed out past the limit (their sites hold tokens: a back-channel logout
+ * tells them).
+ */
 export function addSiteSession(
   ctx: GatewayContext,
   loginId: string,
   record: LoginRecord,
   session: SiteSession,
-): { sid: string; session: SiteSession } {
+): { sid: string; session: SiteSession; evicted: EndedSiteSession[] } {
   const number = record.next;
   record.next = number + 1;
   const stored: SiteSession = {
@@ -82,8 +86,13 @@ export function addSiteSession(
     ...(ctx.config.tokens.subject === 'pairwise' ? { pairwise: true } : {}),
   };
   record.sites[number] = stored;
-  evictBeyondLimit(record);
-  return { sid: sidFor(ctx.keys.rootSecret, loginId, number), session: stored };
+  const now = ctx.clock.now();
+  const evicted = evictBeyondLimit(record, number).flatMap(([n, ended]) =>
+    ended.refresh && ended.refresh.expires > now
+      ? [endedSiteSession(ctx, sidFor(ctx.keys.rootSecret, loginId, n), record, ended)]
+      : [],
+  );
+  return { sid: sidFor(ctx.keys.rootSecret, loginId, number), session: stored, evicted };
 }
 
 /**
@@ -92,19 +101,29 @@ export function addSiteSession(
  */
 export const siteSessionLimit = 50;
 
-/** Past the limit, the oldest unredeemed site sessions go first (nobody holds a token of theirs), then the oldest. */
-function evictBeyondLimit(record: LoginRecord): void {
-  const numbers = Object.keys(record.sites).map(Number);
-  let excess = numbers.length - siteSessionLimit;
-  if (excess <= 0) return;
+/**
+ * Past the limit, the oldest unredeemed site sessions go first (nobody holds a token of theirs), then the
+ * oldest; never `added`, the one being added (its code is on its way to the site). Answers the sessions
+ * removed, with their numbers.
+ */
+function evictBeyondLimit(record: LoginRecord, added: number): [number, SiteSession][] {
+  const numbers = Object.keys(record.sites)
+    .map(Number)
+    .filter((n) => n !== added);
+  let excess = numbers.length + 1 - siteSessionLimit;
+  const evicted: [number, SiteSession][] = [];
+  if (excess <= 0) return evicted;
   const byAge = numbers.sort((a, b) => a - b);
   const unredeemed = byAge.filter((n) => !record.sites[n]?.refresh);
   for (const n of [...unredeemed, ...byAge]) {
     if (excess <= 0) break;
-    if (record.sites[n] === undefined) continue;
+    const session = record.sites[n];
+    if (session === undefined) continue;
     delete record.sites[n];
+    evicted.push([n, session]);
     excess--;
   }
+  return evicted;
 }
 
 /**

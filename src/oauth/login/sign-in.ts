@@ -75,14 +75,14 @@ export async function joinLogin(
   browser: LiveLogin,
   also: StoreWrite[] = [],
 ): Promise<string> {
-  const sid = await updateLogin(
+  const added = await updateLogin(
     ctx,
     browser.id,
     (record: LoginRecord | undefined) => {
       if (!record) return { result: undefined };
-      const { sid } = addSiteSession(ctx, browser.id, record, pendingSiteSession(ctx, request));
+      const { sid, evicted } = addSiteSession(ctx, browser.id, record, pendingSiteSession(ctx, request));
       return {
-        result: sid,
+        result: { sid, evicted },
         next: record,
         writes: [{ op: 'delete', key: storeKeys.authorizationRequest(request.id) }, ...also],
       };
@@ -90,7 +90,8 @@ export async function joinLogin(
     browser,
   );
   // The login ended between reading it and adding to it (a logout in another tab).
-  if (!sid)
+  if (!added)
     throw new BylineError('invalid_request', 'You have logged out. Go back to the site and start again.');
-  return codeFor(ctx.keys.rootSecret, sid);
+  if (added.evicted.length > 0) ctx.logoutNotifier.sessionsEnded(added.evicted);
+  return codeFor(ctx.keys.rootSecret, added.sid);
 }
