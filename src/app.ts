@@ -181,6 +181,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     providerStartHandler(ctx),
   );
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
+  // Providers answering with response_mode=form_post (Apple) post their answer here.
+  app.post('/auth/:provider/callback', htmlErrors, openerAllowed, form, providerCallbackHandler(ctx));
   app.use('/providers', providerCallbacksRouter(ctx));
   for (const router of mounted) app.use(router);
 

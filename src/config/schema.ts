@@ -23,6 +23,7 @@ import {
 export type {
   DevProviderConfig,
   FacebookProviderConfig,
+  OAuth2ProviderConfig,
   OidcProviderConfig,
   ProviderConfig,
   WordPressProviderConfig,

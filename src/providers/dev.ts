@@ -3,16 +3,15 @@ import express, { type RequestHandler, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Configuration as IdpConfiguration, KoaContextWithOIDC } from 'oidc-provider';
-import * as client from 'openid-client';
 import type { DevProviderConfig } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
 import { formBody } from '../http/form-body.js';
 import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
+import type { ProviderDescription } from './description.js';
 import { inMemoryIdpSettings } from './dev-idp-settings.js';
-import { clientMetadata, oidcStrategyProvider } from './oidc.js';
+import { oidcProfile } from './oidc-profile.js';
 import { cleanEmail, cleanText } from './profile.js';
-import type { UpstreamProvider } from './provider.js';
 import type { ProviderContext } from './provider-context.js';
 
 interface DevAccount {
@@ -40,10 +39,10 @@ function accountId(name: string): string {
 
 /**
  * `type: dev`: a real OpenID provider (oidc-provider) mounted inside Byline, whose login page takes any
- * name. Byline talks to it over HTTP through the same OIDC strategy as any other provider, so the
+ * name. Byline talks to it over HTTP through the same engine as any other OpenID provider, so the
  * default configuration exercises the real code path with no credentials.
  */
-export function devProvider(config: DevProviderConfig, ctx: ProviderContext): UpstreamProvider {
+export function devDescription(config: DevProviderConfig, ctx: ProviderContext): ProviderDescription {
   const path = devIdpPath(config.id);
   const issuer = `${ctx.publicUrl}${path}`;
   const clientId = 'byline';
@@ -190,30 +189,30 @@ export function devProvider(config: DevProviderConfig, ctx: ProviderContext): Up
   });
   ctx.mount(router);
 
-  const metadata: client.ServerMetadata = {
-    issuer,
-    authorization_endpoint: `${issuer}/auth`,
-    token_endpoint: `${issuer}/token`,
-    userinfo_endpoint: `${issuer}/me`,
-    jwks_uri: `${issuer}/jwks`,
-    code_challenge_methods_supported: ['S256'],
-    id_token_signing_alg_values_supported: ['ES256'],
-  };
-
-  return oidcStrategyProvider({
+  return {
     id: config.id,
     type: 'dev',
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/dev.svg'),
+    // Written out: Byline is not listening yet when providers are built, so nothing could be discovered.
+    server: {
+      issuer,
+      endpoints: {
+        authorization: `${issuer}/auth`,
+        token: `${issuer}/token`,
+        userinfo: `${issuer}/me`,
+      },
+      metadata: {
+        jwks_uri: `${issuer}/jwks`,
+        code_challenge_methods_supported: ['S256'],
+        id_token_signing_alg_values_supported: ['ES256'],
+      },
+    },
+    clientId,
+    clientAuth: { method: 'client_secret_post', secret: clientSecret },
     scopes: ['openid', 'profile', 'email'],
-    ctx,
-    // Manual metadata: Byline is not listening yet when providers are built, so nothing is discovered.
-    configure: async () =>
-      new client.Configuration(
-        metadata,
-        clientId,
-        clientMetadata(ctx),
-        client.ClientSecretPost(clientSecret),
-      ),
-  });
+    oidc: true,
+    forceLoginParams: { prompt: 'login' },
+    profile: oidcProfile,
+  };
 }

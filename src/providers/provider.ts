@@ -1,9 +1,36 @@
-import type { Request } from 'express';
-import type { Strategy } from 'passport';
+import type { Request, Response } from 'express';
+import type { Identity } from '../identity.js';
 
 /**
- * An upstream identity provider: data (id, name, icon) plus a Passport strategy. The strategy keeps its
- * per-login state in `req.session[sessionKey]`, which Byline backs with the login transaction.
+ * What the callback needs back from the start of a login, sealed in the reader's browser meanwhile (see
+ * oauth/browser/transaction-cookie.ts): a typed record of Byline's, never a library's session object.
+ */
+export interface UpstreamTransaction {
+  /** The `state` sent to the provider: Byline keys the login transaction by it, so it is always sent. */
+  state: string;
+  /** The PKCE (S256) verifier, when a challenge was sent. */
+  codeVerifier?: string;
+  /** The nonce the ID token must carry (OpenID Connect providers). */
+  nonce?: string;
+}
+
+/** The reader's request and its response, for a library that speaks HTTP itself (Passport). */
+export interface ReaderExchange {
+  req: Request;
+  res: Response;
+}
+
+/**
+ * Where a login goes first: the URL to send the reader to or, for a library that writes the redirect
+ * itself, `send`, which Byline calls once the transaction is saved.
+ */
+export type UpstreamStart =
+  | { upstream: UpstreamTransaction; url: string }
+  | { upstream: UpstreamTransaction; send(exchange: ReaderExchange): Promise<void> };
+
+/**
+ * An upstream identity provider as the login endpoints see it: its face (id, name, icon) and the two
+ * legs of a login. Most are descriptions run by the engine (engine.ts); Facebook adapts passport-facebook.
  */
 export interface UpstreamProvider {
   readonly id: string;
@@ -11,17 +38,25 @@ export interface UpstreamProvider {
   readonly name: string;
   /** URL of an SVG icon served by Byline. */
   readonly icon: string;
-  /** Where the strategy keeps its state inside `req.session`. */
-  readonly sessionKey: string;
-  /** The strategy, built on first use (OIDC discovery happens then, not at start-up). */
-  strategy(): Promise<Strategy>;
-  /** Options for `strategy.authenticate` on the way out (e.g. a forced login prompt). */
-  authorizeOptions?(req: Request, options: { forceLogin: boolean }): Record<string, unknown>;
+  /** How the provider answers at the callback: a redirect (`query`) or a posted form (`form_post`). */
+  readonly responseMode: 'query' | 'form_post';
+  /** Begins a login (discovering the provider first when it must). `forceLogin`: the site asked for a fresh one. */
+  start(options: { forceLogin: boolean }): Promise<UpstreamStart>;
+  /**
+   * Ends a login with the callback's parameters (a `code`; errors were handled before) and the transaction
+   * `start` made. Rejects with UpstreamDeniedError, UpstreamUnavailableError or any other error (a failure).
+   */
+  finish(params: URLSearchParams, upstream: UpstreamTransaction, exchange: ReaderExchange): Promise<Identity>;
 }
 
 /** Thrown by a provider when it is unreachable, so the site gets `temporarily_unavailable`. */
 export class UpstreamUnavailableError extends Error {
   override name = 'UpstreamUnavailableError';
+}
+
+/** Thrown when the reader or the provider refused the login, so the site gets `access_denied`. */
+export class UpstreamDeniedError extends Error {
+  override name = 'UpstreamDeniedError';
 }
 
 /** True for failures to reach the provider at all (refused, reset, DNS, timeout). */

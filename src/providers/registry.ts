@@ -1,21 +1,31 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { devProvider } from './dev.js';
+import type { ProviderDescription } from './description.js';
+import { devDescription } from './dev.js';
+import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
-import { oidcProvider } from './oidc.js';
+import { oauth2Description } from './presets/oauth2.js';
+import { oidcDescription } from './presets/oidc.js';
+import { wordpressDescription } from './presets/wordpress.js';
 import type { UpstreamProvider } from './provider.js';
 import type { ProviderContext } from './provider-context.js';
-import { wordpressProvider } from './wordpress.js';
 
-type Factory<T extends ProviderConfig['type']> = (
-  config: Extract<ProviderConfig, { type: T }>,
+type Config<T extends ProviderConfig['type']> = Extract<ProviderConfig, { type: T }>;
+type Describe<T extends ProviderConfig['type']> = (
+  config: Config<T>,
   ctx: ProviderContext,
-) => UpstreamProvider;
+) => ProviderDescription;
+type Adapt<T extends ProviderConfig['type']> = (config: Config<T>, ctx: ProviderContext) => UpstreamProvider;
 
-/** One line per provider type. */
-const factories: { [T in ProviderConfig['type']]?: Factory<T> } = {
-  oidc: oidcProvider,
-  dev: devProvider,
-  wordpress: wordpressProvider,
+/** Provider types that are descriptions, run by the engine: one line per type. */
+const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
+  oidc: oidcDescription,
+  oauth2: oauth2Description,
+  wordpress: wordpressDescription,
+  dev: devDescription,
+};
+
+/** Provider types with an adapter of their own (a maintained Passport strategy). */
+const adapters: { [T in ProviderConfig['type']]?: Adapt<T> } = {
   facebook: facebookProvider,
 };
 
@@ -38,9 +48,12 @@ export function createProviders(
 ): Map<string, UpstreamProvider> {
   const providers = new Map<string, UpstreamProvider>();
   for (const config of Object.values(configs)) {
-    const factory = factories[config.type] as Factory<typeof config.type> | undefined;
-    if (!factory) throw new TypeError(`no provider implementation for type "${config.type}"`);
-    providers.set(config.id, factory(config, { ...ctx, fetch: timedFetch(ctx, config.id) }));
+    const providerCtx = { ...ctx, fetch: timedFetch(ctx, config.id) };
+    const describe = descriptions[config.type] as Describe<typeof config.type> | undefined;
+    const adapt = adapters[config.type] as Adapt<typeof config.type> | undefined;
+    if (describe) providers.set(config.id, describedProvider(describe(config, providerCtx), providerCtx));
+    else if (adapt) providers.set(config.id, adapt(config, providerCtx));
+    else throw new TypeError(`no provider implementation for type "${config.type}"`);
   }
   return providers;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { identityFromGraph } from '../../src/providers/facebook.js';
+import type { FacebookProviderConfig } from '../../src/config/schema.js';
+import { facebookEndpoints, identityFromGraph } from '../../src/providers/facebook.js';
 import { Browser } from '../support/browser.js';
 import { appSecretProof, type FacebookDouble, startFacebookDouble } from '../support/facebook-double.js';
 import { assertSiteError, authorizeUrl, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
@@ -208,20 +209,17 @@ describe('Facebook without endpoint overrides', () => {
     assert.equal(dialog.searchParams.get('scope'), 'email,public_profile');
   });
 
-  test('exchanges codes and reads the profile at the same version', async () => {
+  test('exchanges codes and reads the profile at the same version', () => {
     const provider = gateway.ctx.providers.get('facebook');
     assert.equal(provider?.name, 'Facebook');
     assert.equal(provider?.icon, `${gateway.url}/static/icons/facebook.svg`);
-    // Only the authorization URL shows outside; the other two are read from the strategy's state.
-    const strategy = (await provider?.strategy()) as unknown as {
-      _oauth2: { _accessTokenUrl: string };
-      _profileURL: string;
-    };
-    assert.equal(
-      strategy._oauth2._accessTokenUrl,
-      `https://graph.facebook.com/${version}/oauth/access_token`,
-    );
-    assert.equal(strategy._profileURL, `https://graph.facebook.com/${version}/me`);
+    // Only the authorization URL shows outside; the other two are what the strategy was given.
+    const config = gateway.config.providers.facebook as FacebookProviderConfig;
+    assert.deepEqual(facebookEndpoints(config), {
+      authorization: `https://www.facebook.com/${version}/dialog/oauth`,
+      token: `https://graph.facebook.com/${version}/oauth/access_token`,
+      userinfo: `https://graph.facebook.com/${version}/me`,
+    });
   });
 });
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { describedProvider } from '../../src/providers/engine.js';
+import { identityFromMe, wordpressDescription } from '../../src/providers/presets/wordpress.js';
+import type { UpstreamProvider } from '../../src/providers/provider.js';
 import type { ProviderContext } from '../../src/providers/provider-context.js';
-import { runStrategy } from '../../src/providers/run-strategy.js';
-import { identityFromMe, wordpressProvider } from '../../src/providers/wordpress.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { startWordPressDouble, type WordPressDouble, wordpressMe } from '../support/wordpress-double.js';
@@ -170,6 +171,8 @@ describe('WordPress.com provider definition', () => {
     timeUpstream: () => () => {},
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
   };
+  const wordpressProvider = (config: Parameters<typeof wordpressDescription>[0]): UpstreamProvider =>
+    describedProvider(wordpressDescription(config, ctx), ctx);
   const base = {
     id: 'wordpress',
     type: 'wordpress' as const,
@@ -179,16 +182,23 @@ describe('WordPress.com provider definition', () => {
   };
 
   test('has its name, icon and the real endpoints by default', async () => {
-    const provider = wordpressProvider(base, ctx);
+    const provider = wordpressProvider(base);
     assert.equal(provider.name, 'WordPress.com');
     assert.equal(provider.icon, 'https://byline.example/static/icons/wordpress.svg');
-    const outcome = await startAt(provider);
-    assert.match(outcome, /^https:\/\/public-api\.wordpress\.com\/oauth2\/authorize\?/);
+    const started = await provider.start({ forceLogin: false });
+    assert.ok('url' in started, 'a description sends the reader by URL');
+    const { url, upstream } = started;
+    assert.match(url, /^https:\/\/public-api\.wordpress\.com\/oauth2\/authorize\?/);
+    const params = new URL(url).searchParams;
+    assert.equal(params.get('state'), upstream.state);
+    assert.equal(params.get('code_challenge_method'), 'S256');
+    assert.ok(upstream.codeVerifier);
+    assert.equal(upstream.nonce, undefined, 'WordPress.com is not OpenID Connect: no nonce');
   });
 
   test('refuses plain http endpoints that are not on loopback', () => {
     assert.throws(
-      () => wordpressProvider({ ...base, endpoints: { token: 'http://proxy.example/oauth2/token' } }, ctx),
+      () => wordpressProvider({ ...base, endpoints: { token: 'http://proxy.example/oauth2/token' } }),
       /providers\.wordpress\.endpoints\.token: must be an https URL/,
     );
   });
@@ -212,13 +222,3 @@ describe('WordPress.com provider definition', () => {
     });
   });
 });
-
-/** Where the strategy sends the reader first. */
-async function startAt(provider: ReturnType<typeof wordpressProvider>): Promise<string> {
-  const strategy = await provider.strategy();
-  // Only what the strategy reads on the way out; a whole Express request is not needed.
-  const req = { session: {}, query: {}, method: 'GET', url: '/auth/wordpress', get: () => undefined };
-  const outcome = await runStrategy(strategy, req as never, {});
-  assert.equal(outcome.kind, 'redirect');
-  return outcome.kind === 'redirect' ? outcome.url : '';
-}

@@ -10,7 +10,7 @@ import { requestBinding } from './binding.js';
 
 /**
  * A login in progress at a provider is kept in two halves. The browser carries the transaction itself
- * (the site's request and the strategy's PKCE verifier and nonce), sealed under a server key in a cookie
+ * (the site's request and the upstream state, PKCE verifier and nonce), sealed under a server key in a cookie
  * named after the upstream state, so it is bound to that browser and that state. The store keeps only a
  * mark under the state, taken once at the callback: the transaction is single use across instances, and
  * a failed or forged callback burns it. A pending login costs the store ~100 bytes instead of ~600.
@@ -82,7 +82,8 @@ export async function takeTransaction(
   const transaction = sealed
     ? unseal<LoginTransaction>(deriveKey(ctx.keys.rootSecret, transactionPurpose), sealed, state)
     : undefined;
-  if (!transaction || transaction.provider !== marked) return 'foreign';
+  if (!transaction || transaction.provider !== marked || transaction.upstream?.state !== state)
+    return 'foreign';
   if (transaction.request.expires <= ctx.clock.now()) return 'used';
   const binding = requestBinding(ctx, req);
   if (!binding || binding !== transaction.request.binding || transaction.provider !== provider)

@@ -3,8 +3,13 @@ import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { tooManyRequests } from '../../http/rate-limit.js';
 import type { Identity } from '../../identity.js';
-import { isUnreachable, type UpstreamProvider } from '../../providers/provider.js';
-import { runStrategy } from '../../providers/run-strategy.js';
+import {
+  isUnreachable,
+  type ReaderExchange,
+  UpstreamDeniedError,
+  type UpstreamProvider,
+  type UpstreamStart,
+} from '../../providers/provider.js';
 import { respondToSite } from '../browser/hand-off.js';
 import { pendingRequest } from '../browser/pending-request.js';
 import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
@@ -16,29 +21,48 @@ import type { AuthorizationRequest, LoginTransaction } from '../login/records.js
 import { signIn, signInBrowser } from '../login/sign-in.js';
 import { askConsent } from './consent.js';
 
-/** A per-request `req.session` holding only what the strategy stores for this login. */
-type SessionRequest = Request & { session: Record<string, unknown> };
-
-function withSession(req: Request, session: Record<string, unknown>): SessionRequest {
-  (req as SessionRequest).session = session;
-  return req as SessionRequest;
-}
-
+/**
+ * What the site hears when a leg of the login did not succeed: `access_denied` when the reader or the
+ * provider refused, `temporarily_unavailable` when the provider could not be reached, else `server_error`.
+ */
 function upstreamFailure(
   ctx: GatewayContext,
   request: AuthorizationRequest,
-  provider: string,
+  provider: UpstreamProvider,
   error: unknown,
 ) {
+  if (error instanceof UpstreamDeniedError) {
+    recordLogin(ctx, request, provider.id, 'denied');
+    return { error: 'access_denied', error_description: `The login at ${provider.name} was not accepted.` };
+  }
   const unreachable = isUnreachable(error);
-  recordLogin(ctx, request, provider, 'error');
-  ctx.log.warn({ provider, err: error }, unreachable ? 'provider unreachable' : 'provider login failed');
+  recordLogin(ctx, request, provider.id, 'error');
+  ctx.log.warn(
+    { provider: provider.id, err: error },
+    unreachable ? 'provider unreachable' : 'provider login failed',
+  );
   return unreachable
     ? { error: 'temporarily_unavailable', error_description: 'The identity provider could not be reached.' }
     : { error: 'server_error', error_description: 'The identity provider did not complete the login.' };
 }
 
-/** Sends the reader to the provider, recording the transaction under the strategy's upstream state. */
+/**
+ * The callback's parameters, from the query or, for a provider answering with `form_post`, the posted
+ * form. Each must come once: a repeated one is refused as `param` refuses it.
+ */
+function callbackParams(req: Request, provider: UpstreamProvider): URLSearchParams {
+  if (req.method === 'POST' && provider.responseMode !== 'form_post')
+    throw new BylineError('invalid_request', `${provider.name} answers by redirect, not by a posted form.`);
+  const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
+  const params = new URLSearchParams();
+  for (const name of Object.keys(source ?? {})) {
+    const value = param(source, name, { max: 8192 });
+    if (value !== undefined) params.set(name, value);
+  }
+  return params;
+}
+
+/** Sends the reader to the provider, recording the transaction under its upstream state first. */
 export async function startUpstream(
   ctx: GatewayContext,
   req: Request,
@@ -46,29 +70,26 @@ export async function startUpstream(
   request: AuthorizationRequest,
   provider: UpstreamProvider,
 ): Promise<void> {
-  let outcome: Awaited<ReturnType<typeof runStrategy>>;
-  const session: Record<string, unknown> = {};
+  let started: UpstreamStart;
   try {
-    const strategy = await provider.strategy();
-    const options = provider.authorizeOptions?.(req, { forceLogin: request.forceLogin }) ?? {};
-    outcome = await runStrategy(strategy, withSession(req, session), options);
+    started = await provider.start({ forceLogin: request.forceLogin });
   } catch (error) {
-    outcome = { kind: 'error', error };
-  }
-  const state = outcome.kind === 'redirect' ? new URL(outcome.url).searchParams.get('state') : null;
-  if (outcome.kind !== 'redirect' || !state) {
-    const error = outcome.kind === 'error' ? outcome.error : new Error(`strategy answered ${outcome.kind}`);
-    respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider.id, error));
+    respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
     return;
   }
-  const transaction: LoginTransaction = {
-    request,
-    provider: provider.id,
-    strategyState: session[provider.sessionKey],
-  };
-  await saveTransaction(ctx, req, res, state, transaction);
+  const { upstream } = started;
+  const transaction: LoginTransaction = { request, provider: provider.id, upstream };
+  await saveTransaction(ctx, req, res, upstream.state, transaction);
   res.set('Cache-Control', 'no-store');
-  res.redirect(302, outcome.url);
+  if ('url' in started) {
+    res.redirect(302, started.url);
+    return;
+  }
+  try {
+    await started.send({ req, res });
+  } catch (error) {
+    if (!res.headersSent) respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
+  }
 }
 
 /** `GET /auth/:provider?ar=…`: the chooser's link to one provider. */
@@ -93,15 +114,19 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
 }
 
 /**
- * `GET /auth/:provider/callback`: the provider's answer. The transaction is taken (single use) before
- * anything else, so a failed or forged callback burns it.
+ * `GET /auth/:provider/callback` (and `POST`, for a provider answering with `form_post`): the provider's
+ * answer. The transaction is taken (single use) before anything else, so a failed or forged callback
+ * burns it.
  */
 export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const providerId = String(req.params.provider);
     const provider = ctx.providers.get(providerId);
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
-    const state = param(req.query, 'state', { max: 512 });
+    const params = callbackParams(req, provider);
+    const state = params.get('state') ?? undefined;
+    if (state !== undefined && state.length > 512)
+      throw new BylineError('invalid_request', 'The state parameter is too long.');
     const transaction = state ? await takeTransaction(ctx, req, res, state, providerId) : 'used';
     if (transaction === 'used')
       throw new BylineError(
@@ -115,11 +140,10 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
       );
 
     const { request } = transaction;
-    const code = param(req.query, 'code');
-    const upstreamError = param(req.query, 'error', { max: 256 });
+    const code = params.get('code') ?? undefined;
+    const upstreamError = params.get('error') ?? undefined;
     if (upstreamError !== undefined || code === undefined) {
-      const denied =
-        upstreamError === 'access_denied' || param(req.query, 'error_reason', { max: 256 }) === 'user_denied';
+      const denied = upstreamError === 'access_denied' || params.get('error_reason') === 'user_denied';
       recordLogin(ctx, request, providerId, denied && code === undefined ? 'denied' : 'error');
       respondToSite(
         ctx,
@@ -132,54 +156,40 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
       return;
     }
 
-    let outcome: Awaited<ReturnType<typeof runStrategy>>;
+    const exchange: ReaderExchange = { req, res };
+    let identity: Identity;
     try {
-      const strategy = await provider.strategy();
-      const session = { [provider.sessionKey]: transaction.strategyState };
-      outcome = await runStrategy(strategy, withSession(req, session), {});
+      identity = await provider.finish(params, transaction.upstream, exchange);
     } catch (error) {
-      outcome = { kind: 'error', error };
+      respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
+      return;
     }
-    if (outcome.kind === 'success') {
-      // The provider may have taken seconds; a reader who closed the tab meanwhile would get a login
-      // and a code nobody can receive.
-      if (req.socket.destroyed) {
-        ctx.log.info(
-          { provider: providerId, site: request.site },
-          'the reader left before the login completed',
-        );
-        recordLogin(ctx, request, providerId, 'error');
-        return;
-      }
-      const previous = await currentBrowserSession(ctx, req);
-      const identity = outcome.user as Identity;
-      const site = ctx.sites.get(request.site);
-      // Straight from the site to the provider (idp=), the reader chose nothing on a page naming the site:
-      // unless they chose it before (or the admin trusts it), they are asked before any code reaches it.
-      if (site && !request.chosen && (request.askConsent || !(await hasConsent(ctx, site, identity)))) {
-        // The login to Byline stands either way; only the site waits for the answer.
-        const login = await signInBrowser(ctx, identity, previous);
-        setSessionCookie(ctx, res, login);
-        recordLogin(ctx, request, providerId, 'success');
-        await askConsent(ctx, req, res, site, request, { id: login.id, identity });
-        return;
-      }
-      const consent = request.chosen && site ? consentWrites(ctx, site, identity) : [];
-      const signedIn = await signIn(ctx, request, identity, { previous }, consent);
-      if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
-      respondToSite(ctx, res, request, { code: signedIn.code });
+    // The provider may have taken seconds; a reader who closed the tab meanwhile would get a login
+    // and a code nobody can receive.
+    if (req.socket.destroyed) {
+      ctx.log.info(
+        { provider: providerId, site: request.site },
+        'the reader left before the login completed',
+      );
+      recordLogin(ctx, request, providerId, 'error');
+      return;
+    }
+    const previous = await currentBrowserSession(ctx, req);
+    const site = ctx.sites.get(request.site);
+    // Straight from the site to the provider (idp=), the reader chose nothing on a page naming the site:
+    // unless they chose it before (or the admin trusts it), they are asked before any code reaches it.
+    if (site && !request.chosen && (request.askConsent || !(await hasConsent(ctx, site, identity)))) {
+      // The login to Byline stands either way; only the site waits for the answer.
+      const login = await signInBrowser(ctx, identity, previous);
+      setSessionCookie(ctx, res, login);
       recordLogin(ctx, request, providerId, 'success');
+      await askConsent(ctx, req, res, site, request, { id: login.id, identity });
       return;
     }
-    if (outcome.kind === 'fail') {
-      recordLogin(ctx, request, providerId, 'denied');
-      respondToSite(ctx, res, request, {
-        error: 'access_denied',
-        error_description: `The login at ${provider.name} was not accepted.`,
-      });
-      return;
-    }
-    const error = outcome.kind === 'error' ? outcome.error : new Error(`strategy answered ${outcome.kind}`);
-    respondToSite(ctx, res, request, upstreamFailure(ctx, request, providerId, error));
+    const consent = request.chosen && site ? consentWrites(ctx, site, identity) : [];
+    const signedIn = await signIn(ctx, request, identity, { previous }, consent);
+    if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
+    respondToSite(ctx, res, request, { code: signedIn.code });
+    recordLogin(ctx, request, providerId, 'success');
   };
 }

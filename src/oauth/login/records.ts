@@ -1,4 +1,5 @@
 import type { Identity } from '../../identity.js';
+import type { UpstreamTransaction } from '../../providers/provider.js';
 
 /** How long a reader may take to choose and finish a login. */
 export const loginTtlMs = 10 * 60_000;
@@ -38,8 +39,8 @@ export interface AuthorizationRequest {
 export interface LoginTransaction {
   request: AuthorizationRequest;
   provider: string;
-  /** What the strategy put in `req.session[sessionKey]` (its state, nonce and PKCE verifier). */
-  strategyState: unknown;
+  /** What the provider's callback needs back: the state, and the PKCE verifier and nonce it sent. */
+  upstream: UpstreamTransaction;
 }
 
 /**

@@ -1,0 +1,125 @@
+import * as client from 'openid-client';
+import type { Identity } from '../identity.js';
+import { isLoopbackUrl } from '../loopback.js';
+import type { ProfileInput, ProviderDescription } from './description.js';
+import { lazyConfiguration } from './engine-client.js';
+import type { UpstreamProvider, UpstreamStart, UpstreamTransaction } from './provider.js';
+import type { ProviderContext } from './provider-context.js';
+
+/** Parameters the engine sets itself; a description's extras never replace them. */
+const reserved = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+function extras(params: Record<string, string> | undefined): [string, string][] {
+  return Object.entries(params ?? {}).filter(([name]) => !reserved.has(name));
+}
+
+/** A JSON object from a profile response, or an error saying what was wrong (never the body itself). */
+async function jsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
+  if (!response.ok) throw new Error(`${what} answered ${response.status}`);
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new Error(`${what} is not JSON`);
+  const body: unknown = await response.json();
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new Error(`${what} is not a JSON object`);
+  return body as Record<string, unknown>;
+}
+
+/**
+ * Runs a provider description with openid-client's functional API: the authorization URL with state
+ * (always: Byline keys its transactions by it), PKCE S256 and, for OpenID providers, a nonce; then the
+ * code exchange, which checks state, PKCE and the ID token, and the description's profile step.
+ */
+export function describedProvider(description: ProviderDescription, ctx: ProviderContext): UpstreamProvider {
+  const { id } = description;
+  const configuration = lazyConfiguration(description, ctx);
+  const callbackUrl = ctx.callbackUrl(id);
+  const pkce = description.pkce ?? true;
+  const oidc = description.oidc ?? false;
+  const responseMode = description.responseMode ?? 'query';
+  // A written-out server without an issuer cannot have its `iss` checked (see ServerDescription).
+  const ignoreIss = description.server.discover !== true && description.server.issuer === undefined;
+
+  async function start({ forceLogin }: { forceLogin: boolean }): Promise<UpstreamStart> {
+    const config = await configuration();
+    const upstream: UpstreamTransaction = { state: client.randomState() };
+    const params = new URLSearchParams([
+      ...extras(description.authorizationParams),
+      ...(forceLogin ? extras(description.forceLoginParams) : []),
+    ]);
+    params.set('redirect_uri', callbackUrl);
+    if (description.scopes.length > 0) params.set('scope', description.scopes.join(' '));
+    if (responseMode === 'form_post') params.set('response_mode', 'form_post');
+    params.set('state', upstream.state);
+    if (pkce) {
+      upstream.codeVerifier = client.randomPKCECodeVerifier();
+      params.set('code_challenge', await client.calculatePKCECodeChallenge(upstream.codeVerifier));
+      params.set('code_challenge_method', 'S256');
+    }
+    if (oidc) {
+      upstream.nonce = client.randomNonce();
+      params.set('nonce', upstream.nonce);
+    }
+    return { upstream, url: client.buildAuthorizationUrl(config, params).href };
+  }
+
+  async function finish(params: URLSearchParams, upstream: UpstreamTransaction): Promise<Identity> {
+    const config = await configuration();
+    const current = new URL(callbackUrl);
+    for (const [name, value] of params)
+      if (!(ignoreIss && name === 'iss')) current.searchParams.append(name, value);
+    const tokens = await client.authorizationCodeGrant(config, current, {
+      expectedState: upstream.state,
+      ...(upstream.codeVerifier ? { pkceCodeVerifier: upstream.codeVerifier } : {}),
+      ...(oidc ? { expectedNonce: upstream.nonce ?? '', idTokenExpected: true } : {}),
+    });
+    const claims = oidc ? tokens.claims() : undefined;
+    if (oidc && !claims) throw new Error(`${description.name} returned no ID token`);
+    const userinfoUrl = config.serverMetadata().userinfo_endpoint;
+
+    const input: ProfileInput = {
+      provider: id,
+      tokens,
+      ...(claims ? { claims } : {}),
+      params,
+      async fetchJson(url = userinfoUrl, headers = {}) {
+        if (url === undefined) throw new Error(`${description.name} has no profile endpoint`);
+        const target = new URL(url);
+        if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopbackUrl(target)))
+          throw new Error(`${description.name}: a profile URL must be https (plain http only on loopback)`);
+        const response = await client.fetchProtectedResource(
+          config,
+          tokens.access_token,
+          target,
+          'GET',
+          undefined,
+          new Headers({ accept: 'application/json', ...headers }),
+        );
+        return jsonObject(response, `${description.name}'s ${target.pathname}`);
+      },
+      async userinfo() {
+        if (!claims) throw new Error('userinfo() is for OpenID providers');
+        if (!userinfoUrl) return {};
+        return { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)) };
+      },
+    };
+    return description.profile(input);
+  }
+
+  return {
+    id,
+    type: description.type,
+    name: description.name,
+    icon: description.icon,
+    responseMode,
+    start,
+    finish,
+  };
+}
