@@ -564,7 +564,7 @@ describe('validation', () => {
       what: 'an unknown provider type',
       raw: withProviders({ twitter: { type: 'twitter' } }),
       path: 'providers.twitter.type',
-      message: /must be one of "oidc", "wordpress", "facebook", "dev"/,
+      message: /must be one of "oidc", "oauth2", "wordpress", "facebook", "dev"/,
     },
     {
       what: 'an OIDC provider without an issuer',
