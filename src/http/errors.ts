@@ -60,8 +60,8 @@ export interface BylineErrorOptions {
   status?: number;
   cause?: unknown;
   headers?: Record<string, string>;
-  /** Extra members of the JSON body (e.g. the `field` of a guest form error). */
-  extra?: Record<string, string>;
+  /** Extra members of the JSON body (e.g. the `field` and `fields` of guest form errors). */
+  extra?: Record<string, string | Readonly<Record<string, string>>>;
 }
 
 /**
@@ -71,7 +71,7 @@ export interface BylineErrorOptions {
 export class BylineError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly extra: Record<string, string>;
+  readonly extra: Record<string, string | Readonly<Record<string, string>>>;
 
   constructor(
     readonly code: ErrorCode,

@@ -6,22 +6,26 @@ import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
 
-/** A guest form that came back with a field error: what was typed, and the message for one field. */
+/** A guest form that came back with field errors: what was typed, and each wrong field's message. */
 export interface GuestFormState {
   values: { name?: string | undefined; email?: string | undefined; website?: string | undefined };
-  error?: { field: 'name' | 'email' | 'website'; message: string };
+  errors?: Partial<Record<'name' | 'email' | 'website', string>>;
 }
 
 function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string, state?: GuestFormState) {
   const { requireEmail, requireName } = site.guests;
+  let focused = false;
   const field = (
     name: 'email' | 'name' | 'website',
     label: Html,
     attributes: { type: string; autocomplete: string; max: number; required: boolean },
   ) => {
-    const error = state?.error?.field === name ? state.error.message : undefined;
+    const error = state?.errors?.[name];
     const id = `guest-${name}`;
-    return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${name}" type="${attributes.type}" autocomplete="${attributes.autocomplete}" maxlength="${attributes.max}" value="${state?.values[name] ?? ''}"${attributes.required ? html` required` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}</div>`;
+    // The first wrong field (the fields are in the form's order) takes the focus, without JavaScript.
+    const first = error !== undefined && !focused;
+    focused ||= first;
+    return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${name}" type="${attributes.type}" autocomplete="${attributes.autocomplete}" maxlength="${attributes.max}" value="${state?.values[name] ?? ''}"${attributes.required ? html` required` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}${first ? html` autofocus` : ''}>${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}</div>`;
   };
   const required = (yes: boolean) => (yes ? html` <span class="muted">(required)</span>` : '');
   return html`<section class="guest" aria-labelledby="guest-heading">

@@ -26,63 +26,114 @@ interface GuestInput {
 
 type GuestField = keyof GuestInput;
 
-function fieldError(field: GuestField, message: string): BylineError {
-  return new BylineError('invalid_request', message, { extra: { field } });
+/** What is wrong with each field. */
+type FieldErrors = Partial<Record<GuestField, string>>;
+
+/** The form's order: the first error named is the field the reader is taken to. */
+const fieldOrder: readonly GuestField[] = ['email', 'name', 'website'];
+
+const messages = {
+  notText: (field: GuestField) => `The ${field} must be text.`,
+  tooLong: (field: GuestField) => `The ${field} is too long.`,
+  nameMissing: 'Enter your name.',
+  nameTooLong: 'The name can be at most 80 characters long.',
+  nameCharacters: 'The name contains characters that are not allowed.',
+  nameNoLetter: 'The name needs at least one letter.',
+  emailMissing: 'Enter your email address. It is never made public.',
+  emailInvalid: 'Enter a valid email address, like name@example.com.',
+  websiteInvalid: 'Enter the address of your website, like https://example.com.',
+};
+
+/**
+ * Every field error of a guest form at once, so the reader fixes them in one go: `fields` has each
+ * field's message, `field` (as before) the first in the form's order.
+ */
+class GuestFieldsError extends BylineError {
+  readonly fields: FieldErrors;
+
+  constructor(errors: FieldErrors) {
+    const fields = Object.fromEntries(
+      fieldOrder.flatMap((field) => (errors[field] === undefined ? [] : [[field, errors[field]]])),
+    ) as Record<GuestField, string>;
+    super('invalid_request', Object.values(fields).join(' '), {
+      extra: { field: Object.keys(fields)[0] as GuestField, fields },
+    });
+    this.fields = fields;
+  }
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const emailPattern = /^[^\s@"<>(),;:\\]{1,64}@[^\s@"<>(),;:\\.]+(\.[^\s@"<>(),;:\\.]+)+$/;
 
-function text(body: Record<string, unknown>, field: GuestField, max: number): string | undefined {
+/** A field's text, spaces collapsed and trimmed; undefined when empty or wrong (the error noted). */
+function text(
+  body: Record<string, unknown>,
+  field: GuestField,
+  max: number,
+  errors: FieldErrors,
+): string | undefined {
   const value = body[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw fieldError(field, `The ${field} must be text.`);
-  if (value.length > max * 4) throw fieldError(field, `The ${field} is too long.`);
-  const trimmed = value.replace(/[ \t]+/g, ' ').trim();
-  return trimmed ? trimmed : undefined;
+  if (typeof value !== 'string') errors[field] = messages.notText(field);
+  else if (value.length > max * 4) errors[field] = messages.tooLong(field);
+  else return value.replace(/[ \t]+/g, ' ').trim() || undefined;
+  return undefined;
+}
+
+function nameError(name: string | undefined, required: boolean): string | undefined {
+  if (name === undefined) return required ? messages.nameMissing : undefined;
+  if (name.length > 80) return messages.nameTooLong;
+  if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name)) return messages.nameCharacters;
+  if (!/[\p{L}\p{N}]/u.test(name)) return messages.nameNoLetter;
+  return undefined;
+}
+
+function emailError(email: string | undefined, required: boolean): string | undefined {
+  if (email === undefined) return required ? messages.emailMissing : undefined;
+  if (email.length > 254 || !emailPattern.test(email)) return messages.emailInvalid;
+  return undefined;
+}
+
+/** The website as an absolute http(s) URL (`https://` added when no scheme was typed), else undefined. */
+function websiteUrl(raw: string): string | undefined {
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  const acceptable =
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.hostname.includes('.') &&
+    !url.username &&
+    !url.password &&
+    url.href.length <= 2048;
+  return acceptable ? url.href : undefined;
 }
 
 /**
- * Validates a guest's name, email and website against the site's rules. Errors name the field, so the
- * widget and the chooser can show them next to it.
+ * Validates a guest's name, email and website against the site's rules. Every field is checked, and
+ * the errors come back together (GuestFieldsError), so the widget and the chooser can show each next
+ * to its field.
  */
 function readGuestFields(body: Record<string, unknown>, site: SiteConfig): Required<GuestInput> {
   const rules = site.guests;
-  const name = text(body, 'name', 80);
-  if (name === undefined) {
-    if (rules.requireName) throw fieldError('name', 'Enter your name.');
-  } else if (name.length > 80) throw fieldError('name', 'The name can be at most 80 characters long.');
-  else if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name))
-    throw fieldError('name', 'The name contains characters that are not allowed.');
-  else if (!/[\p{L}\p{N}]/u.test(name)) throw fieldError('name', 'The name needs at least one letter.');
-
-  const email = text(body, 'email', 254);
-  if (email === undefined) {
-    if (rules.requireEmail) throw fieldError('email', 'Enter your email address. It is never made public.');
-  } else if (email.length > 254 || !emailPattern.test(email))
-    throw fieldError('email', 'Enter a valid email address, like name@example.com.');
-
-  const rawWebsite = text(body, 'website', 2048);
-  let website = '';
-  if (rawWebsite !== undefined) {
-    const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(rawWebsite) ? rawWebsite : `https://${rawWebsite}`;
-    let url: URL | undefined;
-    try {
-      url = new URL(withScheme);
-    } catch {}
-    if (
-      !url ||
-      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-      !url.hostname.includes('.') ||
-      url.username ||
-      url.password ||
-      url.href.length > 2048
-    )
-      throw fieldError('website', 'Enter the address of your website, like https://example.com.');
-    website = url.href;
-  }
-  return { name: name ?? 'Anonymous', email: email ?? '', website };
+  const errors: FieldErrors = {};
+  const name = text(body, 'name', 80, errors);
+  const email = text(body, 'email', 254, errors);
+  const rawWebsite = text(body, 'website', 2048, errors);
+  // A field that is not text, or far too long, keeps that first error.
+  const check = (field: GuestField, message: string | undefined) => {
+    if (message !== undefined && errors[field] === undefined) errors[field] = message;
+  };
+  check('name', nameError(name, rules.requireName));
+  check('email', emailError(email, rules.requireEmail));
+  const website = rawWebsite === undefined ? '' : websiteUrl(rawWebsite);
+  check('website', website === undefined ? messages.websiteInvalid : undefined);
+  if (Object.keys(errors).length > 0) throw new GuestFieldsError(errors);
+  return { name: name ?? 'Anonymous', email: email ?? '', website: website ?? '' };
 }
 
 /** The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one. */
@@ -152,7 +203,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     try {
       fields = readGuestFields(body, site);
     } catch (error) {
-      if (!(error instanceof BylineError) || !error.extra.field) throw error;
+      if (!(error instanceof GuestFieldsError)) throw error;
       res.status(400);
       await renderChooser(ctx, req, res, site, request, {
         values: {
@@ -160,7 +211,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
           email: param(body, 'email', { max: 1000 }),
           website: param(body, 'website', { max: 4000 }),
         },
-        error: { field: error.extra.field as GuestField, message: error.message },
+        errors: error.fields,
       });
       return;
     }

@@ -128,6 +128,37 @@ describe('POST /guest (the widget)', () => {
     }
   });
 
+  test('every field error comes at once, the first in the form’s order named by field', async () => {
+    const { status, body } = await guest({
+      client_id: 'blog',
+      name: '',
+      email: 'grace@',
+      website: 'ftp://x',
+    });
+    assert.equal(status, 400);
+    assert.equal(body.error, 'invalid_request');
+    assert.equal(body.field, 'email');
+    assert.deepEqual(body.fields, {
+      email: 'Enter a valid email address, like name@example.com.',
+      name: 'Enter your name.',
+      website: 'Enter the address of your website, like https://example.com.',
+    });
+    assert.equal(
+      body.error_description,
+      'Enter a valid email address, like name@example.com. Enter your name. Enter the address of your website, like https://example.com.',
+    );
+    // A field that is not text keeps that error; the others are still checked.
+    const json = await fetch(`${gateway.url}/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ client_id: 'blog', name: ['Ada'], email: '' }),
+    });
+    assert.deepEqual(((await json.json()) as { fields: unknown }).fields, {
+      email: 'Enter your email address. It is never made public.',
+      name: 'The name must be text.',
+    });
+  });
+
   test('a site that waives email and name gets Anonymous with a random sub per session', async () => {
     const headers = { origin: 'https://relaxed.example' };
     const first = await guest({ client_id: 'relaxed' }, headers);
@@ -255,6 +286,24 @@ describe('POST /auth/guest (the chooser)', () => {
     assert.match(page.body, /value="grace.example"/);
     const ok = await post(browser, { ar, csrf, name: 'Grace', email: 'grace@example.com' });
     assert.equal(ok.response.status, 302);
+  });
+
+  test('every wrong field shows its message at once; the first takes the focus', async () => {
+    const { browser, ar, csrf } = await chooser();
+    const page = await post(browser, { ar, csrf, name: '', email: 'grace@', website: 'ftp://x' });
+    assert.equal(page.response.status, 400);
+    const errors = [...page.body.matchAll(/<p class="field-error" id="guest-(\w+)-error">([^<]*)<\/p>/g)];
+    assert.deepEqual(
+      errors.map(([, field, message]) => [field, message]),
+      [
+        ['email', 'Enter a valid email address, like name@example.com.'],
+        ['name', 'Enter your name.'],
+        ['website', 'Enter the address of your website, like https://example.com.'],
+      ],
+    );
+    assert.equal(page.body.match(/aria-invalid="true" aria-describedby/g)?.length, 3);
+    assert.match(page.body, /id="guest-email"[^>]* autofocus>/);
+    assert.equal(page.body.match(/ autofocus/g)?.length, 1);
   });
 
   test('refuses cross-site posts, a missing or wrong token, and another browser', async () => {
