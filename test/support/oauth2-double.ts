@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnFreePort } from './gateway.js';
 
-export interface OAuth2Request {
+interface OAuth2Request {
   method: string;
   path: string;
   headers: IncomingMessage['headers'];
@@ -10,7 +10,7 @@ export interface OAuth2Request {
   params: URLSearchParams;
 }
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 export interface OAuth2Double {
   url: string;
