@@ -48,9 +48,12 @@ export interface ProfileInput {
   params: URLSearchParams;
   /**
    * GETs a JSON object with the access token (`Authorization: Bearer`): `url` (default: the userinfo
-   * endpoint), which must be https or loopback http. Rejects on any other status, type or shape.
+   * endpoint), which must be https or loopback http; `headers` are sent too (`accept` is
+   * `application/json` unless they say otherwise). Rejects on any other status, type or shape.
    */
   fetchJson(url?: string | URL, headers?: Record<string, string>): Promise<Record<string, unknown>>;
+  /** As fetchJson, for an answer that is a JSON array (GitHub's `/user/emails`). */
+  fetchJsonArray(url?: string | URL, headers?: Record<string, string>): Promise<unknown[]>;
   /**
    * OpenID UserInfo, its `sub` checked against the ID token's; `{}` when the provider has no userinfo
    * endpoint. OpenID descriptions only.

@@ -21,15 +21,12 @@ function extras(params: Record<string, string> | undefined): [string, string][] 
   return Object.entries(params ?? {}).filter(([name]) => !reserved.has(name));
 }
 
-/** A JSON object from a profile response, or an error saying what was wrong (never the body itself). */
-async function jsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
+/** The JSON body of a profile response, or an error saying what was wrong (never the body itself). */
+async function jsonBody(response: Response, what: string): Promise<unknown> {
   if (!response.ok) throw new Error(`${what} answered ${response.status}`);
   const type = response.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new Error(`${what} is not JSON`);
-  const body: unknown = await response.json();
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw new Error(`${what} is not a JSON object`);
-  return body as Record<string, unknown>;
+  return response.json();
 }
 
 /**
@@ -84,25 +81,44 @@ export function describedProvider(description: ProviderDescription, ctx: Provide
     if (oidc && !claims) throw new Error(`${description.name} returned no ID token`);
     const userinfoUrl = config.serverMetadata().userinfo_endpoint;
 
+    /** GETs `url` (default: the userinfo endpoint) with the access token, https or loopback http only. */
+    async function fetchBody(
+      url: string | URL | undefined = userinfoUrl,
+      headers: Record<string, string> = {},
+    ) {
+      if (url === undefined) throw new Error(`${description.name} has no profile endpoint`);
+      const target = new URL(url);
+      if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopbackUrl(target)))
+        throw new Error(`${description.name}: a profile URL must be https (plain http only on loopback)`);
+      const sent = new Headers({ accept: 'application/json' });
+      for (const [name, value] of Object.entries(headers)) sent.set(name, value);
+      const response = await client.fetchProtectedResource(
+        config,
+        tokens.access_token,
+        target,
+        'GET',
+        undefined,
+        sent,
+      );
+      const what = `${description.name}'s ${target.pathname}`;
+      return { body: await jsonBody(response, what), what };
+    }
+
     const input: ProfileInput = {
       provider: id,
       tokens,
       ...(claims ? { claims } : {}),
       params,
-      async fetchJson(url = userinfoUrl, headers = {}) {
-        if (url === undefined) throw new Error(`${description.name} has no profile endpoint`);
-        const target = new URL(url);
-        if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopbackUrl(target)))
-          throw new Error(`${description.name}: a profile URL must be https (plain http only on loopback)`);
-        const response = await client.fetchProtectedResource(
-          config,
-          tokens.access_token,
-          target,
-          'GET',
-          undefined,
-          new Headers({ accept: 'application/json', ...headers }),
-        );
-        return jsonObject(response, `${description.name}'s ${target.pathname}`);
+      async fetchJson(url, headers) {
+        const { body, what } = await fetchBody(url, headers);
+        if (body === null || typeof body !== 'object' || Array.isArray(body))
+          throw new Error(`${what} is not a JSON object`);
+        return body as Record<string, unknown>;
+      },
+      async fetchJsonArray(url, headers) {
+        const { body, what } = await fetchBody(url, headers);
+        if (!Array.isArray(body)) throw new Error(`${what} is not a JSON array`);
+        return body as unknown[];
       },
       async userinfo() {
         if (!claims) throw new Error('userinfo() is for OpenID providers');

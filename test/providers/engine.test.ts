@@ -98,10 +98,22 @@ describe('the engine runs a description', () => {
           },
           authorizationParams: { allow_signup: 'false', state: 'chosen-by-the-description' },
           forceLoginParams: { prompt: 'login' },
-          profile: async ({ provider, fetchJson, params }) => {
+          profile: async ({ provider, fetchJson, fetchJsonArray, params }) => {
             assert.ok(params.get('code'), 'the profile step sees the callback parameters');
             const me = await fetchJson(undefined, { 'x-api-version': '2022-11-28' });
-            return identityFromProfile(provider, me, { id: 'id', name: 'name', username: 'login' });
+            const emails = await fetchJsonArray(`${double.url}/user/emails`);
+            const primary = emails.find((entry) => (entry as { primary?: unknown }).primary === true);
+            return identityFromProfile(
+              provider,
+              { ...me, primary },
+              {
+                id: 'id',
+                name: 'name',
+                username: 'login',
+                email: 'primary.email',
+                emailVerified: 'primary.verified',
+              },
+            );
           },
         },
         ctx,
@@ -150,6 +162,8 @@ describe('the engine runs a description', () => {
     const commenter = await loginCommenter(gateway, login);
     assert.equal(commenter.sub, 'posted:583231');
     assert.equal(commenter.name, 'The Octocat');
+    assert.equal(commenter.email, 'octocat@github.com', 'read from a JSON array (fetchJsonArray)');
+    assert.equal(commenter.emailVerified, true);
     const authorize = double.to('/login/oauth/authorize')[0];
     assert.equal(authorize?.params.get('response_mode'), 'form_post');
     assert.equal(authorize?.params.get('allow_signup'), 'false');

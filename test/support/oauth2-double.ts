@@ -21,6 +21,8 @@ export interface OAuth2Double {
   clientAuth: ClientAuthMethod;
   /** The JSON `/user` answers for the next login's token. */
   profile: Record<string, unknown>;
+  /** The JSON array `/user/emails` answers (GitHub's shape). */
+  emails: Record<string, unknown>[];
   /** Answer `/user` with exactly this instead (a non-JSON page, say). */
   profileBody?: { type: string; body: string };
   /** The reader clicks "Cancel" on the authorization page. */
@@ -59,6 +61,14 @@ export function githubLikeUser(overrides: Record<string, unknown> = {}): Record<
   };
 }
 
+/** A GitHub-like `GET /user/emails` answer: the primary address verified, another one not. */
+function githubLikeEmails(): Record<string, unknown>[] {
+  return [
+    { email: 'octocat@github.com', primary: true, verified: true, visibility: 'public' },
+    { email: 'octo@example.com', primary: false, verified: false, visibility: null },
+  ];
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -81,7 +91,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charC
 
 /**
  * A plain OAuth 2.0 provider on 127.0.0.1:0 shaped like GitHub's (`/login/oauth/authorize`,
- * `/login/oauth/access_token`, `GET /user`), speaking RFC 6749: client authentication as registered
+ * `/login/oauth/access_token`, `GET /user`, `GET /user/emails`), speaking RFC 6749: client authentication as registered
  * (`clientAuth`), PKCE S256 checked when a challenge was sent, error bodies as JSON, and — like GitHub —
  * a form-encoded token answer unless the client asks for JSON. With `response_mode=form_post` it answers
  * the authorization request with a self-posting form instead of a redirect.
@@ -106,6 +116,7 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     },
     clientAuth: 'client_secret_basic',
     profile: githubLikeUser(),
+    emails: githubLikeEmails(),
     deny: false,
     requests: [],
     to: (path) => double.requests.filter((r) => r.path === path),
@@ -115,6 +126,7 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     reset() {
       double.clientAuth = 'client_secret_basic';
       double.profile = githubLikeUser();
+      double.emails = githubLikeEmails();
       double.deny = false;
       double.requests.length = 0;
       delete double.profileBody;
@@ -209,11 +221,15 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
       .end(new URLSearchParams(answer).toString());
   }
 
-  function user(req: IncomingMessage, res: ServerResponse): void {
+  function user(req: IncomingMessage, res: ServerResponse, emails = false): void {
     const accessToken = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const profile = accessToken ? tokens.get(accessToken) : undefined;
     if (!profile) {
       json(res, 401, { message: 'Requires authentication' });
+      return;
+    }
+    if (emails) {
+      json(res, 200, double.emails);
       return;
     }
     if (double.profileBody) {
@@ -236,6 +252,7 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     if (route === 'GET /login/oauth/authorize') authorize(params, res);
     else if (route === 'POST /login/oauth/access_token') token(req, params, res);
     else if (route === 'GET /user') user(req, res);
+    else if (route === 'GET /user/emails') user(req, res, true);
     else json(res, 404, { message: 'Not Found' });
   });
 
