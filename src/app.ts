@@ -23,12 +23,15 @@ import { crossOriginReadable, openerAllowed, securityHeaders } from './http/secu
 import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage } from './http/views.js';
+import { smtpMailer } from './mail/mailer.js';
 import { backchannelLogout } from './oauth/backchannel-logout.js';
 import { authorizeHandler } from './oauth/endpoints/authorize.js';
 import { consentHandler } from './oauth/endpoints/consent.js';
 import { providerCallbacksRouter } from './oauth/endpoints/data-deletion.js';
 import { discoveryHandler, jwksHandler } from './oauth/endpoints/discovery.js';
 import { guestHandlers } from './oauth/endpoints/guest.js';
+import { guestLinkConfirmHandler, guestLinkPageHandler } from './oauth/endpoints/guest-link.js';
+import { guestCodeHandler } from './oauth/endpoints/guest-verification.js';
 import { introspectHandler } from './oauth/endpoints/introspect.js';
 import { logoutHandler, logoutPageHandler } from './oauth/endpoints/logout.js';
 import { providerCallbackHandler, providerStartHandler } from './oauth/endpoints/provider-login.js';
@@ -110,6 +113,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     log,
     metrics,
     rateLimits,
+    ...(config.smtp ? { mailer: smtpMailer(config.smtp) } : {}),
     logoutNotifier: backchannelLogout({
       config,
       issuer,
@@ -144,8 +148,9 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));
   app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
-  app.options(['/token', '/userinfo', '/revoke', '/guest'], cors);
+  app.options(['/token', '/userinfo', '/revoke', '/guest', '/guest/code'], cors);
   app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
+  app.post('/guest/code', cors, form, express.json({ limit: '16kb' }), guestCodeHandler(ctx));
   app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);
   app.post('/introspect', form, clientAuth.check, introspectHandler(ctx), clientAuth.count);
   app.get('/healthz', (_req, res) => {
@@ -172,6 +177,9 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     authorizeHandler(ctx),
   );
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
+  // The page a mailed code's link opens: its GET only reads (mail scanners follow links).
+  app.get('/guest/verify', htmlErrors, guestLinkPageHandler(ctx));
+  app.post('/guest/verify', htmlErrors, form, guestLinkConfirmHandler(ctx));
   app.post('/auth/consent', htmlErrors, openerAllowed, form, consentHandler(ctx));
   app.get(
     '/auth/:provider',

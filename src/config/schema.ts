@@ -69,6 +69,14 @@ const siteSchema = z.strictObject({
       enabled: boolean().prefault(true).meta({ description: 'Offer the guest form (name, email, website).' }),
       requireEmail: boolean().prefault(true).meta({ description: 'Guests must give an email address.' }),
       requireName: boolean().prefault(true).meta({ description: 'Guests must give a name.' }),
+      verifyEmail: z.enum(['off', 'optional', 'required']).prefault('off').meta({
+        description:
+          'Whether guests prove their email address with a six-digit code Byline mails them (needs smtp). off: no code; email_verified is false. optional: a guest may ask for a code, and a verified one gets email_verified true and a subject of their own; others comment as before. required: no guest token without a verified address.',
+      }),
+      rememberVerified: boolean().prefault(false).meta({
+        description:
+          "A guest who verified their address in the chooser (Byline's own page, which can set Byline's cookie) also gets a Byline browser session, which this site's next login through Byline reuses without a code. The widget's in-page form cannot set that cookie: there the login lasts for the browser tab (its refresh token).",
+      }),
     })
     .prefault({})
     .meta({ description: 'Commenting as a guest, without a provider.' }),
@@ -108,14 +116,14 @@ const sitesSchema = z
 // ---------------------------------------------------------------------------------------------
 // Everything else
 
-const rateLimit = (points: number, window: string, what: string) =>
+const rateLimit = (points: number, window: string, what: string, per = 'client address') =>
   z
     .strictObject({
       points: integer(1).prefault(points).meta({ description: 'How many are allowed per window.' }),
       window: positiveDuration.prefault(window).meta({ description: 'The length of the window.' }),
     })
     .prefault({})
-    .meta({ description: `${what}, per client address.` });
+    .meta({ description: `${what}, per ${per}.` });
 
 const storeSchema = z
   .discriminatedUnion(
@@ -262,9 +270,16 @@ const baseSchema = z.strictObject({
       ),
       guest: rateLimit(30, '1m', 'Guest logins'),
       authorize: rateLimit(120, '1m', 'Authorization requests'),
+      guestCodes: rateLimit(10, '10m', 'Email verification codes mailed to guests (POST /guest/code)'),
+      guestCodesPerEmail: rateLimit(
+        5,
+        '1h',
+        'Email verification codes mailed to one address, from any client and site',
+        'email address',
+      ),
     })
     .prefault({})
-    .meta({ description: 'Rate limits, per client address and window.' }),
+    .meta({ description: 'Rate limits, per client address (or email address) and window.' }),
   metrics: z
     .strictObject({
       token: optionalSecret(16).meta({
@@ -283,6 +298,33 @@ const baseSchema = z.strictObject({
     })
     .prefault({})
     .meta({ description: 'Logging (JSON lines).' }),
+  smtp: z
+    .strictObject({
+      url: z
+        .string()
+        .refine(
+          (value) => URL.canParse(value) && ['smtp:', 'smtps:'].includes(new URL(value).protocol),
+          'must be an smtp:// or smtps:// URL',
+        )
+        .meta({
+          description:
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, shown to admins
+            'The mail server, for nodemailer: smtps://user:password@host:465 (TLS from the start) or smtp://user:password@host:587 (STARTTLS when offered). Put the password in the environment: smtps://byline:${SMTP_PASSWORD}@mail.example.',
+        }),
+      from: z
+        .string()
+        .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address like Byline <byline@example.com>')
+        .meta({ description: 'The sender of the mails, like "Example Blog <no-reply@blog.example>".' }),
+      timeout: positiveDuration.prefault('10s').meta({
+        description:
+          'The time limit of each step of talking to the mail server (connecting, greeting, sending).',
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        'Outgoing mail, for the codes guests prove their email address with (sites.*.guests.verifyEmail). Required when a site verifies guests.',
+    }),
   demo: z
     .strictObject({
       enabled: boolean()
@@ -313,6 +355,13 @@ export const configSchema = baseSchema.transform(
           message: 'can be optional only for a site with a secret (a public client must use PKCE)',
           path: ['sites', site.id, 'pkce'],
           input: site.pkce,
+        });
+      if (site.guests.verifyEmail !== 'off' && !rest.smtp)
+        ctx.issues.push({
+          code: 'custom',
+          message: 'needs smtp (url and from) to mail guests their codes',
+          path: ['sites', site.id, 'guests', 'verifyEmail'],
+          input: site.guests.verifyEmail,
         });
       site.providers?.forEach((id, index) => {
         if (providers[id]) return;

@@ -30,6 +30,10 @@ export interface RateLimits {
   authorize: RateLimit;
   /** Trips to a provider started from one pending authorization request, per request id. */
   loginStarts: RateLimit;
+  /** Email verification codes mailed to guests, per client address. */
+  guestCodes: RateLimit;
+  /** Email verification codes mailed to one address (keyed by a hash of it), from anywhere. */
+  guestCodesPerEmail: RateLimit;
 }
 
 /**
@@ -95,7 +99,7 @@ function limiter(name: string, rule: Rule, backend: RateLimitBackend): RateLimit
 
 /** The limiters for a config; in Redis when `backend.redis` is given, else in memory. */
 export function createRateLimits(rules: Config['rateLimits'], backend: RateLimitBackend = {}): RateLimits {
-  const { clientAuthFailures, guest, authorize } = rules;
+  const { clientAuthFailures, guest, authorize, guestCodes, guestCodesPerEmail } = rules;
   return {
     clientAuthFailures: limiter('client-auth', clientAuthFailures, backend),
     clientAuthFailuresPerSite: limiter(
@@ -106,6 +110,8 @@ export function createRateLimits(rules: Config['rateLimits'], backend: RateLimit
     guest: limiter('guest', guest, backend),
     authorize: limiter('authorize', authorize, backend),
     loginStarts: limiter('login-starts', { points: loginStartsPerRequest, window: 10 * 60_000 }, backend),
+    guestCodes: limiter('guest-codes', guestCodes, backend),
+    guestCodesPerEmail: limiter('guest-codes-email', guestCodesPerEmail, backend),
   };
 }
 

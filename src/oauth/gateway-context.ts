@@ -4,6 +4,7 @@ import type { Config, SiteConfig } from '../config/schema.js';
 import type { CookiePolicy } from '../http/cookies.js';
 import type { Metrics } from '../http/metrics.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { UpstreamProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { KeyStore } from '../tokens/keystore.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   metrics: Metrics;
   /** The limiters built from `config.rateLimits` (memory, or Redis with a Redis store). */
   rateLimits: RateLimits;
+  /** Sends the codes guests prove their address with; absent without `smtp` in the config. */
+  mailer?: Mailer;
   /** Told of every site session that ends early (Back-Channel Logout: oauth/backchannel-logout.ts). */
   logoutNotifier: LogoutNotifier;
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { deriveKey } from '../crypto/derive-key.js';
 import type { Identity } from '../identity.js';
 
 /** `<idp>:<provider user id>`: the subject every site sees under `subject: public`. */
@@ -14,6 +15,17 @@ export function pairwiseSubject(rootSecret: Buffer, siteId: string, publicSub: s
 /** The guest id for an email: base64url(HMAC-SHA256(root secret, trimmed lower-case email)). */
 export function guestId(rootSecret: Buffer, email: string): string {
   return createHmac('sha256', rootSecret).update(email.trim().toLowerCase()).digest('base64url');
+}
+
+/**
+ * The guest id of a reader who proved they receive mail at `email`: base64url(HMAC-SHA256(a key derived
+ * from the root secret for this alone, trimmed lower-case email)). Never equal to `guestId` of any
+ * typed address, so a guest who only types someone's address cannot take a verified guest's subject.
+ */
+export function verifiedGuestId(rootSecret: Buffer, email: string): string {
+  return createHmac('sha256', deriveKey(rootSecret, 'byline verified guest subject'))
+    .update(email.trim().toLowerCase())
+    .digest('base64url');
 }
 
 /** A guest's Gravatar: SHA-256 of the trimmed lower-case email, identicon fallback. */

@@ -3,6 +3,7 @@ import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
+import type { Identity } from '../../identity.js';
 import { supportedScopes } from '../../tokens/claims.js';
 import { ensureBinding } from '../browser/binding.js';
 import { respondToSite } from '../browser/hand-off.js';
@@ -39,6 +40,21 @@ function identifyClient(
   if (!registered)
     throw new BylineError('invalid_request', 'The redirect_uri is not registered for this site.');
   return { site, redirectUri, responseMode };
+}
+
+/**
+ * A verified guest's browser login (guest.ts starts one only where `rememberVerified` allows) serves a
+ * site that verifies guests and remembers them; a guest who only typed an address never has one.
+ */
+function remembersVerifiedGuest(site: SiteConfig, identity: Identity): boolean {
+  const { enabled, verifyEmail, rememberVerified } = site.guests;
+  return (
+    identity.provider === 'guest' &&
+    identity.emailVerified &&
+    enabled &&
+    verifyEmail !== 'off' &&
+    rememberVerified
+  );
 }
 
 const promptValues = ['none', 'login', 'select_account', 'consent'] as const;
@@ -166,7 +182,10 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
     if (!request.forceLogin) {
       const browser = await currentBrowserSession(ctx, req);
       const provider = browser?.session.identity.provider;
-      const offered = provider !== undefined && siteProviders(ctx, site).some((p) => p.id === provider);
+      const offered =
+        provider !== undefined &&
+        (siteProviders(ctx, site).some((p) => p.id === provider) ||
+          (browser !== undefined && remembersVerifiedGuest(site, browser.session.identity)));
       const usable = browser && offered && (details.idp === undefined || details.idp === provider);
       if (usable && recentEnough(ctx, browser, details.maxAge)) {
         // A site learns who the reader is only once they chose it (or the admin trusts it): never silently.

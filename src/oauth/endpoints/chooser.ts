@@ -5,11 +5,15 @@ import { csrfField, csrfToken } from '../browser/csrf.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
+import { type CodeFormState, guestFormActions } from './guest-code-form.js';
 
-/** A guest form that came back with field errors: what was typed, and each wrong field's message. */
-export interface GuestFormState {
+/**
+ * A guest form that came back: what was typed, each wrong field's message, and (guest-code-form.ts)
+ * whether it now asks for a mailed code.
+ */
+export interface GuestFormState extends CodeFormState {
   values: { name?: string | undefined; email?: string | undefined; website?: string | undefined };
-  errors?: Partial<Record<'name' | 'email' | 'website', string>>;
+  errors?: Partial<Record<'name' | 'email' | 'website' | 'code', string>>;
 }
 
 function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string, state?: GuestFormState) {
@@ -35,7 +39,7 @@ function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string
 ${field('email', html`Email${required(requireEmail)} <span class="muted">(Address never made public)</span>`, { type: 'email', autocomplete: 'email', max: 254, required: requireEmail })}
 ${field('name', html`Name${required(requireName)}`, { type: 'text', autocomplete: 'name', max: 80, required: requireName })}
 ${field('website', html`Website`, { type: 'url', autocomplete: 'url', max: 2048, required: false })}
-<button type="submit">Continue as guest</button>
+${guestFormActions(site.guests.verifyEmail, state, !focused)}
 </form>
 </section>`;
 }

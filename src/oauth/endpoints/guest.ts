@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
@@ -6,143 +6,39 @@ import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import type { Identity } from '../../identity.js';
-import { gravatarUrl, guestId } from '../../tokens/subject.js';
+import { gravatarUrl, guestId, verifiedGuestId } from '../../tokens/subject.js';
 import { verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
 import { pendingRequest, takePendingRequest } from '../browser/pending-request.js';
+import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { consentWrites } from '../login/consent.js';
+import { addressRequester } from '../login/guest-codes.js';
 import { issueTokens, newFamily } from '../login/issue.js';
 import { recordLogin } from '../login/login-events.js';
+import type { AuthorizationRequest } from '../login/records.js';
 import { addSiteSession, newLogin } from '../login/sessions.js';
 import { signIn } from '../login/sign-in.js';
-import { renderChooser } from './chooser.js';
-
-/** What a guest typed, as the chooser redisplays it after a field error. */
-interface GuestInput {
-  name?: string;
-  email?: string;
-  website?: string;
-}
-
-type GuestField = keyof GuestInput;
-
-/** What is wrong with each field. */
-type FieldErrors = Partial<Record<GuestField, string>>;
-
-/** The form's order: the first error named is the field the reader is taken to. */
-const fieldOrder: readonly GuestField[] = ['email', 'name', 'website'];
-
-const messages = {
-  notText: (field: GuestField) => `The ${field} must be text.`,
-  tooLong: (field: GuestField) => `The ${field} is too long.`,
-  nameMissing: 'Enter your name.',
-  nameTooLong: 'The name can be at most 80 characters long.',
-  nameCharacters: 'The name contains characters that are not allowed.',
-  nameNoLetter: 'The name needs at least one letter.',
-  emailMissing: 'Enter your email address. It is never made public.',
-  emailInvalid: 'Enter a valid email address, like name@example.com.',
-  websiteInvalid: 'Enter the address of your website, like https://example.com.',
-};
+import { type GuestFormState, renderChooser } from './chooser.js';
+import { GuestFieldsError, type GuestInput, readGuestFields } from './guest-fields.js';
+import { codeMessages, guestVerification, sendGuestCode } from './guest-verification.js';
 
 /**
- * Every field error of a guest form at once, so the reader fixes them in one go: `fields` has each
- * field's message, `field` (as before) the first in the form's order.
+ * The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one.
+ * A guest who proved their address (`verified`) gets a subject of their own (verifiedGuestId), which a
+ * guest who only typed it can never have.
  */
-class GuestFieldsError extends BylineError {
-  readonly fields: FieldErrors;
-
-  constructor(errors: FieldErrors) {
-    const fields = Object.fromEntries(
-      fieldOrder.flatMap((field) => (errors[field] === undefined ? [] : [[field, errors[field]]])),
-    ) as Record<GuestField, string>;
-    super('invalid_request', Object.values(fields).join(' '), {
-      extra: { field: Object.keys(fields)[0] as GuestField, fields },
-    });
-    this.fields = fields;
-  }
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const emailPattern = /^[^\s@"<>(),;:\\]{1,64}@[^\s@"<>(),;:\\.]+(\.[^\s@"<>(),;:\\.]+)+$/;
-
-/** A field's text, spaces collapsed and trimmed; undefined when empty or wrong (the error noted). */
-function text(
-  body: Record<string, unknown>,
-  field: GuestField,
-  max: number,
-  errors: FieldErrors,
-): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') errors[field] = messages.notText(field);
-  else if (value.length > max * 4) errors[field] = messages.tooLong(field);
-  else return value.replace(/[ \t]+/g, ' ').trim() || undefined;
-  return undefined;
-}
-
-function nameError(name: string | undefined, required: boolean): string | undefined {
-  if (name === undefined) return required ? messages.nameMissing : undefined;
-  if (name.length > 80) return messages.nameTooLong;
-  if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name)) return messages.nameCharacters;
-  if (!/[\p{L}\p{N}]/u.test(name)) return messages.nameNoLetter;
-  return undefined;
-}
-
-function emailError(email: string | undefined, required: boolean): string | undefined {
-  if (email === undefined) return required ? messages.emailMissing : undefined;
-  if (email.length > 254 || !emailPattern.test(email)) return messages.emailInvalid;
-  return undefined;
-}
-
-/** The website as an absolute http(s) URL (`https://` added when no scheme was typed), else undefined. */
-function websiteUrl(raw: string): string | undefined {
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `https://${raw}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return undefined;
-  }
-  const acceptable =
-    (url.protocol === 'https:' || url.protocol === 'http:') &&
-    url.hostname.includes('.') &&
-    !url.username &&
-    !url.password &&
-    url.href.length <= 2048;
-  return acceptable ? url.href : undefined;
-}
-
-/**
- * Validates a guest's name, email and website against the site's rules. Every field is checked, and
- * the errors come back together (GuestFieldsError), so the widget and the chooser can show each next
- * to its field.
- */
-function readGuestFields(body: Record<string, unknown>, site: SiteConfig): Required<GuestInput> {
-  const rules = site.guests;
-  const errors: FieldErrors = {};
-  const name = text(body, 'name', 80, errors);
-  const email = text(body, 'email', 254, errors);
-  const rawWebsite = text(body, 'website', 2048, errors);
-  // A field that is not text, or far too long, keeps that first error.
-  const check = (field: GuestField, message: string | undefined) => {
-    if (message !== undefined && errors[field] === undefined) errors[field] = message;
-  };
-  check('name', nameError(name, rules.requireName));
-  check('email', emailError(email, rules.requireEmail));
-  const website = rawWebsite === undefined ? '' : websiteUrl(rawWebsite);
-  check('website', website === undefined ? messages.websiteInvalid : undefined);
-  if (Object.keys(errors).length > 0) throw new GuestFieldsError(errors);
-  return { name: name ?? 'Anonymous', email: email ?? '', website: website ?? '' };
-}
-
-/** The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one. */
-function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>): Identity {
+function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>, verified = false): Identity {
+  const id = !fields.email
+    ? randomId(18)
+    : verified
+      ? verifiedGuestId(ctx.keys.rootSecret, fields.email)
+      : guestId(ctx.keys.rootSecret, fields.email);
   return {
     provider: 'guest',
-    id: fields.email ? guestId(ctx.keys.rootSecret, fields.email) : randomId(18),
+    id,
     name: fields.name,
-    emailVerified: false,
+    emailVerified: verified,
     ...(fields.email ? { email: fields.email.trim(), picture: gravatarUrl(fields.email) } : {}),
     ...(fields.website ? { website: fields.website } : {}),
   };
@@ -160,9 +56,31 @@ export interface GuestHandlers {
   chooser: RequestHandler;
 }
 
+/** The chooser again, with what the reader typed and `state`'s errors or notice. */
+async function chooserAgain(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  site: SiteConfig,
+  request: AuthorizationRequest,
+  state: Omit<GuestFormState, 'values'>,
+): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const typed = (name: string, max: number) => {
+    const value = body[name];
+    return typeof value === 'string' && value.length <= max ? value : undefined;
+  };
+  await renderChooser(ctx, req, res, site, request, {
+    values: { name: typed('name', 1000), email: typed('email', 1000), website: typed('website', 4000) },
+    ...state,
+  });
+}
+
 /**
  * Guest logins. A guest gets a site session only: no Byline browser session, because what a guest
  * typed proves nothing, so it must not follow the reader to other sites or replace a provider login.
+ * The exception is a guest who proved their address on the chooser, at a site with
+ * `guests.rememberVerified`: their login is a browser's, as a provider login is.
  */
 export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): GuestHandlers {
   const limiter = rateLimit ?? ctx.rateLimits.guest;
@@ -177,7 +95,10 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       throw new BylineError('forbidden', 'Guest logins are accepted only from the site’s own pages.');
     if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
     await limit(limiter, req);
-    const login = newLogin(ctx, guestIdentity(ctx, readGuestFields(body, site)), { browser: false });
+    const fields = readGuestFields(body, site.guests);
+    const requester = addressRequester(ctx, clientAddress(req));
+    const verified = await guestVerification(ctx, site, body, fields.email, requester);
+    const login = newLogin(ctx, guestIdentity(ctx, fields, verified), { browser: false });
     const { sid, session } = addSiteSession(ctx, login.id, login.record, {
       site: site.id,
       refresh: newFamily(ctx, login.record, true),
@@ -201,23 +122,63 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     await limit(limiter, req);
     let fields: Required<GuestInput>;
     try {
-      fields = readGuestFields(body, site);
+      fields = readGuestFields(body, site.guests);
     } catch (error) {
       if (!(error instanceof GuestFieldsError)) throw error;
       res.status(400);
-      await renderChooser(ctx, req, res, site, request, {
-        values: {
-          name: param(body, 'name', { max: 1000 }),
-          email: param(body, 'email', { max: 1000 }),
-          website: param(body, 'website', { max: 4000 }),
-        },
+      await chooserAgain(ctx, req, res, site, request, {
         errors: error.fields,
+        ...(param(body, 'code_sent', { max: 1 }) ? { codeSent: true } : {}),
       });
       return;
     }
+    const mode = site.guests.verifyEmail;
+    const codeSent = param(body, 'code_sent', { max: 1 }) === '1';
+    // Shown in the form, next to its field: what was typed stays.
+    const showError = async (error: unknown, field: 'email' | 'code') => {
+      if (!(error instanceof BylineError) || error.status === 403) throw error;
+      res.status(error.status).set(error.headers);
+      const at = error.extra.field === 'email' ? 'email' : field;
+      await chooserAgain(ctx, req, res, site, request, {
+        errors: { [at]: error.message },
+        ...(codeSent || at === 'code' ? { codeSent: true } : {}),
+      });
+    };
+    // "Send me a code", or a required code not sent yet: mail one and ask for it.
+    if (mode !== 'off' && (param(body, 'send_code', { max: 1 }) || (mode === 'required' && !codeSent))) {
+      try {
+        const named = typeof body.name === 'string' && body.name.trim() !== '';
+        const to = { email: fields.email, ...(named ? { name: fields.name } : {}) };
+        await sendGuestCode(ctx, req, site, to, { request: id });
+      } catch (error) {
+        await showError(error, 'email');
+        return;
+      }
+      await chooserAgain(ctx, req, res, site, request, {
+        codeSent: true,
+        notice: codeMessages.sent(fields.email),
+      });
+      return;
+    }
+    let verified: boolean;
+    try {
+      verified = await guestVerification(ctx, site, body, fields.email, { request: id });
+    } catch (error) {
+      await showError(error, 'code');
+      return;
+    }
+    const identity = guestIdentity(ctx, fields, verified);
     const taken = await takePendingRequest(ctx, id);
-    const { code } = await signIn(ctx, taken, guestIdentity(ctx, fields), undefined);
-    respondToSite(ctx, res, taken, { code });
+    if (verified && site.guests.rememberVerified) {
+      // As a provider login: the reader chose this site on the chooser, and the browser holds the login.
+      const previous = await currentBrowserSession(ctx, req);
+      const signedIn = await signIn(ctx, taken, identity, { previous }, consentWrites(ctx, site, identity));
+      if (signedIn.browser) setSessionCookie(ctx, res, signedIn.browser);
+      respondToSite(ctx, res, taken, { code: signedIn.code });
+    } else {
+      const { code } = await signIn(ctx, taken, identity, undefined);
+      respondToSite(ctx, res, taken, { code });
+    }
     recordLogin(ctx, taken, 'guest', 'success');
   };
 

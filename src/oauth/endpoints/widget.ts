@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import { packageRoot } from '../../config/load.js';
+import type { SiteConfig } from '../../config/schema.js';
 import { BylineError } from '../../http/errors.js';
 import { requiredParam } from '../../http/params.js';
 import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
@@ -14,7 +15,8 @@ interface WidgetConfig {
   /** `redirectUris`: the site's registered redirect URIs, for the widget's redirect fallback. */
   site: { id: string; name: string; redirectUris: string[] };
   providers: { id: string; name: string; icon: string }[];
-  guests: { enabled: boolean; requireEmail: boolean; requireName: boolean };
+  /** The guest form's rules; `verifyEmail` says whether the form asks for a mailed code. */
+  guests: Pick<SiteConfig['guests'], 'enabled' | 'requireEmail' | 'requireName' | 'verifyEmail'>;
 }
 
 function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig | undefined {
@@ -24,7 +26,12 @@ function widgetConfig(ctx: GatewayContext, siteId: string): WidgetConfig | undef
     issuer: ctx.issuer,
     site: { id: site.id, name: site.name, redirectUris: [...site.redirectUris] },
     providers: siteProviders(ctx, site).map(({ id, name, icon }) => ({ id, name, icon })),
-    guests: { ...site.guests },
+    guests: {
+      enabled: site.guests.enabled,
+      requireEmail: site.guests.requireEmail,
+      requireName: site.guests.requireName,
+      verifyEmail: site.guests.verifyEmail,
+    },
   };
 }
 

@@ -10,4 +10,6 @@ export const storeKeys = {
   subjectLogins: (publicSub: string) => `logins:${publicSub}`,
   /** That a reader chose a site (consent.ts): by site id and a keyed hash of the public subject. */
   consent: (site: string, subjectHash: string) => `consent:${site}:${subjectHash}`,
+  /** A code mailed to a guest (guest-codes.ts): by a keyed hash of site and address. */
+  guestCode: (id: string) => `guestcode:${id}`,
 };

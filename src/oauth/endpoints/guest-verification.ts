@@ -1,0 +1,152 @@
+import type { Request, RequestHandler } from 'express';
+import type { SiteConfig } from '../../config/schema.js';
+import { BylineError } from '../../http/errors.js';
+import { param, requiredParam } from '../../http/params.js';
+import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { sendJson } from '../../http/send.js';
+import { englishGuestCodeMail, guestCodeMail } from '../../mail/guest-code-mail.js';
+import { MailError } from '../../mail/mailer.js';
+import type { GatewayContext } from '../gateway-context.js';
+import {
+  addressRequester,
+  type CodeRequester,
+  claimConfirmed,
+  emailRateKey,
+  guestCodeTtlMs,
+  newGuestCode,
+  spendGuestCode,
+} from '../login/guest-codes.js';
+import { readGuestFields } from './guest-fields.js';
+
+/** What readers are told about codes (English; the locale catalogs will hold them, issue 17 item 2). */
+export const codeMessages = {
+  missing: 'Enter the six-digit code we mailed to you.',
+  malformed: 'The code is the six digits from the mail.',
+  wrong: (left: number) => `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
+  dead: 'That code is not right, and it cannot be tried again. Ask for a new code.',
+  expired: 'This code has expired or was already used. Ask for a new code.',
+  emailNeeded: 'Enter your email address: this site mails you a code to confirm it.',
+  notVerifying: 'This site does not ask guests to confirm their email address.',
+  tooManyFromAddress: 'Too many codes were asked for from this address. Try again later.',
+  tooManyForEmail: 'Too many codes were sent to this email address. Try again later.',
+  recipientRefused: 'The mail server refused this address. Check it, or use another.',
+  unreachable: 'The code could not be mailed: the mail server did not answer. Try again in a few minutes.',
+  refused: 'The code could not be mailed: the mail server refused it. Try again later.',
+  sent: (email: string) =>
+    `We mailed a six-digit code to ${email}. Type it here, or open the link in the mail.`,
+};
+
+const codeError = (message: string) =>
+  new BylineError('invalid_request', message, { extra: { field: 'code' } });
+
+/**
+ * Mails a fresh code for `email` at `site` (replacing any earlier one), once: rate-limited per client
+ * address and per address mailed to, stored only once the server took the mail (a failed mail leaves
+ * the earlier code working). Nothing of the mail, the code or the address is logged.
+ */
+export async function sendGuestCode(
+  ctx: GatewayContext,
+  req: Request,
+  site: SiteConfig,
+  to: { email: string; name?: string },
+  requester: CodeRequester,
+): Promise<void> {
+  const mailer = ctx.mailer;
+  // The config refuses verifyEmail without smtp; a site that does not verify gets no mail either.
+  if (!mailer || site.guests.verifyEmail === 'off')
+    throw new BylineError('forbidden', codeMessages.notVerifying);
+  const [addressWait, emailWait] = await Promise.all([
+    ctx.rateLimits.guestCodes.consume(clientAddress(req)),
+    ctx.rateLimits.guestCodesPerEmail.consume(emailRateKey(ctx, to.email)),
+  ]);
+  if (addressWait > 0) throw tooManyRequests(addressWait, codeMessages.tooManyFromAddress);
+  if (emailWait > 0) throw tooManyRequests(emailWait, codeMessages.tooManyForEmail);
+  const { code, linkToken, write } = newGuestCode(ctx, { site: site.id, email: to.email, requester });
+  const mail = guestCodeMail(englishGuestCodeMail, {
+    to: to.email,
+    site: site.name,
+    ...(to.name ? { name: to.name } : {}),
+    code,
+    link: `${ctx.issuer}/guest/verify?token=${linkToken}`,
+    minutes: guestCodeTtlMs / 60_000,
+  });
+  try {
+    await mailer.send(mail);
+  } catch (error) {
+    if (!(error instanceof MailError)) throw error;
+    ctx.log.warn({ site: site.id, mail: { kind: error.kind, ...error.detail } }, 'guest code not mailed');
+    if (error.kind === 'recipient')
+      throw new BylineError('invalid_request', codeMessages.recipientRefused, { extra: { field: 'email' } });
+    throw new BylineError(
+      'temporarily_unavailable',
+      error.kind === 'unreachable' ? codeMessages.unreachable : codeMessages.refused,
+      { headers: { 'Retry-After': '60' } },
+    );
+  }
+  await ctx.store.write([write]);
+  ctx.log.info({ site: site.id }, 'guest code mailed');
+}
+
+/**
+ * `POST /guest/code` (`client_id`, `email`, `name?`): the widget asks for a code, from one of the
+ * site's origins. Answers `202 {"sent":true}`; field errors name the field, as `POST /guest` does.
+ */
+export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
+  return async (req, res) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
+    if (!site) throw new BylineError('invalid_client', 'Unknown client.');
+    const origin = req.headers.origin;
+    if (!origin || !site.origins.includes(origin))
+      throw new BylineError('forbidden', 'Codes are sent only for the site’s own pages.');
+    if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
+    if (site.guests.verifyEmail === 'off') throw new BylineError('forbidden', codeMessages.notVerifying);
+    const { email, name } = readGuestFields(
+      { email: body.email, name: body.name },
+      { requireEmail: true, requireName: false },
+    );
+    await sendGuestCode(
+      ctx,
+      req,
+      site,
+      { email, ...(body.name ? { name } : {}) },
+      addressRequester(ctx, clientAddress(req)),
+    );
+    res.status(202);
+    sendJson(res, { sent: true });
+  };
+}
+
+/**
+ * Whether a guest login at `site` comes with a proven address: the code typed (`code` in `body`), or a
+ * confirmation by the mail's link from `requester`. With `verifyEmail: optional` a guest who tried
+ * neither is simply not verified; with `required` that is the code field's error, as is a wrong code
+ * anywhere (it says how many tries are left).
+ */
+export async function guestVerification(
+  ctx: GatewayContext,
+  site: SiteConfig,
+  body: Record<string, unknown>,
+  email: string,
+  requester: CodeRequester,
+): Promise<boolean> {
+  const mode = site.guests.verifyEmail;
+  if (mode === 'off') return false;
+  if (!email) {
+    if (mode === 'required')
+      throw new BylineError('invalid_request', codeMessages.emailNeeded, { extra: { field: 'email' } });
+    return false;
+  }
+  const code = param(body, 'code', { max: 32 })?.replace(/[\s-]/g, '');
+  if (!code) {
+    if (await claimConfirmed(ctx, { site: site.id, email, requester })) return true;
+    if (mode === 'optional') return false;
+    throw codeError(codeMessages.missing);
+  }
+  if (!/^\d{6}$/.test(code)) throw codeError(codeMessages.malformed);
+  const outcome = await spendGuestCode(ctx, { site: site.id, email, code, requester });
+  if (outcome.verified) return true;
+  if (outcome.reason === 'expired') throw codeError(codeMessages.expired);
+  throw codeError(outcome.triesLeft > 0 ? codeMessages.wrong(outcome.triesLeft) : codeMessages.dead);
+}
