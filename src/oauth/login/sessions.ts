@@ -44,7 +44,9 @@ export function newLogin(
     : [];
   const record: LoginRecord = {
     identity,
-    authTime: now,
+    // An OpenID provider says when the reader authenticated there (an earlier single sign-on session);
+    // other providers authenticate them now. Never later than now: a skewed upstream clock moves nothing.
+    authTime: Math.min(identity.authTime ?? now, now),
     ...(options.browser ? { browser: randomId(16) } : {}),
     expires: now + ctx.config.session.ttl,
     ...(earlier.length > 0 ? { earlier } : {}),
