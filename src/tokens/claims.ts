@@ -6,6 +6,8 @@ export interface CommenterClaims {
   sub: string;
   idp: string;
   name: string;
+  /** The reader's handle at the provider (a login that may change, unlike `sub`), where it has one. */
+  preferred_username?: string;
   picture?: string;
   website?: string;
   email?: string;
@@ -22,6 +24,7 @@ export function commenterClaims(
     sub: options.subject === 'pairwise' ? pairwiseSubject(options.rootSecret, site, sub) : sub,
     idp: identity.provider,
     name: identity.name,
+    ...(identity.username ? { preferred_username: identity.username } : {}),
     ...(identity.picture ? { picture: identity.picture } : {}),
     ...(identity.website ? { website: identity.website } : {}),
     ...(identity.email ? { email: identity.email } : {}),
@@ -42,27 +45,33 @@ export interface ClaimsPolicy {
 }
 
 /**
- * The claims a site asked for (Core §5.4): `profile` brings the name, picture, website and Byline's `idp`,
- * `email` the address and whether it is verified. Without scopes (a request that named none) every claim
- * as before Byline spoke OpenID Connect, except the email address: that reaches a site only when it asks
- * for it, with the `email` scope or, for requests without one, `claims: [email]` in its config
- * (`site`, undefined for a site no longer configured: no email).
+ * The claims a site asked for (Core §5.4): `profile` brings the name, preferred_username, picture, website
+ * and Byline's `idp`, `email` the address and whether it is verified. Without scopes (a request that named
+ * none) the claims as before Byline spoke OpenID Connect, except the email address: that reaches a site
+ * only when it asks for it, with the `email` scope or, for requests without one, `claims: [email]` in its
+ * config (`site`, undefined for a site no longer configured: no email).
  */
 export function claimsForScope(
   claims: CommenterClaims,
   scope: readonly string[] | undefined,
   site: ClaimsPolicy | undefined,
 ): ScopedClaims {
-  const { sub, idp, name, picture, website, email, email_verified } = claims;
+  const { sub, idp, name, preferred_username, picture, website, email, email_verified } = claims;
   if (!scope) {
-    if (site?.claims.includes('email')) return claims;
-    const { email: _dropped, ...withoutEmail } = claims;
-    return withoutEmail;
+    // Exactly the claims of the tokens before Byline spoke OpenID Connect: no preferred_username.
+    const { email: _email, preferred_username: _username, ...legacy } = claims;
+    return site?.claims.includes('email') && email ? { ...legacy, email } : legacy;
   }
   return {
     sub,
     ...(scope.includes('profile')
-      ? { idp, name, ...(picture ? { picture } : {}), ...(website ? { website } : {}) }
+      ? {
+          idp,
+          name,
+          ...(preferred_username ? { preferred_username } : {}),
+          ...(picture ? { picture } : {}),
+          ...(website ? { website } : {}),
+        }
       : {}),
     ...(scope.includes('email') ? { ...(email ? { email } : {}), email_verified } : {}),
   };

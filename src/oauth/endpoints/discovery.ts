@@ -50,6 +50,7 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
       'scope',
       'idp',
       'name',
+      'preferred_username',
       'picture',
       'website',
       'email',
