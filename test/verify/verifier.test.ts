@@ -41,6 +41,7 @@ describe('a valid commenter token', () => {
       {
         sub: 'wordpress:1234',
         name: 'Ada Lovelace',
+        username: undefined,
         picture: 'https://gravatar.com/avatar/abc?d=identicon',
         website: 'https://ada.example',
         email: 'ada@example.com',
@@ -54,6 +55,13 @@ describe('a valid commenter token', () => {
     );
     assert.deepEqual(commenter.claims, claims);
     assert.ok(Object.isFrozen(commenter.claims));
+  });
+
+  it('gives the preferred_username of a provider with handles as username', async () => {
+    const commenter = await verifierFor().verify(
+      await issuer.sign(issuer.claims({ sub: 'gitlab:42', idp: 'gitlab', preferred_username: 'ada' })),
+    );
+    assert.equal(commenter.username, 'ada');
   });
 
   for (const alg of ['EdDSA', 'RS256'] as const) {

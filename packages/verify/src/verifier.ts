@@ -38,6 +38,8 @@ export interface VerifierOptions {
 export interface Commenter {
   sub: string;
   name: string;
+  /** The commenter's handle at their provider (`preferred_username`), where it has handles; it may change. */
+  username?: string;
   picture?: string;
   website?: string;
   email?: string;
@@ -388,6 +390,7 @@ function toCommenter(payload: JWTPayload, audiences: readonly string[]): Comment
   return {
     sub,
     name,
+    username: optionalString(payload.preferred_username),
     picture: optionalString(payload.picture),
     website: optionalString(payload.website),
     email: optionalString(payload.email),
