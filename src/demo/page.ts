@@ -1,3 +1,4 @@
+import { absoluteTime, relativeTime } from './relative-time.js';
 import type { DemoComment } from './router.js';
 
 const entities: Record<string, string> = {
@@ -9,17 +10,18 @@ const entities: Record<string, string> = {
 };
 const esc = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (ch) => entities[ch] as string);
 
-const providerNames: Record<string, string> = {
-  wordpress: 'WordPress.com',
-  facebook: 'Facebook',
-  guest: 'a guest',
-  dev: 'the dev login',
+/** The blog's language: the page's `lang` and the one its dates are written in. */
+const lang = 'en';
+
+const messages = {
+  via: (provider: string) => `via ${provider}`,
+  guest: '(guest)',
 };
 
 /** A page of the demo blog. No inline script or style: the page works under a strict CSP. */
 export function shell(title: string, issuer: string, body: string): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,24 +35,36 @@ ${body}
 </html>`;
 }
 
+/**
+ * The commenter's picture, or the letter avatar. A picture that cannot be loaded (Gravatar unreachable)
+ * shows its `data-initial` through demo.css, without script: the page has none of its own.
+ */
 function avatar(comment: DemoComment): string {
+  const initial = esc((Array.from(comment.name)[0] ?? '?').toUpperCase());
   return comment.picture?.startsWith('https://')
-    ? `<img class="avatar" src="${esc(comment.picture)}" alt="" width="48" height="48" loading="lazy">`
-    : `<span class="avatar" aria-hidden="true">${esc(comment.name.slice(0, 1).toUpperCase())}</span>`;
+    ? `<img class="avatar" src="${esc(comment.picture)}" alt="" width="48" height="48" loading="lazy" data-initial="${initial}">`
+    : `<span class="avatar" aria-hidden="true">${initial}</span>`;
 }
 
-export function commentList(comments: readonly DemoComment[]): string {
+/** How each comment was written ("via WordPress.com", "(guest)") and when, relative to `now`. */
+export function commentList(
+  comments: readonly DemoComment[],
+  context: { providerNames: ReadonlyMap<string, string>; now: number },
+): string {
   if (comments.length === 0) return '<p class="no-comments">No comments yet. Be the first.</p>';
   const items = comments.map((comment) => {
     const name = comment.website
       ? `<a href="${esc(comment.website)}" rel="nofollow ugc">${esc(comment.name)}</a>`
       : esc(comment.name);
-    const via = providerNames[comment.idp] ?? comment.idp;
+    const via =
+      comment.idp === 'guest'
+        ? messages.guest
+        : messages.via(context.providerNames.get(comment.idp) ?? comment.idp);
     const paragraphs = comment.text
       .split(/\n{2,}/)
       .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
       .join('');
-    return `<li class="comment" id="comment-${comment.id}">${avatar(comment)}<div class="comment-body"><p class="comment-meta"><b class="comment-author">${name}</b> <span class="comment-via">via ${esc(via)}</span> · <time datetime="${comment.at.toISOString()}">${esc(comment.at.toUTCString())}</time></p>${paragraphs}</div></li>`;
+    return `<li class="comment" id="comment-${comment.id}">${avatar(comment)}<div class="comment-body"><p class="comment-meta"><b class="comment-author">${name}</b> <span class="comment-via">${esc(via)}</span> · <time datetime="${comment.at.toISOString()}" title="${esc(absoluteTime(comment.at, lang))}">${esc(relativeTime(comment.at, context.now, lang))}</time></p>${paragraphs}</div></li>`;
   });
   return `<ol class="comment-list">${items.join('')}</ol>`;
 }

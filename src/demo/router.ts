@@ -3,6 +3,7 @@ import { createVerifier, requireCommenter } from 'byline-verify';
 import express, { type Request, type Router } from 'express';
 import { demoPolicy, issuerRedirect } from './origin.js';
 import { commentList, postPage, shell } from './page.js';
+import { providerNames } from './provider-names.js';
 
 export interface DemoOptions {
   /** Byline's public URL: where the page loads widget.js from, and the tokens' issuer. */
@@ -12,6 +13,8 @@ export interface DemoOptions {
   fetch?: typeof fetch;
   /** How many comments are kept (oldest dropped first). Default 200. */
   maxComments?: number;
+  /** The clock, in milliseconds (tests move it); default Date.now. */
+  now?: () => number;
 }
 
 /** One stored comment: the verified commenter's public details and the text. */
@@ -40,6 +43,13 @@ export function demoRouter(options: DemoOptions): Router {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const max = options.maxComments ?? 200;
+  const now = options.now ?? Date.now;
+  const names = providerNames({
+    issuer,
+    site: site.id,
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const comments: DemoComment[] = [];
   let nextId = 1;
   const router = express.Router();
@@ -60,9 +70,10 @@ export function demoRouter(options: DemoOptions): Router {
     else next();
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
+    const list = commentList(comments, { providerNames: await names(), now: now() });
     res.set(pageHeaders);
-    res.type('html').send(postPage({ issuer, site, base: base(req), comments: commentList(comments) }));
+    res.type('html').send(postPage({ issuer, site, base: base(req), comments: list }));
   });
 
   // Where a redirect-mode login comes back: widget.js finishes it here and returns to the post.
@@ -105,7 +116,7 @@ export function demoRouter(options: DemoOptions): Router {
         ...(commenter.picture ? { picture: commenter.picture } : {}),
         ...(commenter.website ? { website: commenter.website } : {}),
         text,
-        at: new Date(),
+        at: new Date(now()),
       };
       comments.push(comment);
       if (comments.length > max) comments.splice(0, comments.length - max);

@@ -34,6 +34,8 @@ export class ReaderError extends Error {
     readonly field?: string,
     readonly status?: number,
     readonly code?: string,
+    /** A guest form's errors, each field's message (`POST /guest` answers them all at once). */
+    readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -81,13 +83,16 @@ export async function post(url: string, fields: Record<string, string>): Promise
   } catch {
     throw new ReaderError('Byline could not be reached. Check your connection and try again.');
   }
-  const body = (await response.json().catch(() => ({}))) as Record<string, string>;
+  const body = (await response.json().catch(() => ({}))) as Record<string, string> & {
+    fields?: Record<string, string>;
+  };
   if (!response.ok)
     throw new ReaderError(
       body.error_description || `Byline answered ${response.status}.`,
       body.field,
       response.status,
       body.error,
+      typeof body.fields === 'object' && body.fields !== null ? body.fields : undefined,
     );
   return body as unknown as TokenResponse;
 }

@@ -19,6 +19,7 @@ import {
   redeem,
   type TokenResponse,
 } from './oauth.js';
+import { signedInLine } from './signed-in.js';
 import { load, save, storageKeys, take } from './store.js';
 import { addStyles, h } from './ui.js';
 
@@ -49,6 +50,14 @@ type GuestField = 'email' | 'name' | 'website';
 
 /** Thrown when the reader has been told already (a field error, a cancelled popup). */
 class Shown extends Error {}
+
+const messages = {
+  connecting: (provider: string) => `Connecting to ${provider}…`,
+  /** While the chooser is open (no provider picked yet: "Change"). */
+  choosing: 'Choose how to log in…',
+  windowOpen: 'A login window is open.',
+  windowClosed: 'The login window is closed.',
+};
 
 const script = (document.currentScript as HTMLScriptElement | null)?.src;
 const forms = new WeakMap<HTMLFormElement, Widget>();
@@ -187,52 +196,50 @@ class Widget {
     return this.config.providers.find((provider) => provider.id === id)?.name ?? id;
   }
 
-  /** Shows the state: logged out (icons and guest fields), connecting, or logged in. */
-  show(connectingTo?: string): void {
+  /** Shows the state: logged out (icons and guest fields), connecting (saying so), or logged in. */
+  show(connecting?: string): void {
     const claims = this.auth?.claims;
-    this.out.hidden = Boolean(claims || connectingTo);
-    this.connecting.hidden = !connectingTo;
-    this.inside.hidden = !claims || Boolean(connectingTo);
-    if (connectingTo) {
+    this.out.hidden = Boolean(claims || connecting);
+    this.connecting.hidden = !connecting;
+    this.inside.hidden = !claims || Boolean(connecting);
+    if (connecting) {
       const cancel = h('button', { type: 'button', class: 'byline-link' }, 'Cancel');
       cancel.addEventListener('click', () => this.cancel?.());
-      this.connecting.replaceChildren(h('p', {}, `Connecting to ${connectingTo}… `, cancel));
-      this.announce(`Connecting to ${connectingTo}. A login window is open.`);
+      this.connecting.replaceChildren(h('p', {}, `${connecting} `, cancel));
+      this.announce(`${connecting} ${messages.windowOpen}`);
     }
     if (!claims) return;
-    const picture = claims.picture?.startsWith('https://')
-      ? h('img', { class: 'byline-avatar', src: claims.picture, alt: '' })
-      : h('span', { class: 'byline-avatar', 'aria-hidden': 'true' }, (claims.name[0] ?? '?').toUpperCase());
-    const logout = h('button', { type: 'button', class: 'byline-link byline-logout' }, 'Log Out');
-    const change = h('button', { type: 'button', class: 'byline-link byline-change' }, 'Change');
-    logout.addEventListener('click', () => this.logout());
-    change.addEventListener('click', () => {
-      this.logout();
-      this.interactiveLogin(undefined, 'select_account');
-    });
-    const who =
-      claims.idp === 'guest'
-        ? [`You are commenting as `, h('strong', { class: 'byline-name' }, claims.name), ' (guest).']
-        : [
-            h('span', { class: 'byline-sr' }, `${claims.name}. `),
-            `You are commenting using your ${this.providerName(claims.idp)} account.`,
-          ];
-    this.inside.replaceChildren(picture, h('p', {}, ...who, ' ( ', logout, ' / ', change, ' )'));
+    this.inside.replaceChildren(
+      ...signedInLine(claims, this.providerName(claims.idp), {
+        logout: () => this.logout(),
+        change: () => {
+          this.logout();
+          this.interactiveLogin(undefined, 'select_account');
+        },
+      }),
+    );
   }
 
   announce(message: string): void {
     this.status.textContent = message;
   }
 
-  fieldError(name: string | undefined, message: string): boolean {
-    const input = this.guest[name as GuestField];
-    if (!input || this.out.hidden) return false;
-    const id = `${input.id}-error`;
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', id);
-    input.after(h('p', { class: 'byline-field-error', id }, message));
-    input.focus();
-    return true;
+  /** Shows each message next to its guest field, all at once, and focuses the first; false if none is shown. */
+  fieldErrors(errors: Readonly<Record<string, string>>): boolean {
+    if (this.out.hidden) return false;
+    let first: HTMLInputElement | undefined;
+    // this.guest holds the fields in the form's order.
+    for (const [name, input] of Object.entries(this.guest)) {
+      const message = errors[name];
+      if (message === undefined) continue;
+      const id = `${input.id}-error`;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', id);
+      input.after(h('p', { class: 'byline-field-error', id }, message));
+      first ??= input;
+    }
+    first?.focus();
+    return first !== undefined;
   }
 
   clearErrors(): void {
@@ -380,7 +387,7 @@ class Widget {
       );
       return new Promise(() => {});
     }
-    this.show(idp ? this.providerName(idp) : this.config.site.name);
+    this.show(idp ? messages.connecting(this.providerName(idp)) : messages.choosing);
     const origin = new URL(issuer).origin;
     const response = await new Promise<Record<string, string>>((resolve, reject) => {
       let settled = false;
@@ -415,7 +422,11 @@ class Widget {
         reject(new ReaderError('The login was cancelled.'));
       };
       addEventListener('message', onMessage);
-    }).finally(() => this.show());
+    }).finally(() => {
+      this.show();
+      // The live region said a window was open: it must not go on saying so.
+      this.announce(messages.windowClosed);
+    });
     if (response.iss !== issuer) throw new ReaderError('The login answer came from the wrong server.');
     if (!response.code)
       throw new ReaderError(
@@ -439,7 +450,8 @@ class Widget {
       return this.setTokens(tokens);
     } catch (error) {
       const e = error as ReaderError;
-      if (this.fieldError(e.field, e.message)) throw new Shown();
+      const fields = e.fields ?? (e.field ? { [e.field]: e.message } : {});
+      if (this.fieldErrors(fields)) throw new Shown();
       throw error;
     }
   }

@@ -72,7 +72,7 @@ describe('the comment form in a real browser', () => {
       .filter({ hasText: 'Choosing customers is choosing your roadmap.' });
     await posted.waitFor();
     await expectText(posted.locator('.comment-author'), 'Ada Lovelace');
-    await expectText(posted, 'via the dev login');
+    await expectText(posted.locator('.comment-via'), 'via Dev login');
     // Accepted: the draft is gone, the login stays.
     assert.equal(await comment(page).inputValue(), '');
     await expectText(loggedIn(page), 'You are commenting using your Dev login account.');
@@ -118,12 +118,13 @@ describe('the comment form in a real browser', () => {
     const posted = page.locator('.comment').filter({ hasText: 'A guest’s view.' });
     await posted.waitFor();
     await expectText(posted.locator('.comment-author'), 'Grace Hopper');
-    await expectText(posted, 'via a guest');
+    await expectText(posted.locator('.comment-via'), '(guest)');
     assert.match(
       (await posted.locator('img.avatar').getAttribute('src')) ?? '',
       /^https:\/\/gravatar\.com\/avatar\//,
     );
-    await expectText(loggedIn(page), 'You are commenting as Grace Hopper (guest).');
+    await expectText(loggedIn(page).locator('.byline-name'), 'Grace Hopper');
+    await expectText(loggedIn(page), 'You are commenting as a guest.');
     assert.deepEqual(await requests.withCookies(), []);
   });
 

@@ -83,7 +83,7 @@ test('the example backend takes a comment only with a commenter token, and lists
   const page = await (await fetch(`${gateway.url}/demo`)).text();
   assert.match(
     page,
-    /<b class="comment-author">Margaret Hamilton<\/b> <span class="comment-via">via a guest<\/span>/,
+    /<b class="comment-author">Margaret Hamilton<\/b> <span class="comment-via">\(guest\)<\/span>/,
   );
   assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(page, /<img class="avatar" src="https:\/\/gravatar.com\/avatar\/[0-9a-f]{64}\?d=identicon"/);
@@ -118,6 +118,34 @@ test('the demo keeps a bounded number of comments', async () => {
     const page = await (await fetch(`${url}/demo`)).text();
     assert.doesNotMatch(page, /<p>one<\/p>/);
     assert.match(page, /<p>two<\/p>.*<p>three<\/p>/s);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a comment says when, in words relative to the page view, in a <time> with the full date', async () => {
+  let now = Date.parse('2026-12-06T03:32:04Z');
+  const app = express().use(
+    '/demo',
+    demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo' }, now: () => now }),
+  );
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const posted = await postComment(`${url}/demo/api/comments`, {
+      comment: 'When was this?',
+      byline_token: await guestToken('Grace Hopper'),
+    });
+    assert.equal(posted.status, 303);
+    const time = async () => /<time [^>]*>[^<]*<\/time>/.exec(await (await fetch(`${url}/demo`)).text())?.[0];
+    const stamp = 'datetime="2026-12-06T03:32:04.000Z" title="December 6, 2026 at 3:32:04 AM UTC"';
+    assert.equal(await time(), `<time ${stamp}>now</time>`);
+    now += 5 * 60_000 + 30_000;
+    assert.equal(await time(), `<time ${stamp}>5 minutes ago</time>`);
+    now += 86_400_000;
+    assert.equal(await time(), `<time ${stamp}>yesterday</time>`);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
