@@ -37,6 +37,7 @@ const css = `.byline{--a:var(--byline-accent,#2271b1);--b:1px solid var(--byline
 .byline input[aria-invalid=true]{border-color:var(--byline-error,#d63638)}
 .byline-in,.byline-connecting{display:flex;align-items:center;gap:.75em;margin:0 0 1em}
 .byline-in p,.byline-connecting p{margin:0}
+.byline-who{min-width:0;overflow-wrap:anywhere}
 .byline-name{display:block}
 .byline-actions{white-space:nowrap}
 .byline-avatar{flex:none;width:var(--byline-avatar-size,48px);height:var(--byline-avatar-size,48px);border-radius:50%;object-fit:cover;background:var(--a);color:#fff;display:grid;place-items:center;font-weight:700}

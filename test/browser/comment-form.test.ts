@@ -242,7 +242,10 @@ describe('the comment form in a real browser', () => {
     assert.equal(display, 'flex');
     await comment(page).fill('Same-origin comment');
     await page.getByRole('button', { name: 'Post Comment' }).click();
-    await page.locator('.comment').filter({ hasText: 'Same-origin comment' }).waitFor();
+    const posted = page.locator('.comment').filter({ hasText: 'Same-origin comment' });
+    await posted.waitFor();
+    // The provider's name, which Byline's own demo reads from /widget/config through the upstream fetch.
+    await expectText(posted.locator('.comment-via'), 'via Dev login');
     assert.deepEqual(
       problems.filter((text) => /Content Security Policy|Refused/i.test(text)),
       [],
