@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { englishGuestCodeMail, guestCodeMail } from '../../src/mail/guest-code-mail.js';
+
+const values = {
+  to: 'ada@example.com',
+  site: 'Ada’s <b>“Notes”</b> & {name}',
+  name: '<script>alert(1)</script>',
+  code: '042917',
+  link: 'https://byline.example/guest/verify?token=abc.def&x="y"',
+  minutes: 10,
+};
+
+test('the words come from one message object: the subject names the site, the text says everything', () => {
+  const mail = guestCodeMail(englishGuestCodeMail, values);
+  assert.equal(mail.to, 'ada@example.com');
+  assert.equal(mail.subject, 'Your code for commenting on Ada’s <b>“Notes”</b> & {name}');
+  assert.match(mail.text, /^Hello <script>alert\(1\)<\/script>,$/m);
+  assert.match(mail.text, /^ {4}042917$/m);
+  assert.match(mail.text, /works once, for 10 minutes/);
+  assert.ok(mail.text.includes(values.link));
+  // Another language is another object with the same keys.
+  const other = guestCodeMail(
+    { ...englishGuestCodeMail, subject: 'Code pour {site}' },
+    { ...values, site: 'Blog' },
+  );
+  assert.equal(other.subject, 'Code pour Blog');
+});
+
+test('the HTML part escapes what it is given and loads nothing remote', () => {
+  const { html } = guestCodeMail(englishGuestCodeMail, values);
+  assert.doesNotMatch(html, /<script>|<b>/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /Ada’s &lt;b&gt;“Notes”&lt;\/b&gt; &amp; \{name\}/);
+  assert.match(html, /href="https:\/\/byline\.example\/guest\/verify\?token=abc\.def&amp;x=&quot;y&quot;"/);
+  assert.match(html, />042917</);
+  assert.doesNotMatch(html, /<img|<link|src=|url\(|@import/i);
+});
+
+test('without a name the greeting has none', () => {
+  const { name: _none, ...anonymous } = values;
+  assert.match(guestCodeMail(englishGuestCodeMail, anonymous).text, /^Hello,$/m);
+});
