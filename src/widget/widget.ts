@@ -19,6 +19,7 @@ import {
   redeem,
   type TokenResponse,
 } from './oauth.js';
+import { EmailCode, type VerifyEmail } from './email-code.js';
 import { signedInLine } from './signed-in.js';
 import { load, save, storageKeys, take } from './store.js';
 import { addStyles, h } from './ui.js';
@@ -27,7 +28,7 @@ interface Config {
   issuer: string;
   site: { id: string; name: string; redirectUris: string[] };
   providers: { id: string; name: string; icon: string }[];
-  guests: { enabled: boolean; requireEmail: boolean; requireName: boolean };
+  guests: { enabled: boolean; requireEmail: boolean; requireName: boolean; verifyEmail?: VerifyEmail };
 }
 
 interface Auth {
@@ -82,6 +83,8 @@ class Widget {
   readonly connecting = h('div', { class: 'byline-connecting', hidden: true });
   readonly inside = h('div', { class: 'byline-in', hidden: true });
   readonly guest: Partial<Record<GuestField, HTMLInputElement>> = {};
+  /** The mailed code's part of the guest fields, on sites that verify guests' addresses. */
+  emailCode?: EmailCode;
 
   constructor(
     readonly form: HTMLFormElement,
@@ -176,6 +179,22 @@ class Widget {
       field('email', 'Email', 'email', guests.requireEmail, 'Address never made public');
       field('name', 'Name', 'text', guests.requireName);
       field('website', 'Website', 'url', false);
+      const { email } = this.guest;
+      if (email && guests.verifyEmail && guests.verifyEmail !== 'off') {
+        this.emailCode = new EmailCode({
+          issuer: this.config.issuer,
+          site: this.site,
+          mode: guests.verifyEmail,
+          n: this.n,
+          email,
+          name: this.guest.name,
+          onError: (error) => {
+            this.clearErrors();
+            if (!this.showGuestError(error)) this.error.textContent = error.message;
+          },
+        });
+        fields.append(this.emailCode.root);
+      }
       this.out.append(fields);
     }
     this.root.append(
@@ -244,6 +263,7 @@ class Widget {
 
   clearErrors(): void {
     this.error.textContent = '';
+    this.emailCode?.clearError();
     for (const input of Object.values(this.guest)) {
       input.removeAttribute('aria-invalid');
       input.removeAttribute('aria-describedby');
@@ -440,20 +460,29 @@ class Widget {
 
   async guestLogin(): Promise<string> {
     const value = (name: GuestField) => this.guest[name]?.value.trim() ?? '';
+    // A site that verifies addresses: a code only now mailed is awaited (the reader types it, posts again).
+    const verification = (await this.emailCode?.beforeLogin()) ?? { code: '' };
+    if (typeof verification === 'string') throw new Shown();
     try {
       const tokens = await post(`${this.config.issuer}/guest`, {
         client_id: this.site,
         name: value('name'),
         email: value('email'),
         website: value('website'),
+        ...(verification.code ? { code: verification.code } : {}),
       });
       return this.setTokens(tokens);
     } catch (error) {
-      const e = error as ReaderError;
-      const fields = e.fields ?? (e.field ? { [e.field]: e.message } : {});
-      if (this.fieldErrors(fields)) throw new Shown();
+      if (this.showGuestError(error as ReaderError)) throw new Shown();
       throw error;
     }
+  }
+
+  /** Shows a guest request's field errors, the code's included; false when none was a field's. */
+  showGuestError(error: ReaderError): boolean {
+    const fields = error.fields ?? (error.field ? { [error.field]: error.message } : {});
+    const shown = this.fieldErrors(fields);
+    return this.emailCode?.showError(fields.code, !shown) || shown;
   }
 
   /** A fresh access token: the one in memory, a refreshed one, or a new login. */

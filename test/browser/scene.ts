@@ -48,8 +48,16 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** `trusted: false` makes the demo site one whose readers are asked once before it learns who they are. */
-export async function startScene(options: { trusted?: boolean } = {}): Promise<Scene> {
+export interface SceneOptions {
+  /** false makes the demo site one whose readers are asked once before it learns who they are. */
+  trusted?: boolean;
+  /** The demo site's guest rules, over `enabled`, `requireEmail` and `requireName` (all true). */
+  guests?: Record<string, unknown>;
+  /** The config's smtp block (for guests who verify their address). */
+  smtp?: { url: string; from: string };
+}
+
+export async function startScene(options: SceneOptions = {}): Promise<Scene> {
   requireChromium();
   const listening = await listenOnFreePort();
   const wordpress = await startWordPressDouble();
@@ -65,7 +73,7 @@ export async function startScene(options: { trusted?: boolean } = {}): Promise<S
           origins: [blog, listening.url],
           redirectUris: [`${blog}/demo/callback`, `${listening.url}/demo/callback`],
           postLogoutRedirectUris: [`${blog}/demo`],
-          guests: { enabled: true, requireEmail: true, requireName: true },
+          guests: { enabled: true, requireEmail: true, requireName: true, ...options.guests },
           // As config/default.yaml's demo: the admin's own blog, whose readers are not asked to consent.
           trusted: options.trusted ?? true,
         },
@@ -79,6 +87,7 @@ export async function startScene(options: { trusted?: boolean } = {}): Promise<S
         dev: { type: 'dev' },
       },
       demo: { enabled: true },
+      ...(options.smtp ? { smtp: options.smtp } : {}),
     },
   });
   const app = express();
