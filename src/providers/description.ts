@@ -95,6 +95,11 @@ export interface ProviderDescription {
   authorizationParams?: Record<string, string>;
   /** Extra parameters when the site asked for a fresh login (`prompt=login` for OpenID providers). */
   forceLoginParams?: Record<string, string>;
+  /**
+   * Token endpoint `error` codes that are the provider refusing this reader rather than a failure
+   * (GitHub's `unverified_user_email`): the site gets `access_denied`, not `server_error`.
+   */
+  deniedTokenErrors?: readonly string[];
   /** `form_post`: the provider posts its answer to the callback (default `query`). */
   responseMode?: 'query' | 'form_post';
   /**

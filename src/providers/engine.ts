@@ -3,7 +3,13 @@ import type { Identity } from '../identity.js';
 import { isLoopbackUrl } from '../loopback.js';
 import type { ProfileInput, ProviderDescription } from './description.js';
 import { lazyConfiguration } from './engine-client.js';
-import type { UpstreamProvider, UpstreamStart, UpstreamTransaction } from './provider.js';
+import { cleanText } from './profile.js';
+import {
+  UpstreamDeniedError,
+  type UpstreamProvider,
+  type UpstreamStart,
+  type UpstreamTransaction,
+} from './provider.js';
 import type { ProviderContext } from './provider-context.js';
 
 /** Parameters the engine sets itself; a description's extras never replace them. */
@@ -19,6 +25,18 @@ const reserved = new Set([
 
 function extras(params: Record<string, string> | undefined): [string, string][] {
   return Object.entries(params ?? {}).filter(([name]) => !reserved.has(name));
+}
+
+/**
+ * The `error` code of a token endpoint that refused the code: RFC 6749 §5.2's error answer, or a 200 OK
+ * whose JSON has `error` and no token (GitHub answers its errors that way; openid-client reports it as an
+ * invalid response, the body in its cause). Undefined for any other failure.
+ */
+function tokenErrorCode(error: unknown): string | undefined {
+  if (error instanceof client.ResponseBodyError) return error.error;
+  if (!(error instanceof client.ClientError) || error.code !== 'OAUTH_INVALID_RESPONSE') return undefined;
+  const body = (error.cause as { cause?: { body?: { error?: unknown } } } | undefined)?.cause?.body;
+  return typeof body?.error === 'string' ? body.error : undefined;
 }
 
 /** The JSON body of a profile response, or an error saying what was wrong (never the body itself). */
@@ -72,11 +90,20 @@ export function describedProvider(description: ProviderDescription, ctx: Provide
     const current = new URL(callbackUrl);
     for (const [name, value] of params)
       if (!(ignoreIss && name === 'iss')) current.searchParams.append(name, value);
-    const tokens = await client.authorizationCodeGrant(config, current, {
-      expectedState: upstream.state,
-      ...(upstream.codeVerifier ? { pkceCodeVerifier: upstream.codeVerifier } : {}),
-      ...(oidc ? { expectedNonce: upstream.nonce ?? '', idTokenExpected: true } : {}),
-    });
+    const tokens = await client
+      .authorizationCodeGrant(config, current, {
+        expectedState: upstream.state,
+        ...(upstream.codeVerifier ? { pkceCodeVerifier: upstream.codeVerifier } : {}),
+        ...(oidc ? { expectedNonce: upstream.nonce ?? '', idTokenExpected: true } : {}),
+      })
+      .catch((error: unknown) => {
+        const code = tokenErrorCode(error);
+        if (code === undefined) throw error;
+        const message = `${description.name}'s token endpoint answered ${cleanText(code, 64) ?? 'an error'}`;
+        throw description.deniedTokenErrors?.includes(code)
+          ? new UpstreamDeniedError(message, { cause: error })
+          : new Error(message, { cause: error });
+      });
     const claims = oidc ? tokens.claims() : undefined;
     if (oidc && !claims) throw new Error(`${description.name} returned no ID token`);
     const userinfoUrl = config.serverMetadata().userinfo_endpoint;
