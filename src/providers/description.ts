@@ -91,6 +91,16 @@ export interface ProviderDescription {
    * against the provider's JWKS even from the token endpoint, `iss`, `aud`, times, nonce).
    */
   oidc?: boolean;
+  /**
+   * OpenID providers: send a nonce and require it in the ID token (default true). LinkedIn's ID tokens
+   * never carry one, so it sends none; `state` and the client secret protect the exchange.
+   */
+  nonce?: boolean;
+  /**
+   * Other `iss` values the provider's ID tokens may carry besides its issuer (Google's legacy
+   * `accounts.google.com`): a token naming one is validated in full against it (issuer-aliases.ts).
+   */
+  idTokenIssuerAliases?: readonly string[];
   /** Extra authorization request parameters (never `state`, `nonce`, PKCE or `redirect_uri`). */
   authorizationParams?: Record<string, string>;
   /** Extra parameters when the site asked for a fresh login (`prompt=login` for OpenID providers). */

@@ -5,12 +5,12 @@ import { UpstreamUnavailableError } from './provider.js';
 import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
 
 /** Client metadata every configuration gets: ID tokens' exp/nbf tolerate `tokens.clockSkew`. */
-function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetadata> {
+export function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetadata> {
   return { [client.clockTolerance]: Math.floor((ctx.clockSkew ?? 60_000) / 1000) };
 }
 
 /** openid-client's client authentication for a description's; a computed secret is asked for each time. */
-function clientAuthentication(auth: ClientAuthentication): client.ClientAuth {
+export function clientAuthentication(auth: ClientAuthentication): client.ClientAuth {
   if (auth.method === 'none') return client.None();
   const method = auth.method === 'client_secret_basic' ? client.ClientSecretBasic : client.ClientSecretPost;
   const { secret } = auth;
@@ -23,7 +23,7 @@ function clientAuthentication(auth: ClientAuthentication): client.ClientAuth {
  * True when some URL is plain http and every plain http one is on loopback (the dev IdP, test doubles, a
  * local proxy): only then may openid-client use http at all. A real provider must use https throughout.
  */
-function plainHttpOnLoopbackOnly(urls: (string | undefined)[]): boolean {
+export function plainHttpOnLoopbackOnly(urls: (string | undefined)[]): boolean {
   const plain = urls.flatMap((url) => (url && new URL(url).protocol === 'http:' ? [new URL(url)] : []));
   return plain.length > 0 && plain.every((url) => isLoopbackUrl(url));
 }
@@ -38,12 +38,28 @@ function checkedOverrides(description: ProviderDescription): Partial<Endpoints> 
   return checked;
 }
 
-function withOverrides(server: client.ServerMetadata, overrides: Partial<Endpoints>): client.ServerMetadata {
+function withOverrides<T extends object>(server: T, overrides: Partial<Endpoints>): T {
   return {
     ...server,
     ...(overrides.authorization ? { authorization_endpoint: overrides.authorization } : {}),
     ...(overrides.token ? { token_endpoint: overrides.token } : {}),
     ...(overrides.userinfo ? { userinfo_endpoint: overrides.userinfo } : {}),
+  };
+}
+
+/**
+ * `fetch` for discovery that writes the admin's overrides into the discovery document itself, so the
+ * Configuration stays the one openid-client's discovery() makes: for Microsoft Entra ID's multi-tenant
+ * issuer (`{tenantid}`) it checks each ID token's `iss` against its `tid`, which a Configuration rebuilt
+ * from serverMetadata() would lose. Anything but a JSON answer is passed on for openid-client to refuse.
+ */
+function overridingDiscovery(fetch: client.CustomFetch, overrides: Partial<Endpoints>): client.CustomFetch {
+  return async (url, options) => {
+    const response = await fetch(url, options);
+    if (!response.ok || !/^application\/json\s*(;|$)/i.test(response.headers.get('content-type') ?? ''))
+      return response;
+    const document = (await response.json()) as Record<string, unknown>;
+    return Response.json(withOverrides(document, overrides), { status: response.status });
   };
 }
 
@@ -62,20 +78,15 @@ export function lazyConfiguration(
   const auth = clientAuthentication(description.clientAuth);
 
   async function discover(issuer: URL): Promise<client.Configuration> {
+    const overriding = Object.keys(overrides).length > 0;
     try {
-      const discovered = await client.discovery(issuer, clientId, clientMetadata(ctx), auth, {
-        [client.customFetch]: ctx.fetch as client.CustomFetch,
+      return await client.discovery(issuer, clientId, clientMetadata(ctx), auth, {
+        [client.customFetch]: overriding
+          ? overridingDiscovery(ctx.fetch as client.CustomFetch, overrides)
+          : (ctx.fetch as client.CustomFetch),
         timeout: ctx.upstreamTimeout / 1000,
         ...(isLoopbackUrl(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
-      if (Object.keys(overrides).length === 0) return discovered;
-      const { supportsPKCE: _, ...metadata } = discovered.serverMetadata();
-      return new client.Configuration(
-        withOverrides(metadata, overrides),
-        clientId,
-        clientMetadata(ctx),
-        auth,
-      );
     } catch (error) {
       throw new UpstreamUnavailableError(`${description.name} could not be reached`, { cause: error });
     }

@@ -3,6 +3,7 @@ import type { Identity } from '../identity.js';
 import { isLoopbackUrl } from '../loopback.js';
 import type { ProfileInput, ProviderDescription } from './description.js';
 import { lazyConfiguration } from './engine-client.js';
+import { aliasedExchange } from './issuer-aliases.js';
 import { cleanText } from './profile.js';
 import {
   UpstreamDeniedError,
@@ -58,6 +59,9 @@ export function describedProvider(description: ProviderDescription, ctx: Provide
   const callbackUrl = ctx.callbackUrl(id);
   const pkce = description.pkce ?? true;
   const oidc = description.oidc ?? false;
+  const nonce = oidc && (description.nonce ?? true);
+  const aliases = description.idTokenIssuerAliases ?? [];
+  const exchangeAliased = aliases.length > 0 ? aliasedExchange(description, ctx, aliases) : undefined;
   const responseMode = description.responseMode ?? 'query';
   // A written-out server without an issuer cannot have its `iss` checked (see ServerDescription).
   const ignoreIss = description.server.discover !== true && description.server.issuer === undefined;
@@ -78,7 +82,7 @@ export function describedProvider(description: ProviderDescription, ctx: Provide
       params.set('code_challenge', await client.calculatePKCECodeChallenge(upstream.codeVerifier));
       params.set('code_challenge_method', 'S256');
     }
-    if (oidc) {
+    if (nonce) {
       upstream.nonce = client.randomNonce();
       params.set('nonce', upstream.nonce);
     }
@@ -90,20 +94,23 @@ export function describedProvider(description: ProviderDescription, ctx: Provide
     const current = new URL(callbackUrl);
     for (const [name, value] of params)
       if (!(ignoreIss && name === 'iss')) current.searchParams.append(name, value);
-    const tokens = await client
-      .authorizationCodeGrant(config, current, {
-        expectedState: upstream.state,
-        ...(upstream.codeVerifier ? { pkceCodeVerifier: upstream.codeVerifier } : {}),
-        ...(oidc ? { expectedNonce: upstream.nonce ?? '', idTokenExpected: true } : {}),
-      })
-      .catch((error: unknown) => {
-        const code = tokenErrorCode(error);
-        if (code === undefined) throw error;
-        const message = `${description.name}'s token endpoint answered ${cleanText(code, 64) ?? 'an error'}`;
-        throw description.deniedTokenErrors?.includes(code)
-          ? new UpstreamDeniedError(message, { cause: error })
-          : new Error(message, { cause: error });
-      });
+    // A nonce sent must come back: a transaction without one (it cannot be) expects one nobody has.
+    const expectedNonce = nonce ? (upstream.nonce ?? '') : undefined;
+    const exchanged = exchangeAliased
+      ? exchangeAliased(config, current, callbackUrl, upstream, expectedNonce)
+      : client.authorizationCodeGrant(config, current, {
+          expectedState: upstream.state,
+          ...(upstream.codeVerifier ? { pkceCodeVerifier: upstream.codeVerifier } : {}),
+          ...(oidc ? { expectedNonce, idTokenExpected: true } : {}),
+        });
+    const tokens = await exchanged.catch((error: unknown) => {
+      const code = tokenErrorCode(error);
+      if (code === undefined) throw error;
+      const message = `${description.name}'s token endpoint answered ${cleanText(code, 64) ?? 'an error'}`;
+      throw description.deniedTokenErrors?.includes(code)
+        ? new UpstreamDeniedError(message, { cause: error })
+        : new Error(message, { cause: error });
+    });
     const claims = oidc ? tokens.claims() : undefined;
     if (oidc && !claims) throw new Error(`${description.name} returned no ID token`);
     const userinfoUrl = config.serverMetadata().userinfo_endpoint;
