@@ -8,7 +8,7 @@ export interface GuestInput {
   website?: string;
 }
 
-export type GuestField = keyof GuestInput;
+type GuestField = keyof GuestInput;
 
 /** What is wrong with each field. */
 export type FieldErrors = Partial<Record<GuestField, string>>;

@@ -11,7 +11,7 @@ import { storeKeys } from './store-keys.js';
 export const guestCodeTtlMs = 10 * 60_000;
 
 /** Wrong codes a mailed code survives: the fifth wrong one ends it. */
-export const guestCodeTries = 5;
+const guestCodeTries = 5;
 
 /**
  * Who asked for a code, which is who may use a confirmation made with the mail's link: the chooser's
