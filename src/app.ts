@@ -99,6 +99,8 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     timeUpstream: (provider, url) =>
       metrics.upstreamDuration.startTimer({ provider, endpoint: upstreamEndpointLabel(url) }),
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
+    store,
+    dataDir: config.dataDir,
   };
   const sites = new Map(Object.values(config.sites).map((site) => [site.id, site]));
   const ctx: GatewayContext = {

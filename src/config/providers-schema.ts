@@ -13,9 +13,9 @@ import {
 const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
 
 /** Provider types whose id may stand for the type (`wordpress: { clientId, clientSecret }`). */
-export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['wordpress', 'facebook', 'dev'];
+export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['wordpress', 'facebook', 'dev', 'atproto'];
 
-const PROVIDER_TYPES = ['oidc', 'oauth2', 'wordpress', 'facebook', 'dev'];
+const PROVIDER_TYPES = ['oidc', 'oauth2', 'wordpress', 'facebook', 'dev', 'atproto'];
 
 const endpoints = z
   .strictObject({
@@ -181,10 +181,21 @@ const facebookProvider = z.strictObject({
 
 const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
 
+const atprotoProvider = z.strictObject({
+  ...common('atproto', buttonName('Bluesky')),
+  plcDirectory: httpUrl()
+    .default('https://plc.directory')
+    .meta({ description: 'The did:plc directory that DIDs are resolved with.' }),
+  handleResolver: httpUrl().optional().meta({
+    description:
+      'A service that resolves handles with com.atproto.identity.resolveHandle (a PDS, say); unset: DNS TXT records and https://<handle>/.well-known/atproto-did, as the atproto spec describes.',
+  }),
+});
+
 /** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
 export const providerSchema = z.discriminatedUnion(
   'type',
-  [oidcProvider, oauth2Provider, wordpressProvider, facebookProvider, devProvider],
+  [oidcProvider, oauth2Provider, wordpressProvider, facebookProvider, devProvider, atprotoProvider],
   {
     error: discriminatorError(
       'type',
@@ -229,9 +240,11 @@ export type OAuth2ProviderConfig = ProviderOutput<typeof oauth2Provider>;
 export type WordPressProviderConfig = ProviderOutput<typeof wordpressProvider>;
 export type FacebookProviderConfig = ProviderOutput<typeof facebookProvider>;
 export type DevProviderConfig = ProviderOutput<typeof devProvider>;
+export type AtprotoProviderConfig = ProviderOutput<typeof atprotoProvider>;
 export type ProviderConfig =
   | OidcProviderConfig
   | OAuth2ProviderConfig
   | WordPressProviderConfig
   | FacebookProviderConfig
-  | DevProviderConfig;
+  | DevProviderConfig
+  | AtprotoProviderConfig;

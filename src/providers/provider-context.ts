@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Clock } from '../clock.js';
 import { isLoopbackUrl } from '../loopback.js';
+import type { Store } from '../store/store.js';
 
 /** What a provider factory gets from the app: no globals, so tests can pass their own fetch and clock. */
 export interface ProviderContext {
@@ -19,6 +20,12 @@ export interface ProviderContext {
   timeUpstream(provider: string, url: string): () => void;
   /** Resolves an icon setting (absolute URL or `/static/...`) to a URL. */
   iconUrl(icon: string | undefined, fallback: string): string;
+  /** The app's Store, for a provider whose library keeps state of its own between the two legs (atproto). */
+  store?: Store;
+  /** The config's dataDir, for a provider with a key of its own (atproto's client key). */
+  dataDir?: string;
+  /** `http.allowPrivateUpstreams`: reader-named hosts may be private or loopback, and plain http. */
+  allowPrivateUpstreams?: boolean;
 }
 
 /**

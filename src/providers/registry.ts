@@ -1,4 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
+import { atprotoProvider } from './atproto/atproto.js';
 import type { ProviderDescription } from './description.js';
 import { devDescription } from './dev.js';
 import { describedProvider } from './engine.js';
@@ -27,6 +28,7 @@ const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
 /** Provider types with an adapter of their own (a maintained Passport strategy). */
 const adapters: { [T in ProviderConfig['type']]?: Adapt<T> } = {
   facebook: facebookProvider,
+  atproto: atprotoProvider,
 };
 
 /** The provider's fetch, timing every call under its provider id. */

@@ -1,0 +1,106 @@
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
+import type { AtprotoProviderConfig } from '../../config/providers-schema.js';
+import { randomId } from '../../crypto/random-id.js';
+import type { UpstreamProvider, UpstreamStart } from '../provider.js';
+import type { ProviderContext } from '../provider-context.js';
+import { atprotoClientKey } from './client-key.js';
+import { atprotoClient, clientDocumentsRouter, clientMetadata } from './client-metadata.js';
+import { AtprotoHandleError, atprotoFailure, readerHandle } from './errors.js';
+import { atprotoIdentity } from './profile.js';
+import { atprotoStores } from './stores.js';
+
+/** Every call the library makes is bounded by `http.upstreamTimeout`, whatever signal it brings. */
+function boundedFetch(fetchFn: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const given = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const signals = [AbortSignal.timeout(timeoutMs), ...(given ? [given] : [])];
+    return fetchFn(input, { ...init, signal: AbortSignal.any(signals) });
+  };
+}
+
+/**
+ * `type: atproto`: Bluesky and any AT Protocol account, through the official OAuth client
+ * (@atproto/oauth-client-node), which resolves the handle to a DID, the DID to a PDS and the PDS to its
+ * authorization server, and does PAR, DPoP and PKCE. Its stores live in Byline's Store, so a login begun
+ * on one instance finishes on any. Byline keeps no atproto session: once the profile is read, the session
+ * is revoked.
+ */
+export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderContext): UpstreamProvider {
+  const { store, dataDir } = ctx;
+  if (!store || !dataDir)
+    throw new TypeError(`providers.${config.id}: atproto needs the app's store and dataDir`);
+  const redirectUri = ctx.callbackUrl(config.id);
+  const client = atprotoClient(ctx.publicUrl, config.id, redirectUri);
+  const metadata = clientMetadata(client, ctx.publicUrl, redirectUri);
+  const key = () => atprotoClientKey(dataDir);
+  if (client.kind === 'web') ctx.mount(clientDocumentsRouter(client, metadata, key));
+
+  // The state each authorization saved, by the appState `start` gave it (read once, in `start`).
+  const begun = new Map<string, string>();
+  const stores = atprotoStores(store, config.id, (appState, state) => begun.set(appState, state));
+  let built: Promise<NodeOAuthClient> | undefined;
+  // Loaded on the first login, so a gateway without atproto logins never pays for the library.
+  const oauthClient = () => {
+    built ??= (async () => {
+      const atproto = await import('@atproto/oauth-client-node');
+      const keyset =
+        client.kind === 'web' ? [await atproto.JoseKey.fromJWK({ ...(await key()) })] : undefined;
+      return new atproto.NodeOAuthClient({
+        clientMetadata: metadata,
+        ...(keyset ? { keyset } : {}),
+        ...stores,
+        // Byline never refreshes a session (it ends it at once), so no lock across instances is needed.
+        requestLock: atproto.requestLocalLock,
+        fetch: boundedFetch(ctx.fetch, ctx.upstreamTimeout),
+        plcDirectoryUrl: config.plcDirectory,
+        ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
+        allowHttp: ctx.allowPrivateUpstreams === true,
+      });
+    })().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+
+  return {
+    id: config.id,
+    type: config.type,
+    name: config.name,
+    icon: ctx.iconUrl(config.icon, '/static/icons/atproto.svg'),
+    responseMode: 'query',
+    async start(options: { forceLogin: boolean; handle?: string }): Promise<UpstreamStart> {
+      const handle = readerHandle(options.handle);
+      const appState = randomId(16);
+      try {
+        const url = await (await oauthClient()).authorize(handle, {
+          state: appState,
+          ...(options.forceLogin ? { prompt: 'login' } : {}),
+        });
+        const state = begun.get(appState);
+        if (!state) throw new Error('the atproto client saved no state for its authorization');
+        return { upstream: { state }, url: url.href };
+      } catch (error) {
+        throw error instanceof AtprotoHandleError ? error : atprotoFailure(error, handle);
+      } finally {
+        begun.delete(appState);
+      }
+    },
+    async finish(params) {
+      const atproto = await oauthClient();
+      const { session } = await atproto.callback(params).catch((error: unknown) => {
+        throw atprotoFailure(error);
+      });
+      try {
+        // The handle as of now, checked both ways (the reader may have signed in with another account
+        // than the handle typed): without one, the reader is still who the DID says.
+        const resolved = await atproto.identityResolver.resolve(session.did).catch(() => undefined);
+        const handle = resolved && resolved.handle !== 'handle.invalid' ? resolved.handle : undefined;
+        return await atprotoIdentity(config.id, session, handle);
+      } finally {
+        // Revokes the tokens at the reader's server and deletes the stored session (even when revoking fails).
+        await session.signOut().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { isUnreachable, UpstreamUnavailableError } from '../provider.js';
+
+/** The reader's handle cannot start a login: not a handle at all, or no account answers to it. For the reader. */
+export class AtprotoHandleError extends Error {
+  override name = 'AtprotoHandleError';
+}
+
+/** A handle (`alice.bsky.social`, `@alice.example.com`) or a DID as the reader typed it, in the form the library takes. */
+export function readerHandle(input: string | undefined): string {
+  const handle = input?.trim().replace(/^@/, '').toLowerCase() ?? '';
+  if (!handle) throw new AtprotoHandleError('Type your handle, such as alice.bsky.social.');
+  // A domain name (atproto handles are), or a did:plc / did:web.
+  const domain = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+  const did = /^did:(plc:[a-z2-7]{24}|web:[a-z0-9.%-]{1,253})$/;
+  if (handle.length > 253 || !(domain.test(handle) || did.test(handle)))
+    throw new AtprotoHandleError(
+      'That is not a handle: a handle looks like alice.bsky.social or your own domain name.',
+    );
+  return handle;
+}
+
+/** Whether `error`, or an error it was caused by, is named `name` (the library's classes come from nested packages). */
+function causedBy(error: unknown, name: string): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e.name === name) return true;
+  return false;
+}
+
+/**
+ * What a failed leg of an atproto login is to Byline: the reader's server out of reach is
+ * UpstreamUnavailableError (`temporarily_unavailable`); a handle that names no account is
+ * AtprotoHandleError; anything else stays as it is (a failed login).
+ */
+export function atprotoFailure(error: unknown, handle?: string): Error {
+  if (isUnreachable(error))
+    return new UpstreamUnavailableError('the atproto server could not be reached', { cause: error });
+  if (
+    handle !== undefined &&
+    (causedBy(error, 'HandleResolverError') || causedBy(error, 'IdentityResolverError'))
+  )
+    return new AtprotoHandleError(`No account answers to ${handle}. Check the handle and try again.`, {
+      cause: error,
+    });
+  return error instanceof Error ? error : new Error(String(error));
+}

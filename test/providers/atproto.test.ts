@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { AtprotoProviderConfig } from '../../src/config/providers-schema.js';
+import { atprotoProvider } from '../../src/providers/atproto/atproto.js';
+import { AtprotoHandleError } from '../../src/providers/atproto/errors.js';
+import { type UpstreamProvider, UpstreamUnavailableError } from '../../src/providers/provider.js';
+import type { ProviderContext } from '../../src/providers/provider-context.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
+import { answerAtPds } from '../support/atproto-reader.js';
+
+/** A 1×1 PNG: the avatar the test account uploads. */
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe('atproto provider against a real PDS', () => {
+  let plc: TestPlc;
+  let pds: TestPds;
+  let dataDir: string;
+  const store = new MemoryStore({ clock: { now: () => Date.now() } });
+  const publicUrl = 'http://127.0.0.1:4000';
+
+  /** What the provider asked of the network, in order. */
+  const sent: { method: string; url: string; dpop: boolean }[] = [];
+  const recordingFetch: typeof fetch = (input, init) => {
+    // Read without constructing a Request, which would spend the body.
+    const request = input instanceof Request ? input : undefined;
+    const headers = new Headers(init?.headers ?? request?.headers);
+    const method = init?.method ?? request?.method ?? 'GET';
+    sent.push({ method, url: request?.url ?? String(input), dpop: headers.has('dpop') });
+    return fetch(input, init);
+  };
+
+  function provider(overrides: Partial<ProviderContext> = {}): UpstreamProvider {
+    const ctx: ProviderContext = {
+      publicUrl,
+      fetch: recordingFetch,
+      upstreamTimeout: 5000,
+      clock: { now: () => Date.now() },
+      callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
+      mount: () => {},
+      timeUpstream: () => () => {},
+      iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${publicUrl}/`).href,
+      store,
+      dataDir,
+      allowPrivateUpstreams: true,
+      ...overrides,
+    };
+    const config: AtprotoProviderConfig = {
+      id: 'atproto',
+      type: 'atproto',
+      name: 'Bluesky',
+      plcDirectory: plc.url,
+      handleResolver: pds.url,
+    };
+    return atprotoProvider(config, ctx);
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'byline-atproto-'));
+    plc = await startPlc();
+    pds = await startPds(plc.url);
+  });
+  after(async () => {
+    await pds?.close();
+    await plc?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('a reader logs in with their handle: DID, display name, avatar, handle; no session is kept', async () => {
+    const alice = await pds.createAccount('alice', {
+      displayName: 'Alice Liddell',
+      avatar: { bytes: png, type: 'image/png' },
+    });
+    const atproto = provider();
+    const started = await atproto.start({ forceLogin: false, handle: '@Alice.test' } as {
+      forceLogin: boolean;
+    });
+    assert.ok('url' in started);
+    const authorization = new URL(started.url);
+    assert.equal(authorization.origin, pds.url, 'the reader goes to their own PDS');
+    assert.match(
+      authorization.searchParams.get('request_uri') ?? '',
+      /^urn:ietf:params:oauth:request_uri:/,
+      'PAR',
+    );
+    assert.match(
+      authorization.searchParams.get('client_id') ?? '',
+      /^http:\/\/localhost\?/,
+      'the development client',
+    );
+
+    const callback = new URL(await answerAtPds(started.url, alice));
+    assert.equal(`${callback.origin}${callback.pathname}`, `${publicUrl}/auth/atproto/callback`);
+    assert.equal(callback.searchParams.get('state'), started.upstream.state);
+    const identity = await atproto.finish(callback.searchParams, started.upstream, {} as never);
+    assert.equal(identity.provider, 'atproto');
+    assert.equal(identity.id, alice.did);
+    assert.equal(identity.name, 'Alice Liddell');
+    assert.equal(identity.username, 'alice.test');
+    assert.equal(identity.emailVerified, false);
+    assert.equal(identity.website, `https://bsky.app/profile/${alice.did}`);
+    const { picture } = identity;
+    assert.ok(picture, 'a picture');
+    assert.ok(picture.startsWith(`${pds.url}/xrpc/com.atproto.sync.getBlob?`), picture);
+    const avatar = await fetch(picture);
+    assert.equal(avatar.status, 200);
+    assert.deepEqual(Buffer.from(await avatar.arrayBuffer()), png);
+
+    const calls = sent.map(
+      ({ method, url, dpop }) => `${method} ${new URL(url).pathname}${dpop ? ' +DPoP' : ''}`,
+    );
+    for (const call of ['POST /oauth/par +DPoP', 'POST /oauth/token +DPoP', 'POST /oauth/revoke +DPoP'])
+      assert.ok(calls.includes(call), `${call} in ${calls.join(', ')}`);
+    assert.ok(
+      calls.indexOf('POST /oauth/revoke +DPoP') > calls.indexOf('GET /xrpc/com.atproto.repo.getRecord +DPoP'),
+      'the session is revoked once the profile is read',
+    );
+    assert.equal(await store.get(`atproto:atproto:session:${alice.did}`), undefined, 'the session is gone');
+    assert.equal(
+      await store.get(`atproto:atproto:state:${started.upstream.state}`),
+      undefined,
+      'the state is spent',
+    );
+  });
+
+  test('a reader without a profile record is named by their handle', async () => {
+    const bob = await pds.createAccount('bob');
+    const atproto = provider();
+    const started = await atproto.start({ forceLogin: true, handle: 'bob.test' } as { forceLogin: boolean });
+    assert.ok('url' in started);
+    const callback = new URL(await answerAtPds(started.url, bob));
+    const identity = await atproto.finish(callback.searchParams, started.upstream, {} as never);
+    assert.equal(identity.id, bob.did);
+    assert.equal(identity.name, 'bob.test');
+    assert.equal(identity.picture, undefined);
+  });
+
+  test('a handle no account answers to is the reader’s mistake, said plainly', async () => {
+    const atproto = provider();
+    await assert.rejects(
+      atproto.start({ forceLogin: false, handle: 'nobody.test' } as { forceLogin: boolean }),
+      (error: unknown) =>
+        error instanceof AtprotoHandleError && /No account answers to nobody\.test/.test(error.message),
+    );
+    await assert.rejects(
+      atproto.start({ forceLogin: false, handle: 'not a handle' } as { forceLogin: boolean }),
+      (error: unknown) => error instanceof AtprotoHandleError && /not a handle/.test(error.message),
+    );
+  });
+
+  test('an account whose PDS is down: temporarily unavailable', async () => {
+    const other = await startPds(plc.url);
+    const carol = await other.createAccount('carol');
+    await other.close();
+    // The DID document still names the stopped PDS, and Byline asks the PLC about the DID itself.
+    const atproto = provider();
+    await assert.rejects(
+      atproto.start({ forceLogin: false, handle: carol.did } as { forceLogin: boolean }),
+      (error: unknown) => error instanceof UpstreamUnavailableError,
+    );
+  });
+
+  test('the client key for private_key_jwt is made once in dataDir', async () => {
+    const { atprotoClientKey } = await import('../../src/providers/atproto/client-key.js');
+    const [a, b] = await Promise.all([atprotoClientKey(dataDir), atprotoClientKey(dataDir)]);
+    assert.deepEqual(a, b);
+    assert.equal(a.alg, 'ES256');
+    assert.ok(a.d, 'the private key');
+    const onDisk = JSON.parse(await readFile(join(dataDir, 'atproto', 'client-key.json'), 'utf8'));
+    assert.equal(onDisk.kid, a.kid);
+  });
+});
