@@ -6,6 +6,8 @@
  * Byline is a credential-less CORS request, and the login itself runs in a first-party popup (or, when
  * popups are blocked, a full-page redirect).
  */
+
+import { EmailCode, type VerifyEmail } from './email-code.js';
 import {
   authorizeUrl,
   type Claims,
@@ -19,7 +21,7 @@ import {
   redeem,
   type TokenResponse,
 } from './oauth.js';
-import { EmailCode, type VerifyEmail } from './email-code.js';
+import { type ProviderOffer, providerButtons, wantsLabels } from './provider-buttons.js';
 import { signedInLine } from './signed-in.js';
 import { load, save, storageKeys, take } from './store.js';
 import { addStyles, h } from './ui.js';
@@ -27,7 +29,7 @@ import { addStyles, h } from './ui.js';
 interface Config {
   issuer: string;
   site: { id: string; name: string; redirectUris: string[] };
-  providers: { id: string; name: string; icon: string }[];
+  providers: ProviderOffer[];
   guests: { enabled: boolean; requireEmail: boolean; requireName: boolean; verifyEmail?: VerifyEmail };
 }
 
@@ -134,16 +136,6 @@ class Widget {
     addStyles();
     const { site, providers, guests } = this.config;
     const title = this.form.dataset.bylineTitle ?? 'Leave a Reply';
-    const buttons = providers.map((provider) => {
-      const label = `Log in with ${provider.name}`;
-      const button = h(
-        'button',
-        { type: 'button', class: `byline-provider byline-provider-${provider.id}`, title: label },
-        h('img', { src: provider.icon, alt: label }),
-      );
-      button.addEventListener('click', () => this.interactiveLogin(provider.id, undefined, button));
-      return button;
-    });
     this.out.append(
       h(
         'p',
@@ -152,7 +144,9 @@ class Widget {
           ? 'Fill in your details below or click an icon to log in:'
           : `Click an icon to log in to comment on ${site.name}:`,
       ),
-      h('div', { class: 'byline-providers' }, ...buttons),
+      providerButtons(providers, wantsLabels(this.form), (id, button) =>
+        this.interactiveLogin(id, undefined, button),
+      ),
     );
     if (guests.enabled) {
       const fields = h('div', { class: 'byline-guest' });

@@ -55,7 +55,7 @@ export async function renderChooser(
 ): Promise<void> {
   const items = siteProviders(ctx, site).map(
     (provider) =>
-      html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt=""><span class="visually-hidden">Log in with </span>${provider.name}</a></li>`,
+      html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="" width="24" height="24">Log in with ${provider.name}</a></li>`,
   );
   const csrf = csrfToken(ctx, req, res);
   const browser = await currentBrowserSession(ctx, req);
@@ -69,6 +69,10 @@ export async function renderChooser(
       {
         title: `Log in to comment on ${site.name}`,
         siteName: site.name,
+        // Without guests there are no details to fill in.
+        lead: site.guests.enabled
+          ? 'Fill in your details below or click an icon to log in:'
+          : 'Choose how to log in:',
         session,
         providers: html`${items}`,
         guest: site.guests.enabled ? guestForm(site, request, csrf, guest) : '',

@@ -156,7 +156,7 @@ describe('the chooser and the browser session', () => {
     assert.equal(hop.response.status, 200);
     assert.match(hop.body, /Log in to comment on Test Blog/);
     assert.match(hop.body, /href="\/auth\/dev\?ar=[\w-]+"/);
-    assert.match(hop.body, />Dev login</);
+    assert.match(hop.body, /">Log in with Dev login</);
     const setCookie = hop.response.headers.getSetCookie().join('\n');
     assert.match(setCookie, /byline_tx=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
   });
