@@ -8,7 +8,13 @@ import { redactConfig } from '../../../src/config/redact.js';
 import { Browser } from '../../support/browser.js';
 import { authorizeUrl, redeem, siteParams } from '../../support/flow.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
-import { codeIn, linkIn, startMailServer, type TestMailServer } from '../../support/mail-server.js';
+import {
+  codeIn,
+  downMailServerUrl,
+  linkIn,
+  startMailServer,
+  type TestMailServer,
+} from '../../support/mail-server.js';
 import { pkce } from '../../support/pkce.js';
 
 const site = (id: string, guests: Record<string, unknown>) => ({
@@ -236,6 +242,40 @@ describe('the chooser’s guest form on a site that verifies', () => {
     assert.equal(strict.response.status, 200);
     assert.match(strict.body, /Send me a code/);
   });
+});
+
+test('the chooser with the mail server down: the message in the form, what was typed kept, no code field', async () => {
+  const down = await startGateway({
+    config: {
+      sites: { strict: site('strict', { verifyEmail: 'required' }) },
+      smtp: { url: await downMailServerUrl(), from: 'byline@byline.example' },
+    },
+  });
+  try {
+    const browser = new Browser();
+    const { challenge } = pkce();
+    const page = await browser.request(
+      authorizeUrl(down, challenge, { site: 'strict', redirectUri: 'https://strict.example/callback' }),
+    );
+    const asked = await browser.request(`${down.url}/auth/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin },
+      body: new URLSearchParams({
+        ar: field(page.body, 'ar'),
+        csrf: field(page.body, 'csrf'),
+        ...reader,
+      }).toString(),
+    });
+    assert.equal(asked.response.status, 503);
+    assert.match(
+      asked.body,
+      /id="guest-email-error">The code could not be mailed: the mail server did not answer/,
+    );
+    assert.match(asked.body, /value="Ada Lovelace"/);
+    assert.doesNotMatch(asked.body, /name="code"/);
+  } finally {
+    await down.close();
+  }
 });
 
 test('a site that verifies guests needs smtp: the config is refused, naming the key', () => {
