@@ -11,6 +11,7 @@ import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
 import { answerAtPds } from '../support/atproto-reader.js';
+import { keysUnder, redisStore, removePrefix, uniquePrefix } from '../support/redis.js';
 
 /** A 1×1 PNG: the avatar the test account uploads. */
 const png = Buffer.from(
@@ -139,6 +140,34 @@ describe('atproto provider against a real PDS', () => {
     assert.equal(identity.id, bob.did);
     assert.equal(identity.name, 'bob.test');
     assert.equal(identity.picture, undefined);
+  });
+
+  test('two instances sharing a Redis store: a login begun on one finishes on the other, and leaves nothing behind', async () => {
+    const dana = await pds.createAccount('dana', { displayName: 'Dana' });
+    const prefix = uniquePrefix('atproto');
+    const [storeA, storeB] = [redisStore(prefix), redisStore(prefix)];
+    try {
+      const [a, b] = [provider({ store: storeA }), provider({ store: storeB })];
+      const started = await a.start({ forceLogin: false, handle: 'dana.test' } as { forceLogin: boolean });
+      assert.ok('url' in started);
+      const pending = await keysUnder(prefix);
+      assert.deepEqual(
+        pending.map(({ key }) => key.slice(prefix.length)),
+        [`atproto:atproto:state:${started.upstream.state}`],
+      );
+      assert.ok(
+        pending.every(({ pttl }) => pttl > 0 && pttl <= 10 * 60_000),
+        'the state expires',
+      );
+      const callback = new URL(await answerAtPds(started.url, dana));
+      const identity = await b.finish(callback.searchParams, started.upstream, {} as never);
+      assert.equal(identity.id, dana.did);
+      assert.equal(identity.name, 'Dana');
+      assert.deepEqual(await keysUnder(prefix), [], 'no state, no session');
+    } finally {
+      await Promise.all([storeA.close(), storeB.close()]);
+      await removePrefix(prefix);
+    }
   });
 
   test('a handle no account answers to is the reader’s mistake, said plainly', async () => {
