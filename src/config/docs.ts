@@ -76,7 +76,7 @@ Schema of the file is \`config/schema.json\`.
 - **Durations** are a whole number and a unit: \`500ms\`, \`60s\`, \`10m\`, \`2h\`, \`30d\`; a bare number is seconds.
 - **Unknown keys are errors**, and every error names its key path, such as \`sites.blog.redirectUris[0]\`.
 - A key with no value (\`secret:\`) counts as not set.
-- Ids of sites and providers are 2 to 32 characters: a lower-case letter, then lower-case letters,
+- Ids of sites and providers are 1 to 32 characters: a lower-case letter, then lower-case letters,
   digits or \`-\`.
 `;
 

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
-const ID_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
-const ID_RULE = '2 to 32 characters: a lower-case letter, then lower-case letters, digits or "-"';
+// One letter is enough: X's provider id is `x`.
+const ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const ID_RULE = '1 to 32 characters: a lower-case letter, then lower-case letters, digits or "-"';
 
 /** A site or provider id, as a record key. */
 export const idKey = (what: 'site' | 'provider') =>

@@ -13,9 +13,27 @@ import {
 const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
 
 /** Provider types whose id may stand for the type (`wordpress: { clientId, clientSecret }`). */
-export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['wordpress', 'facebook', 'dev', 'atproto'];
+export const BUILTIN_PROVIDER_TYPES: readonly string[] = [
+  'wordpress',
+  'facebook',
+  'dev',
+  'atproto',
+  'github',
+  'x',
+  'discord',
+];
 
-const PROVIDER_TYPES = ['oidc', 'oauth2', 'wordpress', 'facebook', 'dev', 'atproto'];
+const PROVIDER_TYPES = [
+  'oidc',
+  'oauth2',
+  'wordpress',
+  'facebook',
+  'dev',
+  'atproto',
+  'github',
+  'x',
+  'discord',
+];
 
 const endpoints = z
   .strictObject({
@@ -179,6 +197,44 @@ const facebookProvider = z.strictObject({
   endpoints,
 });
 
+const githubProvider = z.strictObject({
+  ...common('github', buttonName('GitHub')),
+  clientId: nonEmpty.meta({ description: "The GitHub OAuth app's Client ID." }),
+  clientSecret: nonEmpty.meta({ description: 'A client secret of the GitHub OAuth app.' }),
+  endpoints: endpoints
+    .unwrap()
+    .extend({
+      emails: httpUrl()
+        .optional()
+        .meta({ description: "The list of the reader's email addresses (GitHub's GET /user/emails)." }),
+    })
+    .optional()
+    .meta({
+      description:
+        'Overrides of the upstream URLs (a proxy, a test double); unset ones keep github.com and api.github.com.',
+    }),
+});
+
+const xProvider = z.strictObject({
+  ...common('x', buttonName('X')),
+  clientId: nonEmpty.meta({ description: "The X app's OAuth 2.0 Client ID." }),
+  clientSecret: nonEmpty.meta({
+    description: "The X app's OAuth 2.0 Client Secret (the app's type is Web App: a confidential client).",
+  }),
+  email: boolean().prefault(false).meta({
+    description:
+      "Also ask for the reader's confirmed email address (scope users.email); the X app must be allowed to request email addresses.",
+  }),
+  endpoints,
+});
+
+const discordProvider = z.strictObject({
+  ...common('discord', buttonName('Discord')),
+  clientId: nonEmpty.meta({ description: "The Discord application's OAuth2 Client ID." }),
+  clientSecret: nonEmpty.meta({ description: "The Discord application's OAuth2 Client Secret." }),
+  endpoints,
+});
+
 const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
 
 const atprotoProvider = z.strictObject({
@@ -195,7 +251,17 @@ const atprotoProvider = z.strictObject({
 /** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
 export const providerSchema = z.discriminatedUnion(
   'type',
-  [oidcProvider, oauth2Provider, wordpressProvider, facebookProvider, devProvider, atprotoProvider],
+  [
+    oidcProvider,
+    oauth2Provider,
+    wordpressProvider,
+    facebookProvider,
+    devProvider,
+    atprotoProvider,
+    githubProvider,
+    xProvider,
+    discordProvider,
+  ],
   {
     error: discriminatorError(
       'type',
@@ -240,6 +306,9 @@ export type OAuth2ProviderConfig = ProviderOutput<typeof oauth2Provider>;
 export type WordPressProviderConfig = ProviderOutput<typeof wordpressProvider>;
 export type FacebookProviderConfig = ProviderOutput<typeof facebookProvider>;
 export type DevProviderConfig = ProviderOutput<typeof devProvider>;
+export type GitHubProviderConfig = ProviderOutput<typeof githubProvider>;
+export type XProviderConfig = ProviderOutput<typeof xProvider>;
+export type DiscordProviderConfig = ProviderOutput<typeof discordProvider>;
 export type AtprotoProviderConfig = ProviderOutput<typeof atprotoProvider>;
 export type ProviderConfig =
   | OidcProviderConfig
@@ -247,4 +316,7 @@ export type ProviderConfig =
   | WordPressProviderConfig
   | FacebookProviderConfig
   | DevProviderConfig
-  | AtprotoProviderConfig;
+  | AtprotoProviderConfig
+  | GitHubProviderConfig
+  | XProviderConfig
+  | DiscordProviderConfig;

@@ -4,9 +4,12 @@ import type { ProviderDescription } from './description.js';
 import { devDescription } from './dev.js';
 import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
+import { discordDescription } from './presets/discord.js';
+import { githubDescription } from './presets/github.js';
 import { oauth2Description } from './presets/oauth2.js';
 import { oidcDescription } from './presets/oidc.js';
 import { wordpressDescription } from './presets/wordpress.js';
+import { xDescription } from './presets/x.js';
 import type { UpstreamProvider } from './provider.js';
 import type { ProviderContext } from './provider-context.js';
 
@@ -23,6 +26,9 @@ const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
   oauth2: oauth2Description,
   wordpress: wordpressDescription,
   dev: devDescription,
+  github: githubDescription,
+  x: xDescription,
+  discord: discordDescription,
 };
 
 /** Provider types with an adapter of their own (a maintained Passport strategy). */

@@ -52,5 +52,15 @@ test('the JSON Schema names itself and lets built-in provider ids leave out thei
   const requiresType = Object.fromEntries(
     variants.map((variant) => [variant.properties.type.const, variant.required?.includes('type') ?? false]),
   );
-  assert.deepEqual(requiresType, { oidc: true, oauth2: true, wordpress: false, facebook: false, dev: false });
+  assert.deepEqual(requiresType, {
+    oidc: true,
+    oauth2: true,
+    wordpress: false,
+    facebook: false,
+    dev: false,
+    atproto: false,
+    github: false,
+    x: false,
+    discord: false,
+  });
 });
