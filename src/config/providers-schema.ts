@@ -223,7 +223,7 @@ const xProvider = z.strictObject({
   }),
   email: boolean().prefault(false).meta({
     description:
-      "Also ask for the reader's confirmed email address (scope users.email); the X app must be allowed to request email addresses.",
+      'Also ask for the reader\'s confirmed email address (scope users.email); X sends it only when the app has "Request email from users" turned on.',
   }),
   endpoints,
 });
