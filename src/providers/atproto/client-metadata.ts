@@ -14,6 +14,9 @@ const atprotoScope = 'atproto';
  * document, served by Byline with its JWKS (`private_key_jwt`); on a loopback http publicUrl, the
  * development client `http://localhost?redirect_uri=…&scope=atproto`, public, with no document at all.
  */
+/** The TLDs atproto authorization servers refuse in a client_id (@atproto/oauth-types' isLocalHostname). */
+const localTlds = new Set(['test', 'local', 'localhost', 'invalid', 'example']);
+
 type AtprotoClient =
   | { kind: 'web'; clientId: string; jwksUri: string; metadataPath: string; jwksPath: string }
   | { kind: 'loopback'; redirectUri: string };
@@ -29,10 +32,12 @@ export function atprotoClient(publicUrl: string, provider: string, redirectUri: 
       );
     return { kind: 'loopback', redirectUri };
   }
-  // A client_id is an https URL with a domain name (atproto OAuth "Client ID Metadata Document").
-  if (isIP(base.hostname.replace(/^\[|\]$/g, '')) !== 0)
+  // A client_id is an https URL with a public domain name (atproto OAuth "Client ID Metadata Document"):
+  // authorization servers refuse IP addresses and the reserved TLDs their library calls local.
+  const host = base.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0 || !host.includes('.') || localTlds.has(host.split('.').at(-1) ?? ''))
     throw new TypeError(
-      `providers.${provider}: atproto needs publicUrl on a domain name, not an IP address (its client_id is a URL under publicUrl)`,
+      `providers.${provider}: atproto needs publicUrl on a public domain name, not "${host}" (its client_id is a URL under publicUrl)`,
     );
   // Mounted at the app's root like every route; publicUrl says where the world reaches it.
   const metadataPath = `/oauth/${provider}/client-metadata.json`;
