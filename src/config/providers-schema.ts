@@ -21,6 +21,10 @@ export const BUILTIN_PROVIDER_TYPES: readonly string[] = [
   'github',
   'x',
   'discord',
+  'google',
+  'microsoft',
+  'gitlab',
+  'linkedin',
 ];
 
 const PROVIDER_TYPES = [
@@ -33,6 +37,10 @@ const PROVIDER_TYPES = [
   'github',
   'x',
   'discord',
+  'google',
+  'microsoft',
+  'gitlab',
+  'linkedin',
 ];
 
 const endpoints = z
@@ -235,6 +243,56 @@ const discordProvider = z.strictObject({
   endpoints,
 });
 
+const googleProvider = z.strictObject({
+  ...common('google', buttonName('Google')),
+  clientId: nonEmpty.meta({
+    description: "The OAuth client's Client ID (Google Cloud Console, a client of type Web application).",
+  }),
+  clientSecret: nonEmpty.meta({ description: "The OAuth client's Client secret." }),
+  endpoints,
+});
+
+/** Microsoft's sign-in audiences, or one tenant by its id (a GUID) or one of its domain names. */
+const MICROSOFT_TENANT =
+  /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+
+const microsoftProvider = z.strictObject({
+  ...common('microsoft', buttonName('Microsoft')),
+  clientId: nonEmpty.meta({
+    description: "The app registration's Application (client) ID (Microsoft Entra admin center).",
+  }),
+  clientSecret: nonEmpty.meta({ description: "A client secret's Value from the app registration." }),
+  tenant: z
+    .string()
+    .regex(MICROSOFT_TENANT, 'must be common, organizations, consumers, a tenant ID or a tenant domain name')
+    .default('common')
+    .meta({
+      description:
+        'Who may log in: common (work, school and personal accounts), organizations (work and school), consumers (personal), or one tenant by its ID or domain name. It must allow what the app registration allows.',
+    }),
+  endpoints,
+});
+
+const gitlabProvider = z.strictObject({
+  ...common('gitlab', buttonName('GitLab')),
+  issuer: httpUrl()
+    .default('https://gitlab.com')
+    .meta({ description: 'The GitLab instance: https://gitlab.com, or the URL of a self-managed one.' }),
+  clientId: nonEmpty.meta({ description: "The GitLab application's Application ID." }),
+  clientSecret: nonEmpty.meta({ description: "The GitLab application's Secret." }),
+  endpoints,
+});
+
+const linkedinProvider = z.strictObject({
+  ...common('linkedin', buttonName('LinkedIn')),
+  clientId: nonEmpty.meta({
+    description:
+      "The LinkedIn app's Client ID (with the product Sign In with LinkedIn using OpenID Connect).",
+  }),
+  clientSecret: nonEmpty.meta({ description: "The LinkedIn app's Primary Client Secret." }),
+  endpoints,
+});
+
 const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
 
 const atprotoProvider = z.strictObject({
@@ -261,6 +319,10 @@ export const providerSchema = z.discriminatedUnion(
     githubProvider,
     xProvider,
     discordProvider,
+    googleProvider,
+    microsoftProvider,
+    gitlabProvider,
+    linkedinProvider,
   ],
   {
     error: discriminatorError(
@@ -309,6 +371,10 @@ export type DevProviderConfig = ProviderOutput<typeof devProvider>;
 export type GitHubProviderConfig = ProviderOutput<typeof githubProvider>;
 export type XProviderConfig = ProviderOutput<typeof xProvider>;
 export type DiscordProviderConfig = ProviderOutput<typeof discordProvider>;
+export type GoogleProviderConfig = ProviderOutput<typeof googleProvider>;
+export type MicrosoftProviderConfig = ProviderOutput<typeof microsoftProvider>;
+export type GitLabProviderConfig = ProviderOutput<typeof gitlabProvider>;
+export type LinkedInProviderConfig = ProviderOutput<typeof linkedinProvider>;
 export type AtprotoProviderConfig = ProviderOutput<typeof atprotoProvider>;
 export type ProviderConfig =
   | OidcProviderConfig
@@ -319,4 +385,8 @@ export type ProviderConfig =
   | AtprotoProviderConfig
   | GitHubProviderConfig
   | XProviderConfig
-  | DiscordProviderConfig;
+  | DiscordProviderConfig
+  | GoogleProviderConfig
+  | MicrosoftProviderConfig
+  | GitLabProviderConfig
+  | LinkedInProviderConfig;

@@ -6,6 +6,10 @@ import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
 import { discordDescription } from './presets/discord.js';
 import { githubDescription } from './presets/github.js';
+import { gitlabDescription } from './presets/gitlab.js';
+import { googleDescription } from './presets/google.js';
+import { linkedinDescription } from './presets/linkedin.js';
+import { microsoftDescription } from './presets/microsoft.js';
 import { oauth2Description } from './presets/oauth2.js';
 import { oidcDescription } from './presets/oidc.js';
 import { wordpressDescription } from './presets/wordpress.js';
@@ -29,6 +33,10 @@ const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
   github: githubDescription,
   x: xDescription,
   discord: discordDescription,
+  google: googleDescription,
+  microsoft: microsoftDescription,
+  gitlab: gitlabDescription,
+  linkedin: linkedinDescription,
 };
 
 /** Provider types with an adapter of their own (a maintained Passport strategy). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { listenOnFreePort } from './gateway.js';
 
@@ -24,8 +24,40 @@ export interface IdTokenSpec {
 export type Fault = 'hang' | 'html' | 'error' | 'slow';
 export type DoubleEndpoint = 'discovery' | 'jwks' | 'token' | 'userinfo';
 
+/** How a provider's double differs from the plain one (google-double.ts, microsoft-double.ts, …). */
+export interface OidcDoubleOptions {
+  /** The issuer its discovery names and its ID tokens carry (default: its own URL). */
+  issuer?: string;
+  /** The client id it knows and the subject logins complete as (`reset()` goes back to them). */
+  clientId?: string;
+  sub?: string;
+  /** Members over its discovery document (a provider's production URLs), or a function of the path asked. */
+  metadata?: Record<string, unknown> | ((path: string) => Record<string, unknown>);
+  /** The paths its endpoints end with (default /authorize, /token, /userinfo, /jwks): any tenant's, say. */
+  paths?: Partial<Record<'authorize' | 'token' | 'userinfo' | 'jwks', string>>;
+  /** Claims over a correct ID token's, before the test's own (`idToken.claims`). */
+  claims?: (grant: { sub: string }) => Record<string, unknown>;
+  alg?: 'ES256' | 'RS256';
+  /** ID tokens carry the nonce sent (default true: LinkedIn's never do). */
+  nonce?: boolean;
+  /** A token request with a `code_verifier` is refused as 401 invalid_client (LinkedIn's web apps). */
+  refuseCodeVerifier?: boolean;
+  /** The authorization response carries `iss` (RFC 9207), as Google's does. */
+  authorizationResponseIss?: boolean;
+  /** The reader's refusal, as the provider redirects it back (default error=access_denied). */
+  denial?: Record<string, string>;
+  /** More members of a successful token response (LinkedIn's comma-separated `scope`). */
+  tokenResponse?: Record<string, unknown>;
+  /** What /userinfo answers for a subject (default a name and an email). */
+  userinfo?: (sub: string) => Record<string, unknown>;
+}
+
 export interface OidcDouble {
   issuer: string;
+  /** Its own URL, which `issuer` may not be (a provider's production issuer). */
+  url: string;
+  /** Its authorization, token and userinfo endpoints on loopback, for `providers.<id>.endpoints`. */
+  endpoints: { authorization: string; token: string; userinfo: string };
   clientId: string;
   clientSecret: string;
   /** The subject the next login completes as. */
@@ -34,6 +66,8 @@ export interface OidcDouble {
   idToken: IdTokenSpec;
   /** The `sub` /userinfo answers (default: the ID token's). */
   userinfoSub?: string;
+  /** The reader refuses at the authorization endpoint. */
+  deny: boolean;
   faults: Partial<Record<DoubleEndpoint, Fault>>;
   /** Requests held open by a `hang` fault right now. */
   readonly held: number;
@@ -43,8 +77,8 @@ export interface OidcDouble {
   release(): void;
   /** Lets every request held by a `slow` fault go on as usual. */
   proceed(): void;
-  /** Every request as `METHOD /path`. */
-  requests: string[];
+  /** Every request: its method, path, headers and parameters (the query, or a posted form). */
+  requests: { method: string; path: string; headers: IncomingHttpHeaders; params: URLSearchParams }[];
   register(redirectUri: string): void;
   reset(): void;
   close(): Promise<void>;
@@ -66,12 +100,21 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * published kid, `alg: none`, wrong `iss`/`aud`, missing claims, a different nonce, …). Its endpoints
  * can hang, answer HTML or fail, so tests can drive every upstream outcome over real HTTP.
  */
-export async function startOidcDouble(): Promise<OidcDouble> {
+export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<OidcDouble> {
   const { server, url } = await listenOnFreePort();
+  const issuer = options.issuer ?? url;
+  const alg = options.alg ?? 'ES256';
+  const paths = {
+    authorize: '/authorize',
+    token: '/token',
+    userinfo: '/userinfo',
+    jwks: '/jwks',
+    ...options.paths,
+  };
   const kid = 'double-key-1';
-  const published = await generateKeyPair('ES256', { extractable: true });
-  const unpublished = await generateKeyPair('ES256', { extractable: true });
-  const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const published = await generateKeyPair(alg, { extractable: true });
+  const unpublished = await generateKeyPair(alg, { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg, use: 'sig' };
   const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; sub: string }>();
   const tokens = new Map<string, string>();
   let redirectUris: string[] = [];
@@ -80,10 +123,17 @@ export async function startOidcDouble(): Promise<OidcDouble> {
   const waiters: { endpoint: DoubleEndpoint; resolve: () => void }[] = [];
 
   const double: OidcDouble = {
-    issuer: url,
-    clientId: 'double-client',
+    issuer,
+    url,
+    endpoints: {
+      authorization: url + paths.authorize,
+      token: url + paths.token,
+      userinfo: url + paths.userinfo,
+    },
+    deny: false,
+    clientId: options.clientId ?? 'double-client',
     clientSecret: 'double-client-secret-0123456789',
-    sub: 'double-user-1',
+    sub: options.sub ?? 'double-user-1',
     idToken: {},
     faults: {},
     get held() {
@@ -107,7 +157,9 @@ export async function startOidcDouble(): Promise<OidcDouble> {
       double.idToken = {};
       delete double.userinfoSub;
       double.faults = {};
-      double.sub = 'double-user-1';
+      double.deny = false;
+      double.sub = options.sub ?? 'double-user-1';
+      double.requests.length = 0;
     },
     async close() {
       double.proceed();
@@ -152,17 +204,18 @@ export async function startOidcDouble(): Promise<OidcDouble> {
     if (spec.raw !== undefined) return spec.raw;
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
-      iss: url,
+      iss: issuer,
       sub: grant.sub,
       aud: double.clientId,
       iat: now,
       exp: now + 300,
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
+      ...(grant.nonce && options.nonce !== false ? { nonce: grant.nonce } : {}),
       name: 'Double User',
+      ...options.claims?.(grant),
       ...spec.claims,
     };
     for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-    const header: Record<string, unknown> = { alg: 'ES256', kid, typ: 'JWT', ...spec.header };
+    const header: Record<string, unknown> = { alg, kid, typ: 'JWT', ...spec.header };
     for (const [name, value] of Object.entries(header)) if (value === undefined) delete header[name];
     let token: string;
     if (header.alg === 'none' || header.alg === 'None' || header.alg === 'HS256') {
@@ -187,34 +240,51 @@ export async function startOidcDouble(): Promise<OidcDouble> {
 
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
     const target = new URL(req.url ?? '/', url);
-    double.requests.push(`${req.method} ${target.pathname}`);
+    const recorded = {
+      method: req.method ?? '',
+      path: target.pathname,
+      headers: req.headers,
+      params: target.searchParams,
+    };
+    double.requests.push(recorded);
     try {
-      if (target.pathname === '/.well-known/openid-configuration') {
+      if (target.pathname.endsWith('/.well-known/openid-configuration')) {
         if (faulted('discovery', res)) return;
+        const { metadata = {} } = options;
         json(res, 200, {
-          issuer: url,
-          authorization_endpoint: `${url}/authorize`,
-          token_endpoint: `${url}/token`,
-          userinfo_endpoint: `${url}/userinfo`,
-          jwks_uri: `${url}/jwks`,
+          issuer,
+          authorization_endpoint: double.endpoints.authorization,
+          token_endpoint: double.endpoints.token,
+          userinfo_endpoint: double.endpoints.userinfo,
+          jwks_uri: url + paths.jwks,
           response_types_supported: ['code'],
           subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['ES256'],
+          id_token_signing_alg_values_supported: [alg],
           code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: ['client_secret_post'],
+          ...(typeof metadata === 'function' ? metadata(target.pathname) : metadata),
         });
         return;
       }
-      if (target.pathname === '/jwks') {
+      if (target.pathname.endsWith(paths.jwks)) {
         if (faulted('jwks', res)) return;
         json(res, 200, { keys: [publicJwk] });
         return;
       }
-      if (target.pathname === '/authorize') {
+      if (target.pathname.endsWith(paths.authorize)) {
         const params = target.searchParams;
         const redirectUri = params.get('redirect_uri') ?? '';
         if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
           res.writeHead(400, { 'content-type': 'text/plain' }).end('bad client or redirect_uri');
+          return;
+        }
+        const back = new URL(redirectUri);
+        if (params.get('state')) back.searchParams.set('state', params.get('state') as string);
+        if (options.authorizationResponseIss) back.searchParams.set('iss', issuer);
+        if (double.deny) {
+          for (const [name, value] of Object.entries(options.denial ?? { error: 'access_denied' }))
+            back.searchParams.set(name, value);
+          res.writeHead(302, { location: back.href }).end();
           return;
         }
         const code = randomBytes(12).toString('base64url');
@@ -224,15 +294,18 @@ export async function startOidcDouble(): Promise<OidcDouble> {
           ...(params.get('nonce') ? { nonce: params.get('nonce') as string } : {}),
           ...(params.get('code_challenge') ? { challenge: params.get('code_challenge') as string } : {}),
         });
-        const back = new URL(redirectUri);
         back.searchParams.set('code', code);
-        if (params.get('state')) back.searchParams.set('state', params.get('state') as string);
         res.writeHead(302, { location: back.href }).end();
         return;
       }
-      if (target.pathname === '/token' && req.method === 'POST') {
+      if (target.pathname.endsWith(paths.token) && req.method === 'POST') {
         const params = new URLSearchParams(await readBody(req));
+        recorded.params = params;
         if (faulted('token', res)) return;
+        if (options.refuseCodeVerifier && params.has('code_verifier')) {
+          json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+          return;
+        }
         const grant = codes.get(params.get('code') ?? '');
         codes.delete(params.get('code') ?? '');
         const verifier = params.get('code_verifier') ?? '';
@@ -252,10 +325,11 @@ export async function startOidcDouble(): Promise<OidcDouble> {
           token_type: 'Bearer',
           expires_in: 300,
           id_token: await idToken(grant),
+          ...options.tokenResponse,
         });
         return;
       }
-      if (target.pathname === '/userinfo') {
+      if (target.pathname.endsWith(paths.userinfo)) {
         await slowed('userinfo');
         if (faulted('userinfo', res)) return;
         const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -264,7 +338,8 @@ export async function startOidcDouble(): Promise<OidcDouble> {
           json(res, 401, { error: 'invalid_token' });
           return;
         }
-        json(res, 200, { sub: double.userinfoSub ?? sub, name: 'Double User', email: 'double@example.com' });
+        const body = options.userinfo?.(sub) ?? { name: 'Double User', email: 'double@example.com' };
+        json(res, 200, { ...body, sub: double.userinfoSub ?? sub });
         return;
       }
       json(res, 404, { error: 'not_found' });
