@@ -22,6 +22,7 @@ test('every built-in provider type has its icon (oidc: the OpenID mark), and gue
     'openid',
     'oauth2',
     'dev',
+    'atproto',
     'guest',
   ])
     assert.ok(icons.includes(`${type}.svg`), `static/icons/${type}.svg`);
