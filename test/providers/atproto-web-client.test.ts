@@ -12,6 +12,7 @@ import { atprotoProvider } from '../../src/providers/atproto/atproto.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
 import { answerAtPds } from '../support/atproto-reader.js';
+import { startGateway } from '../support/gateway.js';
 
 /**
  * Byline behind https, as in production: a confidential web client whose client_id is its metadata
@@ -154,4 +155,35 @@ test('publicUrl decides the client: an IP address, a reserved TLD or a localhost
       (error: unknown) =>
         error instanceof TypeError && message.test(error.message) && /providers\.bsky/.test(error.message),
     );
+});
+
+test('the gateway serves the documents of an atproto provider configured by its id alone, with the key from its dataDir', async () => {
+  const gateway = await startGateway({
+    publicUrl: 'https://byline.home.arpa',
+    config: { providers: { atproto: { plcDirectory: plc.url } } },
+  });
+  try {
+    const provider = gateway.ctx.providers.get('atproto');
+    assert.equal(provider?.type, 'atproto');
+    assert.equal(provider?.name, 'Bluesky');
+    assert.equal(provider?.icon, 'https://byline.home.arpa/static/icons/atproto.svg');
+    const answer = await fetch(`${gateway.url}/oauth/atproto/client-metadata.json`);
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('cache-control') ?? '', /public/);
+    const metadata = (await answer.json()) as Record<string, unknown>;
+    assert.equal(metadata.client_id, 'https://byline.home.arpa/oauth/atproto/client-metadata.json');
+    assert.deepEqual(metadata.redirect_uris, ['https://byline.home.arpa/auth/atproto/callback']);
+    const { keys } = (await (await fetch(`${gateway.url}/oauth/atproto/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    const onDisk = JSON.parse(
+      await readFile(join(gateway.config.dataDir, 'atproto', 'client-key.json'), 'utf8'),
+    ) as { kid: string };
+    assert.deepEqual(
+      keys.map(({ kid }) => kid),
+      [onDisk.kid],
+    );
+  } finally {
+    await gateway.close();
+  }
 });
