@@ -8,6 +8,7 @@ import {
   nonEmpty,
   optionalSecret,
 } from './fields.js';
+import { es256PrivateKey, privateKeyPem } from './private-key.js';
 
 /** Ids the gateway uses itself: the `idp` claim of guests and the mount point of the dev identity provider. */
 const RESERVED_PROVIDER_IDS: readonly string[] = ['guest', 'dev-idp'];
@@ -17,6 +18,7 @@ export const BUILTIN_PROVIDER_TYPES: readonly string[] = [
   'wordpress',
   'facebook',
   'dev',
+  'apple',
   'atproto',
   'github',
   'x',
@@ -33,6 +35,7 @@ const PROVIDER_TYPES = [
   'wordpress',
   'facebook',
   'dev',
+  'apple',
   'atproto',
   'github',
   'x',
@@ -293,6 +296,64 @@ const linkedinProvider = z.strictObject({
   endpoints,
 });
 
+const appleId = (what: string) =>
+  z.string().regex(/^[A-Z0-9]{10}$/, `must be the 10-character ${what} (capital letters and digits)`);
+
+const appleProvider = z
+  .strictObject({
+    ...common('apple', buttonName('Apple')),
+    clientId: nonEmpty.meta({
+      description:
+        'The Services ID with Sign in with Apple enabled (an identifier such as com.example.blog.login): the client_id.',
+    }),
+    teamId: appleId('Team ID').meta({
+      description: 'The Apple Developer Team ID: the client secret’s issuer.',
+    }),
+    keyId: appleId('Key ID').meta({
+      description: 'The Key ID of the Sign in with Apple private key (its .p8 file is AuthKey_<keyId>.p8).',
+    }),
+    privateKey: optionalSecret().meta({
+      description:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, shown to admins
+        'The Sign in with Apple private key: the .p8 file’s PEM text, best from the environment (${APPLE_PRIVATE_KEY}); a literal \\n stands for a line break. Set this or privateKeyFile.',
+    }),
+    privateKeyFile: nonEmpty.optional().meta({
+      description:
+        'The path of the .p8 key file (absolute, or relative to the working directory), read at start-up. Set this or privateKey.',
+    }),
+    endpoints: z
+      .strictObject({
+        authorization: httpUrl().optional().meta({
+          description: 'The authorization endpoint (default https://appleid.apple.com/auth/authorize).',
+        }),
+        token: httpUrl()
+          .optional()
+          .meta({ description: 'The token endpoint (default https://appleid.apple.com/auth/token).' }),
+        jwks: httpUrl()
+          .optional()
+          .meta({ description: 'The ID tokens’ key set (default https://appleid.apple.com/auth/keys).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Overrides of Apple’s URLs, to reach a proxy or a test double: https, or plain http on loopback only.',
+      }),
+  })
+  .superRefine((provider, ctx) => {
+    const given = [provider.privateKey, provider.privateKeyFile].filter((value) => value !== undefined);
+    const path = [provider.privateKeyFile === undefined ? 'privateKey' : 'privateKeyFile'];
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of privateKey and privateKeyFile', path });
+      return;
+    }
+    try {
+      es256PrivateKey(privateKeyPem(provider));
+    } catch (error) {
+      // The message names what is wrong, never the key.
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, path });
+    }
+  });
+
 const devProvider = z.strictObject(common('dev', buttonName('Dev login')));
 
 const atprotoProvider = z.strictObject({
@@ -315,6 +376,7 @@ export const providerSchema = z.discriminatedUnion(
     wordpressProvider,
     facebookProvider,
     devProvider,
+    appleProvider,
     atprotoProvider,
     githubProvider,
     xProvider,
@@ -367,6 +429,7 @@ export type OidcProviderConfig = ProviderOutput<typeof oidcProvider>;
 export type OAuth2ProviderConfig = ProviderOutput<typeof oauth2Provider>;
 export type WordPressProviderConfig = ProviderOutput<typeof wordpressProvider>;
 export type FacebookProviderConfig = ProviderOutput<typeof facebookProvider>;
+export type AppleProviderConfig = ProviderOutput<typeof appleProvider>;
 export type DevProviderConfig = ProviderOutput<typeof devProvider>;
 export type GitHubProviderConfig = ProviderOutput<typeof githubProvider>;
 export type XProviderConfig = ProviderOutput<typeof xProvider>;
@@ -381,6 +444,7 @@ export type ProviderConfig =
   | OAuth2ProviderConfig
   | WordPressProviderConfig
   | FacebookProviderConfig
+  | AppleProviderConfig
   | DevProviderConfig
   | AtprotoProviderConfig
   | GitHubProviderConfig

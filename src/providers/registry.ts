@@ -4,6 +4,7 @@ import type { ProviderDescription } from './description.js';
 import { devDescription } from './dev.js';
 import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
+import { appleDescription } from './presets/apple.js';
 import { discordDescription } from './presets/discord.js';
 import { githubDescription } from './presets/github.js';
 import { gitlabDescription } from './presets/gitlab.js';
@@ -30,6 +31,7 @@ const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
   oauth2: oauth2Description,
   wordpress: wordpressDescription,
   dev: devDescription,
+  apple: appleDescription,
   github: githubDescription,
   x: xDescription,
   discord: discordDescription,

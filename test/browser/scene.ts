@@ -29,6 +29,23 @@ export function requireChromium(): void {
     );
 }
 
+/** The suite's Chromium: headless, without network extras, and blocking third-party cookies. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--test-third-party-cookie-phaseout',
+    ],
+  });
+}
+
 /**
  * Byline on http://127.0.0.1:A and a blog on http://localhost:B — two sites, so everything the widget
  * does runs cross-site, in a Chromium that blocks third-party cookies. The blog is the demo router
@@ -93,19 +110,7 @@ export async function startScene(options: SceneOptions = {}): Promise<Scene> {
   const app = express();
   app.use('/demo', demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo Blog' } }));
   blogServer.on('request', app);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--test-third-party-cookie-phaseout',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     gateway,
     blog,

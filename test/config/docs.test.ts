@@ -58,6 +58,7 @@ test('the JSON Schema names itself and lets built-in provider ids leave out thei
     wordpress: false,
     facebook: false,
     dev: false,
+    apple: false,
     atproto: false,
     github: false,
     x: false,

@@ -61,6 +61,14 @@ export async function saveTransaction(
 }
 
 /**
+ * Whether the request carries this browser's half of `state`'s transaction. A provider's cross-site POST
+ * does not (the cookie is SameSite=Lax): see provider-repost.ts.
+ */
+export function carriesTransaction(ctx: GatewayContext, req: Request, state: string): boolean {
+  return readCookie(req, ctx.cookies.name(cookieBase(state))) !== undefined;
+}
+
+/**
  * Takes the mark of `state` (so this callback is the only one, whatever happens next) and opens this
  * browser's half, checking everything that binds it. `used`: no live mark (expired, used, never ours).
  * `foreign`: a mark, but no half that opens for this state, binding and provider (another browser, or a

@@ -12,6 +12,7 @@ import {
 } from '../../providers/provider.js';
 import { respondToSite } from '../browser/hand-off.js';
 import { pendingRequest } from '../browser/pending-request.js';
+import { needsRepost, repostMarker, sendRepost } from '../browser/provider-repost.js';
 import { currentBrowserSession, setSessionCookie } from '../browser/session-cookie.js';
 import { saveTransaction, takeTransaction } from '../browser/transaction-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
@@ -45,6 +46,9 @@ function upstreamFailure(
     ? { error: 'temporarily_unavailable', error_description: 'The identity provider could not be reached.' }
     : { error: 'server_error', error_description: 'The identity provider did not complete the login.' };
 }
+
+/** The `error` values that mean the reader said no: OAuth's, and Apple's when its Cancel is pressed. */
+const deniedErrors = new Set(['access_denied', 'user_cancelled_authorize']);
 
 /**
  * The callback's parameters, from the query or, for a provider answering with `form_post`, the posted
@@ -115,8 +119,9 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
 
 /**
  * `GET /auth/:provider/callback` (and `POST`, for a provider answering with `form_post`): the provider's
- * answer. The transaction is taken (single use) before anything else, so a failed or forged callback
- * burns it.
+ * answer. A posted answer that came cross-site, without its transaction cookie, is first re-posted from
+ * Byline's origin (provider-repost.ts), which takes nothing. Then the transaction is taken (single use)
+ * before anything else, so a failed or forged callback burns it.
  */
 export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
@@ -127,6 +132,11 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const state = params.get('state') ?? undefined;
     if (state !== undefined && state.length > 512)
       throw new BylineError('invalid_request', 'The state parameter is too long.');
+    if (needsRepost(ctx, req, params)) {
+      sendRepost(res, `${ctx.issuer}/auth/${providerId}/callback`, provider.name, params);
+      return;
+    }
+    params.delete(repostMarker);
     const transaction = state ? await takeTransaction(ctx, req, res, state, providerId) : 'used';
     if (transaction === 'used')
       throw new BylineError(
@@ -143,7 +153,7 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     const code = params.get('code') ?? undefined;
     const upstreamError = params.get('error') ?? undefined;
     if (upstreamError !== undefined || code === undefined) {
-      const denied = upstreamError === 'access_denied' || params.get('error_reason') === 'user_denied';
+      const denied = deniedErrors.has(upstreamError ?? '') || params.get('error_reason') === 'user_denied';
       recordLogin(ctx, request, providerId, denied && code === undefined ? 'denied' : 'error');
       respondToSite(
         ctx,
