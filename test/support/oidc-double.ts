@@ -79,6 +79,7 @@ export interface OidcDouble {
   proceed(): void;
   /** Every request: its method, path, headers and parameters (the query, or a posted form). */
   requests: { method: string; path: string; headers: IncomingHttpHeaders; params: URLSearchParams }[];
+  /** Adds a redirect URI the client registered (Byline's callback, known once it listens). */
   register(redirectUri: string): void;
   reset(): void;
   close(): Promise<void>;
@@ -117,7 +118,7 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
   const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg, use: 'sig' };
   const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; sub: string }>();
   const tokens = new Map<string, string>();
-  let redirectUris: string[] = [];
+  const redirectUris: string[] = [];
   const heldResponses = new Set<ServerResponse>();
   const slowRequests: (() => void)[] = [];
   const waiters: { endpoint: DoubleEndpoint; resolve: () => void }[] = [];
@@ -151,7 +152,7 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
     },
     requests: [],
     register(redirectUri) {
-      redirectUris = [redirectUri];
+      redirectUris.push(redirectUri);
     },
     reset() {
       double.idToken = {};
