@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -193,6 +195,44 @@ describe('atproto provider against a real PDS', () => {
       atproto.start({ forceLogin: false, handle: carol.did } as { forceLogin: boolean }),
       (error: unknown) => error instanceof UpstreamUnavailableError,
     );
+  });
+
+  test('a server that never answers: temporarily unavailable within http.upstreamTimeout', async () => {
+    // A did:web (served here) whose PDS accepts connections and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    const didServer = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          '@context': ['https://www.w3.org/ns/did/v1'],
+          id: did,
+          service: [
+            {
+              id: '#atproto_pds',
+              type: 'AtprotoPersonalDataServer',
+              serviceEndpoint: `http://localhost:${silentPort}`,
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => didServer.listen(0, '127.0.0.1', resolve));
+    const did = `did:web:localhost%3A${(didServer.address() as AddressInfo).port}`;
+    try {
+      const atproto = provider({ upstreamTimeout: 300 });
+      const began = Date.now();
+      await assert.rejects(
+        atproto.start({ forceLogin: false, handle: did } as { forceLogin: boolean }),
+        (error: unknown) => error instanceof UpstreamUnavailableError,
+      );
+      assert.ok(Date.now() - began < 3000, `gave up after ${Date.now() - began} ms`);
+    } finally {
+      silent.closeAllConnections();
+      didServer.closeAllConnections();
+      await Promise.all([new Promise((r) => silent.close(r)), new Promise((r) => didServer.close(r))]);
+    }
   });
 
   test('the client key for private_key_jwt is made once in dataDir', async () => {

@@ -7,11 +7,13 @@ export class AtprotoHandleError extends Error {
 
 /** A handle (`alice.bsky.social`, `@alice.example.com`) or a DID as the reader typed it, in the form the library takes. */
 export function readerHandle(input: string | undefined): string {
-  const handle = input?.trim().replace(/^@/, '').toLowerCase() ?? '';
+  const typed = input?.trim().replace(/^@/, '') ?? '';
+  // Handles are case-insensitive; a did:web keeps its `%3A` (a port) as written.
+  const handle = typed.startsWith('did:') ? typed : typed.toLowerCase();
   if (!handle) throw new AtprotoHandleError('Type your handle, such as alice.bsky.social.');
   // A domain name (atproto handles are), or a did:plc / did:web.
   const domain = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-  const did = /^did:(plc:[a-z2-7]{24}|web:[a-z0-9.%-]{1,253})$/;
+  const did = /^did:(plc:[a-z2-7]{24}|web:[a-zA-Z0-9.%-]{1,253})$/;
   if (handle.length > 253 || !(domain.test(handle) || did.test(handle)))
     throw new AtprotoHandleError(
       'That is not a handle: a handle looks like alice.bsky.social or your own domain name.',
