@@ -1,8 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
+import type { MessageKey } from '../i18n/catalog.js';
+import { defaultLocale, type Locale } from '../i18n/locales.js';
+import { Message, msg, type Text } from '../i18n/message.js';
+import { localeOf } from '../i18n/request-locale.js';
+import { english, translate } from '../i18n/translate.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { sendJson } from './send.js';
-import { renderPage } from './views.js';
+import { html, renderPage } from './views.js';
 
 /** Stable error codes: the OAuth and OpenID vocabulary (RFC 6749, 6750, 7009, Core §3.1.2.6) plus a few HTTP-level ones. */
 export type ErrorCode =
@@ -48,37 +53,41 @@ const defaultStatus: Record<ErrorCode, number> = {
   too_many_requests: 429,
 };
 
-const titles: Partial<Record<ErrorCode, string>> = {
-  not_found: 'Page not found',
-  forbidden: 'Not allowed',
-  too_many_requests: 'Too many requests',
-  server_error: 'Something went wrong',
-  temporarily_unavailable: 'Temporarily unavailable',
+const titles: Partial<Record<ErrorCode, MessageKey>> = {
+  not_found: 'error.titleNotFound',
+  forbidden: 'error.titleForbidden',
+  too_many_requests: 'error.titleTooMany',
+  server_error: 'error.titleServer',
+  temporarily_unavailable: 'error.titleUnavailable',
 };
+
+/** Extra members of an error's JSON body, in words that are translated like its description. */
+type Extra = Record<string, Text | Readonly<Record<string, Text>>>;
 
 export interface BylineErrorOptions {
   status?: number;
   cause?: unknown;
   headers?: Record<string, string>;
   /** Extra members of the JSON body (e.g. the `field` and `fields` of guest form errors). */
-  extra?: Record<string, string | Readonly<Record<string, string>>>;
+  extra?: Extra;
 }
 
 /**
- * The one error type. Its message is shown to callers as `error_description`, so it must be safe:
- * never a token, code, secret or cookie. Internals go in `cause`, which is logged, never shown.
+ * The one error type. Its text is shown to callers as `error_description`, so it must be safe: never a
+ * token, code, secret or cookie. Internals go in `cause`, which is logged, never shown. What a reader may
+ * see is a catalog message (`msg(key)`), shown in their language; `message` is its English, for logs.
  */
 export class BylineError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly extra: Record<string, string | Readonly<Record<string, string>>>;
+  readonly extra: Extra;
 
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    readonly text: Text,
     options: BylineErrorOptions = {},
   ) {
-    super(message, { cause: options.cause });
+    super(english(text), { cause: options.cause });
     this.name = 'BylineError';
     this.status = options.status ?? defaultStatus[code];
     this.headers = options.headers ?? {};
@@ -92,14 +101,42 @@ export const htmlErrors: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Marks the JSON routes whose errors a reader sees (the widget's guest calls): described in their language. */
+export const readerErrors: RequestHandler = (_req, res, next) => {
+  res.locals.readerErrors = true;
+  next();
+};
+
+function translateExtra(locale: Locale, extra: Extra): Record<string, string | Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(extra).map(([name, value]) => [
+      name,
+      typeof value === 'string' || value instanceof Message
+        ? translate(locale, value)
+        : Object.fromEntries(Object.entries(value).map(([key, text]) => [key, translate(locale, text)])),
+    ]),
+  );
+}
+
 function sendError(res: Response, error: BylineError): void {
   res.status(error.status).set(error.headers).set('Cache-Control', 'no-store');
+  const locale = localeOf(res);
   if (res.locals.htmlErrors) {
-    const title = titles[error.code] ?? 'This login cannot continue';
-    res.type('html').send(renderPage('error', { title, message: error.message, code: error.code }, res));
+    // Words that are not in the catalogs are English: another language gets the generic message.
+    const text =
+      typeof error.text === 'string' && locale !== defaultLocale ? msg('error.generic') : error.text;
+    const title = msg(titles[error.code] ?? 'error.title');
+    const code = html`<code>${error.code}</code>`;
+    res.type('html').send(renderPage('error', { title, message: text, code }, res));
     return;
   }
-  sendJson(res, { error: error.code, error_description: error.message, ...error.extra });
+  // OAuth's error_description is ASCII for developers (RFC 6749 §5.2): English, but for readers.
+  const speak = res.locals.readerErrors ? locale : defaultLocale;
+  sendJson(res, {
+    error: error.code,
+    error_description: translate(speak, error.text),
+    ...translateExtra(speak, error.extra),
+  });
 }
 
 export interface ErrorLogger {
@@ -114,18 +151,14 @@ export function errorHandler(log: ErrorLogger, errors?: Counter<'endpoint' | 'er
     if (err instanceof BylineError) error = err;
     else if (err instanceof StoreUnavailableError) {
       log.error({ err: err.cause, operation: err.operation }, 'store unavailable');
-      error = new BylineError(
-        'temporarily_unavailable',
-        'Byline is briefly unavailable. Try again in a moment.',
-        {
-          headers: { 'Retry-After': '5' },
-        },
-      );
+      error = new BylineError('temporarily_unavailable', msg('error.storeUnavailable'), {
+        headers: { 'Retry-After': '5' },
+      });
     } else if (isBodyParserError(err))
-      error = new BylineError('invalid_request', 'The request body could not be read.');
+      error = new BylineError('invalid_request', msg('error.unreadableBody'));
     else {
       log.error({ err, route: req.route?.path }, 'unhandled error');
-      error = new BylineError('server_error', 'An unexpected error occurred.');
+      error = new BylineError('server_error', msg('error.unexpected'));
     }
     if (error.status >= 500 && err instanceof BylineError && err.cause)
       log.error({ err: err.cause }, error.message);
@@ -149,5 +182,5 @@ function isBodyParserError(err: unknown): boolean {
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {
-  next(new BylineError('not_found', 'There is nothing here.'));
+  next(new BylineError('not_found', msg('error.notFound')));
 };

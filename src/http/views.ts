@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { packageRoot } from '../config/load.js';
+import type { MessageKey } from '../i18n/catalog.js';
+import { direction, type Locale } from '../i18n/locales.js';
+import { Message } from '../i18n/message.js';
+import { localeOf } from '../i18n/request-locale.js';
+import { formatMessage, valueText } from '../i18n/translate.js';
 import { pageNonce } from './security.js';
 
 const viewsDir = join(packageRoot, 'views');
@@ -57,17 +62,48 @@ export function scriptJson(value: unknown): Html {
 
 export type ViewVars = Record<string, unknown>;
 
-/** Replaces `{{name}}` with the escaped value; Html values are inserted as they are. */
-function fill(text: string, vars: ViewVars): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
+/** A catalog message as HTML: its own words escaped, HTML values (a `<bdi>` name, a link) kept as they are. */
+export function translateHtml(locale: Locale, message: Message): Html {
+  const value = (v: unknown): string =>
+    v instanceof Html
+      ? v.html
+      : v instanceof Message
+        ? translateHtml(locale, v).html
+        : escapeHtml(valueText(locale, v));
+  return new Html(formatMessage(locale, message.key, message.vars, escapeHtml, value));
+}
+
+/**
+ * Replaces `{{name}}` with the escaped value (a Message in the reader's words; Html as it is) and
+ * `{{t:key}}` with catalog message `key`, its placeholders filled from the same values.
+ */
+function fill(text: string, vars: ViewVars, locale: Locale): string {
+  return text.replace(/\{\{(t:)?([\w.]+)\}\}/g, (_match, translated: string | undefined, key: string) => {
+    if (translated) return translateHtml(locale, new Message(key as MessageKey, vars)).html;
     const value = vars[key];
-    return value instanceof Html ? value.html : escapeHtml(value);
+    if (value instanceof Html) return value.html;
+    return value instanceof Message ? translateHtml(locale, value).html : escapeHtml(value);
   });
 }
 
-/** Renders `views/<name>.html` inside `views/layout.html`, with the response's CSP nonce. */
+/**
+ * Renders `views/<name>.html` inside `views/layout.html`, with the response's CSP nonce, in the reader's
+ * locale (layout.html's `lang` and `dir`).
+ */
 export function renderPage(name: string, vars: ViewVars, res: Response): string {
   const nonce = pageNonce(res);
-  const body = fill(template(name), { ...vars, nonce });
-  return fill(template('layout'), { title: vars.title ?? 'Byline', ...vars, nonce, body: new Html(body) });
+  const locale = localeOf(res);
+  const body = fill(template(name), { ...vars, nonce }, locale);
+  return fill(
+    template('layout'),
+    {
+      title: vars.title ?? 'Byline',
+      ...vars,
+      nonce,
+      lang: locale,
+      dir: direction(locale),
+      body: new Html(body),
+    },
+    locale,
+  );
 }
