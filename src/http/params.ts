@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message.js';
 import { BylineError } from './errors.js';
 
 type Params = Record<string, unknown> | undefined;
@@ -10,14 +11,14 @@ export function param(params: Params, name: string, options: { max?: number } = 
   const value = params?.[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string')
-    throw new BylineError('invalid_request', `The ${name} parameter must be given once.`);
+    throw new BylineError('invalid_request', msg('error.paramRepeated', { name }));
   if (value.length > (options.max ?? 2048))
-    throw new BylineError('invalid_request', `The ${name} parameter is too long.`);
+    throw new BylineError('invalid_request', msg('error.paramTooLong', { name }));
   return value;
 }
 
 export function requiredParam(params: Params, name: string, options: { max?: number } = {}): string {
   const value = param(params, name, options);
-  if (value === undefined) throw new BylineError('invalid_request', `The ${name} parameter is required.`);
+  if (value === undefined) throw new BylineError('invalid_request', msg('error.paramMissing', { name }));
   return value;
 }

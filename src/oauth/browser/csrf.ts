@@ -4,6 +4,7 @@ import { deriveKey } from '../../crypto/derive-key.js';
 import { sameSecret } from '../../crypto/same-secret.js';
 import { BylineError } from '../../http/errors.js';
 import { param } from '../../http/params.js';
+import { msg } from '../../i18n/message.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { ensureBinding, requestBinding } from './binding.js';
 
@@ -34,7 +35,7 @@ function assertSameOrigin(ctx: GatewayContext, req: Request): void {
   const site = req.headers['sec-fetch-site'];
   const ok =
     site !== undefined ? site === 'same-origin' || site === 'none' : req.headers.origin === ctx.issuer;
-  if (!ok) throw new BylineError('forbidden', 'This form can only be sent from Byline’s own pages.');
+  if (!ok) throw new BylineError('forbidden', msg('error.formOrigin'));
 }
 
 /** Checks a form POST: same-origin, and a `csrf` field that matches the browser's binding cookie. */
@@ -44,8 +45,5 @@ export function verifyCsrf(ctx: GatewayContext, req: Request): void {
   const binding = requestBinding(ctx, req);
   const expected = binding ? mac(ctx, binding) : undefined;
   if (expected === undefined || given === undefined || !sameSecret(given, expected))
-    throw new BylineError(
-      'forbidden',
-      'This form has expired or was not sent from this browser. Please try again.',
-    );
+    throw new BylineError('forbidden', msg('error.formExpired'));
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { BylineError } from '../../http/errors.js';
+import { msg } from '../../i18n/message.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
 import { storeKeys } from '../login/store-keys.js';
@@ -21,8 +22,7 @@ export async function pendingRequest(
   return request;
 }
 
-const expired = () =>
-  new BylineError('invalid_request', 'This login has expired. Go back to the site and start again.');
+const expired = () => new BylineError('invalid_request', msg('error.loginExpired'));
 
 /**
  * Takes pending request `id` for good, once it has been checked with `pendingRequest`: of two submissions

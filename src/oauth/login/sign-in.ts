@@ -1,4 +1,5 @@
 import { BylineError } from '../../http/errors.js';
+import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
 import type { StoreWrite } from '../../store/store.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -90,8 +91,7 @@ export async function joinLogin(
     browser,
   );
   // The login ended between reading it and adding to it (a logout in another tab).
-  if (!added)
-    throw new BylineError('invalid_request', 'You have logged out. Go back to the site and start again.');
+  if (!added) throw new BylineError('invalid_request', msg('error.loggedOutSince'));
   if (added.evicted.length > 0) ctx.logoutNotifier.sessionsEnded(added.evicted);
   return codeFor(ctx.keys.rootSecret, added.sid);
 }
