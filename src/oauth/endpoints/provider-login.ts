@@ -47,8 +47,11 @@ function upstreamFailure(
     : { error: 'server_error', error_description: 'The identity provider did not complete the login.' };
 }
 
-/** The `error` values that mean the reader said no: OAuth's, and Apple's when its Cancel is pressed. */
-const deniedErrors = new Set(['access_denied', 'user_cancelled_authorize']);
+/**
+ * The `error` values that mean the reader said no: OAuth's, Apple's when its Cancel is pressed, and
+ * LinkedIn's (user_cancelled_login: no login; user_cancelled_authorize: the permissions refused).
+ */
+const deniedErrors = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login']);
 
 /**
  * The callback's parameters, from the query or, for a provider answering with `form_post`, the posted
