@@ -94,7 +94,7 @@ async function directLogin(
 /** The consent question's hidden fields, and that the page is the question for `site` and `name`. */
 function question(page: Hop, siteName: string, name: string): { ar: string; csrf: string } {
   assert.equal(page.response.status, 200, page.body.slice(0, 300));
-  assert.match(page.body, new RegExp(`Continue to ${siteName} as ${name}\\?`));
+  assert.match(page.body, new RegExp(`Continue to ${siteName} as <bdi>${name}</bdi>\\?`));
   const ar = /name="ar" value="([^"]+)"/.exec(page.body)?.[1];
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
   assert.ok(ar && csrf, 'the question carries its request and a CSRF token');

@@ -2,7 +2,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { renderPage } from '../../http/views.js';
+import { html, renderPage } from '../../http/views.js';
+import { type Message, msg } from '../../i18n/message.js';
+import { speakFor } from '../../i18n/request-locale.js';
 import type { Identity } from '../../identity.js';
 import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
 import { respondToSite } from '../browser/hand-off.js';
@@ -17,12 +19,12 @@ import { storeKeys } from '../login/store-keys.js';
 import { renderChooser } from './chooser.js';
 
 /** What the site will learn, in words: what its scopes (or, without scopes, its `claims`) let through. */
-function sharedClaims(site: SiteConfig, request: AuthorizationRequest): string {
+function sharedClaims(site: SiteConfig, request: AuthorizationRequest): Message {
   const scope = request.scope;
-  const parts: string[] = [];
-  if (!scope || scope.includes('profile')) parts.push('your name and profile picture');
-  if (scope ? scope.includes('email') : site.claims.includes('email')) parts.push('your email address');
-  return parts.length > 0 ? parts.join(' and ') : 'an identifier for your account';
+  const profile = !scope || scope.includes('profile');
+  const email = scope ? scope.includes('email') : site.claims.includes('email');
+  if (profile) return msg(email ? 'consent.sharedBoth' : 'consent.sharedProfile');
+  return msg(email ? 'consent.sharedEmail' : 'consent.sharedNone');
 }
 
 /**
@@ -45,15 +47,19 @@ export async function askConsent(
   };
   await ctx.store.set(storeKeys.authorizationRequest(pending.id), pending, loginTtlMs);
   const provider = ctx.providers.get(login.identity.provider);
+  // The reader's name is theirs, in any script: isolated from the sentence's direction, never translated.
+  const name = html`<bdi>${login.identity.name}</bdi>`;
+  const providerName = provider?.name ?? login.identity.provider;
+  speakFor(res, request);
   res.set('Cache-Control', 'no-store');
   res.type('html').send(
     renderPage(
       'consent',
       {
-        title: `Continue to ${site.name}?`,
-        siteName: site.name,
-        name: login.identity.name,
-        providerName: provider?.name ?? login.identity.provider,
+        title: msg('consent.title', { site: site.name }),
+        site: site.name,
+        name,
+        who: msg('consent.who', { name: html`<strong>${name}</strong>`, provider: providerName }),
         providerIcon: provider?.icon ?? '',
         shared: sharedClaims(site, pending),
         ar: pending.id,
@@ -77,16 +83,14 @@ export function consentHandler(ctx: GatewayContext): RequestHandler {
     const id = requiredParam(body, 'ar', { max: 64 });
     const decision = param(body, 'decision', { max: 16 });
     if (decision !== 'allow' && decision !== 'deny' && decision !== 'switch')
-      throw new BylineError('invalid_request', 'Choose Continue or Cancel.');
+      throw new BylineError('invalid_request', msg('consent.choose'));
     const request = await pendingRequest(ctx, req, id);
+    speakFor(res, request);
     // A chooser's request asked no question: its answer is the reader's choice on the chooser.
     if (request.consentLogin === undefined)
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired. Go back to the site and start again.',
-      );
+      throw new BylineError('invalid_request', msg('error.loginExpired'));
     const site = ctx.sites.get(request.site);
-    if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+    if (!site) throw new BylineError('invalid_request', msg('error.siteNotRegistered'));
     if (decision === 'switch') {
       const { consentLogin: _asked, ...rest } = request;
       const chooser: AuthorizationRequest = { ...rest, forceLogin: true };
@@ -109,10 +113,7 @@ export function consentHandler(ctx: GatewayContext): RequestHandler {
     // The answer is for the login the question named: not for one that replaced it meanwhile in another tab.
     const browser = await currentBrowserSession(ctx, req);
     if (!browser || browser.id !== taken.consentLogin)
-      throw new BylineError(
-        'invalid_request',
-        'You have logged out or logged in as someone else since. Go back to the site and start again.',
-      );
+      throw new BylineError('invalid_request', msg('consent.changed'));
     // The reader may have taken minutes to answer: the login must still be as recent as max_age asks.
     if (!recentEnough(ctx, browser, taken.maxAge)) {
       respondToSite(ctx, res, taken, {

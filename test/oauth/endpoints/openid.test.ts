@@ -271,7 +271,7 @@ describe('response modes and prompts', () => {
       toBlog,
     );
     assert.equal(again.location, undefined, 'no silent code');
-    assert.match(again.body, /Continue to Test Blog as Ada Lovelace\?/);
+    assert.match(again.body, /Continue to Test Blog as <bdi>Ada Lovelace<\/bdi>\?/);
   });
 
   test('max_age: a login older than it is not reused silently, and prompt=none then answers login_required', async () => {
