@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { postedName } from '../../src/providers/presets/apple.js';
+import { appleNameKey, postedName } from '../../src/providers/presets/apple.js';
 import { type AppleDouble, appleAccount, postedForm, startAppleDouble } from '../support/apple-double.js';
 import { Browser, type Hop } from '../support/browser.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
@@ -160,14 +160,46 @@ describe('Sign in with Apple', () => {
     assert.ok(siteParams(done.response.headers.get('location') ?? undefined).get('code'));
   });
 
-  test('a second login brings no user field: the name is not made up, and the email still comes', async () => {
+  test('a second login brings no user field: the name the first one posted is remembered', async () => {
     await appleLogin(gateway);
     const second = await appleLogin(gateway);
     assert.equal(second.form.fields.user, undefined, 'Apple posts user on the first authorization only');
     const commenter = await loginCommenter(gateway, second);
     assert.equal(commenter.sub, 'apple:001234.5f1c2b7d9e8a4c3b.0712');
-    assert.equal(commenter.name, 'Anonymous');
+    assert.equal(commenter.name, 'Ada Lovelace');
     assert.equal(commenter.email, 'ada@example.com');
+  });
+
+  test('a reader Byline never saw posting a name is Anonymous, not someone else', async () => {
+    await appleLogin(gateway);
+    apple.account = appleAccount({ sub: '009999.aaaaaaaaaaaaaaaa.0001', email: 'grace@example.com' });
+    apple.authorized.add(apple.account.sub);
+    const commenter = await loginCommenter(gateway, await appleLogin(gateway));
+    assert.equal(commenter.sub, 'apple:009999.aaaaaaaaaaaaaaaa.0001');
+    assert.equal(commenter.name, 'Anonymous');
+  });
+
+  test('a name Apple posts again (the reader authorized anew) replaces the remembered one', async () => {
+    await appleLogin(gateway);
+    apple.authorized.clear();
+    apple.account = appleAccount({ firstName: 'Augusta', lastName: 'King' });
+    await appleLogin(gateway);
+    const commenter = await loginCommenter(gateway, await appleLogin(gateway));
+    assert.equal(commenter.name, 'Augusta King');
+  });
+
+  test('the remembered name lasts 400 days from the last login, under a key that names nobody', async () => {
+    await appleLogin(gateway);
+    const key = appleNameKey('apple', apple.account.sub);
+    assert.doesNotMatch(key, /001234/);
+    assert.equal(await gateway.store.get(key), 'Ada Lovelace');
+    const now = gateway.clock.time;
+    try {
+      gateway.clock.advance(401 * 24 * 3600_000);
+      assert.equal(await gateway.store.get(key), undefined);
+    } finally {
+      gateway.clock.time = now;
+    }
   });
 
   test('a forged user field after the first login is ignored: its email is not the ID token’s', async () => {
@@ -180,7 +212,7 @@ describe('Sign in with Apple', () => {
     };
     const login = await appleLogin(gateway);
     const commenter = await loginCommenter(gateway, login);
-    assert.equal(commenter.name, 'Anonymous');
+    assert.equal(commenter.name, 'Ada Lovelace', 'the name of the first login, not the forged one');
     assert.equal(commenter.email, 'ada@example.com');
   });
 
@@ -191,6 +223,8 @@ describe('Sign in with Apple', () => {
       JSON.stringify({ name: 'Mallory', email: 'ada@example.com' }),
     ]) {
       apple.reset();
+      // A reader Byline has no name for, so only the posted field could name them.
+      apple.account = appleAccount({ sub: `000001.${Buffer.from(user).toString('hex').slice(0, 16)}.0001` });
       apple.extraFields = { user };
       const commenter = await loginCommenter(gateway, await appleLogin(gateway));
       assert.equal(commenter.name, 'Anonymous', user);

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { es256PrivateKey, privateKeyPem } from '../../config/private-key.js';
 import type { AppleProviderConfig } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
+import type { Store } from '../../store/store.js';
 import { appleClientSecret } from '../apple-client-secret.js';
 import type { Endpoints, ProfileInput, ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
@@ -41,14 +43,29 @@ export function postedName(user: string | null, tokenEmail: unknown): string | u
 }
 
 /**
+ * How long Byline remembers the name Apple posted once: Apple never sends it again, so without this every
+ * later login would be "Anonymous". Each login that finds it keeps it for this long again.
+ */
+const nameTtlMs = 400 * 24 * 3600_000;
+
+/** The Store key of the name remembered for an Apple subject (hashed: the key names nobody). */
+export function appleNameKey(provider: string, sub: string): string {
+  return `apple:${provider}:name:${createHash('sha256').update(sub).digest('base64url')}`;
+}
+
+/**
  * The identity from Apple's ID token: `sub` is the subject, `email` (the reader's own address or a
  * private relay one, `…@privaterelay.appleid.com`, an email all the same) verified as Apple says, and
- * the name from the first login's `user` field (see postedName).
+ * the name from the first login's `user` field (see postedName), remembered in the Store for the logins
+ * after it.
  */
-async function appleProfile(input: ProfileInput): Promise<Identity> {
+async function appleProfile(input: ProfileInput, store: Store | undefined): Promise<Identity> {
   const claims = input.claims;
   if (!claims) throw new Error('Apple returned no ID token');
-  const name = postedName(input.params.get('user'), claims.email);
+  const key = appleNameKey(input.provider, claims.sub);
+  const posted = postedName(input.params.get('user'), claims.email);
+  const name = posted ?? (await store?.get<string>(key));
+  if (name !== undefined) await store?.set(key, name, nameTtlMs);
   return oidcProfile({
     ...input,
     claims: { ...claims, email_verified: appleBoolean(claims.email_verified), ...(name ? { name } : {}) },
@@ -93,6 +110,6 @@ export function appleDescription(config: AppleProviderConfig, ctx: ProviderConte
     scopes: ['name', 'email'],
     oidc: true,
     responseMode: 'form_post',
-    profile: appleProfile,
+    profile: (input) => appleProfile(input, ctx.store),
   };
 }
