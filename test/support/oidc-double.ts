@@ -1,21 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { listenOnFreePort } from './gateway.js';
+import { type IdTokenSpec, signIdToken } from './id-token-spec.js';
 
-/** How the next ID token is made: a list of changes to a correct one. */
-export interface IdTokenSpec {
-  /** Merged over the correct protected header; `undefined` removes a member. */
-  header?: Record<string, unknown>;
-  /** Merged over the correct claims; `undefined` removes a claim. */
-  claims?: Record<string, unknown>;
-  /** Sign with a key the JWKS does not publish (the header still names the published kid). */
-  unpublishedKey?: boolean;
-  /** Flip bits in the signature after signing. */
-  corruptSignature?: boolean;
-  /** Send exactly this as the id_token. */
-  raw?: string;
-}
+export type { IdTokenSpec } from './id-token-spec.js';
 
 /**
  * Where the double misbehaves: never answer, answer an HTML page, or answer a 500; `slow` holds the request
@@ -215,28 +204,8 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
       ...options.claims?.(grant),
       ...spec.claims,
     };
-    for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-    const header: Record<string, unknown> = { alg, kid, typ: 'JWT', ...spec.header };
-    for (const [name, value] of Object.entries(header)) if (value === undefined) delete header[name];
-    let token: string;
-    if (header.alg === 'none' || header.alg === 'None' || header.alg === 'HS256') {
-      const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
-      const body = `${encode(header)}.${encode(claims)}`;
-      const mac =
-        header.alg === 'HS256'
-          ? createHash('sha256').update(double.clientSecret).update(body).digest('base64url')
-          : '';
-      token = `${body}.${mac}`;
-    } else {
-      const key = spec.unpublishedKey ? unpublished.privateKey : published.privateKey;
-      token = await new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
-    }
-    if (spec.corruptSignature) {
-      const [h, p, s = ''] = token.split('.');
-      const flipped = s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`;
-      token = `${h}.${p}.${flipped}`;
-    }
-    return token;
+    const key = spec.unpublishedKey ? unpublished.privateKey : published.privateKey;
+    return signIdToken(claims, { alg, kid, ...spec.header }, key, double.clientSecret, spec.corruptSignature);
   }
 
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
