@@ -73,6 +73,12 @@ export function translateHtml(locale: Locale, message: Message): Html {
   return new Html(formatMessage(locale, message.key, message.vars, escapeHtml, value));
 }
 
+/** Catalog messages as HTML in the language of `res` (for fragments built with `html`). */
+export function translator(res: Response): (message: Message) => Html {
+  const locale = localeOf(res);
+  return (message) => translateHtml(locale, message);
+}
+
 /**
  * Replaces `{{name}}` with the escaped value (a Message in the reader's words; Html as it is) and
  * `{{t:key}}` with catalog message `key`, its placeholders filled from the same values.

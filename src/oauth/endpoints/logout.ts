@@ -2,7 +2,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import { clearCookie } from '../../http/cookies.js';
 import { BylineError } from '../../http/errors.js';
 import { param } from '../../http/params.js';
-import { type Html, html, renderPage } from '../../http/views.js';
+import { type Html, html, renderPage, translator } from '../../http/views.js';
+import { type Message, msg } from '../../i18n/message.js';
+import { speakFor } from '../../i18n/request-locale.js';
 import { type IdTokenHint, verifyIdTokenHint } from '../../tokens/id-token.js';
 import { pairwiseSubject, publicSubject } from '../../tokens/subject.js';
 import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
@@ -19,7 +21,7 @@ interface LogoutRequest {
   clientId?: string;
   redirectUri?: string;
   state?: string;
-  /** `ui_locales` as the site sent it, kept for the language catalogs to come (DESIGN.md, Language). */
+  /** `ui_locales` as the site sent it: the language of the pages (DESIGN.md, Language). */
   uiLocales?: string;
   /** The `id_token_hint` as sent (carried to the POST, which checks it again) and what it says. */
   idTokenHint?: string;
@@ -35,44 +37,32 @@ interface LogoutRequest {
  */
 async function readLogoutRequest(
   ctx: GatewayContext,
+  res: Response,
   params: Record<string, unknown> | undefined,
 ): Promise<LogoutRequest> {
   const clientId = param(params, 'client_id', { max: 64 });
   const redirectUri = param(params, 'post_logout_redirect_uri');
   const state = param(params, 'state', { max: 512 });
   const uiLocales = param(params, 'ui_locales', { max: 128 });
+  // Even the refusals below speak the language the site asked for.
+  speakFor(res, { uiLocales });
   const idTokenHint = param(params, 'id_token_hint', { max: 8192 });
   if (clientId !== undefined && !ctx.sites.has(clientId))
-    throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+    throw new BylineError('invalid_request', msg('error.siteNotRegistered'));
   let hint: IdTokenHint | undefined;
   if (idTokenHint !== undefined) {
     hint = await verifyIdTokenHint(ctx.keys, idTokenHint, { issuer: ctx.issuer });
-    if (!hint)
-      throw new BylineError('invalid_request', 'The id_token_hint is not an ID token issued by Byline.');
-    if (!ctx.sites.has(hint.aud))
-      throw new BylineError(
-        'invalid_request',
-        'The id_token_hint was issued to a site Byline does not know.',
-      );
+    if (!hint) throw new BylineError('invalid_request', msg('logout.hintNotOurs'));
+    if (!ctx.sites.has(hint.aud)) throw new BylineError('invalid_request', msg('logout.hintUnknownSite'));
     if (clientId !== undefined && clientId !== hint.aud)
-      throw new BylineError(
-        'invalid_request',
-        'The client_id is not the site the id_token_hint was issued to.',
-      );
+      throw new BylineError('invalid_request', msg('logout.hintOtherSite'));
   }
   const siteId = clientId ?? hint?.aud;
   const site = siteId === undefined ? undefined : ctx.sites.get(siteId);
   if (redirectUri !== undefined) {
-    if (!site)
-      throw new BylineError(
-        'invalid_request',
-        'post_logout_redirect_uri needs a client_id or an id_token_hint.',
-      );
+    if (!site) throw new BylineError('invalid_request', msg('logout.redirectWithoutSite'));
     if (!site.postLogoutRedirectUris.includes(redirectUri))
-      throw new BylineError(
-        'invalid_request',
-        'The post_logout_redirect_uri is not registered for this site.',
-      );
+      throw new BylineError('invalid_request', msg('logout.redirectNotRegistered'));
   }
   return {
     ...(siteId !== undefined ? { clientId: siteId } : {}),
@@ -107,10 +97,9 @@ async function hintIsThisBrowsers(
 function page(
   res: Response,
   request: LogoutRequest,
-  vars: { title: string; heading: string; message: string; form: Html | string },
+  vars: { title: Message; heading: Message; message: Message | Html; form: Html | string },
 ) {
-  // For the language catalogs to come: the page's locale will be chosen from it (DESIGN.md, Language).
-  if (request.uiLocales !== undefined) res.locals.uiLocales = request.uiLocales;
+  speakFor(res, request);
   res.set('Cache-Control', 'no-store');
   res.type('html').send(renderPage('logged-out', vars, res));
 }
@@ -127,7 +116,7 @@ async function confirmation(
   res: Response,
   params: Record<string, unknown>,
 ): Promise<void> {
-  const request = await readLogoutRequest(ctx, params);
+  const request = await readLogoutRequest(ctx, res, params);
   const browser = await currentBrowserSession(ctx, req);
   const hidden = Object.entries({
     client_id: request.clientId,
@@ -138,18 +127,18 @@ async function confirmation(
   }).flatMap(([name, value]) =>
     value === undefined ? [] : [html`<input type="hidden" name="${name}" value="${value}">`],
   );
-  const siteName = request.clientId === undefined ? 'A site' : ctx.sites.get(request.clientId)?.name;
+  // A foreign hint names the site it was issued to: request.clientId is set.
+  const site =
+    request.clientId === undefined ? '' : (ctx.sites.get(request.clientId)?.name ?? request.clientId);
   const foreign = browser && request.hint && !(await hintIsThisBrowsers(ctx, request.hint, browser));
-  const whole = 'Logging out ends your login on every blog where you used it in this browser.';
+  const name = browser ? html`<bdi>${browser.session.identity.name}</bdi>` : '';
+  const who = foreign ? msg('logout.foreign', { site, name }) : msg('logout.loggedInAs', { name });
+  const t = translator(res);
   page(res, request, {
-    title: 'Log out',
-    heading: 'Log out of Byline?',
-    message: !browser
-      ? 'You are not logged in to Byline in this browser.'
-      : foreign
-        ? `${siteName} asked to end a login that is not the one this browser holds. You are logged in here as ${browser.session.identity.name}. ${whole}`
-        : `You are logged in as ${browser.session.identity.name}. ${whole}`,
-    form: html`<form class="stack" method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}">${hidden}<button type="submit">Log out</button></form>`,
+    title: msg('logout.title'),
+    heading: msg('logout.heading'),
+    message: !browser ? msg('logout.notLoggedIn') : html`${t(who)} ${t(msg('logout.everywhere'))}`,
+    form: html`<form class="stack" method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}">${hidden}<button type="submit">${t(msg('logout.button'))}</button></form>`,
   });
 }
 
@@ -169,7 +158,7 @@ export function logoutHandler(ctx: GatewayContext): RequestHandler {
       return;
     }
     verifyCsrf(ctx, req);
-    const request = await readLogoutRequest(ctx, req.body as Record<string, unknown> | undefined);
+    const request = await readLogoutRequest(ctx, res, req.body as Record<string, unknown> | undefined);
     const siteSessions = await endBrowserSession(ctx, req);
     if (siteSessions !== undefined) ctx.log.info({ site: request.clientId, siteSessions }, 'logged out');
     clearCookie(res, ctx.cookies, sessionCookie);
@@ -184,10 +173,9 @@ export function logoutHandler(ctx: GatewayContext): RequestHandler {
       return;
     }
     page(res, request, {
-      title: 'Logged out',
-      heading: 'You are logged out',
-      message:
-        'Byline no longer remembers you in this browser, and your logins on the blogs where you used it have ended. You can close this window.',
+      title: msg('logout.doneTitle'),
+      heading: msg('logout.doneHeading'),
+      message: msg('logout.done'),
       form: '',
     });
   };

@@ -95,8 +95,10 @@ describe('RP-Initiated Logout', () => {
     assert.equal(url.origin + url.pathname, `${gateway.url}/logout`);
     const page = await browser.request(url);
     assert.equal(page.response.status, 200);
-    assert.match(page.body, /You are logged in as Ada Lovelace/);
-    assert.doesNotMatch(page.body, /not the one this browser holds/);
+    // ui_locales chose the page's language.
+    assert.match(page.body, /<html lang="fr" dir="ltr">/);
+    assert.match(page.body, /Vous êtes connecté en tant que <bdi>Ada Lovelace<\/bdi>/);
+    assert.doesNotMatch(page.body, /pas celle de ce navigateur/);
     const fields = formFields(page);
     assert.equal(fields.id_token_hint, idToken);
     assert.equal(fields.client_id, 'blog');
@@ -127,7 +129,7 @@ describe('RP-Initiated Logout', () => {
     const page = await logoutPage(browser, { id_token_hint: theirs });
     assert.equal(page.response.status, 200);
     assert.match(page.body, /not the one this browser holds/);
-    assert.match(page.body, /logged in here as Ada Lovelace/);
+    assert.match(page.body, /logged in here as <bdi>Ada Lovelace<\/bdi>/);
     const done = await postLogout(gateway, browser, formFields(page));
     assert.equal(done.response.status, 200);
     assert.equal(await loggedIn(browser), false);
