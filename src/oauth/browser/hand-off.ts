@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import { html, renderPage, scriptJson } from '../../http/views.js';
+import { msg } from '../../i18n/message.js';
+import { speakFor } from '../../i18n/request-locale.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
 
@@ -18,7 +20,8 @@ function noStore(res: Response): void {
 export function respondToSite(
   ctx: GatewayContext,
   res: Response,
-  request: Pick<AuthorizationRequest, 'site' | 'redirectUri' | 'responseMode' | 'state'>,
+  request: Pick<AuthorizationRequest, 'site' | 'redirectUri' | 'responseMode' | 'state'> &
+    Partial<Pick<AuthorizationRequest, 'uiLocales'>>,
   result: AuthorizationResult,
 ): void {
   // A request may omit state when it uses PKCE; then the response carries none.
@@ -28,6 +31,7 @@ export function respondToSite(
     iss: ctx.issuer,
   };
   noStore(res);
+  speakFor(res, request);
   if (request.responseMode === 'form_post') {
     const site = ctx.sites.get(request.site);
     const fields = Object.entries(response).map(
@@ -40,8 +44,8 @@ export function respondToSite(
         renderPage(
           'form-post',
           {
-            title: 'Returning to the site',
-            siteName: site?.name ?? request.site,
+            title: msg('return.title'),
+            site: site?.name ?? request.site,
             action: request.redirectUri,
             fields: html`${fields}`,
           },
@@ -59,8 +63,8 @@ export function respondToSite(
         renderPage(
           'web-message',
           {
-            title: 'Returning to the site',
-            siteName: site?.name ?? request.site,
+            title: msg('return.title'),
+            site: site?.name ?? request.site,
             payload: scriptJson({ origin: request.redirectUri, response }),
           },
           res,
