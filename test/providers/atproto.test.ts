@@ -28,21 +28,10 @@ describe('atproto provider against a real PDS', () => {
   const store = new MemoryStore({ clock: { now: () => Date.now() } });
   const publicUrl = 'http://127.0.0.1:4000';
 
-  /** What the provider asked of the network, in order. */
-  const sent: { method: string; url: string; dpop: boolean }[] = [];
-  const recordingFetch: typeof fetch = (input, init) => {
-    // Read without constructing a Request, which would spend the body.
-    const request = input instanceof Request ? input : undefined;
-    const headers = new Headers(init?.headers ?? request?.headers);
-    const method = init?.method ?? request?.method ?? 'GET';
-    sent.push({ method, url: request?.url ?? String(input), dpop: headers.has('dpop') });
-    return fetch(input, init);
-  };
-
   function provider(overrides: Partial<ProviderContext> = {}): UpstreamProvider {
     const ctx: ProviderContext = {
       publicUrl,
-      fetch: recordingFetch,
+      fetch,
       upstreamTimeout: 5000,
       clock: { now: () => Date.now() },
       callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
@@ -115,9 +104,7 @@ describe('atproto provider against a real PDS', () => {
     assert.equal(avatar.status, 200);
     assert.deepEqual(Buffer.from(await avatar.arrayBuffer()), png);
 
-    const calls = sent.map(
-      ({ method, url, dpop }) => `${method} ${new URL(url).pathname}${dpop ? ' +DPoP' : ''}`,
-    );
+    const calls = pds.requests.map(({ method, path, dpop }) => `${method} ${path}${dpop ? ' +DPoP' : ''}`);
     for (const call of ['POST /oauth/par +DPoP', 'POST /oauth/token +DPoP', 'POST /oauth/revoke +DPoP'])
       assert.ok(calls.includes(call), `${call} in ${calls.join(', ')}`);
     assert.ok(
@@ -195,6 +182,18 @@ describe('atproto provider against a real PDS', () => {
       atproto.start({ forceLogin: false, handle: carol.did } as { forceLogin: boolean }),
       (error: unknown) => error instanceof UpstreamUnavailableError,
     );
+  });
+
+  test('without http.allowPrivateUpstreams a handle served from a private address is refused, and says so', async () => {
+    const before = pds.requests.length;
+    const atproto = provider({ allowPrivateUpstreams: false });
+    await assert.rejects(
+      atproto.start({ forceLogin: false, handle: 'alice.test' } as { forceLogin: boolean }),
+      (error: unknown) =>
+        error instanceof AtprotoHandleError &&
+        /^alice\.test cannot be used here: .* not on the public Internet/.test(error.message),
+    );
+    assert.equal(pds.requests.length, before, 'nothing was sent to the private address');
   });
 
   test('a server that never answers: temporarily unavailable within http.upstreamTimeout', async () => {

@@ -52,6 +52,8 @@ export interface TestAccount {
 export interface TestPds {
   /** `http://localhost:<port>`: its issuer, its handles' resolver and every account's service endpoint. */
   url: string;
+  /** Every request the PDS received, in order: method, path, and whether it carried a DPoP proof. */
+  requests: { method: string; path: string; dpop: boolean }[];
   /** Creates an account (`<name>.test`) through the PDS's own API, with a profile record when given. */
   createAccount(
     name: string,
@@ -102,9 +104,18 @@ export async function startPds(plcUrl: string): Promise<TestPds> {
   const pds = await PDS.create(envToCfg(env), envToSecrets(env));
   // What PDS.start() does besides listening on every interface.
   await pds.ctx.sequencer.start();
-  server.on('request', pds.app);
+  const requests: TestPds['requests'] = [];
+  server.on('request', (req, res) => {
+    requests.push({
+      method: req.method ?? '',
+      path: (req.url ?? '').split('?')[0] ?? '',
+      dpop: 'dpop' in req.headers,
+    });
+    pds.app(req, res);
+  });
   return {
     url,
+    requests,
     async createAccount(name, profile) {
       const handle = `${name}.test`;
       const password = randomBytes(12).toString('hex');

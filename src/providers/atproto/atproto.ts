@@ -1,6 +1,7 @@
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { AtprotoProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
+import { createGuardedFetch } from '../../http/guarded-fetch.js';
 import type { UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { atprotoClientKey } from './client-key.js';
@@ -9,12 +10,24 @@ import { AtprotoHandleError, atprotoFailure, readerHandle } from './errors.js';
 import { atprotoIdentity } from './profile.js';
 import { atprotoStores } from './stores.js';
 
-/** Every call the library makes is bounded by `http.upstreamTimeout`, whatever signal it brings. */
-function boundedFetch(fetchFn: typeof fetch, timeoutMs: number): typeof fetch {
-  return (input, init) => {
-    const given = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const signals = [AbortSignal.timeout(timeoutMs), ...(given ? [given] : [])];
-    return fetchFn(input, { ...init, signal: AbortSignal.any(signals) });
+/**
+ * The library's fetch: every host it reaches (the reader's PDS and authorization server, a handle's
+ * well-known URL, a did:web) is the reader's to name, so every call goes through the guarded fetch
+ * (public addresses only, unless `http.allowPrivateUpstreams`; bounded by `http.upstreamTimeout`, capped
+ * in size), timed under the provider's id like every provider call.
+ */
+function libraryFetch(ctx: ProviderContext, provider: string): typeof fetch {
+  const guarded = createGuardedFetch({
+    timeoutMs: ctx.upstreamTimeout,
+    allowPrivate: ctx.allowPrivateUpstreams === true,
+  });
+  return async (input, init) => {
+    const end = ctx.timeUpstream(provider, input instanceof Request ? input.url : String(input));
+    try {
+      return await guarded(input, init);
+    } finally {
+      end();
+    }
   };
 }
 
@@ -51,7 +64,7 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
         ...stores,
         // Byline never refreshes a session (it ends it at once), so no lock across instances is needed.
         requestLock: atproto.requestLocalLock,
-        fetch: boundedFetch(ctx.fetch, ctx.upstreamTimeout),
+        fetch: libraryFetch(ctx, config.id),
         plcDirectoryUrl: config.plcDirectory,
         ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
         allowHttp: ctx.allowPrivateUpstreams === true,

@@ -1,3 +1,4 @@
+import { RefusedUpstreamError } from '../../http/guarded-fetch.js';
 import { isUnreachable, UpstreamUnavailableError } from '../provider.js';
 
 /** The reader's handle cannot start a login: not a handle at all, or no account answers to it. For the reader. */
@@ -28,11 +29,17 @@ function causedBy(error: unknown, name: string): boolean {
 }
 
 /**
- * What a failed leg of an atproto login is to Byline: the reader's server out of reach is
- * UpstreamUnavailableError (`temporarily_unavailable`); a handle that names no account is
- * AtprotoHandleError; anything else stays as it is (a failed login).
+ * What a failed leg of an atproto login is to Byline: a handle that names no account, or a server the
+ * guarded fetch refused (a private address), is AtprotoHandleError; the reader's server out of reach is
+ * UpstreamUnavailableError (`temporarily_unavailable`); anything else stays as it is (a failed login).
  */
 export function atprotoFailure(error: unknown, handle?: string): Error {
+  // Refused before any connection: a handle (or a server it names) that points off the public Internet.
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (e instanceof RefusedUpstreamError)
+      return new AtprotoHandleError(`${handle ?? 'This account'} cannot be used here: ${e.message}.`, {
+        cause: error,
+      });
   if (isUnreachable(error))
     return new UpstreamUnavailableError('the atproto server could not be reached', { cause: error });
   if (
