@@ -5,7 +5,8 @@ import { formBody } from '../../http/form-body.js';
 import { param, requiredParam } from '../../http/params.js';
 import { failureGuard } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
-import { renderPage } from '../../http/views.js';
+import { html, renderPage, translator } from '../../http/views.js';
+import { msg } from '../../i18n/message.js';
 import { deletionCode, maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { forgetConsents } from '../login/consent.js';
@@ -26,7 +27,7 @@ interface DeletionRecord {
 /** The Facebook app a callback is addressed to; other provider types have no such callbacks. */
 function facebookApp(ctx: GatewayContext, req: Request): FacebookProviderConfig {
   const config = ctx.config.providers[String(req.params.id)];
-  if (config?.type !== 'facebook') throw new BylineError('not_found', 'There is no such Facebook app.');
+  if (config?.type !== 'facebook') throw new BylineError('not_found', msg('deletion.unknownApp'));
   return config;
 }
 
@@ -106,16 +107,16 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
         ? await ctx.store.get<DeletionRecord>(storeKeys.deletion(code))
         : undefined;
     if (!code || !record || record.provider !== app.id)
-      throw new BylineError('not_found', 'There is no data deletion request with this confirmation code.');
+      throw new BylineError('not_found', msg('deletion.unknownCode'));
     res.type('html').send(
       renderPage(
         'deletion-status',
         {
-          title: 'Data deletion request',
-          status: 'Completed',
-          providerName: app.name,
-          requested: new Date(record.requested).toUTCString(),
-          code,
+          title: msg('deletion.title'),
+          status: html`<strong>${translator(res)(msg('deletion.completed'))}</strong>`,
+          provider: app.name,
+          date: new Date(record.requested),
+          code: html`<code>${code}</code>`,
         },
         res,
       ),

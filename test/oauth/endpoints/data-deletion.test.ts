@@ -166,6 +166,13 @@ describe('the deletion status page', () => {
     assert.match(page, /Completed/);
     assert.ok(page.includes(body.confirmation_code as string));
     assert.doesNotMatch(page, new RegExp(grace.id), 'the page does not name the user');
+    // In the reader's language (Accept-Language), the date written its way.
+    const japanese = await (
+      await fetch(body.url as string, { headers: { 'accept-language': 'ja, en;q=0.5' } })
+    ).text();
+    assert.match(japanese, /<html lang="ja" dir="ltr">/);
+    assert.match(japanese, /データ削除のリクエスト/);
+    assert.match(japanese, /\d{4}年\d{1,2}月\d{1,2}日/);
 
     const elsewhere = await fetch(
       new URL(`/providers/pages/deletion?code=${body.confirmation_code}`, gateway.url),
