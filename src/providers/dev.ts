@@ -8,6 +8,7 @@ import { BylineError, htmlErrors } from '../http/errors.js';
 import { formBody } from '../http/form-body.js';
 import { openerAllowed } from '../http/security.js';
 import { html, renderPage } from '../http/views.js';
+import { msg } from '../i18n/message.js';
 import type { ProviderDescription } from './description.js';
 import { inMemoryIdpSettings } from './dev-idp-settings.js';
 import { oidcProfile } from './oidc-profile.js';
@@ -138,23 +139,18 @@ export function devDescription(config: DevProviderConfig, ctx: ProviderContext):
     try {
       const idp = await ready();
       const details = await idp.interactionDetails(req, res);
-      if (details.prompt.name !== 'login')
-        throw new BylineError('invalid_request', 'Unexpected dev IdP prompt.');
+      if (details.prompt.name !== 'login') throw new BylineError('invalid_request', msg('dev.expired'));
       res
         .type('html')
         .send(
           renderPage(
             'dev-login',
-            { title: 'Dev login', action: `${path}/interaction/${details.uid}/login` },
+            { title: msg('dev.title'), action: `${path}/interaction/${details.uid}/login` },
             res,
           ),
         );
     } catch (error) {
-      next(
-        error instanceof BylineError
-          ? error
-          : new BylineError('invalid_request', 'This dev login has expired.'),
-      );
+      next(error instanceof BylineError ? error : new BylineError('invalid_request', msg('dev.expired')));
     }
   });
   router.post(`${path}/interaction/:uid/login`, form, async (req, res, next) => {
@@ -162,7 +158,7 @@ export function devDescription(config: DevProviderConfig, ctx: ProviderContext):
       const idp = await ready();
       await idp.interactionDetails(req, res);
       const name = cleanText(req.body?.name, 80);
-      if (!name) throw new BylineError('invalid_request', 'Type a name to log in as.');
+      if (!name) throw new BylineError('invalid_request', msg('dev.nameMissing'));
       const email = cleanEmail(req.body?.email);
       const sub = accountId(name);
       accounts.set(sub, { name, ...(email ? { email } : {}) });
@@ -173,11 +169,7 @@ export function devDescription(config: DevProviderConfig, ctx: ProviderContext):
         { mergeWithLastSubmission: false },
       );
     } catch (error) {
-      next(
-        error instanceof BylineError
-          ? error
-          : new BylineError('invalid_request', 'This dev login has expired.'),
-      );
+      next(error instanceof BylineError ? error : new BylineError('invalid_request', msg('dev.expired')));
     }
   });
   router.use(path, async (req, res, next) => {
