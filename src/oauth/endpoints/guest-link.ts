@@ -2,7 +2,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress } from '../../http/rate-limit.js';
-import { html, renderPage } from '../../http/views.js';
+import { html, renderPage, translator } from '../../http/views.js';
+import { type Message, msg } from '../../i18n/message.js';
+import { localeOf } from '../../i18n/request-locale.js';
 import { csrfField, csrfToken, verifyCsrf } from '../browser/csrf.js';
 import { pendingRequest } from '../browser/pending-request.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -14,24 +16,24 @@ import {
   readLink,
 } from '../login/guest-codes.js';
 
-/** The link page's words (English; the locale catalogs will hold them, issue 17 item 2). */
+/**
+ * The link page's words, in the mail's language (its link carries `ui_locales`, and the page's button
+ * posts it on), else the browser's.
+ */
 const words = {
-  askTitle: 'Confirm your email address',
-  ask: (site: string) =>
-    `Press the button to confirm your email address for commenting on ${site}. Do it only if you asked for a code there just now.`,
-  button: 'Confirm my email address',
-  deadTitle: 'This link no longer works',
-  dead: 'It has expired, was already used, or a newer code replaced it. Ask for a new code on the comment form.',
-  elsewhereTitle: 'Open this link where you asked for the code',
-  elsewhere: (site: string) =>
-    `This link works only in the browser (for the comment form: on the network) where you asked for the code on ${site}. Type the code from the mail into the form instead.`,
-  doneTitle: 'Your email address is confirmed',
-  doneChooser: 'Go back to the login window and press Continue: no code is needed now.',
-  doneWidget: (site: string) =>
-    `Go back to the comment form on ${site} and post your comment: no code is needed now.`,
+  askTitle: msg('link.askTitle'),
+  ask: (site: string) => msg('link.ask', { site }),
+  button: msg('link.button'),
+  deadTitle: msg('link.deadTitle'),
+  dead: msg('link.dead'),
+  elsewhereTitle: msg('link.elsewhereTitle'),
+  elsewhere: (site: string) => msg('link.elsewhere', { site }),
+  doneTitle: msg('link.doneTitle'),
+  doneChooser: msg('link.doneChooser'),
+  doneWidget: (site: string) => msg('link.doneWidget', { site }),
 };
 
-function page(res: Response, status: number, heading: string, message: string, form: unknown = ''): void {
+function page(res: Response, status: number, heading: Message, message: Message, form: unknown = ''): void {
   // The link's token is in this page's URL: no-store, and (layout.html) no referrer.
   res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
   res.type('html').send(renderPage('guest-verify', { title: heading, heading, message, form }, res));
@@ -51,7 +53,7 @@ export function guestLinkPageHandler(ctx: GatewayContext): RequestHandler {
       page(res, 400, words.deadTitle, words.dead);
       return;
     }
-    const form = html`<form method="post" action="/guest/verify"><input type="hidden" name="token" value="${token}"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}"><button type="submit">${words.button}</button></form>`;
+    const form = html`<form method="post" action="/guest/verify"><input type="hidden" name="token" value="${token}"><input type="hidden" name="ui_locales" value="${localeOf(res)}"><input type="hidden" name="${csrfField}" value="${csrfToken(ctx, req, res)}"><button type="submit">${translator(res)(words.button)}</button></form>`;
     page(res, 200, words.askTitle, words.ask(siteName(ctx, linked)), form);
   };
 }
