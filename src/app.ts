@@ -9,6 +9,7 @@ import { cookiePolicy } from './http/cookies.js';
 import { siteCors } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
 import { formBody } from './http/form-body.js';
+import { createGuardedFetch, type Resolve } from './http/guarded-fetch.js';
 import { readinessHandler } from './http/health.js';
 import { requestLogger } from './http/logging.js';
 import {
@@ -55,6 +56,8 @@ export interface AppDependencies {
   clock?: Clock;
   /** Outbound HTTP for provider calls; defaults to `createUpstreamFetch()` (undici). */
   fetch?: typeof fetch;
+  /** DNS for hosts that readers name (the guarded fetch's); defaults to `dns.lookup`. Tests name their own. */
+  resolve?: Resolve;
   logger?: Logger;
   /** Defaults to a fresh registry (with the default process metrics). */
   metrics?: Metrics;
@@ -101,6 +104,13 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${issuer}/`).href,
     store,
     dataDir: config.dataDir,
+    allowPrivateUpstreams: config.http.allowPrivateUpstreams,
+    guardedFetch: createGuardedFetch({
+      timeoutMs: config.http.upstreamTimeout,
+      allowPrivate: config.http.allowPrivateUpstreams,
+      userAgent: `Byline (+${issuer})`,
+      ...(deps.resolve ? { resolve: deps.resolve } : {}),
+    }),
   };
   const sites = new Map(Object.values(config.sites).map((site) => [site.id, site]));
   const ctx: GatewayContext = {

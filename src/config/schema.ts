@@ -258,6 +258,10 @@ const baseSchema = z.strictObject({
       shutdownGrace: duration
         .prefault('10s')
         .meta({ description: 'How long open requests may finish on shutdown.' }),
+      allowPrivateUpstreams: boolean().prefault(false).meta({
+        description:
+          'Let hosts that readers name (a fediverse instance, a Bluesky handle, a website for IndieAuth) be loopback, private or link-local addresses, over plain http too. Only for development and tests: otherwise Byline refuses them after DNS and on every redirect, so a reader cannot make it fetch from inside your network, and reaches public hosts over https only.',
+      }),
     })
     .prefault({})
     .meta({ description: 'HTTP behaviour.' }),
@@ -271,6 +275,11 @@ const baseSchema = z.strictObject({
       guest: rateLimit(30, '1m', 'Guest logins'),
       authorize: rateLimit(120, '1m', 'Authorization requests'),
       guestCodes: rateLimit(10, '10m', 'Email verification codes mailed to guests (POST /guest/code)'),
+      handleLookups: rateLimit(
+        30,
+        '10m',
+        'Logins started with a handle (each one looks up the server the reader named: a fediverse instance, a Bluesky handle, a website)',
+      ),
       guestCodesPerEmail: rateLimit(
         5,
         '1h',

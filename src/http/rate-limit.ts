@@ -26,6 +26,8 @@ export interface RateLimits {
   clientAuthFailuresPerSite: RateLimit;
   /** Guest logins (`POST /guest`, `POST /auth/guest`), per client address. */
   guest: RateLimit;
+  /** Logins started with a handle, each a lookup of a server the reader named, per client address. */
+  handleLookups: RateLimit;
   /** Authorization requests (`GET /authorize`) and login starts (`GET /auth/:provider`), per client address. */
   authorize: RateLimit;
   /** Trips to a provider started from one pending authorization request, per request id. */
@@ -99,7 +101,7 @@ function limiter(name: string, rule: Rule, backend: RateLimitBackend): RateLimit
 
 /** The limiters for a config; in Redis when `backend.redis` is given, else in memory. */
 export function createRateLimits(rules: Config['rateLimits'], backend: RateLimitBackend = {}): RateLimits {
-  const { clientAuthFailures, guest, authorize, guestCodes, guestCodesPerEmail } = rules;
+  const { clientAuthFailures, guest, authorize, guestCodes, guestCodesPerEmail, handleLookups } = rules;
   return {
     clientAuthFailures: limiter('client-auth', clientAuthFailures, backend),
     clientAuthFailuresPerSite: limiter(
@@ -108,6 +110,7 @@ export function createRateLimits(rules: Config['rateLimits'], backend: RateLimit
       backend,
     ),
     guest: limiter('guest', guest, backend),
+    handleLookups: limiter('handle-lookups', handleLookups, backend),
     authorize: limiter('authorize', authorize, backend),
     loginStarts: limiter('login-starts', { points: loginStartsPerRequest, window: 10 * 60_000 }, backend),
     guestCodes: limiter('guest-codes', guestCodes, backend),

@@ -26,6 +26,12 @@ export interface ProviderContext {
   dataDir?: string;
   /** `http.allowPrivateUpstreams`: reader-named hosts may be private or loopback, and plain http. */
   allowPrivateUpstreams?: boolean;
+  /**
+   * The fetch for hosts that readers name (http/guarded-fetch.ts): private addresses refused after DNS
+   * and on every redirect (unless `allowPrivateUpstreams`), answers capped, `upstreamTimeout` as a whole.
+   * Handle-based providers fetch nothing else from those hosts.
+   */
+  guardedFetch?: typeof fetch;
 }
 
 /**

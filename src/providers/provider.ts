@@ -12,6 +12,35 @@ export interface UpstreamTransaction {
   codeVerifier?: string;
   /** The nonce the ID token must carry (OpenID Connect providers). */
   nonce?: string;
+  /**
+   * Handle-based providers: the server the login went to (a fediverse instance's origin, an
+   * authorization server), which the reader named, so the callback goes back to the same one.
+   */
+  server?: string;
+  /** Handle-based providers: the client id Byline has at that server (never its secret: that stays in the Store). */
+  clientId?: string;
+  /** Handle-based providers: the handle as the reader typed it, to start over with (see UpstreamRestartError). */
+  handle?: string;
+  /** This login was already started over once: it is not started over again. */
+  restarted?: true;
+}
+
+/** How a login begins: `forceLogin`, the site asked for a fresh one; `handle`, who the reader says they are. */
+export interface StartOptions {
+  forceLogin: boolean;
+  /** The reader's handle, as typed (handle-based providers; absent for the others). */
+  handle?: string;
+  /** The login is being started over after UpstreamRestartError: mark the transaction `restarted`. */
+  restart?: true;
+}
+
+/**
+ * What a handle-based provider (mastodon, atproto, indieauth) asks the reader on the chooser: the input's
+ * label and a line of help that shows the form (an example, never a suggestion of someone's handle).
+ */
+export interface HandlePrompt {
+  label: string;
+  help: string;
 }
 
 /** The reader's request and its response, for a library that speaks HTTP itself (Passport). */
@@ -40,8 +69,13 @@ export interface UpstreamProvider {
   readonly icon: string;
   /** How the provider answers at the callback: a redirect (`query`) or a posted form (`form_post`). */
   readonly responseMode: 'query' | 'form_post';
-  /** Begins a login (discovering the provider first when it must). `forceLogin`: the site asked for a fresh one. */
-  start(options: { forceLogin: boolean }): Promise<UpstreamStart>;
+  /** Set for a provider that needs the reader's handle to begin: the chooser shows an input for it. */
+  readonly handle?: HandlePrompt;
+  /**
+   * Begins a login (discovering the provider first when it must). A handle that cannot begin one
+   * rejects with HandleError, whose message the reader sees at the handle input.
+   */
+  start(options: StartOptions): Promise<UpstreamStart>;
   /**
    * Ends a login with the callback's parameters (a `code`; errors were handled before) and the transaction
    * `start` made. Rejects with UpstreamDeniedError, UpstreamUnavailableError or any other error (a failure).
@@ -52,6 +86,23 @@ export interface UpstreamProvider {
 /** Thrown by a provider when it is unreachable, so the site gets `temporarily_unavailable`. */
 export class UpstreamUnavailableError extends Error {
   override name = 'UpstreamUnavailableError';
+}
+
+/**
+ * The reader's handle cannot begin a login: not a handle, a server that is not allowed, does not resolve,
+ * is not what it claims, too slow or too big. The message is for the reader, shown at the handle input
+ * on the chooser (never a secret, never a stack): they can correct it and try again.
+ */
+export class HandleError extends Error {
+  override name = 'HandleError';
+}
+
+/**
+ * Thrown by `finish` when the login must begin again at the same server (the server had forgotten Byline's
+ * registration, which was renewed): Byline starts it over once with the transaction's handle.
+ */
+export class UpstreamRestartError extends Error {
+  override name = 'UpstreamRestartError';
 }
 
 /** Thrown when the reader or the provider refused the login, so the site gets `access_denied`. */

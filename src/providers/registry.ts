@@ -47,13 +47,13 @@ const adapters: { [T in ProviderConfig['type']]?: Adapt<T> } = {
   atproto: atprotoProvider,
 };
 
-/** The provider's fetch, timing every call under its provider id. */
-function timedFetch(ctx: ProviderContext, provider: string): typeof fetch {
+/** `fetchFn` (the provider's fetch, or its guarded fetch), timing every call under its provider id. */
+function timedFetch(ctx: ProviderContext, provider: string, fetchFn: typeof fetch): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const end = ctx.timeUpstream(provider, url);
     try {
-      return await ctx.fetch(input, init);
+      return await fetchFn(input, init);
     } finally {
       end();
     }
@@ -66,7 +66,11 @@ export function createProviders(
 ): Map<string, UpstreamProvider> {
   const providers = new Map<string, UpstreamProvider>();
   for (const config of Object.values(configs)) {
-    const providerCtx = { ...ctx, fetch: timedFetch(ctx, config.id) };
+    const providerCtx = {
+      ...ctx,
+      fetch: timedFetch(ctx, config.id, ctx.fetch),
+      ...(ctx.guardedFetch ? { guardedFetch: timedFetch(ctx, config.id, ctx.guardedFetch) } : {}),
+    };
     const describe = descriptions[config.type] as Describe<typeof config.type> | undefined;
     const adapt = adapters[config.type] as Adapt<typeof config.type> | undefined;
     if (describe) providers.set(config.id, describedProvider(describe(config, providerCtx), providerCtx));

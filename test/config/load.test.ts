@@ -70,10 +70,11 @@ describe('the shipped default.yaml', () => {
       session: { ttl: 30 * DAY },
       keys: { activationDelay: 600_000 },
       store: { kind: 'memory' },
-      http: { trustProxy: 0, upstreamTimeout: 10_000, shutdownGrace: 10_000 },
+      http: { trustProxy: 0, upstreamTimeout: 10_000, shutdownGrace: 10_000, allowPrivateUpstreams: false },
       rateLimits: {
         clientAuthFailures: { points: 20, window: 60_000 },
         guest: { points: 30, window: 60_000 },
+        handleLookups: { points: 30, window: 600_000 },
         authorize: { points: 120, window: 60_000 },
         guestCodes: { points: 10, window: 600_000 },
         guestCodesPerEmail: { points: 5, window: 3_600_000 },

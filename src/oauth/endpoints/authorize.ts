@@ -89,7 +89,7 @@ function readScope(query: Request['query']): string[] | undefined {
 type RequestDetails = Pick<
   AuthorizationRequest,
   'state' | 'codeChallenge' | 'nonce' | 'scope' | 'maxAge' | 'uiLocales'
-> & { prompt: Prompt; idp?: string };
+> & { prompt: Prompt; idp?: string; loginHint?: string };
 
 /** Everything after the client is known; failures here go back to the site. */
 function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteConfig): RequestDetails {
@@ -126,6 +126,8 @@ function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteCon
   const prompt = readPrompt(query);
   const scope = readScope(query);
   const idp = param(query, 'idp', { max: 64 });
+  // Who the reader is at a handle-based provider (`@alice@example.social`), read with idp only.
+  const loginHint = param(query, 'login_hint', { max: 512 });
   if (idp !== undefined && !siteProviders(ctx, site).some((provider) => provider.id === idp))
     throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
   return {
@@ -137,6 +139,7 @@ function readRequest(ctx: GatewayContext, query: Request['query'], site: SiteCon
     ...(maxAgeText !== undefined ? { maxAge: Number(maxAgeText) } : {}),
     ...(uiLocales ? { uiLocales } : {}),
     ...(idp ? { idp } : {}),
+    ...(loginHint ? { loginHint } : {}),
   };
 }
 
@@ -215,12 +218,22 @@ export function authorizeHandler(ctx: GatewayContext): RequestHandler {
     // A login older than max_age is done again at the provider, not reused there either.
     if (details.maxAge !== undefined) request.forceLogin = true;
     const provider = details.idp ? ctx.providers.get(details.idp) : undefined;
-    if (provider) {
+    const handle = provider?.handle ? details.loginHint : undefined;
+    if (provider && (!provider.handle || handle !== undefined)) {
       // Straight to the provider: the login transaction carries the request, nothing else is stored.
-      await startUpstream(ctx, req, res, request, provider);
+      await startUpstream(ctx, req, res, request, provider, handle !== undefined ? { handle } : {});
       return;
     }
     await ctx.store.set(storeKeys.authorizationRequest(request.id), request, loginTtlMs);
-    await renderChooser(ctx, req, res, site, request);
+    // A handle provider without a handle (the widget's button for it): the chooser, at its input.
+    await renderChooser(
+      ctx,
+      req,
+      res,
+      site,
+      request,
+      undefined,
+      provider ? { provider: provider.id } : undefined,
+    );
   };
 }

@@ -6,6 +6,7 @@ import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
 import type { AuthorizationRequest } from '../login/records.js';
 import { type CodeFormState, guestFormActions } from './guest-code-form.js';
+import { type HandleFormState, handleForm, handleScript } from './handle-form.js';
 
 /**
  * A guest form that came back: what was typed, each wrong field's message, and (guest-code-form.ts)
@@ -44,7 +45,10 @@ ${guestFormActions(site.guests.verifyEmail, state, !focused)}
 </section>`;
 }
 
-/** The chooser: the site's providers, the guest form when the site takes guests, and who is logged in. */
+/**
+ * The chooser: the site's providers (a handle input for those that need one), the guest form when the site
+ * takes guests, and who is logged in. `handle`: a handle provider to focus, with what failed there.
+ */
 export async function renderChooser(
   ctx: GatewayContext,
   req: Request,
@@ -52,11 +56,15 @@ export async function renderChooser(
   site: SiteConfig,
   request: AuthorizationRequest,
   guest?: GuestFormState,
+  handle?: HandleFormState,
 ): Promise<void> {
-  const items = siteProviders(ctx, site).map(
-    (provider) =>
-      html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="" width="24" height="24">Log in with ${provider.name}</a></li>`,
+  const providers = siteProviders(ctx, site);
+  const items = providers.map((provider) =>
+    provider.handle
+      ? handleForm(provider, request, handle)
+      : html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="" width="24" height="24">Log in with ${provider.name}</a></li>`,
   );
+  if (providers.some((provider) => provider.handle)) items.push(handleScript(res));
   const csrf = csrfToken(ctx, req, res);
   const browser = await currentBrowserSession(ctx, req);
   const session = browser

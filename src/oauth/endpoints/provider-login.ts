@@ -1,13 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { tooManyRequests } from '../../http/rate-limit.js';
+import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
 import type { Identity } from '../../identity.js';
 import {
+  HandleError,
   isUnreachable,
   type ReaderExchange,
+  type StartOptions,
   UpstreamDeniedError,
   type UpstreamProvider,
+  UpstreamRestartError,
   type UpstreamStart,
 } from '../../providers/provider.js';
 import { respondToSite } from '../browser/hand-off.js';
@@ -20,6 +23,8 @@ import { consentWrites, hasConsent } from '../login/consent.js';
 import { recordLogin } from '../login/login-events.js';
 import type { AuthorizationRequest, LoginTransaction } from '../login/records.js';
 import { signIn, signInBrowser } from '../login/sign-in.js';
+import { storeKeys } from '../login/store-keys.js';
+import { renderChooser } from './chooser.js';
 import { askConsent } from './consent.js';
 
 /**
@@ -69,18 +74,70 @@ function callbackParams(req: Request, provider: UpstreamProvider): URLSearchPara
   return params;
 }
 
-/** Sends the reader to the provider, recording the transaction under its upstream state first. */
+/**
+ * The chooser again, at `provider`'s handle input with what was typed and why it began no login: the reader
+ * corrects it there, whether they came from the chooser or straight from the site (idp with login_hint).
+ */
+async function handleAgain(
+  ctx: GatewayContext,
+  req: Request,
+  res: Response,
+  request: AuthorizationRequest,
+  provider: UpstreamProvider,
+  failure: { handle: string | undefined; error: string; status: number },
+): Promise<void> {
+  const site = ctx.sites.get(request.site);
+  if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+  const { chosen: _, ...pending } = request;
+  await ctx.store.set(
+    storeKeys.authorizationRequest(request.id),
+    pending,
+    Math.max(request.expires - ctx.clock.now(), 1),
+  );
+  res.status(failure.status);
+  await renderChooser(ctx, req, res, site, request, undefined, {
+    provider: provider.id,
+    handle: failure.handle,
+    error: failure.error,
+  });
+}
+
+/**
+ * Sends the reader to the provider, recording the transaction under its upstream state first. A handle
+ * provider looks up the server the reader named (counted per client address): a handle that begins no
+ * login goes back to the chooser's input with the reason.
+ */
 export async function startUpstream(
   ctx: GatewayContext,
   req: Request,
   res: Response,
   request: AuthorizationRequest,
   provider: UpstreamProvider,
+  options: Omit<StartOptions, 'forceLogin'> = {},
 ): Promise<void> {
+  const { handle } = options;
+  if (provider.handle) {
+    const wait = await ctx.rateLimits.handleLookups.consume(clientAddress(req));
+    if (wait > 0) {
+      const minutes = Math.max(1, Math.ceil(wait / 60_000));
+      res.set('Retry-After', String(Math.ceil(wait / 1000)));
+      await handleAgain(ctx, req, res, request, provider, {
+        handle,
+        error: `Too many logins were started from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        status: 429,
+      });
+      return;
+    }
+  }
   let started: UpstreamStart;
   try {
-    started = await provider.start({ forceLogin: request.forceLogin });
+    started = await provider.start({ forceLogin: request.forceLogin, ...options });
   } catch (error) {
+    if (error instanceof HandleError && provider.handle) {
+      recordLogin(ctx, request, provider.id, 'error');
+      await handleAgain(ctx, req, res, request, provider, { handle, error: error.message, status: 400 });
+      return;
+    }
     respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
     return;
   }
@@ -99,12 +156,16 @@ export async function startUpstream(
   }
 }
 
-/** `GET /auth/:provider?ar=…`: the chooser's link to one provider. */
+/**
+ * `GET /auth/:provider?ar=…`: the chooser's link to one provider, or its handle form
+ * (`&login_hint=<handle>`, as on /authorize).
+ */
 export function providerStartHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const provider = ctx.providers.get(String(req.params.provider));
     if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
     const id = requiredParam(req.query, 'ar', { max: 64 });
+    const handle = provider.handle ? param(req.query, 'login_hint', { max: 512 }) : undefined;
     const request = await pendingRequest(ctx, req, id);
     const wait = await ctx.rateLimits.loginStarts.consume(request.id);
     if (wait > 0)
@@ -116,7 +177,7 @@ export function providerStartHandler(ctx: GatewayContext): RequestHandler {
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
       throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
     // The reader chose this site on the chooser, which names it: the login carries that consent along.
-    await startUpstream(ctx, req, res, { ...request, chosen: true }, provider);
+    await startUpstream(ctx, req, res, { ...request, chosen: true }, provider, handle ? { handle } : {});
   };
 }
 
@@ -174,6 +235,12 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
     try {
       identity = await provider.finish(params, transaction.upstream, exchange);
     } catch (error) {
+      const { handle, restarted } = transaction.upstream;
+      if (error instanceof UpstreamRestartError && handle !== undefined && !restarted) {
+        ctx.log.info({ provider: providerId, err: error }, 'provider login started over');
+        await startUpstream(ctx, req, res, request, provider, { handle, restart: true });
+        return;
+      }
       respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
       return;
     }
