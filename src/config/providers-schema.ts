@@ -20,6 +20,7 @@ export const BUILTIN_PROVIDER_TYPES: readonly string[] = [
   'dev',
   'apple',
   'atproto',
+  'indieauth',
   'github',
   'x',
   'discord',
@@ -37,6 +38,7 @@ const PROVIDER_TYPES = [
   'dev',
   'apple',
   'atproto',
+  'indieauth',
   'github',
   'x',
   'discord',
@@ -367,6 +369,14 @@ const atprotoProvider = z.strictObject({
   }),
 });
 
+const indieauthProvider = z.strictObject({
+  ...common('indieauth', buttonName('your website')),
+  email: boolean().prefault(false).meta({
+    description:
+      "Also ask the reader's IndieAuth server for their email address (scope email); it is never verified, since any server can answer any address.",
+  }),
+});
+
 /** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
 export const providerSchema = z.discriminatedUnion(
   'type',
@@ -378,6 +388,7 @@ export const providerSchema = z.discriminatedUnion(
     devProvider,
     appleProvider,
     atprotoProvider,
+    indieauthProvider,
     githubProvider,
     xProvider,
     discordProvider,
@@ -439,6 +450,7 @@ export type MicrosoftProviderConfig = ProviderOutput<typeof microsoftProvider>;
 export type GitLabProviderConfig = ProviderOutput<typeof gitlabProvider>;
 export type LinkedInProviderConfig = ProviderOutput<typeof linkedinProvider>;
 export type AtprotoProviderConfig = ProviderOutput<typeof atprotoProvider>;
+export type IndieAuthProviderConfig = ProviderOutput<typeof indieauthProvider>;
 export type ProviderConfig =
   | OidcProviderConfig
   | OAuth2ProviderConfig
@@ -447,6 +459,7 @@ export type ProviderConfig =
   | AppleProviderConfig
   | DevProviderConfig
   | AtprotoProviderConfig
+  | IndieAuthProviderConfig
   | GitHubProviderConfig
   | XProviderConfig
   | DiscordProviderConfig

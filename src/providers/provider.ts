@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Identity } from '../identity.js';
+import type { IndieAuthTransaction } from './indieauth/indieauth.js';
 
 /**
  * What the callback needs back from the start of a login, sealed in the reader's browser meanwhile (see
@@ -12,6 +13,8 @@ export interface UpstreamTransaction {
   codeVerifier?: string;
   /** The nonce the ID token must carry (OpenID Connect providers). */
   nonce?: string;
+  /** IndieAuth: the server the reader's site declared and the site, which the callback checks `me` against. */
+  indieauth?: IndieAuthTransaction;
   /**
    * Handle-based providers: the server the login went to (a fediverse instance's origin, an
    * authorization server), which the reader named, so the callback goes back to the same one.

@@ -4,6 +4,7 @@ import type { ProviderDescription } from './description.js';
 import { devDescription } from './dev.js';
 import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
+import { indieauthProvider } from './indieauth/indieauth.js';
 import { appleDescription } from './presets/apple.js';
 import { discordDescription } from './presets/discord.js';
 import { githubDescription } from './presets/github.js';
@@ -45,6 +46,7 @@ const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {
 const adapters: { [T in ProviderConfig['type']]?: Adapt<T> } = {
   facebook: facebookProvider,
   atproto: atprotoProvider,
+  indieauth: indieauthProvider,
 };
 
 /** `fetchFn` (the provider's fetch, or its guarded fetch), timing every call under its provider id. */

@@ -60,6 +60,7 @@ test('the JSON Schema names itself and lets built-in provider ids leave out thei
     dev: false,
     apple: false,
     atproto: false,
+    indieauth: false,
     github: false,
     x: false,
     discord: false,

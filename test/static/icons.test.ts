@@ -23,6 +23,7 @@ test('every built-in provider type has its icon (oidc: the OpenID mark), and gue
     'oauth2',
     'dev',
     'atproto',
+    'indieauth',
     'guest',
   ])
     assert.ok(icons.includes(`${type}.svg`), `static/icons/${type}.svg`);

@@ -1,0 +1,108 @@
+import { isIP } from 'node:net';
+
+/**
+ * The reader's website cannot start or end a login: not a website address, no IndieAuth server, a server
+ * that is not what it claims. Its message is for the reader (the chooser shows it), and names no secret.
+ */
+export class IndieAuthSiteError extends Error {
+  override name = 'IndieAuthSiteError';
+}
+
+/** URLs Byline keeps (in the sealed login cookie) and compares: longer ones are refused, not cut. */
+export const maxUrlLength = 512;
+
+/** A host name of dotted labels (no IP address, no single label such as `intranet`). */
+const domainName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Whether `url` is a user profile URL (IndieAuth §3.2): http(s), no credentials, fragment or port, a
+ * domain name for host. Plain http is refused too: whoever sits between Byline and an http page could
+ * name their own server in it, and the page is what proves who the reader is. `allowPrivate`
+ * (`http.allowPrivateUpstreams`, tests and development) allows http, ports, `localhost` and IP addresses.
+ */
+function profileUrlProblem(url: URL, allowPrivate: boolean): string | undefined {
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
+    return 'must be an https address';
+  if (url.username || url.password) return 'must not contain a user name or password';
+  if (url.hash) return 'must not contain a fragment (#)';
+  if (url.href.length > maxUrlLength) return 'is too long';
+  if (allowPrivate) return undefined;
+  if (url.port) return 'must not contain a port';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) return 'must name a domain, not an IP address';
+  if (!domainName.test(host)) return 'must name a domain such as alice.example';
+  return undefined;
+}
+
+/**
+ * The website the reader typed, as a URL to discover (IndieAuth §3.4): `alice.example`,
+ * `https://alice.example/` or `alice.example/about`. A bare host gets `https://` (the spec allows either
+ * scheme; Byline accepts an https site only, see profileUrlProblem), a missing path `/`, the host is
+ * lower-cased and a fragment dropped.
+ */
+export function typedWebsite(input: string | undefined, allowPrivate: boolean): URL {
+  const text = input?.trim() ?? '';
+  if (!text) throw new IndieAuthSiteError('Type the address of your website, such as alice.example.');
+  if (text.length > maxUrlLength)
+    throw new IndieAuthSiteError('That address is too long for a website address.');
+  const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new IndieAuthSiteError(`"${text}" is not a website address: type one such as alice.example.`);
+  }
+  if ((url.username || url.password) && !/^https?:\/\//i.test(text))
+    throw new IndieAuthSiteError(
+      'That looks like an email address: type the address of your website, such as alice.example.',
+    );
+  url.hash = '';
+  // Byline reaches public sites over https only, as almost every site answers anyway (IndieAuth's own
+  // example redirects http to https): `http://alice.example` is looked up at https://alice.example/.
+  if (url.protocol === 'http:' && !allowPrivate) url.protocol = 'https:';
+  const problem = profileUrlProblem(url, allowPrivate);
+  if (problem) throw new IndieAuthSiteError(`Your website's address ${problem}.`);
+  return url;
+}
+
+/**
+ * The `me` an authorization server answered, as a user profile URL (IndieAuth §3.2), or undefined when
+ * it is not one. Only the URL standard's own normalisation is applied (lower-case host, `/` for an empty
+ * path); a `.` or `..` segment is refused rather than resolved, as the spec says.
+ */
+export function profileUrl(value: unknown, allowPrivate: boolean): URL | undefined {
+  if (typeof value !== 'string' || value.length > maxUrlLength) return undefined;
+  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$/i.test(value)) return undefined;
+  const path = /^https?:\/\/[^/?#]+([^?#]*)/i.exec(value)?.[1] ?? '';
+  if (path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return profileUrlProblem(url, allowPrivate) === undefined ? url : undefined;
+}
+
+/**
+ * A URL a reader's site or server names (a metadata document, an endpoint, an issuer): absolute, https
+ * (or http with `allowPrivate`), without credentials or fragment, at most `maxUrlLength`. Where it points
+ * is checked when it is fetched (the guarded fetch refuses private addresses).
+ */
+export function serverUrl(value: unknown, base: URL | undefined, allowPrivate: boolean): URL | undefined {
+  if (typeof value !== 'string' || value.length > maxUrlLength) return undefined;
+  let url: URL;
+  try {
+    url = base ? new URL(value, base) : new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) return undefined;
+  if (url.username || url.password || url.hash || url.href.length > maxUrlLength) return undefined;
+  return url;
+}
+
+/** How the reader sees their site: `alice.example`, `example.com/alice` (no scheme, no final slash). */
+export function siteLabel(url: URL): string {
+  return `${url.host}${url.pathname === '/' ? '' : url.pathname}${url.search}`.replace(/\/$/, '');
+}
