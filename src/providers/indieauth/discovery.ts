@@ -1,5 +1,6 @@
+import { HandleError } from '../provider.js';
 import { htmlLinkTargets, type LinkTargets, linkHeaderTargets } from './links.js';
-import { IndieAuthSiteError, serverUrl, siteLabel } from './profile-url.js';
+import { serverUrl, siteLabel } from './profile-url.js';
 
 /** The authorization server a profile page declares, as the callback checks it. */
 export interface IndieAuthServer {
@@ -33,7 +34,7 @@ const metadataRel = 'indieauth-metadata';
 const authorizationRel = 'authorization_endpoint';
 
 /** What the reader reads when their site could not be fetched, from the fetch's error. */
-function unreachable(label: string, error: unknown): IndieAuthSiteError {
+function unreachable(label: string, error: unknown): HandleError {
   const name = error instanceof Error ? error.name : '';
   const code = (error as { cause?: { code?: unknown } })?.cause?.code;
   const why =
@@ -46,7 +47,7 @@ function unreachable(label: string, error: unknown): IndieAuthSiteError {
           : code === 'ENOTFOUND'
             ? 'no such site exists'
             : 'it could not be reached';
-  return new IndieAuthSiteError(`Byline could not read ${label}: ${why}.`, { cause: error });
+  return new HandleError(`Byline could not read ${label}: ${why}.`, { cause: error });
 }
 
 /** One GET without following redirects (each hop is the caller's, so every URL on the way is seen). */
@@ -92,13 +93,13 @@ async function readMetadata(
 ): Promise<IndieAuthServer> {
   const response = await get(fetcher, url, 'application/json', options.signal);
   const invalid = (why: string) =>
-    new IndieAuthSiteError(`The IndieAuth server that ${label} names is not usable: ${why}.`);
+    new HandleError(`The IndieAuth server that ${label} names is not usable: ${why}.`);
   if (response.status !== 200) throw invalid(`its metadata answered ${response.status}`);
   let metadata: unknown;
   try {
     metadata = JSON.parse(await text(response, url, options.signal));
   } catch (error) {
-    if (error instanceof IndieAuthSiteError) throw error;
+    if (error instanceof HandleError) throw error;
     throw invalid('its metadata is not JSON');
   }
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
@@ -130,7 +131,7 @@ async function readMetadata(
  * Finds the authorization server `start` declares (IndieAuth §4.1): follows redirects (at most five,
  * each to an https URL, or http with allowPrivate), then the first `indieauth-metadata` link of the
  * `Link` header or the HTML page, whose metadata is read; without one, the first `authorization_endpoint`
- * link of earlier revisions. Every failure is an IndieAuthSiteError for the reader.
+ * link of earlier revisions. Every failure is an HandleError for the reader.
  */
 export async function discoverServer(
   fetcher: typeof fetch,
@@ -146,10 +147,10 @@ export async function discoverServer(
     if (!redirectStatuses.has(response.status) || location === null) break;
     await discard(response);
     if (hop >= maxRedirects)
-      throw new IndieAuthSiteError(`${siteLabel(start)} redirects too many times to be a login.`);
+      throw new HandleError(`${siteLabel(start)} redirects too many times to be a login.`);
     const next = serverUrl(location, page, options.allowPrivate);
     if (!next)
-      throw new IndieAuthSiteError(
+      throw new HandleError(
         `${siteLabel(page)} redirects to an address Byline does not follow (only https addresses are).`,
       );
     page = next;
@@ -158,7 +159,7 @@ export async function discoverServer(
   const label = siteLabel(page);
   if (response.status !== 200) {
     await discard(response);
-    throw new IndieAuthSiteError(`${label} answered with an error (HTTP ${response.status}).`);
+    throw new HandleError(`${label} answered with an error (HTTP ${response.status}).`);
   }
   const wanted = [metadataRel, authorizationRel];
   const header = linkHeaderTargets(response.headers.get('link'), wanted);
@@ -173,18 +174,16 @@ export async function discoverServer(
   const metadata = firstTarget(metadataRel, header, html);
   if (metadata !== undefined) {
     const url = serverUrl(metadata, page, options.allowPrivate);
-    if (!url)
-      throw new IndieAuthSiteError(`${label} names its IndieAuth metadata at an address that is not https.`);
+    if (!url) throw new HandleError(`${label} names its IndieAuth metadata at an address that is not https.`);
     return { page, hosts, server: await readMetadata(fetcher, url, label, options) };
   }
   const authorization = firstTarget(authorizationRel, header, html);
   if (authorization !== undefined) {
     const url = serverUrl(authorization, page, options.allowPrivate);
-    if (!url)
-      throw new IndieAuthSiteError(`${label} names an authorization endpoint that is not an https address.`);
+    if (!url) throw new HandleError(`${label} names an authorization endpoint that is not an https address.`);
     return { page, hosts, server: { authorization: url.href } };
   }
-  throw new IndieAuthSiteError(
+  throw new HandleError(
     `${label} names no IndieAuth server, so it cannot log you in. Its home page needs a link such as <link rel="indieauth-metadata" href="…"> (or rel="authorization_endpoint"); an IndieAuth plugin for your site adds one.`,
   );
 }

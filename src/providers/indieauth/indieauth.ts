@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IndieAuthProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
-import type { UpstreamProvider, UpstreamStart } from '../provider.js';
+import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { clientDocumentRouter, indieAuthClient } from './client-metadata.js';
 import { discoverServer, type IndieAuthServer, sameServer } from './discovery.js';
@@ -30,7 +30,9 @@ export function indieauthProvider(config: IndieAuthProviderConfig, ctx: Provider
   const redirectUri = ctx.callbackUrl(config.id);
   const client = indieAuthClient(ctx.publicUrl, config.id, redirectUri);
   ctx.mount(clientDocumentRouter(client));
-  const siteFetch = ctx.fetch;
+  // Every host here is one a reader named: the site, its metadata, the server's endpoint.
+  const siteFetch = ctx.guardedFetch;
+  if (!siteFetch) throw new TypeError(`providers.${config.id}: indieauth needs the app's guarded fetch`);
   const scope = config.email ? 'profile email' : 'profile';
 
   return {
@@ -39,8 +41,12 @@ export function indieauthProvider(config: IndieAuthProviderConfig, ctx: Provider
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/indieauth.svg'),
     responseMode: 'query',
+    handle: {
+      label: 'Your website',
+      help: 'Its address, such as alice.example. Your site must name an IndieAuth server.',
+    },
     // IndieAuth has no parameter asking for a fresh login: `forceLogin` is the server's to ignore.
-    async start(options: { forceLogin: boolean; handle?: string }): Promise<UpstreamStart> {
+    async start(options: StartOptions): Promise<UpstreamStart> {
       const typed = typedWebsite(options.handle, allowPrivate);
       const signal = AbortSignal.timeout(ctx.upstreamTimeout);
       const found = await discoverServer(siteFetch, typed, { allowPrivate, signal });

@@ -1,12 +1,5 @@
 import { isIP } from 'node:net';
-
-/**
- * The reader's website cannot start or end a login: not a website address, no IndieAuth server, a server
- * that is not what it claims. Its message is for the reader (the chooser shows it), and names no secret.
- */
-export class IndieAuthSiteError extends Error {
-  override name = 'IndieAuthSiteError';
-}
+import { HandleError } from '../provider.js';
 
 /** URLs Byline keeps (in the sealed login cookie) and compares: longer ones are refused, not cut. */
 export const maxUrlLength = 512;
@@ -42,18 +35,17 @@ function profileUrlProblem(url: URL, allowPrivate: boolean): string | undefined 
  */
 export function typedWebsite(input: string | undefined, allowPrivate: boolean): URL {
   const text = input?.trim() ?? '';
-  if (!text) throw new IndieAuthSiteError('Type the address of your website, such as alice.example.');
-  if (text.length > maxUrlLength)
-    throw new IndieAuthSiteError('That address is too long for a website address.');
+  if (!text) throw new HandleError('Type the address of your website, such as alice.example.');
+  if (text.length > maxUrlLength) throw new HandleError('That address is too long for a website address.');
   const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new IndieAuthSiteError(`"${text}" is not a website address: type one such as alice.example.`);
+    throw new HandleError(`"${text}" is not a website address: type one such as alice.example.`);
   }
   if ((url.username || url.password) && !/^https?:\/\//i.test(text))
-    throw new IndieAuthSiteError(
+    throw new HandleError(
       'That looks like an email address: type the address of your website, such as alice.example.',
     );
   url.hash = '';
@@ -61,7 +53,7 @@ export function typedWebsite(input: string | undefined, allowPrivate: boolean): 
   // example redirects http to https): `http://alice.example` is looked up at https://alice.example/.
   if (url.protocol === 'http:' && !allowPrivate) url.protocol = 'https:';
   const problem = profileUrlProblem(url, allowPrivate);
-  if (problem) throw new IndieAuthSiteError(`Your website's address ${problem}.`);
+  if (problem) throw new HandleError(`Your website's address ${problem}.`);
   return url;
 }
 

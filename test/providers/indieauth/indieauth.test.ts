@@ -6,8 +6,7 @@ import express from 'express';
 import type { IndieAuthProviderConfig } from '../../../src/config/providers-schema.js';
 import { createGuardedFetch } from '../../../src/http/guarded-fetch.js';
 import { indieauthProvider } from '../../../src/providers/indieauth/indieauth.js';
-import { IndieAuthSiteError } from '../../../src/providers/indieauth/profile-url.js';
-import type { UpstreamProvider } from '../../../src/providers/provider.js';
+import { HandleError, type UpstreamProvider } from '../../../src/providers/provider.js';
 import type { ProviderContext } from '../../../src/providers/provider-context.js';
 import {
   htmlPage,
@@ -39,7 +38,8 @@ describe('indieauth provider against a site and a server on loopback', () => {
   function provider(overrides: Partial<ProviderContext> = {}, email = false): UpstreamProvider {
     const ctx: ProviderContext = {
       publicUrl,
-      fetch: recording,
+      fetch: () => Promise.reject(new Error('indieauth fetches through the guarded fetch only')),
+      guardedFetch: recording,
       upstreamTimeout: 5000,
       clock: { now: () => Date.now() },
       callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
@@ -60,7 +60,7 @@ describe('indieauth provider against a site and a server on loopback', () => {
 
   /** The reader types `handle`, the server sends the browser back: the callback's parameters. */
   async function authorize(indieauth: UpstreamProvider, handle: string) {
-    const started = await indieauth.start({ forceLogin: false, handle } as { forceLogin: boolean });
+    const started = await indieauth.start({ forceLogin: false, handle });
     assert.ok('url' in started);
     const answer = await fetch(started.url, { redirect: 'manual' });
     const location = answer.headers.get('location');
@@ -185,7 +185,7 @@ describe('indieauth provider against a site and a server on loopback', () => {
         link: `<https://ignored.example/x>; rel="preload", <${server.metadataUrl}>; rel="indieauth-metadata"`,
       },
     });
-    const first = await provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean });
+    const first = await provider().start({ forceLogin: false, handle: site.url });
     assert.ok('url' in first);
     assert.ok(first.url.startsWith(server.authorizationEndpoint));
     site.pages.set(
@@ -195,7 +195,7 @@ describe('indieauth provider against a site and a server on loopback', () => {
         ['indieauth-metadata', server.metadataUrl],
       ]),
     );
-    const second = await provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean });
+    const second = await provider().start({ forceLogin: false, handle: site.url });
     assert.ok('url' in second);
     assert.ok(second.url.startsWith(other.authorizationEndpoint));
   });
@@ -262,12 +262,12 @@ describe('indieauth provider against a site and a server on loopback', () => {
     await assert.rejects(provider().finish(params, started.upstream, {} as never), /HTTP 400, invalid_grant/);
     server.metadata = { issuer: `${other.url}/` };
     await assert.rejects(
-      provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean }),
-      (error) => error instanceof IndieAuthSiteError && /issuer/.test(error.message),
+      provider().start({ forceLogin: false, handle: site.url }),
+      (error) => error instanceof HandleError && /issuer/.test(error.message),
     );
     server.metadata = { code_challenge_methods_supported: ['plain'] };
     await assert.rejects(
-      provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean }),
+      provider().start({ forceLogin: false, handle: site.url }),
       /does not support PKCE with S256/,
     );
   });
@@ -281,9 +281,9 @@ describe('indieauth provider against a site and a server on loopback', () => {
       ),
     );
     await assert.rejects(
-      provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean }),
+      provider().start({ forceLogin: false, handle: site.url }),
       (error) =>
-        error instanceof IndieAuthSiteError &&
+        error instanceof HandleError &&
         error.message.includes('names no IndieAuth server') &&
         error.message.includes('rel="indieauth-metadata"'),
     );
@@ -291,9 +291,9 @@ describe('indieauth provider against a site and a server on loopback', () => {
 
   test('input the reader must correct, and sites that cannot be read: messages for the reader', async () => {
     const start = (handle: string | undefined, ctx: Partial<ProviderContext> = {}) =>
-      provider(ctx).start({ forceLogin: false, handle } as { forceLogin: boolean });
+      provider(ctx).start({ forceLogin: false, handle });
     const says = (pattern: RegExp) => (error: unknown) =>
-      error instanceof IndieAuthSiteError && pattern.test(error.message);
+      error instanceof HandleError && pattern.test(error.message);
     await assert.rejects(start(''), says(/Type the address of your website/));
     await assert.rejects(start('alice@example.com'), says(/looks like an email address/));
     await assert.rejects(start(`${site.url}/missing`), says(/answered with an error \(HTTP 404\)/));
@@ -307,17 +307,15 @@ describe('indieauth provider against a site and a server on loopback', () => {
     site.pages.set('/', { ...htmlPage([]), delay: Number.POSITIVE_INFINITY });
     const began = Date.now();
     const says = (pattern: RegExp) => (error: unknown) =>
-      error instanceof IndieAuthSiteError && pattern.test(error.message);
+      error instanceof HandleError && pattern.test(error.message);
     await assert.rejects(
-      provider({ upstreamTimeout: 300 }).start({ forceLogin: false, handle: site.url } as {
-        forceLogin: boolean;
-      }),
+      provider({ upstreamTimeout: 300 }).start({ forceLogin: false, handle: site.url }),
       says(/did not answer in time/),
     );
     assert.ok(Date.now() - began < 3000, `ended after ${Date.now() - began} ms`);
     site.pages.set('/', htmlPage([['indieauth-metadata', server.metadataUrl]], 'x'.repeat(300 * 1024)));
     await assert.rejects(
-      provider().start({ forceLogin: false, handle: site.url } as { forceLogin: boolean }),
+      provider().start({ forceLogin: false, handle: site.url }),
       says(/its answer is too large/),
     );
   });
@@ -328,10 +326,10 @@ describe('indieauth provider against a site and a server on loopback', () => {
       allowPrivate: false,
       resolve: async () => [{ address: '127.0.0.1', family: 4 }],
     });
-    const strict = provider({ fetch: guard, allowPrivateUpstreams: false });
+    const strict = provider({ guardedFetch: guard, allowPrivateUpstreams: false });
     const says = (pattern: RegExp) => (error: unknown) =>
-      error instanceof IndieAuthSiteError && pattern.test(error.message);
-    const start = (handle: string) => strict.start({ forceLogin: false, handle } as { forceLogin: boolean });
+      error instanceof HandleError && pattern.test(error.message);
+    const start = (handle: string) => strict.start({ forceLogin: false, handle });
     await assert.rejects(
       start('alice.test'),
       says(/Byline could not read alice\.test: alice\.test is not on the public Internet/),

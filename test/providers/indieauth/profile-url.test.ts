@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  IndieAuthSiteError,
   profileUrl,
   serverUrl,
   siteLabel,
   typedWebsite,
 } from '../../../src/providers/indieauth/profile-url.js';
+import { HandleError } from '../../../src/providers/provider.js';
 
 test('what the reader types becomes the URL discovered (IndieAuth §3.4): https, a path, lower-case host', () => {
   const typed = (input: string) => typedWebsite(input, false).href;
@@ -25,7 +25,7 @@ test('what cannot be a website is refused with a message for the reader', () => 
   const refused = (input: string | undefined, pattern: RegExp) =>
     assert.throws(
       () => typedWebsite(input, false),
-      (error) => error instanceof IndieAuthSiteError && pattern.test(error.message),
+      (error) => error instanceof HandleError && pattern.test(error.message),
       String(input),
     );
   refused(undefined, /Type the address of your website/);
