@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import express, { type Router } from 'express';
 import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import { createGuardedFetch } from '../../src/http/guarded-fetch.js';
 import { atprotoProvider } from '../../src/providers/atproto/atproto.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
@@ -93,6 +94,7 @@ test('behind https: client metadata and JWKS under publicUrl, private_key_jwt, a
       store: new MemoryStore({ clock: { now: () => Date.now() } }),
       dataDir,
       allowPrivateUpstreams: true,
+      guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: true }),
     },
   );
   assert.equal(routers.length, 1, 'the documents are mounted');
@@ -114,7 +116,7 @@ test('behind https: client metadata and JWKS under publicUrl, private_key_jwt, a
   assert.equal(keys[0]?.d, undefined, 'never the private key');
   served.length = 0;
 
-  const started = await provider.start({ forceLogin: false, handle: 'erin.test' } as { forceLogin: boolean });
+  const started = await provider.start({ forceLogin: false, handle: 'erin.test' });
   assert.ok('url' in started);
   assert.equal(new URL(started.url).searchParams.get('client_id'), clientId);
   assert.ok(served.includes('/oauth/atproto/client-metadata.json'), `the PDS read the metadata: ${served}`);
@@ -138,6 +140,7 @@ test('publicUrl decides the client: an IP address, a reserved TLD or a localhost
     iconUrl: (_icon: string | undefined, fallback: string) => fallback,
     store: new MemoryStore({ clock: { now: () => Date.now() } }),
     dataDir,
+    guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: true }),
   };
   const config = { id: 'bsky', type: 'atproto' as const, name: 'Bluesky', plcDirectory: plc.url };
   for (const [url, message] of [

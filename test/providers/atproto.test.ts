@@ -6,9 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AtprotoProviderConfig } from '../../src/config/providers-schema.js';
+import { createGuardedFetch } from '../../src/http/guarded-fetch.js';
 import { atprotoProvider } from '../../src/providers/atproto/atproto.js';
-import { AtprotoHandleError } from '../../src/providers/atproto/errors.js';
-import { type UpstreamProvider, UpstreamUnavailableError } from '../../src/providers/provider.js';
+import {
+  HandleError,
+  type UpstreamProvider,
+  UpstreamUnavailableError,
+} from '../../src/providers/provider.js';
 import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
@@ -29,10 +33,12 @@ describe('atproto provider against a real PDS', () => {
   const publicUrl = 'http://127.0.0.1:4000';
 
   function provider(overrides: Partial<ProviderContext> = {}): UpstreamProvider {
+    const timeoutMs = overrides.upstreamTimeout ?? 5000;
+    const allowPrivate = overrides.allowPrivateUpstreams ?? true;
     const ctx: ProviderContext = {
       publicUrl,
       fetch,
-      upstreamTimeout: 5000,
+      upstreamTimeout: timeoutMs,
       clock: { now: () => Date.now() },
       callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
       mount: () => {},
@@ -40,7 +46,8 @@ describe('atproto provider against a real PDS', () => {
       iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${publicUrl}/`).href,
       store,
       dataDir,
-      allowPrivateUpstreams: true,
+      allowPrivateUpstreams: allowPrivate,
+      guardedFetch: createGuardedFetch({ timeoutMs, allowPrivate }),
       ...overrides,
     };
     const config: AtprotoProviderConfig = {
@@ -122,7 +129,7 @@ describe('atproto provider against a real PDS', () => {
   test('a reader without a profile record is named by their handle', async () => {
     const bob = await pds.createAccount('bob');
     const atproto = provider();
-    const started = await atproto.start({ forceLogin: true, handle: 'bob.test' } as { forceLogin: boolean });
+    const started = await atproto.start({ forceLogin: true, handle: 'bob.test' });
     assert.ok('url' in started);
     const callback = new URL(await answerAtPds(started.url, bob));
     const identity = await atproto.finish(callback.searchParams, started.upstream, {} as never);
@@ -137,7 +144,7 @@ describe('atproto provider against a real PDS', () => {
     const [storeA, storeB] = [redisStore(prefix), redisStore(prefix)];
     try {
       const [a, b] = [provider({ store: storeA }), provider({ store: storeB })];
-      const started = await a.start({ forceLogin: false, handle: 'dana.test' } as { forceLogin: boolean });
+      const started = await a.start({ forceLogin: false, handle: 'dana.test' });
       assert.ok('url' in started);
       const pending = await keysUnder(prefix);
       assert.deepEqual(
@@ -162,13 +169,13 @@ describe('atproto provider against a real PDS', () => {
   test('a handle no account answers to is the reader’s mistake, said plainly', async () => {
     const atproto = provider();
     await assert.rejects(
-      atproto.start({ forceLogin: false, handle: 'nobody.test' } as { forceLogin: boolean }),
+      atproto.start({ forceLogin: false, handle: 'nobody.test' }),
       (error: unknown) =>
-        error instanceof AtprotoHandleError && /No account answers to nobody\.test/.test(error.message),
+        error instanceof HandleError && /No account answers to nobody\.test/.test(error.message),
     );
     await assert.rejects(
-      atproto.start({ forceLogin: false, handle: 'not a handle' } as { forceLogin: boolean }),
-      (error: unknown) => error instanceof AtprotoHandleError && /not a handle/.test(error.message),
+      atproto.start({ forceLogin: false, handle: 'not a handle' }),
+      (error: unknown) => error instanceof HandleError && /not a handle/.test(error.message),
     );
   });
 
@@ -179,7 +186,7 @@ describe('atproto provider against a real PDS', () => {
     // The DID document still names the stopped PDS, and Byline asks the PLC about the DID itself.
     const atproto = provider();
     await assert.rejects(
-      atproto.start({ forceLogin: false, handle: carol.did } as { forceLogin: boolean }),
+      atproto.start({ forceLogin: false, handle: carol.did }),
       (error: unknown) => error instanceof UpstreamUnavailableError,
     );
   });
@@ -188,9 +195,9 @@ describe('atproto provider against a real PDS', () => {
     const before = pds.requests.length;
     const atproto = provider({ allowPrivateUpstreams: false });
     await assert.rejects(
-      atproto.start({ forceLogin: false, handle: 'alice.test' } as { forceLogin: boolean }),
+      atproto.start({ forceLogin: false, handle: 'alice.test' }),
       (error: unknown) =>
-        error instanceof AtprotoHandleError &&
+        error instanceof HandleError &&
         /^alice\.test cannot be used here: .* not on the public Internet/.test(error.message),
     );
     assert.equal(pds.requests.length, before, 'nothing was sent to the private address');
@@ -223,7 +230,7 @@ describe('atproto provider against a real PDS', () => {
       const atproto = provider({ upstreamTimeout: 300 });
       const began = Date.now();
       await assert.rejects(
-        atproto.start({ forceLogin: false, handle: did } as { forceLogin: boolean }),
+        atproto.start({ forceLogin: false, handle: did }),
         (error: unknown) => error instanceof UpstreamUnavailableError,
       );
       assert.ok(Date.now() - began < 3000, `gave up after ${Date.now() - began} ms`);

@@ -1,35 +1,13 @@
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { AtprotoProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
-import { createGuardedFetch } from '../../http/guarded-fetch.js';
-import type { UpstreamProvider, UpstreamStart } from '../provider.js';
+import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { atprotoClientKey } from './client-key.js';
 import { atprotoClient, clientDocumentsRouter, clientMetadata } from './client-metadata.js';
-import { AtprotoHandleError, atprotoFailure, readerHandle } from './errors.js';
+import { atprotoFailure, readerHandle } from './errors.js';
 import { atprotoIdentity } from './profile.js';
 import { atprotoStores } from './stores.js';
-
-/**
- * The library's fetch: every host it reaches (the reader's PDS and authorization server, a handle's
- * well-known URL, a did:web) is the reader's to name, so every call goes through the guarded fetch
- * (public addresses only, unless `http.allowPrivateUpstreams`; bounded by `http.upstreamTimeout`, capped
- * in size), timed under the provider's id like every provider call.
- */
-function libraryFetch(ctx: ProviderContext, provider: string): typeof fetch {
-  const guarded = createGuardedFetch({
-    timeoutMs: ctx.upstreamTimeout,
-    allowPrivate: ctx.allowPrivateUpstreams === true,
-  });
-  return async (input, init) => {
-    const end = ctx.timeUpstream(provider, input instanceof Request ? input.url : String(input));
-    try {
-      return await guarded(input, init);
-    } finally {
-      end();
-    }
-  };
-}
 
 /**
  * `type: atproto`: Bluesky and any AT Protocol account, through the official OAuth client
@@ -39,9 +17,9 @@ function libraryFetch(ctx: ProviderContext, provider: string): typeof fetch {
  * is revoked.
  */
 export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderContext): UpstreamProvider {
-  const { store, dataDir } = ctx;
-  if (!store || !dataDir)
-    throw new TypeError(`providers.${config.id}: atproto needs the app's store and dataDir`);
+  const { store, dataDir, guardedFetch } = ctx;
+  if (!store || !dataDir || !guardedFetch)
+    throw new TypeError(`providers.${config.id}: atproto needs the app's store, dataDir and guarded fetch`);
   const redirectUri = ctx.callbackUrl(config.id);
   const client = atprotoClient(ctx.publicUrl, config.id, redirectUri);
   const metadata = clientMetadata(client, ctx.publicUrl, redirectUri);
@@ -64,7 +42,9 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
         ...stores,
         // Byline never refreshes a session (it ends it at once), so no lock across instances is needed.
         requestLock: atproto.requestLocalLock,
-        fetch: libraryFetch(ctx, config.id),
+        // Every host it reaches (PDS, authorization server, a handle's well-known URL, a did:web, and the
+        // admin's plcDirectory and handleResolver too) goes through the guard for reader-named hosts.
+        fetch: guardedFetch,
         plcDirectoryUrl: config.plcDirectory,
         ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
         allowHttp: ctx.allowPrivateUpstreams === true,
@@ -82,7 +62,11 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/atproto.svg'),
     responseMode: 'query',
-    async start(options: { forceLogin: boolean; handle?: string }): Promise<UpstreamStart> {
+    handle: {
+      label: 'Your handle',
+      help: 'Such as alice.bsky.social, or your own domain name if that is your handle.',
+    },
+    async start(options: StartOptions): Promise<UpstreamStart> {
       const handle = readerHandle(options.handle);
       const appState = randomId(16);
       try {
@@ -94,7 +78,7 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
         if (!state) throw new Error('the atproto client saved no state for its authorization');
         return { upstream: { state }, url: url.href };
       } catch (error) {
-        throw error instanceof AtprotoHandleError ? error : atprotoFailure(error, handle);
+        throw atprotoFailure(error, handle);
       } finally {
         begun.delete(appState);
       }
