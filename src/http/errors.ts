@@ -111,7 +111,7 @@ function translateExtra(locale: Locale, extra: Extra): Record<string, string | R
   return Object.fromEntries(
     Object.entries(extra).map(([name, value]) => [
       name,
-      typeof value === 'string' || value instanceof Message
+      typeof value === 'string' || value instanceof Message || Array.isArray(value)
         ? translate(locale, value)
         : Object.fromEntries(Object.entries(value).map(([key, text]) => [key, translate(locale, text)])),
     ]),

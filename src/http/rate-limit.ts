@@ -8,6 +8,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from '../config/schema.js';
 import { claimedClient } from './basic-auth.js';
+import type { Text } from '../i18n/message.js';
 import { BylineError } from './errors.js';
 
 /** One counter family: attempts per key within a fixed window. */
@@ -124,14 +125,14 @@ export function clientAddress(req: Request): string {
 }
 
 /** 429 `too_many_requests` with `Retry-After` in whole seconds. */
-export function tooManyRequests(waitMs: number, message: string): BylineError {
+export function tooManyRequests(waitMs: number, message: Text): BylineError {
   return new BylineError('too_many_requests', message, {
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
   });
 }
 
 /** Counts every request by client address and refuses with 429 over the limit. */
-export function limitByAddress(limit: RateLimit, message: string): RequestHandler {
+export function limitByAddress(limit: RateLimit, message: Text): RequestHandler {
   return async (req, _res, next) => {
     const wait = await limit.consume(clientAddress(req));
     if (wait > 0) throw tooManyRequests(wait, message);

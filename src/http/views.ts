@@ -62,14 +62,17 @@ export function scriptJson(value: unknown): Html {
 
 export type ViewVars = Record<string, unknown>;
 
+/** A value as HTML: Html as it is, messages (one or several) in `locale`'s words, anything else escaped. */
+function valueHtml(locale: Locale, value: unknown, text: (value: unknown) => string): string {
+  if (value instanceof Html) return value.html;
+  if (value instanceof Message) return translateHtml(locale, value).html;
+  if (Array.isArray(value)) return value.map((part) => valueHtml(locale, part, text)).join(' ');
+  return escapeHtml(text(value));
+}
+
 /** A catalog message as HTML: its own words escaped, HTML values (a `<bdi>` name, a link) kept as they are. */
 export function translateHtml(locale: Locale, message: Message): Html {
-  const value = (v: unknown): string =>
-    v instanceof Html
-      ? v.html
-      : v instanceof Message
-        ? translateHtml(locale, v).html
-        : escapeHtml(valueText(locale, v));
+  const value = (v: unknown) => valueHtml(locale, v, (plain) => valueText(locale, plain));
   return new Html(formatMessage(locale, message.key, message.vars, escapeHtml, value));
 }
 
@@ -86,9 +89,7 @@ export function translator(res: Response): (message: Message) => Html {
 function fill(text: string, vars: ViewVars, locale: Locale): string {
   return text.replace(/\{\{(t:)?([\w.]+)\}\}/g, (_match, translated: string | undefined, key: string) => {
     if (translated) return translateHtml(locale, new Message(key as MessageKey, vars)).html;
-    const value = vars[key];
-    if (value instanceof Html) return value.html;
-    return value instanceof Message ? translateHtml(locale, value).html : escapeHtml(value);
+    return valueHtml(locale, vars[key], (plain) => String(plain ?? ''));
   });
 }
 

@@ -13,5 +13,8 @@ export class Message {
 
 export const msg = (key: MessageKey, vars?: Vars): Message => new Message(key, vars);
 
-/** What a reader is told: a catalog message, or words that are not Byline's to translate (a site's, a provider's). */
-export type Text = Message | string;
+/**
+ * What a reader is told: a catalog message, words that are not Byline's to translate (a site's, a
+ * provider's), or several of these, one after the other.
+ */
+export type Text = Message | string | readonly Text[];

@@ -54,6 +54,7 @@ export function formatMessage(
 /** Plain text for the reader: a catalog message in `locale`, or text that is not ours as it is. */
 export function translate(locale: Locale, text: Text): string {
   if (typeof text === 'string') return text;
+  if (!(text instanceof Message)) return text.map((part) => translate(locale, part)).join(' ');
   return formatMessage(
     locale,
     text.key,

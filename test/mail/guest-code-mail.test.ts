@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { englishGuestCodeMail, guestCodeMail } from '../../src/mail/guest-code-mail.js';
+import { guestCodeMail } from '../../src/mail/guest-code-mail.js';
 
 const values = {
   to: 'ada@example.com',
@@ -11,24 +11,31 @@ const values = {
   minutes: 10,
 };
 
-test('the words come from one message object: the subject names the site, the text says everything', () => {
-  const mail = guestCodeMail(englishGuestCodeMail, values);
+test('the words come from the catalogs: the subject names the site, the text says everything', () => {
+  const mail = guestCodeMail('en', values);
   assert.equal(mail.to, 'ada@example.com');
   assert.equal(mail.subject, 'Your code for commenting on Ada’s <b>“Notes”</b> & {name}');
   assert.match(mail.text, /^Hello <script>alert\(1\)<\/script>,$/m);
   assert.match(mail.text, /^ {4}042917$/m);
   assert.match(mail.text, /works once, for 10 minutes/);
   assert.ok(mail.text.includes(values.link));
-  // Another language is another object with the same keys.
-  const other = guestCodeMail(
-    { ...englishGuestCodeMail, subject: 'Code pour {site}' },
-    { ...values, site: 'Blog' },
-  );
-  assert.equal(other.subject, 'Code pour Blog');
+  // Another language is another catalog, with the same values.
+  const french = guestCodeMail('fr', { ...values, site: 'Blog' });
+  assert.equal(french.subject, 'Votre code pour commenter sur Blog');
+  assert.match(french.text, /^Bonjour <script>alert\(1\)<\/script>,$/m);
+  assert.match(french.text, /Le code ne sert qu’une fois, pendant 10 minutes\./);
+  assert.match(french.html, /<html lang="fr" dir="ltr">/);
+});
+
+test('a right-to-left language writes the HTML part right to left, the code left to right', () => {
+  const arabic = guestCodeMail('ar', { ...values, minutes: 2 });
+  assert.match(arabic.html, /<html lang="ar" dir="rtl">/);
+  assert.match(arabic.html, /<p dir="ltr"[^>]*>042917<\/p>/);
+  assert.match(arabic.text, /لمدة دقيقتين/);
 });
 
 test('the HTML part escapes what it is given and loads nothing remote', () => {
-  const { html } = guestCodeMail(englishGuestCodeMail, values);
+  const { html } = guestCodeMail('en', values);
   assert.doesNotMatch(html, /<script>|<b>/);
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(html, /Ada’s &lt;b&gt;“Notes”&lt;\/b&gt; &amp; \{name\}/);
@@ -39,5 +46,5 @@ test('the HTML part escapes what it is given and loads nothing remote', () => {
 
 test('without a name the greeting has none', () => {
   const { name: _none, ...anonymous } = values;
-  assert.match(guestCodeMail(englishGuestCodeMail, anonymous).text, /^Hello,$/m);
+  assert.match(guestCodeMail('en', anonymous).text, /^Hello,$/m);
 });

@@ -103,7 +103,7 @@ export function codeIn(mail: ParsedMail): string {
 
 /** The link to Byline's confirmation page in a mail's text part. */
 export function linkIn(mail: ParsedMail): string {
-  const link = /https?:\/\/\S+\/guest\/verify\?token=\S+/.exec(mail.text ?? '')?.[0];
+  const link = /https?:\/\/\S+\/guest\/verify\?\S*token=\S+/.exec(mail.text ?? '')?.[0];
   if (!link) throw new Error('no link in the mail');
   return link;
 }

@@ -111,11 +111,14 @@ export const ar: Catalog = {
 
   'chooser.title': 'سجّل الدخول للتعليق على {site}',
   'chooser.lead': 'املأ بياناتك أدناه أو انقر على أيقونة لتسجيل الدخول:',
+  'chooser.leadProvidersOnly': 'اختر طريقة تسجيل الدخول:',
   'chooser.logInWith': 'تسجيل الدخول عبر {provider}',
   'chooser.loggedInAs': 'مسجّل الدخول باسم {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'تسجيل الخروج',
   'chooser.change': 'تغيير',
+  'chooser.handleSubmit': 'تسجيل الدخول',
+  'chooser.connectingHost': 'جارٍ الاتصال بـ {host}…',
 
   'consent.title': 'المتابعة إلى {site}؟',
   'consent.heading': 'المتابعة إلى {site} باسم {name}؟',

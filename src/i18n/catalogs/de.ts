@@ -115,11 +115,14 @@ export const de: Catalog = {
 
   'chooser.title': 'Melde dich an, um auf {site} zu kommentieren',
   'chooser.lead': 'Gib unten deine Daten ein oder klicke auf ein Symbol, um dich anzumelden:',
+  'chooser.leadProvidersOnly': 'Wähle, wie du dich anmeldest:',
   'chooser.logInWith': 'Mit {provider} anmelden',
   'chooser.loggedInAs': 'Angemeldet als {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Abmelden',
   'chooser.change': 'Ändern',
+  'chooser.handleSubmit': 'Anmelden',
+  'chooser.connectingHost': 'Verbindung zu {host}…',
 
   'consent.title': 'Weiter zu {site}?',
   'consent.heading': 'Als {name} weiter zu {site}?',

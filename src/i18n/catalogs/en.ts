@@ -118,11 +118,14 @@ export const en = {
   // The chooser
   'chooser.title': 'Log in to comment on {site}',
   'chooser.lead': 'Fill in your details below or click an icon to log in:',
+  'chooser.leadProvidersOnly': 'Choose how to log in:',
   'chooser.logInWith': 'Log in with {provider}',
   'chooser.loggedInAs': 'Logged in as {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Log out',
   'chooser.change': 'Change',
+  'chooser.handleSubmit': 'Log in',
+  'chooser.connectingHost': 'Connecting to {host}…',
 
   // The consent question
   'consent.title': 'Continue to {site}?',

@@ -112,11 +112,14 @@ export const es: Catalog = {
 
   'chooser.title': 'Inicia sesión para comentar en {site}',
   'chooser.lead': 'Rellena tus datos o haz clic en un icono para iniciar sesión:',
+  'chooser.leadProvidersOnly': 'Elige cómo iniciar sesión:',
   'chooser.logInWith': 'Iniciar sesión con {provider}',
   'chooser.loggedInAs': 'Sesión iniciada como {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Cerrar sesión',
   'chooser.change': 'Cambiar',
+  'chooser.handleSubmit': 'Iniciar sesión',
+  'chooser.connectingHost': 'Conectando con {host}…',
 
   'consent.title': '¿Continuar a {site}?',
   'consent.heading': '¿Continuar a {site} como {name}?',

@@ -116,11 +116,14 @@ export const fr: Catalog = {
 
   'chooser.title': 'Connectez-vous pour commenter sur {site}',
   'chooser.lead': 'Remplissez vos informations ci-dessous ou cliquez sur une icône pour vous connecter :',
+  'chooser.leadProvidersOnly': 'Choisissez comment vous connecter :',
   'chooser.logInWith': 'Se connecter avec {provider}',
   'chooser.loggedInAs': 'Connecté en tant que {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Se déconnecter',
   'chooser.change': 'Changer',
+  'chooser.handleSubmit': 'Se connecter',
+  'chooser.connectingHost': 'Connexion à {host}…',
 
   'consent.title': 'Continuer vers {site} ?',
   'consent.heading': 'Continuer vers {site} en tant que {name} ?',

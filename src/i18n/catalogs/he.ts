@@ -105,11 +105,14 @@ export const he: Catalog = {
 
   'chooser.title': 'התחברות כדי להגיב ב־{site}',
   'chooser.lead': 'אפשר למלא את הפרטים למטה או ללחוץ על סמל כדי להתחבר:',
+  'chooser.leadProvidersOnly': 'יש לבחור דרך התחברות:',
   'chooser.logInWith': 'התחברות באמצעות {provider}',
   'chooser.loggedInAs': 'מחובר/ת בתור {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'התנתקות',
   'chooser.change': 'החלפה',
+  'chooser.handleSubmit': 'התחברות',
+  'chooser.connectingHost': 'מתחברים אל {host}…',
 
   'consent.title': 'להמשיך אל {site}?',
   'consent.heading': 'להמשיך אל {site} בתור {name}?',

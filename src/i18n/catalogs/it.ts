@@ -110,11 +110,14 @@ export const it: Catalog = {
 
   'chooser.title': 'Accedi per commentare su {site}',
   'chooser.lead': 'Inserisci i tuoi dati qui sotto o fai clic su un’icona per accedere:',
+  'chooser.leadProvidersOnly': 'Scegli come accedere:',
   'chooser.logInWith': 'Accedi con {provider}',
   'chooser.loggedInAs': 'Accesso effettuato come {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Esci',
   'chooser.change': 'Cambia',
+  'chooser.handleSubmit': 'Accedi',
+  'chooser.connectingHost': 'Connessione a {host}…',
 
   'consent.title': 'Continuare su {site}?',
   'consent.heading': 'Continuare su {site} come {name}?',

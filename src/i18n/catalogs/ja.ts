@@ -109,11 +109,14 @@ export const ja: Catalog = {
 
   'chooser.title': '{site} にコメントするにはログイン',
   'chooser.lead': '下に情報を入力するか、アイコンをクリックしてログインしてください:',
+  'chooser.leadProvidersOnly': 'ログイン方法を選んでください:',
   'chooser.logInWith': '{provider} でログイン',
   'chooser.loggedInAs': '{name} としてログイン中',
   'chooser.actions': '（{logout}／{change}）',
   'chooser.logOut': 'ログアウト',
   'chooser.change': '変更',
+  'chooser.handleSubmit': 'ログイン',
+  'chooser.connectingHost': '{host} に接続しています…',
 
   'consent.title': '{site} に進みますか？',
   'consent.heading': '{name} として {site} に進みますか？',

@@ -103,11 +103,14 @@ export const ko: Catalog = {
 
   'chooser.title': '{site}에 댓글을 달려면 로그인하세요',
   'chooser.lead': '아래에 정보를 입력하거나 아이콘을 클릭해 로그인하세요:',
+  'chooser.leadProvidersOnly': '로그인 방법을 선택하세요:',
   'chooser.logInWith': '{provider}(으)로 로그인',
   'chooser.loggedInAs': '{name}(으)로 로그인함',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': '로그아웃',
   'chooser.change': '변경',
+  'chooser.handleSubmit': '로그인',
+  'chooser.connectingHost': '{host}에 연결하는 중…',
 
   'consent.title': '{site}(으)로 계속할까요?',
   'consent.heading': '{name}(으)로 {site}에 계속할까요?',

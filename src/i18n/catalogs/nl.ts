@@ -110,11 +110,14 @@ export const nl: Catalog = {
 
   'chooser.title': 'Log in om te reageren op {site}',
   'chooser.lead': 'Vul hieronder je gegevens in of klik op een pictogram om in te loggen:',
+  'chooser.leadProvidersOnly': 'Kies hoe je inlogt:',
   'chooser.logInWith': 'Inloggen met {provider}',
   'chooser.loggedInAs': 'Ingelogd als {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Uitloggen',
   'chooser.change': 'Wijzigen',
+  'chooser.handleSubmit': 'Inloggen',
+  'chooser.connectingHost': 'Verbinden met {host}…',
 
   'consent.title': 'Doorgaan naar {site}?',
   'consent.heading': 'Doorgaan naar {site} als {name}?',

@@ -111,11 +111,14 @@ export const pl: Catalog = {
 
   'chooser.title': 'Zaloguj się, aby komentować w {site}',
   'chooser.lead': 'Wpisz swoje dane poniżej lub kliknij ikonę, aby się zalogować:',
+  'chooser.leadProvidersOnly': 'Wybierz sposób logowania:',
   'chooser.logInWith': 'Zaloguj się przez {provider}',
   'chooser.loggedInAs': 'Zalogowano jako {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Wyloguj się',
   'chooser.change': 'Zmień',
+  'chooser.handleSubmit': 'Zaloguj się',
+  'chooser.connectingHost': 'Łączenie z {host}…',
 
   'consent.title': 'Przejść do {site}?',
   'consent.heading': 'Przejść do {site} jako {name}?',

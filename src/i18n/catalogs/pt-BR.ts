@@ -109,11 +109,14 @@ export const ptBR: Catalog = {
 
   'chooser.title': 'Entre para comentar em {site}',
   'chooser.lead': 'Preencha seus dados abaixo ou clique em um ícone para entrar:',
+  'chooser.leadProvidersOnly': 'Escolha como entrar:',
   'chooser.logInWith': 'Entrar com {provider}',
   'chooser.loggedInAs': 'Conectado como {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Sair',
   'chooser.change': 'Trocar',
+  'chooser.handleSubmit': 'Entrar',
+  'chooser.connectingHost': 'Conectando a {host}…',
 
   'consent.title': 'Continuar para {site}?',
   'consent.heading': 'Continuar para {site} como {name}?',

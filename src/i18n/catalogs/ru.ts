@@ -113,11 +113,14 @@ export const ru: Catalog = {
 
   'chooser.title': 'Войдите, чтобы комментировать на {site}',
   'chooser.lead': 'Заполните поля ниже или нажмите на значок, чтобы войти:',
+  'chooser.leadProvidersOnly': 'Выберите способ входа:',
   'chooser.logInWith': 'Войти через {provider}',
   'chooser.loggedInAs': 'Вы вошли как {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Выйти',
   'chooser.change': 'Сменить',
+  'chooser.handleSubmit': 'Войти',
+  'chooser.connectingHost': 'Подключение к {host}…',
 
   'consent.title': 'Продолжить на {site}?',
   'consent.heading': 'Продолжить на {site} как {name}?',

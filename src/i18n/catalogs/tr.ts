@@ -109,11 +109,14 @@ export const tr: Catalog = {
 
   'chooser.title': '{site} sitesinde yorum yapmak için giriş yapın',
   'chooser.lead': 'Bilgilerinizi aşağıya girin ya da giriş yapmak için bir simgeye tıklayın:',
+  'chooser.leadProvidersOnly': 'Nasıl giriş yapacağınızı seçin:',
   'chooser.logInWith': '{provider} ile giriş yap',
   'chooser.loggedInAs': '{name} olarak giriş yapıldı',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Çıkış yap',
   'chooser.change': 'Değiştir',
+  'chooser.handleSubmit': 'Giriş yap',
+  'chooser.connectingHost': '{host} sunucusuna bağlanılıyor…',
 
   'consent.title': '{site} sitesine devam edilsin mi?',
   'consent.heading': '{site} sitesine {name} olarak devam edilsin mi?',

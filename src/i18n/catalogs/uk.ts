@@ -111,11 +111,14 @@ export const uk: Catalog = {
 
   'chooser.title': 'Увійдіть, щоб коментувати на {site}',
   'chooser.lead': 'Заповніть поля нижче або натисніть на значок, щоб увійти:',
+  'chooser.leadProvidersOnly': 'Виберіть спосіб входу:',
   'chooser.logInWith': 'Увійти через {provider}',
   'chooser.loggedInAs': 'Ви увійшли як {name}',
-  'chooser.actions': '( {logout} / {change} )',
+  'chooser.actions': '({logout} / {change})',
   'chooser.logOut': 'Вийти',
   'chooser.change': 'Змінити',
+  'chooser.handleSubmit': 'Увійти',
+  'chooser.connectingHost': 'Підключення до {host}…',
 
   'consent.title': 'Продовжити на {site}?',
   'consent.heading': 'Продовжити на {site} як {name}?',

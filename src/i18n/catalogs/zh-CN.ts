@@ -100,11 +100,14 @@ export const zhCN: Catalog = {
 
   'chooser.title': '登录后在 {site} 发表评论',
   'chooser.lead': '在下方填写信息，或点击图标登录：',
+  'chooser.leadProvidersOnly': '请选择登录方式：',
   'chooser.logInWith': '使用 {provider} 登录',
   'chooser.loggedInAs': '已以 {name} 的身份登录',
   'chooser.actions': '（{logout}／{change}）',
   'chooser.logOut': '退出登录',
   'chooser.change': '更换',
+  'chooser.handleSubmit': '登录',
+  'chooser.connectingHost': '正在连接 {host}…',
 
   'consent.title': '继续前往 {site}？',
   'consent.heading': '以 {name} 的身份继续前往 {site}？',

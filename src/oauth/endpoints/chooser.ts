@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
-import { type Html, html, renderPage } from '../../http/views.js';
+import { type Html, html, renderPage, translator } from '../../http/views.js';
+import { type Message, msg } from '../../i18n/message.js';
+import { speakFor } from '../../i18n/request-locale.js';
 import { csrfField, csrfToken } from '../browser/csrf.js';
 import { currentBrowserSession } from '../browser/session-cookie.js';
 import { type GatewayContext, siteProviders } from '../gateway-context.js';
@@ -9,15 +11,21 @@ import { type CodeFormState, guestFormActions } from './guest-code-form.js';
 import { type HandleFormState, handleForm, handleScript } from './handle-form.js';
 
 /**
- * A guest form that came back: what was typed, each wrong field's message, and (guest-code-form.ts)
- * whether it now asks for a mailed code.
+ * A guest form that came back: what was typed, each wrong field's message (in the reader's language),
+ * and (guest-code-form.ts) whether it now asks for a mailed code.
  */
 export interface GuestFormState extends CodeFormState {
   values: { name?: string | undefined; email?: string | undefined; website?: string | undefined };
   errors?: Partial<Record<'name' | 'email' | 'website' | 'code', string>>;
 }
 
-function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string, state?: GuestFormState) {
+function guestForm(
+  site: SiteConfig,
+  request: AuthorizationRequest,
+  csrf: string,
+  t: (message: Message) => Html,
+  state?: GuestFormState,
+) {
   const { requireEmail, requireName } = site.guests;
   let focused = false;
   const field = (
@@ -32,15 +40,16 @@ function guestForm(site: SiteConfig, request: AuthorizationRequest, csrf: string
     focused ||= first;
     return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${name}" type="${attributes.type}" autocomplete="${attributes.autocomplete}" maxlength="${attributes.max}" value="${state?.values[name] ?? ''}"${attributes.required ? html` required` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}${first ? html` autofocus` : ''}>${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}</div>`;
   };
-  const required = (yes: boolean) => (yes ? html` <span class="muted">(required)</span>` : '');
+  const required = (yes: boolean) =>
+    yes ? html` <span class="muted">${t(msg('guest.required'))}</span>` : '';
   return html`<section class="guest" aria-labelledby="guest-heading">
-<h2 id="guest-heading">Or comment as a guest</h2>
+<h2 id="guest-heading">${t(msg('guest.heading'))}</h2>
 <form class="stack" method="post" action="/auth/guest">
 <input type="hidden" name="ar" value="${request.id}"><input type="hidden" name="${csrfField}" value="${csrf}">
-${field('email', html`Email${required(requireEmail)} <span class="muted">(Address never made public)</span>`, { type: 'email', autocomplete: 'email', max: 254, required: requireEmail })}
-${field('name', html`Name${required(requireName)}`, { type: 'text', autocomplete: 'name', max: 80, required: requireName })}
-${field('website', html`Website`, { type: 'url', autocomplete: 'url', max: 2048, required: false })}
-${guestFormActions(site.guests.verifyEmail, state, !focused)}
+${field('email', html`${t(msg('guest.email'))}${required(requireEmail)} <span class="muted">${t(msg('guest.emailNote'))}</span>`, { type: 'email', autocomplete: 'email', max: 254, required: requireEmail })}
+${field('name', html`${t(msg('guest.name'))}${required(requireName)}`, { type: 'text', autocomplete: 'name', max: 80, required: requireName })}
+${field('website', t(msg('guest.website')), { type: 'url', autocomplete: 'url', max: 2048, required: false })}
+${guestFormActions(site.guests.verifyEmail, state, !focused, t)}
 </form>
 </section>`;
 }
@@ -58,32 +67,36 @@ export async function renderChooser(
   guest?: GuestFormState,
   handle?: HandleFormState,
 ): Promise<void> {
+  speakFor(res, request);
+  const t = translator(res);
   const providers = siteProviders(ctx, site);
+  // Provider names are brands: a placeholder's value, never translated.
   const items = providers.map((provider) =>
     provider.handle
-      ? handleForm(provider, request, handle)
-      : html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="" width="24" height="24">Log in with ${provider.name}</a></li>`,
+      ? handleForm(provider, request, handle, t)
+      : html`<li><a class="provider" href="/auth/${provider.id}?ar=${request.id}"><img src="${provider.icon}" alt="" width="24" height="24">${t(msg('chooser.logInWith', { provider: provider.name }))}</a></li>`,
   );
   if (providers.some((provider) => provider.handle)) items.push(handleScript(res));
   const csrf = csrfToken(ctx, req, res);
   const browser = await currentBrowserSession(ctx, req);
+  const logout = html`<form method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrf}"><button type="submit" class="link">${t(msg('chooser.logOut'))}</button></form>`;
+  const change = html`<a href="#providers">${t(msg('chooser.change'))}</a>`;
+  // The reader's name in any script, isolated from the sentence's direction.
   const session = browser
-    ? html`<div class="session"><p>Logged in as <strong>${browser.session.identity.name}</strong> (</p><form method="post" action="/logout"><input type="hidden" name="${csrfField}" value="${csrf}"><button type="submit" class="link">Log out</button></form><p> / <a href="#providers">Change</a>)</p></div>`
+    ? html`<div class="session">${t(msg('chooser.loggedInAs', { name: html`<strong><bdi>${browser.session.identity.name}</bdi></strong>` }))} ${t(msg('chooser.actions', { logout, change }))}</div>`
     : '';
   res.set('Cache-Control', 'no-store');
   res.type('html').send(
     renderPage(
       'chooser',
       {
-        title: `Log in to comment on ${site.name}`,
-        siteName: site.name,
+        title: msg('chooser.title', { site: site.name }),
+        site: site.name,
         // Without guests there are no details to fill in.
-        lead: site.guests.enabled
-          ? 'Fill in your details below or click an icon to log in:'
-          : 'Choose how to log in:',
+        lead: msg(site.guests.enabled ? 'chooser.lead' : 'chooser.leadProvidersOnly'),
         session,
         providers: html`${items}`,
-        guest: site.guests.enabled ? guestForm(site, request, csrf, guest) : '',
+        guest: site.guests.enabled ? guestForm(site, request, csrf, t, guest) : '',
       },
       res,
     ),

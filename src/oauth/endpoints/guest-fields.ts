@@ -1,5 +1,6 @@
 import type { SiteConfig } from '../../config/schema.js';
 import { BylineError } from '../../http/errors.js';
+import { type Message, msg } from '../../i18n/message.js';
 
 /** What a guest typed, as the chooser redisplays it after a field error. */
 export interface GuestInput {
@@ -11,21 +12,23 @@ export interface GuestInput {
 type GuestField = keyof GuestInput;
 
 /** What is wrong with each field. */
-export type FieldErrors = Partial<Record<GuestField, string>>;
+export type FieldErrors = Partial<Record<GuestField, Message>>;
 
 /** The form's order: the first error named is the field the reader is taken to. */
 const fieldOrder: readonly GuestField[] = ['email', 'name', 'website'];
 
+const maxNameLength = 80;
+
 const messages = {
-  notText: (field: GuestField) => `The ${field} must be text.`,
-  tooLong: (field: GuestField) => `The ${field} is too long.`,
-  nameMissing: 'Enter your name.',
-  nameTooLong: 'The name can be at most 80 characters long.',
-  nameCharacters: 'The name contains characters that are not allowed.',
-  nameNoLetter: 'The name needs at least one letter.',
-  emailMissing: 'Enter your email address. It is never made public.',
-  emailInvalid: 'Enter a valid email address, like name@example.com.',
-  websiteInvalid: 'Enter the address of your website, like https://example.com.',
+  notText: msg('guestError.notText'),
+  tooLong: msg('guestError.tooLong'),
+  nameMissing: msg('guestError.nameMissing'),
+  nameTooLong: msg('guestError.nameTooLong', { max: maxNameLength }),
+  nameCharacters: msg('guestError.nameCharacters'),
+  nameNoLetter: msg('guestError.nameNoLetter'),
+  emailMissing: msg('guestError.emailMissing'),
+  emailInvalid: msg('guestError.emailInvalid'),
+  websiteInvalid: msg('guestError.websiteInvalid'),
 };
 
 /**
@@ -38,8 +41,9 @@ export class GuestFieldsError extends BylineError {
   constructor(errors: FieldErrors) {
     const fields = Object.fromEntries(
       fieldOrder.flatMap((field) => (errors[field] === undefined ? [] : [[field, errors[field]]])),
-    ) as Record<GuestField, string>;
-    super('invalid_request', Object.values(fields).join(' '), {
+    ) as Record<GuestField, Message>;
+    // The description says every message, one after the other.
+    super('invalid_request', Object.values(fields), {
       extra: { field: Object.keys(fields)[0] as GuestField, fields },
     });
     this.fields = fields;
@@ -59,21 +63,21 @@ function text(
 ): string | undefined {
   const value = body[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') errors[field] = messages.notText(field);
-  else if (value.length > max * 4) errors[field] = messages.tooLong(field);
+  if (typeof value !== 'string') errors[field] = messages.notText;
+  else if (value.length > max * 4) errors[field] = messages.tooLong;
   else return value.replace(/[ \t]+/g, ' ').trim() || undefined;
   return undefined;
 }
 
-function nameError(name: string | undefined, required: boolean): string | undefined {
+function nameError(name: string | undefined, required: boolean): Message | undefined {
   if (name === undefined) return required ? messages.nameMissing : undefined;
-  if (name.length > 80) return messages.nameTooLong;
+  if (name.length > maxNameLength) return messages.nameTooLong;
   if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name)) return messages.nameCharacters;
   if (!/[\p{L}\p{N}]/u.test(name)) return messages.nameNoLetter;
   return undefined;
 }
 
-function emailError(email: string | undefined, required: boolean): string | undefined {
+function emailError(email: string | undefined, required: boolean): Message | undefined {
   if (email === undefined) return required ? messages.emailMissing : undefined;
   if (email.length > 254 || !emailPattern.test(email)) return messages.emailInvalid;
   return undefined;
@@ -107,11 +111,11 @@ export function readGuestFields(
   rules: Pick<SiteConfig['guests'], 'requireName' | 'requireEmail'>,
 ): Required<GuestInput> {
   const errors: FieldErrors = {};
-  const name = text(body, 'name', 80, errors);
+  const name = text(body, 'name', maxNameLength, errors);
   const email = text(body, 'email', 254, errors);
   const rawWebsite = text(body, 'website', 2048, errors);
   // A field that is not text, or far too long, keeps that first error.
-  const check = (field: GuestField, message: string | undefined) => {
+  const check = (field: GuestField, message: Message | undefined) => {
     if (message !== undefined && errors[field] === undefined) errors[field] = message;
   };
   check('name', nameError(name, rules.requireName));

@@ -4,7 +4,9 @@ import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
-import { englishGuestCodeMail, guestCodeMail } from '../../mail/guest-code-mail.js';
+import { type Message, msg } from '../../i18n/message.js';
+import { requestLocale } from '../../i18n/request-locale.js';
+import { guestCodeMail } from '../../mail/guest-code-mail.js';
 import { MailError } from '../../mail/mailer.js';
 import type { GatewayContext } from '../gateway-context.js';
 import {
@@ -18,25 +20,24 @@ import {
 } from '../login/guest-codes.js';
 import { readGuestFields } from './guest-fields.js';
 
-/** What readers are told about codes (English; the locale catalogs will hold them, issue 17 item 2). */
+/** What readers are told about codes. */
 export const codeMessages = {
-  missing: 'Enter the six-digit code we mailed to you.',
-  malformed: 'The code is the six digits from the mail.',
-  wrong: (left: number) => `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
-  dead: 'That code is not right, and it cannot be tried again. Ask for a new code.',
-  expired: 'This code has expired or was already used. Ask for a new code.',
-  emailNeeded: 'Enter your email address: this site mails you a code to confirm it.',
-  notVerifying: 'This site does not ask guests to confirm their email address.',
-  tooManyFromAddress: 'Too many codes were asked for from this address. Try again later.',
-  tooManyForEmail: 'Too many codes were sent to this email address. Try again later.',
-  recipientRefused: 'The mail server refused this address. Check it, or use another.',
-  unreachable: 'The code could not be mailed: the mail server did not answer. Try again in a few minutes.',
-  refused: 'The code could not be mailed: the mail server refused it. Try again later.',
-  sent: (email: string) =>
-    `We mailed a six-digit code to ${email}. Type it here, or open the link in the mail.`,
+  missing: msg('code.missing'),
+  malformed: msg('code.malformed'),
+  wrong: (count: number) => msg('code.wrong', { count }),
+  dead: msg('code.dead'),
+  expired: msg('code.expired'),
+  emailNeeded: msg('code.emailNeeded'),
+  notVerifying: msg('code.notVerifying'),
+  tooManyFromAddress: msg('code.tooManyFromAddress'),
+  tooManyForEmail: msg('code.tooManyForEmail'),
+  recipientRefused: msg('code.recipientRefused'),
+  unreachable: msg('code.unreachable'),
+  refused: msg('code.refused'),
+  sent: (email: string) => msg('code.sent', { email }),
 };
 
-const codeError = (message: string) =>
+const codeError = (message: Message) =>
   new BylineError('invalid_request', message, { extra: { field: 'code' } });
 
 /**
@@ -62,12 +63,14 @@ export async function sendGuestCode(
   if (addressWait > 0) throw tooManyRequests(addressWait, codeMessages.tooManyFromAddress);
   if (emailWait > 0) throw tooManyRequests(emailWait, codeMessages.tooManyForEmail);
   const { code, linkToken, write } = newGuestCode(ctx, { site: site.id, email: to.email, requester });
-  const mail = guestCodeMail(englishGuestCodeMail, {
+  // In the language of the form that asked for it; its link opens a page in that language too.
+  const locale = requestLocale(req);
+  const mail = guestCodeMail(locale, {
     to: to.email,
     site: site.name,
     ...(to.name ? { name: to.name } : {}),
     code,
-    link: `${ctx.issuer}/guest/verify?token=${linkToken}`,
+    link: `${ctx.issuer}/guest/verify?ui_locales=${locale}&token=${linkToken}`,
     minutes: guestCodeTtlMs / 60_000,
   });
   try {
@@ -96,11 +99,11 @@ export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const body = (req.body ?? {}) as Record<string, unknown>;
     const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
-    if (!site) throw new BylineError('invalid_client', 'Unknown client.');
+    if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));
     const origin = req.headers.origin;
     if (!origin || !site.origins.includes(origin))
-      throw new BylineError('forbidden', 'Codes are sent only for the site’s own pages.');
-    if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
+      throw new BylineError('forbidden', msg('code.otherOrigin'));
+    if (!site.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
     if (site.guests.verifyEmail === 'off') throw new BylineError('forbidden', codeMessages.notVerifying);
     const { email, name } = readGuestFields(
       { email: body.email, name: body.name },

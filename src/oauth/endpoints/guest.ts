@@ -5,6 +5,9 @@ import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
+import { type Message, msg, type Text } from '../../i18n/message.js';
+import { localeOf, speakFor } from '../../i18n/request-locale.js';
+import { translate } from '../../i18n/translate.js';
 import type { Identity } from '../../identity.js';
 import { gravatarUrl, guestId, verifiedGuestId } from '../../tokens/subject.js';
 import { verifyCsrf } from '../browser/csrf.js';
@@ -46,7 +49,7 @@ function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>, verifi
 
 async function limit(rateLimit: RateLimit, req: Request): Promise<void> {
   const wait = await rateLimit.consume(clientAddress(req));
-  if (wait > 0) throw tooManyRequests(wait, 'Too many guest logins from this address. Try again shortly.');
+  if (wait > 0) throw tooManyRequests(wait, msg('guestError.tooMany'));
 }
 
 export interface GuestHandlers {
@@ -56,6 +59,12 @@ export interface GuestHandlers {
   chooser: RequestHandler;
 }
 
+/** What the chooser shows in the guest form: field errors and a notice, in the words of the chooser's language. */
+interface GuestFormWords extends Omit<GuestFormState, 'values' | 'errors' | 'notice'> {
+  errors?: Partial<Record<'name' | 'email' | 'website' | 'code', Text>>;
+  notice?: Message;
+}
+
 /** The chooser again, with what the reader typed and `state`'s errors or notice. */
 async function chooserAgain(
   ctx: GatewayContext,
@@ -63,8 +72,13 @@ async function chooserAgain(
   res: Response,
   site: SiteConfig,
   request: AuthorizationRequest,
-  state: Omit<GuestFormState, 'values'>,
+  { errors, notice, ...state }: GuestFormWords,
 ): Promise<void> {
+  speakFor(res, request);
+  const locale = localeOf(res);
+  const words = Object.fromEntries(
+    Object.entries(errors ?? {}).map(([field, text]) => [field, translate(locale, text)]),
+  );
   const body = (req.body ?? {}) as Record<string, unknown>;
   const typed = (name: string, max: number) => {
     const value = body[name];
@@ -73,6 +87,8 @@ async function chooserAgain(
   await renderChooser(ctx, req, res, site, request, {
     values: { name: typed('name', 1000), email: typed('email', 1000), website: typed('website', 4000) },
     ...state,
+    ...(errors ? { errors: words } : {}),
+    ...(notice ? { notice: translate(locale, notice) } : {}),
   });
 }
 
@@ -89,11 +105,11 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const body = (req.body ?? {}) as Record<string, unknown>;
     const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
-    if (!site) throw new BylineError('invalid_client', 'Unknown client.');
+    if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));
     const origin = req.headers.origin;
     if (!origin || !site.origins.includes(origin))
-      throw new BylineError('forbidden', 'Guest logins are accepted only from the site’s own pages.');
-    if (!site.guests.enabled) throw new BylineError('forbidden', 'This site does not accept guest comments.');
+      throw new BylineError('forbidden', msg('guestError.otherOrigin'));
+    if (!site.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
     await limit(limiter, req);
     const fields = readGuestFields(body, site.guests);
     const requester = addressRequester(ctx, clientAddress(req));
@@ -116,9 +132,9 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     const body = (req.body ?? {}) as Record<string, unknown>;
     const id = requiredParam(body, 'ar', { max: 64 });
     const request = await pendingRequest(ctx, req, id);
+    speakFor(res, request);
     const site = ctx.sites.get(request.site);
-    if (!site?.guests.enabled)
-      throw new BylineError('forbidden', 'This site does not accept guest comments.');
+    if (!site?.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
     await limit(limiter, req);
     let fields: Required<GuestInput>;
     try {
@@ -140,7 +156,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
       res.status(error.status).set(error.headers);
       const at = error.extra.field === 'email' ? 'email' : field;
       await chooserAgain(ctx, req, res, site, request, {
-        errors: { [at]: error.message },
+        errors: { [at]: error.text },
         ...(codeSent || at === 'code' ? { codeSent: true } : {}),
       });
     };

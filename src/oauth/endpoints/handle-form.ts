@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { pageNonce } from '../../http/security.js';
 import { type Html, html } from '../../http/views.js';
+import { type Message, msg } from '../../i18n/message.js';
 import type { UpstreamProvider } from '../../providers/provider.js';
 import type { AuthorizationRequest } from '../login/records.js';
 
@@ -12,9 +13,10 @@ export interface HandleFormState {
 }
 
 const messages = {
-  logIn: 'Log in',
-  /** `{host}` is filled in by the page's script from what the reader typed. */
-  connecting: 'Connecting to {host}…',
+  logIn: msg('chooser.handleSubmit'),
+  /** `{host}` is left for the page's script, which fills it in from what the reader typed. */
+  connecting: msg('chooser.connectingHost'),
+  brand: (provider: string) => msg('chooser.logInWith', { provider }),
 };
 
 /**
@@ -27,6 +29,7 @@ export function handleForm(
   provider: UpstreamProvider,
   request: AuthorizationRequest,
   state: HandleFormState | undefined,
+  t: (message: Message) => Html,
 ): Html {
   const prompt = provider.handle;
   if (!prompt) throw new TypeError(`${provider.id} takes no handle`);
@@ -35,12 +38,12 @@ export function handleForm(
   const error = focus ? state.error : undefined;
   const value = focus ? (state.handle ?? '') : '';
   const described = [`${id}-help`, ...(error ? [`${id}-error`] : [])].join(' ');
-  return html`<li><form class="provider handle" method="get" action="/auth/${provider.id}" aria-labelledby="${id}-brand" data-provider="${provider.id}" data-connecting="${messages.connecting}"${error ? html` data-failed` : ''}>
+  return html`<li><form class="provider handle" method="get" action="/auth/${provider.id}" aria-labelledby="${id}-brand" data-provider="${provider.id}" data-connecting="${t(messages.connecting)}"${error ? html` data-failed` : ''}>
 <input type="hidden" name="ar" value="${request.id}">
-<span class="brand" id="${id}-brand"><img src="${provider.icon}" alt="" width="24" height="24">Log in with ${provider.name}</span>
+<span class="brand" id="${id}-brand"><img src="${provider.icon}" alt="" width="24" height="24">${t(messages.brand(provider.name))}</span>
 <label for="${id}">${prompt.label}</label>
 <p class="muted" id="${id}-help">${prompt.help}</p>
-<div class="handle-row"><input id="${id}" name="login_hint" type="text" inputmode="url" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="512" required value="${value}" aria-describedby="${described}"${error ? html` aria-invalid="true"` : ''}${focus ? html` autofocus` : ''}><button type="submit">${messages.logIn}</button></div>
+<div class="handle-row"><input id="${id}" name="login_hint" type="text" inputmode="url" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="512" required value="${value}" aria-describedby="${described}"${error ? html` aria-invalid="true"` : ''}${focus ? html` autofocus` : ''}><button type="submit">${t(messages.logIn)}</button></div>
 ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}<p class="handle-status" role="status"></p>
 </form></li>`;
 }

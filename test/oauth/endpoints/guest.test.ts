@@ -155,7 +155,7 @@ describe('POST /guest (the widget)', () => {
     });
     assert.deepEqual(((await json.json()) as { fields: unknown }).fields, {
       email: 'Enter your email address. It is never made public.',
-      name: 'The name must be text.',
+      name: 'This field must be text.',
     });
   });
 
@@ -334,7 +334,7 @@ describe('POST /auth/guest (the chooser)', () => {
     const { browser } = await devLogin(gateway, { name: 'Chooser Person' });
     const { challenge } = pkce();
     const page = await browser.request(authorizeUrl(gateway, challenge, { prompt: 'select_account' }));
-    assert.match(page.body, /Logged in as <strong>Chooser Person<\/strong>/);
+    assert.match(page.body, /Logged in as <strong><bdi>Chooser Person<\/bdi><\/strong>/);
     assert.match(
       page.body,
       /<form method="post" action="\/logout"><input type="hidden" name="csrf" value="[\w-]+">/,
