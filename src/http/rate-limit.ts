@@ -7,8 +7,8 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config/schema.js';
-import { claimedClient } from './basic-auth.js';
 import type { Text } from '../i18n/message.js';
+import { claimedClient } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
 /** One counter family: attempts per key within a fixed window. */
