@@ -82,6 +82,17 @@ describe('atproto logins through Byline', () => {
     assert.equal(claims.website, `https://bsky.app/profile/${alice.did}`);
   });
 
+  test('a handle nobody has: the chooser again, at the Bluesky input, with what was typed and why (400)', async () => {
+    const { challenge } = pkce();
+    const url = authorizeUrl(gateway, challenge, { idp: 'atproto' });
+    url.searchParams.set('login_hint', 'nobody.test');
+    const page = await new Browser().follow(url);
+    assert.equal(page.response.status, 400);
+    assert.match(page.body, /No account answers to nobody\.test\. Check the handle and try again\./);
+    assert.match(page.body, /<input id="handle-atproto" name="login_hint"[^>]* value="nobody\.test"/);
+    assert.equal(page.location, undefined, 'no redirect, to the site or anywhere');
+  });
+
   test('a reader who refuses at their PDS: the site gets access_denied', async () => {
     const login = await atprotoLogin(gateway, 'alice.test', { refuse: true });
     assertSiteError(login.location, 'access_denied', { iss: gateway.url });

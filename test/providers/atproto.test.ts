@@ -179,15 +179,33 @@ describe('atproto provider against a real PDS', () => {
     );
   });
 
-  test('an account whose PDS is down: temporarily unavailable', async () => {
+  test('an account whose PDS is down: the reader is told at the start, the site told at the callback', async () => {
     const other = await startPds(plc.url);
     const carol = await other.createAccount('carol');
-    await other.close();
-    // The DID document still names the stopped PDS, and Byline asks the PLC about the DID itself.
     const atproto = provider();
+    // Down before the login begins: the DID document still names it (Byline asks the PLC for the DID).
+    const started = await atproto.start({ forceLogin: false, handle: carol.did });
+    assert.ok('url' in started);
+    const callback = new URL(await answerAtPds(started.url, carol));
+    await other.close();
     await assert.rejects(
       atproto.start({ forceLogin: false, handle: carol.did }),
+      (error: unknown) =>
+        error instanceof HandleError &&
+        error.message === `The server of ${carol.did} could not be reached. Try again in a moment.`,
+    );
+    // Down between the reader's answer and the code exchange.
+    await assert.rejects(
+      atproto.finish(callback.searchParams, started.upstream, {} as never),
       (error: unknown) => error instanceof UpstreamUnavailableError,
+    );
+  });
+
+  test('a DID nobody registered names no account', async () => {
+    await assert.rejects(
+      provider().start({ forceLogin: false, handle: `did:plc:${'a'.repeat(24)}` }),
+      (error: unknown) =>
+        error instanceof HandleError && /^No account answers to did:plc:a{24}\./.test(error.message),
     );
   });
 
@@ -203,7 +221,7 @@ describe('atproto provider against a real PDS', () => {
     assert.equal(pds.requests.length, before, 'nothing was sent to the private address');
   });
 
-  test('a server that never answers: temporarily unavailable within http.upstreamTimeout', async () => {
+  test('a server that never answers: the reader is told within http.upstreamTimeout', async () => {
     // A did:web (served here) whose PDS accepts connections and never answers.
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -231,7 +249,7 @@ describe('atproto provider against a real PDS', () => {
       const began = Date.now();
       await assert.rejects(
         atproto.start({ forceLogin: false, handle: did }),
-        (error: unknown) => error instanceof UpstreamUnavailableError,
+        (error: unknown) => error instanceof HandleError && /could not be reached/.test(error.message),
       );
       assert.ok(Date.now() - began < 3000, `gave up after ${Date.now() - began} ms`);
     } finally {

@@ -5,7 +5,7 @@ import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.
 import type { ProviderContext } from '../provider-context.js';
 import { atprotoClientKey } from './client-key.js';
 import { atprotoClient, clientDocumentsRouter, clientMetadata } from './client-metadata.js';
-import { atprotoFailure, readerHandle } from './errors.js';
+import { finishFailure, readerHandle, startFailure } from './errors.js';
 import { atprotoIdentity } from './profile.js';
 import { atprotoStores } from './stores.js';
 
@@ -78,7 +78,7 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
         if (!state) throw new Error('the atproto client saved no state for its authorization');
         return { upstream: { state }, url: url.href };
       } catch (error) {
-        throw atprotoFailure(error, handle);
+        throw startFailure(error, handle);
       } finally {
         begun.delete(appState);
       }
@@ -86,7 +86,7 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
     async finish(params) {
       const atproto = await oauthClient();
       const { session } = await atproto.callback(params).catch((error: unknown) => {
-        throw atprotoFailure(error);
+        throw finishFailure(error);
       });
       try {
         // The handle as of now, checked both ways (the reader may have signed in with another account

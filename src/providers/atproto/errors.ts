@@ -1,4 +1,3 @@
-import { RefusedUpstreamError } from '../../http/guarded-fetch.js';
 import { HandleError, isUnreachable, UpstreamUnavailableError } from '../provider.js';
 
 /** A handle (`alice.bsky.social`, `@alice.example.com`) or a DID as the reader typed it, in the form the library takes. */
@@ -17,33 +16,44 @@ export function readerHandle(input: string | undefined): string {
   return handle;
 }
 
-/** Whether `error`, or an error it was caused by, is named `name` (the library's classes come from nested packages). */
-function causedBy(error: unknown, name: string): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) if (e.name === name) return true;
-  return false;
+/**
+ * The first error in `error`'s cause chain of one of the classes `names`, by name: the library's come from
+ * nested packages, and several set no `name` of their own.
+ */
+function causeNamed(error: unknown, ...names: string[]): Error | undefined {
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (names.includes(e.name) || names.includes(e.constructor.name)) return e;
+  return undefined;
 }
 
 /**
- * What a failed leg of an atproto login is to Byline: a handle that names no account, or a server the
- * guarded fetch refused (a private address), is HandleError; the reader's server out of reach is
- * UpstreamUnavailableError (`temporarily_unavailable`); anything else stays as it is (a failed login).
+ * Why a login could not begin with `handle`, for the reader at the chooser's input (HandleError): it
+ * points off the public Internet (the guarded fetch refused it), names no account (the handle or its DID
+ * does not resolve, or not back to each other), or its server is out of reach, too slow, too big or not
+ * an atproto server. Anything else (Byline's own client refused by the server, say) stays a failure.
  */
-export function atprotoFailure(error: unknown, handle?: string): Error {
+export function startFailure(error: unknown, handle: string): Error {
   if (error instanceof HandleError) return error;
-  // Refused before any connection: a handle (or a server it names) that points off the public Internet.
-  for (let e = error; e instanceof Error; e = e.cause)
-    if (e instanceof RefusedUpstreamError)
-      return new HandleError(`${handle ?? 'This account'} cannot be used here: ${e.message}.`, {
-        cause: error,
-      });
-  if (isUnreachable(error))
-    return new UpstreamUnavailableError('the atproto server could not be reached', { cause: error });
-  if (
-    handle !== undefined &&
-    (causedBy(error, 'HandleResolverError') || causedBy(error, 'IdentityResolverError'))
-  )
+  const refused = causeNamed(error, 'RefusedUpstreamError');
+  if (refused) return new HandleError(`${handle} cannot be used here: ${refused.message}.`, { cause: error });
+  if (causeNamed(error, 'HandleResolverError', 'IdentityResolverError', 'DidError'))
     return new HandleError(`No account answers to ${handle}. Check the handle and try again.`, {
       cause: error,
     });
+  if (isUnreachable(error))
+    return new HandleError(`The server of ${handle} could not be reached. Try again in a moment.`, {
+      cause: error,
+    });
+  if (causeNamed(error, 'OversizedAnswerError', 'OAuthResolverError'))
+    return new HandleError(`The server of ${handle} did not answer as an AT Protocol server does.`, {
+      cause: error,
+    });
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A failed callback: the reader's server out of reach is UpstreamUnavailableError (`temporarily_unavailable`). */
+export function finishFailure(error: unknown): Error {
+  if (isUnreachable(error))
+    return new UpstreamUnavailableError('the atproto server could not be reached', { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }
