@@ -23,7 +23,11 @@ test('GET /widget/config answers the site’s offer to any origin', async () => 
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('access-control-allow-origin'), '*');
   assert.match(response.headers.get('cache-control') ?? '', /public/);
-  assert.deepEqual(await response.json(), {
+  const { locale, dir, messages, ...offer } = (await response.json()) as Record<string, unknown>;
+  assert.equal(locale, 'en');
+  assert.equal(dir, 'ltr');
+  assert.equal((messages as Record<string, string>)['widget.title'], 'Leave a Reply');
+  assert.deepEqual(offer, {
     issuer: gateway.url,
     site: { id: 'blog', name: 'Test Blog', redirectUris: ['https://blog.example/callback'] },
     providers: [
@@ -36,6 +40,28 @@ test('GET /widget/config answers the site’s offer to any origin', async () => 
     guests: { enabled: boolean };
   };
   assert.equal(quiet.guests.enabled, false);
+});
+
+test('the widget’s words come in the reader’s locale: data-byline-lang, the page’s lang, Accept-Language', async () => {
+  const config = async (query: string, acceptLanguage?: string) => {
+    const response = await fetch(`${gateway.url}/widget/config?client_id=blog${query}`, {
+      headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {},
+    });
+    assert.match(response.headers.get('vary') ?? '', /Accept-Language/);
+    return (await response.json()) as { locale: string; dir: string; messages: Record<string, unknown> };
+  };
+  const arabic = await config('&lang=ar&page_lang=ja', 'de');
+  assert.equal(arabic.locale, 'ar');
+  assert.equal(arabic.dir, 'rtl');
+  assert.equal(arabic.messages['widget.title'], 'اترك تعليقًا');
+  assert.equal((await config('&lang=sv&page_lang=ja-JP', 'de')).locale, 'ja');
+  assert.equal((await config('&page_lang=en-GB', 'de')).locale, 'en');
+  const german = await config('', 'fr;q=0.5, de-AT');
+  assert.equal(german.locale, 'de');
+  // Only the widget's own messages and the guest form's travel: not the pages', not the errors'.
+  const keys = Object.keys(german.messages);
+  assert.ok(keys.length > 20 && keys.every((key) => /^(widget|guest)\./.test(key)), keys.join());
+  assert.equal('code.wrong' in german.messages, false);
 });
 
 test('an unknown or missing site is a JSON error', async () => {
