@@ -21,6 +21,7 @@ export const BUILTIN_PROVIDER_TYPES: readonly string[] = [
   'apple',
   'atproto',
   'indieauth',
+  'mastodon',
   'github',
   'x',
   'discord',
@@ -39,6 +40,7 @@ const PROVIDER_TYPES = [
   'apple',
   'atproto',
   'indieauth',
+  'mastodon',
   'github',
   'x',
   'discord',
@@ -377,6 +379,32 @@ const indieauthProvider = z.strictObject({
   }),
 });
 
+/** A host name as `allowedInstances` and `blockedInstances` take it: `example.social`, or `*.example.social`. */
+const instancePattern = z
+  .string()
+  .max(253)
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i,
+    'must be a host name such as example.social, or *.example.social for its subdomains',
+  )
+  .transform((pattern) => pattern.toLowerCase());
+
+const mastodonProvider = z.strictObject({
+  ...common('mastodon', buttonName('Mastodon')),
+  allowedInstances: z.array(instancePattern).optional().meta({
+    description:
+      'Only accounts on these instances may log in: host names (example.social) or *.example.social for every subdomain (not the domain itself); unset, every instance. Byline contacts no other instance.',
+  }),
+  blockedInstances: z.array(instancePattern).default([]).meta({
+    description:
+      'Accounts on these instances may not log in, even when allowedInstances names them: host names or *.example.social patterns, as allowedInstances takes them.',
+  }),
+  clientName: nonEmpty.max(100).optional().meta({
+    description:
+      "The app name Byline registers at each instance, which readers see when they authorize it (default: publicUrl's host name).",
+  }),
+});
+
 /** One provider; exported so that the JSON Schema can mark `type` optional for built-in ids. */
 export const providerSchema = z.discriminatedUnion(
   'type',
@@ -389,6 +417,7 @@ export const providerSchema = z.discriminatedUnion(
     appleProvider,
     atprotoProvider,
     indieauthProvider,
+    mastodonProvider,
     githubProvider,
     xProvider,
     discordProvider,
@@ -451,6 +480,7 @@ export type GitLabProviderConfig = ProviderOutput<typeof gitlabProvider>;
 export type LinkedInProviderConfig = ProviderOutput<typeof linkedinProvider>;
 export type AtprotoProviderConfig = ProviderOutput<typeof atprotoProvider>;
 export type IndieAuthProviderConfig = ProviderOutput<typeof indieauthProvider>;
+export type MastodonProviderConfig = ProviderOutput<typeof mastodonProvider>;
 export type ProviderConfig =
   | OidcProviderConfig
   | OAuth2ProviderConfig
@@ -460,6 +490,7 @@ export type ProviderConfig =
   | DevProviderConfig
   | AtprotoProviderConfig
   | IndieAuthProviderConfig
+  | MastodonProviderConfig
   | GitHubProviderConfig
   | XProviderConfig
   | DiscordProviderConfig

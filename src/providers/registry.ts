@@ -5,6 +5,7 @@ import { devDescription } from './dev.js';
 import { describedProvider } from './engine.js';
 import { facebookProvider } from './facebook.js';
 import { indieauthProvider } from './indieauth/indieauth.js';
+import { mastodonProvider } from './mastodon/mastodon.js';
 import { appleDescription } from './presets/apple.js';
 import { discordDescription } from './presets/discord.js';
 import { githubDescription } from './presets/github.js';
@@ -47,6 +48,7 @@ const adapters: { [T in ProviderConfig['type']]?: Adapt<T> } = {
   facebook: facebookProvider,
   atproto: atprotoProvider,
   indieauth: indieauthProvider,
+  mastodon: mastodonProvider,
 };
 
 /** `fetchFn` (the provider's fetch, or its guarded fetch), timing every call under its provider id. */

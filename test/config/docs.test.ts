@@ -61,6 +61,7 @@ test('the JSON Schema names itself and lets built-in provider ids leave out thei
     apple: false,
     atproto: false,
     indieauth: false,
+    mastodon: false,
     github: false,
     x: false,
     discord: false,

@@ -24,6 +24,7 @@ test('every built-in provider type has its icon (oidc: the OpenID mark), and gue
     'dev',
     'atproto',
     'indieauth',
+    'mastodon',
     'guest',
   ])
     assert.ok(icons.includes(`${type}.svg`), `static/icons/${type}.svg`);

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { type BylineApp, createApp } from '../../src/app.js';
 import { packageRoot, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { Resolve } from '../../src/http/guarded-fetch.js';
 import { type ExpressServerClasses, expressServerClasses } from '../../src/http/server-classes.js';
 import type { GatewayContext } from '../../src/oauth/gateway-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -63,6 +64,8 @@ export interface GatewayOptions {
   clock?: TestClock;
   store?: Store;
   fetch?: typeof fetch;
+  /** DNS for hosts that readers name (handle logins): the test's own names. */
+  resolve?: Resolve;
   env?: Record<string, string | undefined>;
   /** Use an existing listening server (when a peer needs Byline's URL first). */
   listening?: Listening;
@@ -113,6 +116,7 @@ async function startOn({ server, url, classes }: Listening, options: GatewayOpti
     clock,
     logger: options.logger ?? pino({ level: 'silent' }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   classes?.use(app);
   server.on('request', app);
