@@ -3,22 +3,11 @@
  * (`POST /guest/code`), and the field the reader types it into, in the comment form itself, so the
  * draft never leaves the page.
  */
+import type { Words } from './i18n.js';
 import { post, type ReaderError } from './oauth.js';
 import { h } from './ui.js';
 
 export type VerifyEmail = 'off' | 'optional' | 'required';
-
-/** The words of the code part (English; the locale catalogs will hold them, issue 17 item 2). */
-const messages = {
-  confirm: 'Confirm my email address',
-  confirmNote: 'optional: your comments then show a confirmed address to the site',
-  requiredNote: 'This site confirms your email address: posting mails you a six-digit code first.',
-  sent: (email: string) =>
-    `We mailed a six-digit code to ${email}. Type it here, or open the link in the mail, then post your comment.`,
-  label: 'Code from the mail',
-  sendNew: 'Send a new code',
-  sending: 'Sending the code…',
-};
 
 export interface EmailCodeOptions {
   issuer: string;
@@ -26,6 +15,8 @@ export interface EmailCodeOptions {
   mode: VerifyEmail;
   /** A number unique on the page, for element ids. */
   n: number;
+  /** The reader's words; their locale also goes to Byline, for its answers and the mail. */
+  words: Words;
   email: HTMLInputElement;
   name: HTMLInputElement | undefined;
   /** Shows a failed request for a code (a field error, or a message for the form). */
@@ -45,6 +36,7 @@ export class EmailCode {
   #sentTo: string | undefined;
 
   constructor(readonly options: EmailCodeOptions) {
+    const t = (key: string) => options.words.t(key);
     const id = `byline-${options.n}-code`;
     this.#input = h('input', {
       id,
@@ -54,27 +46,33 @@ export class EmailCode {
       maxlength: '12',
     });
     this.#notice = h('p', { class: 'byline-note byline-code-notice', role: 'status' });
-    const again = h('button', { type: 'button', class: 'byline-link byline-code-again' }, messages.sendNew);
+    const again = h(
+      'button',
+      { type: 'button', class: 'byline-link byline-code-again' },
+      t('guest.sendNewCode'),
+    );
     again.addEventListener('click', () => this.#ask());
     this.#area = h(
       'div',
       { class: 'byline-field byline-field-code', hidden: true },
       this.#notice,
-      h('label', { for: id }, messages.label),
+      h('label', { for: id }, t('guest.codeLabel')),
       this.#input,
       h('p', { class: 'byline-note' }, again),
     );
     const parts: HTMLElement[] = [];
     if (options.mode === 'required')
-      parts.push(h('p', { class: 'byline-note byline-code-offer' }, messages.requiredNote));
+      parts.push(h('p', { class: 'byline-note byline-code-offer' }, t('widget.codeRequiredNote')));
     if (options.mode === 'optional') {
       const confirm = h(
         'button',
         { type: 'button', class: 'byline-link byline-code-confirm' },
-        messages.confirm,
+        t('guest.confirmEmail'),
       );
       confirm.addEventListener('click', () => this.#ask());
-      parts.push(h('p', { class: 'byline-field byline-code-offer' }, confirm, ` (${messages.confirmNote})`));
+      parts.push(
+        h('p', { class: 'byline-field byline-code-offer' }, confirm, ` ${t('widget.codeConfirmNote')}`),
+      );
     }
     this.root = h('div', { class: 'byline-code' }, ...parts, this.#area);
     // A code is for one address: typing another one puts the form back as it was.
@@ -93,12 +91,13 @@ export class EmailCode {
   async #ask(): Promise<boolean> {
     const email = this.options.email.value.trim();
     const name = this.options.name?.value.trim() ?? '';
-    this.#notice.textContent = messages.sending;
+    this.#notice.textContent = this.options.words.t('widget.codeSending');
     try {
       await post(`${this.options.issuer}/guest/code`, {
         client_id: this.options.site,
         email,
         ...(name ? { name } : {}),
+        ui_locales: this.options.words.locale,
       });
     } catch (error) {
       this.#notice.textContent = '';
@@ -108,7 +107,7 @@ export class EmailCode {
     this.#sentTo = email;
     this.#input.value = '';
     this.#area.hidden = false;
-    this.#notice.textContent = messages.sent(email);
+    this.#notice.textContent = this.options.words.t('widget.codeSent', { email });
     this.#input.focus();
     return true;
   }

@@ -27,8 +27,14 @@ export interface Pending {
   returnTo: string;
 }
 
-/** An error whose message is written for the reader. */
+/**
+ * An error for the reader: its message is in their language already (Byline's guest endpoints answer
+ * in it), or it has a `key` of the widget's words to say it with.
+ */
 export class ReaderError extends Error {
+  key?: string;
+  vars?: Record<string, string | number>;
+
   constructor(
     message: string,
     readonly field?: string,
@@ -38,6 +44,14 @@ export class ReaderError extends Error {
     readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(message);
+  }
+
+  /** An error that the widget's message `key` tells. */
+  static say(key: string, vars?: Record<string, string | number>, status?: number): ReaderError {
+    const error = new ReaderError(key, undefined, status);
+    error.key = key;
+    error.vars = vars;
+    return error;
   }
 }
 
@@ -75,28 +89,35 @@ export function claimsOf(jwt: string): Claims {
   return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
 }
 
-/** POSTs a form to Byline by CORS, never with credentials; errors become ReaderErrors. */
+/**
+ * POSTs a form to Byline by CORS, never with credentials; errors become ReaderErrors, with the answer's
+ * description (in the reader's language from the guest endpoints, which take `ui_locales`).
+ */
 export async function post(url: string, fields: Record<string, string>): Promise<TokenResponse> {
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', body: new URLSearchParams(fields), credentials: 'omit' });
   } catch {
-    throw new ReaderError('Byline could not be reached. Check your connection and try again.');
+    throw ReaderError.say('widget.unreachable');
   }
   const body = (await response.json().catch(() => ({}))) as Record<string, string> & {
     fields?: Record<string, string>;
   };
-  if (!response.ok)
+  if (!response.ok) {
+    if (!body.error_description)
+      throw ReaderError.say('widget.answered', { status: `${response.status}` }, response.status);
     throw new ReaderError(
-      body.error_description || `Byline answered ${response.status}.`,
+      body.error_description,
       body.field,
       response.status,
       body.error,
       typeof body.fields === 'object' && body.fields !== null ? body.fields : undefined,
     );
+  }
   return body as unknown as TokenResponse;
 }
 
+/** The code for tokens. A refusal's description is OAuth's, for developers: the reader is told the login did not complete. */
 export function redeem(issuer: string, site: string, code: string, verifier: string, redirectUri: string) {
   return post(`${issuer}/token`, {
     grant_type: 'authorization_code',
@@ -104,7 +125,15 @@ export function redeem(issuer: string, site: string, code: string, verifier: str
     code_verifier: verifier,
     redirect_uri: redirectUri,
     client_id: site,
+  }).catch((error: ReaderError) => {
+    throw error.key ? error : ReaderError.say('widget.incomplete', undefined, error.status);
   });
+}
+
+/** What the reader is told when an authorization response carries an error instead of a code. */
+export function authorizationError(error: string | null | undefined): ReaderError {
+  if (error === 'access_denied') return ReaderError.say('widget.cancelled');
+  return ReaderError.say(error === 'temporarily_unavailable' ? 'widget.providerDown' : 'widget.incomplete');
 }
 
 export function authorizeUrl(
@@ -137,24 +166,19 @@ export async function completeRedirect(): Promise<boolean> {
   history.replaceState(null, '', location.pathname);
   const code = query.get('code');
   try {
-    if (query.get('iss') !== pending.issuer)
-      throw new ReaderError('The login answer came from the wrong server.');
-    if (!code)
-      throw new ReaderError(
-        query.get('error') === 'access_denied'
-          ? 'The login was cancelled.'
-          : query.get('error_description') || 'The login did not complete.',
-      );
+    if (query.get('iss') !== pending.issuer) throw ReaderError.say('widget.wrongServer');
+    if (!code) throw authorizationError(query.get('error'));
     const tokens = await redeem(pending.issuer, pending.site, code, pending.verifier, pending.redirectUri);
     const claims = claimsOf(tokens.access_token);
-    if (claims.nonce !== pending.nonce) throw new ReaderError('The login answer did not match this page.');
+    if (claims.nonce !== pending.nonce) throw ReaderError.say('widget.mismatch');
     save(storageKeys.auth(pending.issuer, pending.site), { refresh: tokens.refresh_token, claims });
     save(storageKeys.handoff(pending.issuer, pending.site), {
       access: tokens.access_token,
       expiresAt: Date.now() + tokens.expires_in * 1000,
     });
   } catch (error) {
-    save(storageKeys.flash(pending.site), (error as Error).message);
+    // Said once the widget has its words: the key of the message.
+    save(storageKeys.flash(pending.site), (error as ReaderError).key ?? 'widget.incomplete');
   }
   const back = new URL(pending.returnTo, location.href);
   if (back.pathname + back.search === location.pathname) {

@@ -1,4 +1,5 @@
 /** The row of provider buttons: icons in the site's order, or, when the site asks, labelled buttons. */
+import type { Words } from './i18n.js';
 import { h } from './ui.js';
 
 export interface ProviderOffer {
@@ -6,10 +7,6 @@ export interface ProviderOffer {
   name: string;
   icon: string;
 }
-
-const messages = {
-  logInWith: (provider: string) => `Log in with ${provider}`,
-};
 
 /**
  * One button per provider, in the order given (the site's `providers` order). Each is named "Log in
@@ -20,10 +17,12 @@ const messages = {
 export function providerButtons(
   providers: readonly ProviderOffer[],
   labelled: boolean,
+  words: Words,
   choose: (id: string, button: HTMLButtonElement) => void,
 ): HTMLElement {
   const buttons = providers.map((provider) => {
-    const label = messages.logInWith(provider.name);
+    // The brand name is a value in the sentence, never translated.
+    const label = words.t('widget.logInWith', { provider: provider.name });
     // The visible brand name is inside the accessible name, but not read twice.
     const visible =
       labelled && h('span', { class: 'byline-provider-name', 'aria-hidden': 'true' }, provider.name);

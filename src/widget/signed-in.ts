@@ -1,13 +1,7 @@
 /** The logged-in line: the reader's avatar and name, how they comment, and "( Log Out / Change )". */
+import type { Words } from './i18n.js';
 import type { Claims } from './oauth.js';
 import { h } from './ui.js';
-
-const messages = {
-  viaProvider: (provider: string) => `You are commenting using your ${provider} account.`,
-  asGuest: 'You are commenting as a guest.',
-  logOut: 'Log Out',
-  change: 'Change',
-};
 
 /** The name's first letter on the accent colour: the avatar of a reader without a usable picture. */
 function letterAvatar(name: string): HTMLElement {
@@ -31,22 +25,38 @@ function avatar(claims: Claims): HTMLElement {
 export function signedInLine(
   claims: Claims,
   provider: string,
+  words: Words,
   actions: { logout: () => void; change: () => void },
 ): HTMLElement[] {
-  const logout = h('button', { type: 'button', class: 'byline-link byline-logout' }, messages.logOut);
-  const change = h('button', { type: 'button', class: 'byline-link byline-change' }, messages.change);
+  const logout = h(
+    'button',
+    { type: 'button', class: 'byline-link byline-logout' },
+    words.t('widget.logOut'),
+  );
+  const change = h(
+    'button',
+    { type: 'button', class: 'byline-link byline-change' },
+    words.t('widget.change'),
+  );
   logout.addEventListener('click', actions.logout);
   change.addEventListener('click', actions.change);
-  const how = claims.idp === 'guest' ? messages.asGuest : messages.viaProvider(provider);
+  const how =
+    claims.idp === 'guest' ? words.t('widget.asGuest') : words.t('widget.viaProvider', { provider });
   return [
     avatar(claims),
     h(
       'div',
       { class: 'byline-who' },
-      h('strong', { class: 'byline-name' }, claims.name),
+      // The reader's name, in any script, keeps its own direction inside the line's.
+      h('strong', { class: 'byline-name' }, h('bdi', {}, claims.name)),
       // The parentheses and both links stay on one line: a narrow screen wraps before "(", never
       // leaving ")" alone.
-      h('p', {}, `${how} `, h('span', { class: 'byline-actions' }, '( ', logout, ' / ', change, ' )')),
+      h(
+        'p',
+        {},
+        `${how} `,
+        h('span', { class: 'byline-actions' }, ...words.parts('widget.actions', { logout, change })),
+      ),
     ),
   ];
 }

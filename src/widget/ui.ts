@@ -28,7 +28,7 @@ const css = `.byline{--a:var(--byline-accent,#2271b1);--b:1px solid var(--byline
 .byline-provider{display:inline-flex;align-items:center;justify-content:center;box-sizing:border-box;font:inherit;width:var(--byline-icon-size,2.75em);height:var(--byline-icon-size,2.75em);padding:.4em;border:var(--b);border-radius:var(--r);background:var(--byline-surface,#fff);cursor:pointer}
 .byline-provider:hover,.byline-provider:focus-visible{border-color:var(--a);outline:2px solid var(--a);outline-offset:1px}
 .byline-provider img{width:100%;height:100%}
-.byline-labelled .byline-provider{width:auto;gap:.5em;padding:.4em .9em .4em .5em;color:var(--byline-text,#1d2327)}
+.byline-labelled .byline-provider{width:auto;gap:.5em;padding-block:.4em;padding-inline:.5em .9em;color:var(--byline-text,#1d2327)}
 .byline-labelled .byline-provider img{width:auto;aspect-ratio:1;flex:none}
 .byline-field{margin:0 0 .8em}
 .byline-field label{display:block;margin:0 0 .25em}

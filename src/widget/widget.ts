@@ -8,7 +8,9 @@
  */
 
 import { EmailCode, type VerifyEmail } from './email-code.js';
+import { type Entry, Words } from './i18n.js';
 import {
+  authorizationError,
   authorizeUrl,
   type Claims,
   claimsOf,
@@ -31,6 +33,10 @@ interface Config {
   site: { id: string; name: string; redirectUris: string[] };
   providers: ProviderOffer[];
   guests: { enabled: boolean; requireEmail: boolean; requireName: boolean; verifyEmail?: VerifyEmail };
+  /** The reader's locale (negotiated by Byline), its direction, and the widget's words in it. */
+  locale: string;
+  dir: string;
+  messages: Record<string, Entry>;
 }
 
 interface Auth {
@@ -54,14 +60,6 @@ type GuestField = 'email' | 'name' | 'website';
 /** Thrown when the reader has been told already (a field error, a cancelled popup). */
 class Shown extends Error {}
 
-const messages = {
-  connecting: (provider: string) => `Connecting to ${provider}…`,
-  /** While the chooser is open (no provider picked yet: "Change"). */
-  choosing: 'Choose how to log in…',
-  windowOpen: 'A login window is open.',
-  windowClosed: 'The login window is closed.',
-};
-
 const script = (document.currentScript as HTMLScriptElement | null)?.src;
 const forms = new WeakMap<HTMLFormElement, Widget>();
 let counter = 0;
@@ -71,6 +69,7 @@ const fieldTypes = /^(text|email|url|search|tel|number|textarea|select-one)$/;
 class Widget {
   readonly ready: Promise<void>;
   config!: Config;
+  words!: Words;
   auth?: Auth;
   access?: { token: string; expiresAt: number };
   prepared?: Prepared;
@@ -101,11 +100,16 @@ class Widget {
   }
 
   async start(gateway: string): Promise<void> {
-    const response = await fetch(`${gateway}/widget/config?client_id=${encodeURIComponent(this.site)}`, {
-      credentials: 'omit',
-    });
+    // The reader's language: the form's data-byline-lang, else the page's <html lang> (Byline then
+    // tries Accept-Language, else English).
+    const query = new URLSearchParams({ client_id: this.site });
+    const lang = this.form.closest('[data-byline-lang]')?.getAttribute('data-byline-lang');
+    if (lang) query.set('lang', lang);
+    if (document.documentElement.lang) query.set('page_lang', document.documentElement.lang);
+    const response = await fetch(`${gateway}/widget/config?${query}`, { credentials: 'omit' });
     if (!response.ok) throw new Error(`Byline: no site "${this.site}" at ${gateway}`);
     this.config = (await response.json()) as Config;
+    this.words = new Words(this.config.locale, this.config.messages);
     this.render();
     this.form.addEventListener('input', () => this.saveDraft());
     this.form.addEventListener('submit', (event) => this.submit(event));
@@ -117,7 +121,7 @@ class Widget {
     if (handoff) this.access = { token: handoff.access, expiresAt: handoff.expiresAt };
     this.show();
     const flash = take<string>(storageKeys.flash(this.site));
-    if (flash) this.error.textContent = flash;
+    if (flash && flash in this.config.messages) this.error.textContent = this.words.t(flash);
     if (this.auth) this.emit('byline:login');
     this.prepare();
   }
@@ -134,17 +138,22 @@ class Widget {
 
   render(): void {
     addStyles();
-    const { site, providers, guests } = this.config;
-    const title = this.form.dataset.bylineTitle ?? 'Leave a Reply';
+    const { site, providers, guests, locale, dir } = this.config;
+    const words = this.words;
+    // The widget speaks the reader's language even on a page written in another.
+    this.root.lang = locale;
+    this.root.dir = dir;
+    // A title the site sets is the site's own words.
+    const title = this.form.dataset.bylineTitle ?? words.t('widget.title');
     this.out.append(
       h(
         'p',
         { class: 'byline-prompt' },
         guests.enabled
-          ? 'Fill in your details below or click an icon to log in:'
-          : `Click an icon to log in to comment on ${site.name}:`,
+          ? words.t('widget.prompt')
+          : words.t('widget.promptProvidersOnly', { site: site.name }),
       ),
-      providerButtons(providers, wantsLabels(this.form), (id, button) =>
+      providerButtons(providers, wantsLabels(this.form), words, (id, button) =>
         this.interactiveLogin(id, undefined, button),
       ),
     );
@@ -163,16 +172,16 @@ class Widget {
               'label',
               { for: id },
               label,
-              required && h('span', { class: 'byline-note' }, ' (required)'),
-              note && h('span', { class: 'byline-note' }, ` (${note})`),
+              required && h('span', { class: 'byline-note' }, ` ${words.t('guest.required')}`),
+              note && h('span', { class: 'byline-note' }, ` ${note}`),
             ),
             input,
           ),
         );
       };
-      field('email', 'Email', 'email', guests.requireEmail, 'Address never made public');
-      field('name', 'Name', 'text', guests.requireName);
-      field('website', 'Website', 'url', false);
+      field('email', words.t('guest.email'), 'email', guests.requireEmail, words.t('guest.emailNote'));
+      field('name', words.t('guest.name'), 'text', guests.requireName);
+      field('website', words.t('guest.website'), 'url', false);
       const { email } = this.guest;
       if (email && guests.verifyEmail && guests.verifyEmail !== 'off') {
         this.emailCode = new EmailCode({
@@ -180,11 +189,12 @@ class Widget {
           site: this.site,
           mode: guests.verifyEmail,
           n: this.n,
+          words,
           email,
           name: this.guest.name,
           onError: (error) => {
             this.clearErrors();
-            if (!this.showGuestError(error)) this.error.textContent = error.message;
+            if (!this.showGuestError(error)) this.error.textContent = this.say(error);
           },
         });
         fields.append(this.emailCode.root);
@@ -205,6 +215,11 @@ class Widget {
     this.form.append(this.hidden);
   }
 
+  /** What an error tells the reader, in their words. */
+  say(error: Error): string {
+    return error instanceof ReaderError && error.key ? this.words.t(error.key, error.vars) : error.message;
+  }
+
   providerName(id: string): string {
     return this.config.providers.find((provider) => provider.id === id)?.name ?? id;
   }
@@ -216,14 +231,14 @@ class Widget {
     this.connecting.hidden = !connecting;
     this.inside.hidden = !claims || Boolean(connecting);
     if (connecting) {
-      const cancel = h('button', { type: 'button', class: 'byline-link' }, 'Cancel');
+      const cancel = h('button', { type: 'button', class: 'byline-link' }, this.words.t('widget.cancel'));
       cancel.addEventListener('click', () => this.cancel?.());
       this.connecting.replaceChildren(h('p', {}, `${connecting} `, cancel));
-      this.announce(`${connecting} ${messages.windowOpen}`);
+      this.announce(`${connecting} ${this.words.t('widget.windowOpen')}`);
     }
     if (!claims) return;
     this.inside.replaceChildren(
-      ...signedInLine(claims, this.providerName(claims.idp), {
+      ...signedInLine(claims, this.providerName(claims.idp), this.words, {
         logout: () => this.logout(),
         change: () => {
           this.logout();
@@ -310,14 +325,14 @@ class Widget {
 
   setTokens(tokens: TokenResponse, nonce?: string): string {
     const claims = claimsOf(tokens.access_token);
-    if (nonce && claims.nonce !== nonce) throw new ReaderError('The login answer did not match this page.');
+    if (nonce && claims.nonce !== nonce) throw ReaderError.say('widget.mismatch');
     const wasIn = Boolean(this.auth);
     this.access = { token: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 };
     this.auth = { refresh: tokens.refresh_token ?? this.auth?.refresh, claims };
     save(storageKeys.auth(this.config.issuer, this.site), this.auth);
     this.show();
     if (!wasIn) {
-      this.announce(`You are logged in as ${claims.name}.`);
+      this.announce(this.words.t('widget.loggedIn', { name: claims.name }));
       this.emit('byline:login');
     }
     return tokens.access_token;
@@ -335,7 +350,7 @@ class Widget {
     const refresh = this.auth?.refresh;
     if (!this.auth) return;
     this.forget();
-    this.announce('You are logged out.');
+    this.announce(this.words.t('widget.loggedOut'));
     this.emit('byline:logout');
     if (refresh)
       post(`${this.config.issuer}/revoke`, {
@@ -351,7 +366,7 @@ class Widget {
     this.login(idp, prompt).then(
       () => (this.form.querySelector('textarea') ?? this.form).focus(),
       (error: Error) => {
-        if (!(error instanceof Shown)) this.error.textContent = error.message;
+        if (!(error instanceof Shown)) this.error.textContent = this.say(error);
         focusAfter?.focus();
       },
     );
@@ -367,7 +382,8 @@ class Widget {
     const prepared = this.prepared ?? (await prepare());
     this.prepare();
     const { issuer } = this.config;
-    const common = { client_id: this.site, idp, prompt };
+    // The chooser and Byline's other pages speak the widget's language.
+    const common = { client_id: this.site, idp, prompt, ui_locales: this.config.locale };
     const width = 500;
     const height = 640;
     const popup = window.open(
@@ -395,13 +411,17 @@ class Widget {
         returnTo: this.form.id ? `${location.href.split('#')[0]}#${this.form.id}` : location.href,
       };
       save(storageKeys.pending(prepared.state), pending);
-      this.announce('Your browser blocked the login window; continuing in this page.');
+      this.announce(this.words.t('widget.popupBlocked'));
       location.assign(
         authorizeUrl(issuer, { ...common, response_mode: 'query', redirect_uri: redirectUri }, prepared),
       );
       return new Promise(() => {});
     }
-    this.show(idp ? messages.connecting(this.providerName(idp)) : messages.choosing);
+    this.show(
+      idp
+        ? this.words.t('widget.connecting', { provider: this.providerName(idp) })
+        : this.words.t('widget.choosing'),
+    );
     const origin = new URL(issuer).origin;
     const response = await new Promise<Record<string, string>>((resolve, reject) => {
       let settled = false;
@@ -427,27 +447,22 @@ class Widget {
         setTimeout(() => {
           if (settled) return;
           done();
-          reject(new ReaderError('The login window was closed before the login finished.'));
+          reject(ReaderError.say('widget.closedEarly'));
         }, 1000);
       }, 400);
       this.cancel = () => {
         done();
         popup.close();
-        reject(new ReaderError('The login was cancelled.'));
+        reject(ReaderError.say('widget.cancelled'));
       };
       addEventListener('message', onMessage);
     }).finally(() => {
       this.show();
       // The live region said a window was open: it must not go on saying so.
-      this.announce(messages.windowClosed);
+      this.announce(this.words.t('widget.windowClosed'));
     });
-    if (response.iss !== issuer) throw new ReaderError('The login answer came from the wrong server.');
-    if (!response.code)
-      throw new ReaderError(
-        response.error === 'access_denied'
-          ? 'The login was cancelled.'
-          : response.error_description || 'The login did not complete.',
-      );
+    if (response.iss !== issuer) throw ReaderError.say('widget.wrongServer');
+    if (!response.code) throw authorizationError(response.error);
     const tokens = await redeem(issuer, this.site, response.code, prepared.verifier, location.origin);
     return this.setTokens(tokens, prepared.nonce);
   }
@@ -464,6 +479,8 @@ class Widget {
         email: value('email'),
         website: value('website'),
         ...(verification.code ? { code: verification.code } : {}),
+        // Byline answers field errors in the reader's language.
+        ui_locales: this.config.locale,
       });
       return this.setTokens(tokens);
     } catch (error) {
@@ -527,7 +544,7 @@ class Widget {
       }
       await this.send(action.href, event.submitter);
     } catch (error) {
-      if (!(error instanceof Shown)) this.error.textContent = (error as Error).message;
+      if (!(error instanceof Shown)) this.error.textContent = this.say(error as Error);
     } finally {
       this.busy = false;
     }
@@ -542,7 +559,7 @@ class Widget {
       body: multipart ? data : new URLSearchParams(data as unknown as Record<string, string>),
       credentials: 'same-origin',
     }).catch(() => {
-      throw new ReaderError('The comment could not be sent. Check your connection; your text is kept.');
+      throw ReaderError.say('widget.notSent');
     });
     if (response.ok) {
       this.clearDraft();
@@ -557,11 +574,12 @@ class Widget {
     const body = (await response.json().catch(() => ({}))) as Record<string, string>;
     if (response.status === 401) {
       this.forget();
-      throw new ReaderError('Your login has expired. Log in again to post; your comment is kept.');
+      throw ReaderError.say('widget.expired');
     }
-    throw new ReaderError(
-      `Your comment was not posted: ${body.error_description || `the site answered ${response.status}`}. Your text is kept.`,
-    );
+    // The backend's reason is the site's own words.
+    throw ReaderError.say('widget.notPosted', {
+      reason: body.error_description || this.words.t('widget.siteAnswered', { status: `${response.status}` }),
+    });
   }
 }
 

@@ -31,6 +31,12 @@ export const de: Catalog = {
   'widget.expired': 'Deine Anmeldung ist abgelaufen. Melde dich erneut an; dein Kommentar bleibt erhalten.',
   'widget.notPosted': 'Dein Kommentar wurde nicht veröffentlicht: {reason}. Dein Text bleibt erhalten.',
   'widget.siteAnswered': 'die Website antwortete {status}',
+  'widget.codeConfirmNote': '(optional: deine Kommentare zeigen der Website dann eine bestätigte Adresse)',
+  'widget.codeRequiredNote':
+    'Diese Website bestätigt deine E-Mail-Adresse: Beim Absenden schicken wir dir zuerst einen sechsstelligen Code.',
+  'widget.codeSent':
+    'Wir haben einen sechsstelligen Code an {email} geschickt. Gib ihn hier ein oder öffne den Link in der E-Mail und sende dann deinen Kommentar ab.',
+  'widget.codeSending': 'Code wird gesendet…',
 
   'guest.heading': 'Oder kommentiere als Gast',
   'guest.email': 'E-Mail',

@@ -36,6 +36,12 @@ export const en = {
   'widget.expired': 'Your login has expired. Log in again to post; your comment is kept.',
   'widget.notPosted': 'Your comment was not posted: {reason}. Your text is kept.',
   'widget.siteAnswered': 'the site answered {status}',
+  'widget.codeConfirmNote': '(optional: your comments then show a confirmed address to the site)',
+  'widget.codeRequiredNote':
+    'This site confirms your email address: posting mails you a six-digit code first.',
+  'widget.codeSent':
+    'We mailed a six-digit code to {email}. Type it here, or open the link in the mail, then post your comment.',
+  'widget.codeSending': 'Sending the code…',
 
   // The guest fields, in the widget and on the chooser
   'guest.heading': 'Or comment as a guest',

@@ -32,6 +32,12 @@ export const es: Catalog = {
     'Tu sesión ha caducado. Vuelve a iniciar sesión para publicar; tu comentario se conserva.',
   'widget.notPosted': 'Tu comentario no se publicó: {reason}. Tu texto se conserva.',
   'widget.siteAnswered': 'el sitio respondió {status}',
+  'widget.codeConfirmNote': '(opcional: así tus comentarios muestran al sitio una dirección confirmada)',
+  'widget.codeRequiredNote':
+    'Este sitio confirma tu correo electrónico: al publicar, primero te enviamos un código de seis cifras.',
+  'widget.codeSent':
+    'Enviamos un código de seis cifras a {email}. Escríbelo aquí o abre el enlace del correo, y luego publica tu comentario.',
+  'widget.codeSending': 'Enviando el código…',
 
   'guest.heading': 'O comenta como invitado',
   'guest.email': 'Correo electrónico',

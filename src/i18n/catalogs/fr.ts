@@ -33,6 +33,12 @@ export const fr: Catalog = {
   'widget.expired': 'Votre session a expiré. Reconnectez-vous pour publier ; votre commentaire est conservé.',
   'widget.notPosted': 'Votre commentaire n’a pas été publié : {reason}. Votre texte est conservé.',
   'widget.siteAnswered': 'le site a répondu {status}',
+  'widget.codeConfirmNote': '(facultatif : vos commentaires montrent alors au site une adresse confirmée)',
+  'widget.codeRequiredNote':
+    'Ce site confirme votre adresse e-mail : en publiant, vous recevez d’abord un code à six chiffres.',
+  'widget.codeSent':
+    'Nous avons envoyé un code à six chiffres à {email}. Saisissez-le ici ou ouvrez le lien de l’e-mail, puis publiez votre commentaire.',
+  'widget.codeSending': 'Envoi du code…',
 
   'guest.heading': 'Ou commentez en tant qu’invité',
   'guest.email': 'E-mail',

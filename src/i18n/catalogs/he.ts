@@ -30,6 +30,11 @@ export const he: Catalog = {
   'widget.expired': 'תוקף ההתחברות פג. יש להתחבר שוב כדי לפרסם; התגובה שלך נשמרה.',
   'widget.notPosted': 'התגובה לא פורסמה: {reason}. הטקסט שלך נשמר.',
   'widget.siteAnswered': 'האתר השיב בשגיאה {status}',
+  'widget.codeConfirmNote': '(לא חובה: כך התגובות שלך יציגו לאתר כתובת מאומתת)',
+  'widget.codeRequiredNote': 'האתר הזה מאמת את כתובת האימייל שלך: בפרסום נשלח אליך קודם קוד בן שש ספרות.',
+  'widget.codeSent':
+    'שלחנו קוד בן שש ספרות אל {email}. אפשר להקליד אותו כאן או לפתוח את הקישור שבאימייל, ואז לפרסם את התגובה.',
+  'widget.codeSending': 'שולחים את הקוד…',
 
   'guest.heading': 'או להגיב כאורח',
   'guest.email': 'אימייל',

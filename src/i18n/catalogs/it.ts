@@ -30,6 +30,12 @@ export const it: Catalog = {
   'widget.expired': 'L’accesso è scaduto. Accedi di nuovo per pubblicare; il commento resta salvato.',
   'widget.notPosted': 'Il commento non è stato pubblicato: {reason}. Il testo resta salvato.',
   'widget.siteAnswered': 'il sito ha risposto {status}',
+  'widget.codeConfirmNote': '(facoltativo: così i tuoi commenti mostrano al sito un indirizzo confermato)',
+  'widget.codeRequiredNote':
+    'Questo sito conferma il tuo indirizzo email: pubblicando, ricevi prima un codice di sei cifre.',
+  'widget.codeSent':
+    'Abbiamo inviato un codice di sei cifre a {email}. Inseriscilo qui o apri il link nell’email, poi pubblica il commento.',
+  'widget.codeSending': 'Invio del codice…',
 
   'guest.heading': 'Oppure commenta come ospite',
   'guest.email': 'Email',

@@ -31,6 +31,12 @@ export const ja: Catalog = {
     'ログインの有効期限が切れました。投稿するにはもう一度ログインしてください。コメントは残っています。',
   'widget.notPosted': 'コメントは投稿されませんでした: {reason}。入力した文章は残っています。',
   'widget.siteAnswered': 'サイトがエラー {status} を返しました',
+  'widget.codeConfirmNote': '（任意: 確認済みのアドレスがサイトに伝わります）',
+  'widget.codeRequiredNote':
+    'このサイトではメールアドレスを確認します。投稿すると、まず 6 桁のコードをメールでお送りします。',
+  'widget.codeSent':
+    '{email} に 6 桁のコードを送信しました。ここに入力するか、メール内のリンクを開いてから、コメントを投稿してください。',
+  'widget.codeSending': 'コードを送信しています…',
 
   'guest.heading': 'またはゲストとしてコメント',
   'guest.email': 'メールアドレス',

@@ -30,6 +30,12 @@ export const ko: Catalog = {
   'widget.expired': '로그인이 만료되었습니다. 다시 로그인한 뒤 게시하세요. 댓글은 그대로 있습니다.',
   'widget.notPosted': '댓글이 게시되지 않았습니다: {reason}. 작성한 글은 그대로 있습니다.',
   'widget.siteAnswered': '사이트가 {status} 오류로 응답했습니다',
+  'widget.codeConfirmNote': '(선택: 댓글에 확인된 주소가 사이트에 표시됩니다)',
+  'widget.codeRequiredNote':
+    '이 사이트는 이메일 주소를 확인합니다. 게시하면 먼저 6자리 코드를 메일로 보내 드립니다.',
+  'widget.codeSent':
+    '{email}(으)로 6자리 코드를 보냈습니다. 여기에 입력하거나 메일의 링크를 연 다음 댓글을 게시하세요.',
+  'widget.codeSending': '코드를 보내는 중…',
 
   'guest.heading': '또는 손님으로 댓글 달기',
   'guest.email': '이메일',

@@ -31,6 +31,12 @@ export const nl: Catalog = {
   'widget.expired': 'Je login is verlopen. Log opnieuw in om te plaatsen; je reactie blijft bewaard.',
   'widget.notPosted': 'Je reactie is niet geplaatst: {reason}. Je tekst blijft bewaard.',
   'widget.siteAnswered': 'de site antwoordde {status}',
+  'widget.codeConfirmNote': '(optioneel: je reacties tonen de site dan een bevestigd adres)',
+  'widget.codeRequiredNote':
+    'Deze site bevestigt je e-mailadres: bij het plaatsen mailen we je eerst een zescijferige code.',
+  'widget.codeSent':
+    'We hebben een zescijferige code naar {email} gemaild. Vul hem hier in of open de link in de e-mail en plaats dan je reactie.',
+  'widget.codeSending': 'Code wordt verstuurd…',
 
   'guest.heading': 'Of reageer als gast',
   'guest.email': 'E-mail',

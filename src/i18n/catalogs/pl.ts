@@ -30,6 +30,12 @@ export const pl: Catalog = {
   'widget.expired': 'Sesja wygasła. Zaloguj się ponownie, aby opublikować; komentarz został zachowany.',
   'widget.notPosted': 'Komentarz nie został opublikowany: {reason}. Tekst został zachowany.',
   'widget.siteAnswered': 'strona odpowiedziała kodem {status}',
+  'widget.codeConfirmNote': '(opcjonalnie: Twoje komentarze pokażą wtedy stronie potwierdzony adres)',
+  'widget.codeRequiredNote':
+    'Ta strona potwierdza Twój adres e-mail: przy publikacji najpierw wyślemy Ci sześciocyfrowy kod.',
+  'widget.codeSent':
+    'Wysłaliśmy sześciocyfrowy kod na adres {email}. Wpisz go tutaj lub otwórz link z wiadomości, a potem opublikuj komentarz.',
+  'widget.codeSending': 'Wysyłanie kodu…',
 
   'guest.heading': 'Albo skomentuj jako gość',
   'guest.email': 'E-mail',

@@ -30,6 +30,12 @@ export const ptBR: Catalog = {
   'widget.expired': 'Seu login expirou. Entre de novo para publicar; seu comentário foi mantido.',
   'widget.notPosted': 'Seu comentário não foi publicado: {reason}. Seu texto foi mantido.',
   'widget.siteAnswered': 'o site respondeu {status}',
+  'widget.codeConfirmNote': '(opcional: assim seus comentários mostram ao site um endereço confirmado)',
+  'widget.codeRequiredNote':
+    'Este site confirma seu e-mail: ao publicar, você recebe antes um código de seis dígitos.',
+  'widget.codeSent':
+    'Enviamos um código de seis dígitos para {email}. Digite-o aqui ou abra o link do e-mail e depois publique seu comentário.',
+  'widget.codeSending': 'Enviando o código…',
 
   'guest.heading': 'Ou comente como visitante',
   'guest.email': 'E-mail',

@@ -30,6 +30,12 @@ export const tr: Catalog = {
   'widget.expired': 'Oturumunuzun süresi doldu. Göndermek için yeniden giriş yapın; yorumunuz saklandı.',
   'widget.notPosted': 'Yorumunuz yayımlanmadı: {reason}. Metniniz saklandı.',
   'widget.siteAnswered': 'site {status} yanıtını verdi',
+  'widget.codeConfirmNote': '(isteğe bağlı: yorumlarınız siteye doğrulanmış bir adres gösterir)',
+  'widget.codeRequiredNote':
+    'Bu site e-posta adresinizi doğrular: gönderdiğinizde önce size altı haneli bir kod yollanır.',
+  'widget.codeSent':
+    '{email} adresine altı haneli bir kod gönderdik. Kodu buraya yazın ya da e-postadaki bağlantıyı açın, ardından yorumunuzu gönderin.',
+  'widget.codeSending': 'Kod gönderiliyor…',
 
   'guest.heading': 'Ya da misafir olarak yorum yapın',
   'guest.email': 'E-posta',

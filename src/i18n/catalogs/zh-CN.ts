@@ -30,6 +30,10 @@ export const zhCN: Catalog = {
   'widget.expired': '登录已过期，请重新登录后发表。你的评论已保留。',
   'widget.notPosted': '评论未发表：{reason}。你的内容已保留。',
   'widget.siteAnswered': '网站返回了错误 {status}',
+  'widget.codeConfirmNote': '（可选：这样你的评论会向网站显示一个已验证的地址）',
+  'widget.codeRequiredNote': '本站会验证你的邮箱地址：发表时会先向你发送一个六位验证码。',
+  'widget.codeSent': '我们已向 {email} 发送了六位验证码。请在此输入，或打开邮件中的链接，然后发表评论。',
+  'widget.codeSending': '正在发送验证码…',
 
   'guest.heading': '或以访客身份评论',
   'guest.email': '电子邮箱',
