@@ -49,11 +49,11 @@ export function parseInstance(typed: string | undefined, allowPrivate: boolean):
     if (allowPrivate) scheme = url.protocol;
     hostPart = url.host;
   } else {
-    const handle = text.replace(/^@/, '');
+    // A bare host may end in a slash, or a path (`example.social/@alice`): the instance is the host.
+    const handle = text.replace(/^@/, '').replace(/\/.*$/, '');
     const at = handle.lastIndexOf('@');
     if (at >= 0 && !userPart.test(handle.slice(0, at))) throw new HandleError(messages.invalid);
-    // A bare host may end in a slash, or a path (`example.social/@alice`): the instance is the host.
-    hostPart = handle.slice(at + 1).replace(/\/.*$/, '');
+    hostPart = handle.slice(at + 1);
     if (!hostPart || /[@?#\\]/.test(hostPart)) throw new HandleError(messages.invalid);
   }
   const parsed = URL.parse(`${scheme}//${hostPart}/`);
