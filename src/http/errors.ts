@@ -101,11 +101,10 @@ export const htmlErrors: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Marks the JSON routes whose errors a reader sees (the widget's guest calls): described in their language. */
-export const readerErrors: RequestHandler = (_req, res, next) => {
+/** Marks a JSON answer whose errors a reader sees (the widget's guest calls): described in their language. */
+export function readerErrors(res: Response): void {
   res.locals.readerErrors = true;
-  next();
-};
+}
 
 function translateExtra(locale: Locale, extra: Extra): Record<string, string | Record<string, string>> {
   return Object.fromEntries(

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
-import { BylineError } from '../../http/errors.js';
+import { BylineError, readerErrors } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
@@ -97,6 +97,7 @@ export async function sendGuestCode(
 export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    readerErrors(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
     if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
-import { BylineError } from '../../http/errors.js';
+import { BylineError, readerErrors } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
@@ -103,6 +103,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
 
   const widget: RequestHandler = async (req, res) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    readerErrors(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
     if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));
