@@ -1,3 +1,4 @@
+import { OversizedAnswerError, RefusedUpstreamError } from '../../http/guarded-fetch.js';
 import { HandleError } from '../provider.js';
 import { htmlLinkTargets, type LinkTargets, linkHeaderTargets } from './links.js';
 import { serverUrl, siteLabel } from './profile-url.js';
@@ -33,17 +34,16 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const metadataRel = 'indieauth-metadata';
 const authorizationRel = 'authorization_endpoint';
 
-/** What the reader reads when their site could not be fetched, from the fetch's error. */
+/** What the reader reads when their site could not be fetched, from the guarded fetch's error. */
 function unreachable(label: string, error: unknown): HandleError {
-  const name = error instanceof Error ? error.name : '';
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   const why =
-    name === 'TimeoutError' || name === 'AbortError'
+    error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
       ? 'it did not answer in time'
-      : name === 'OversizedAnswerError'
+      : error instanceof OversizedAnswerError
         ? 'its answer is too large'
-        : name === 'RefusedUpstreamError'
-          ? (error as Error).message
+        : error instanceof RefusedUpstreamError
+          ? error.message
           : code === 'ENOTFOUND'
             ? 'no such site exists'
             : 'it could not be reached';

@@ -324,7 +324,10 @@ describe('indieauth provider against a site and a server on loopback', () => {
     const guard = createGuardedFetch({
       timeoutMs: 2000,
       allowPrivate: false,
-      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      resolve: async (host) => {
+        if (host === 'alice.test') return [{ address: '127.0.0.1', family: 4 }];
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+      },
     });
     const strict = provider({ guardedFetch: guard, allowPrivateUpstreams: false });
     const says = (pattern: RegExp) => (error: unknown) =>
@@ -333,6 +336,10 @@ describe('indieauth provider against a site and a server on loopback', () => {
     await assert.rejects(
       start('alice.test'),
       says(/Byline could not read alice\.test: alice\.test is not on the public Internet/),
+    );
+    await assert.rejects(
+      start('nobody.test'),
+      says(/Byline could not read nobody\.test: no such site exists/),
     );
     await assert.rejects(start(site.url), says(/must not contain a port/));
     await assert.rejects(start('https://127.0.0.1/'), says(/must name a domain, not an IP address/));
