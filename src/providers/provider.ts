@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import type { Text } from '../i18n/message.js';
+import { english } from '../i18n/translate.js';
 import type { Identity } from '../identity.js';
 import type { IndieAuthTransaction } from './indieauth/indieauth.js';
 
@@ -98,6 +100,14 @@ export class UpstreamUnavailableError extends Error {
  */
 export class HandleError extends Error {
   override name = 'HandleError';
+
+  /** `text`: what the reader is told, a catalog message where there is one (its English is the message). */
+  constructor(
+    readonly text: Text,
+    options?: ErrorOptions,
+  ) {
+    super(english(text), options);
+  }
 }
 
 /**

@@ -168,6 +168,9 @@ export const de: Catalog = {
   'return.lead': 'Zurück zu {site}…',
   'return.close': 'Wenn sich dieses Fenster nicht von selbst schließt, kannst du es schließen.',
   'return.continue': 'Weiter zu {site}',
+  'repost.title': 'Anmeldung wird abgeschlossen',
+  'repost.lead': 'Anmeldung mit {provider} wird abgeschlossen…',
+  'repost.continue': 'Weiter',
 
   'error.title': 'Diese Anmeldung kann nicht fortgesetzt werden',
   'error.titleNotFound': 'Seite nicht gefunden',
@@ -189,6 +192,11 @@ export const de: Catalog = {
   'error.redirectNotRegistered': 'Die redirect_uri ist für diese Website nicht registriert.',
   'error.unknownClient': 'Unbekannter Client.',
   'error.tooManyLogins': 'Zu viele Anmeldungen von dieser Adresse. Versuche es gleich noch einmal.',
+  'error.tooManyHandleLogins': {
+    one: 'Aus deinem Netzwerk wurden zu viele Anmeldungen gestartet. Versuche es in {count} Minute erneut.',
+    other:
+      'Aus deinem Netzwerk wurden zu viele Anmeldungen gestartet. Versuche es in {count} Minuten erneut.',
+  },
   'error.tooManyStarts':
     'Von dieser Seite wurden zu viele Anmeldungen gestartet. Geh zurück zur Website und fang neu an.',
   'error.loginExpired': 'Diese Anmeldung ist abgelaufen. Geh zurück zur Website und fang neu an.',

@@ -173,6 +173,9 @@ export const en = {
   'return.lead': 'Returning to {site}…',
   'return.close': 'If this window does not close by itself, you can close it.',
   'return.continue': 'Continue to {site}',
+  'repost.title': 'Finishing the login',
+  'repost.lead': 'Finishing the login with {provider}…',
+  'repost.continue': 'Continue',
 
   // Error pages
   'error.title': 'This login cannot continue',
@@ -194,6 +197,10 @@ export const en = {
   'error.redirectNotRegistered': 'The redirect_uri is not registered for this site.',
   'error.unknownClient': 'Unknown client.',
   'error.tooManyLogins': 'Too many logins from this address. Try again shortly.',
+  'error.tooManyHandleLogins': {
+    one: 'Too many logins were started from your network. Try again in {count} minute.',
+    other: 'Too many logins were started from your network. Try again in {count} minutes.',
+  },
   'error.tooManyStarts': 'Too many logins were started from this page. Go back to the site and start again.',
   'error.loginExpired': 'This login has expired. Go back to the site and start again.',
   'error.loginUsed': 'This login has expired or was already used. Go back to the site and start again.',

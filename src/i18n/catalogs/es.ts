@@ -165,6 +165,9 @@ export const es: Catalog = {
   'return.lead': 'Volviendo a {site}…',
   'return.close': 'Si esta ventana no se cierra sola, puedes cerrarla.',
   'return.continue': 'Continuar a {site}',
+  'repost.title': 'Terminando el inicio de sesión',
+  'repost.lead': 'Terminando el inicio de sesión con {provider}…',
+  'repost.continue': 'Continuar',
 
   'error.title': 'Este inicio de sesión no puede continuar',
   'error.titleNotFound': 'Página no encontrada',
@@ -186,6 +189,10 @@ export const es: Catalog = {
   'error.redirectNotRegistered': 'El redirect_uri no está registrado para este sitio.',
   'error.unknownClient': 'Cliente desconocido.',
   'error.tooManyLogins': 'Demasiados inicios de sesión desde esta dirección. Inténtalo de nuevo en breve.',
+  'error.tooManyHandleLogins': {
+    one: 'Se iniciaron demasiados inicios de sesión desde tu red. Inténtalo de nuevo en {count} minuto.',
+    other: 'Se iniciaron demasiados inicios de sesión desde tu red. Inténtalo de nuevo en {count} minutos.',
+  },
   'error.tooManyStarts':
     'Se iniciaron demasiados inicios de sesión desde esta página. Vuelve al sitio y empieza de nuevo.',
   'error.loginExpired': 'Este inicio de sesión ha caducado. Vuelve al sitio y empieza de nuevo.',

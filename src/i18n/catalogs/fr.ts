@@ -169,6 +169,9 @@ export const fr: Catalog = {
   'return.lead': 'Retour vers {site}…',
   'return.close': 'Si cette fenêtre ne se ferme pas d’elle-même, vous pouvez la fermer.',
   'return.continue': 'Continuer vers {site}',
+  'repost.title': 'Fin de la connexion',
+  'repost.lead': 'Fin de la connexion avec {provider}…',
+  'repost.continue': 'Continuer',
 
   'error.title': 'Cette connexion ne peut pas continuer',
   'error.titleNotFound': 'Page introuvable',
@@ -190,6 +193,10 @@ export const fr: Catalog = {
   'error.redirectNotRegistered': 'Le redirect_uri n’est pas enregistré pour ce site.',
   'error.unknownClient': 'Client inconnu.',
   'error.tooManyLogins': 'Trop de connexions depuis cette adresse. Réessayez sous peu.',
+  'error.tooManyHandleLogins': {
+    one: 'Trop de connexions ont été lancées depuis votre réseau. Réessayez dans {count} minute.',
+    other: 'Trop de connexions ont été lancées depuis votre réseau. Réessayez dans {count} minutes.',
+  },
   'error.tooManyStarts':
     'Trop de connexions ont été lancées depuis cette page. Revenez sur le site et recommencez.',
   'error.loginExpired': 'Cette connexion a expiré. Revenez sur le site et recommencez.',

@@ -154,6 +154,9 @@ export const he: Catalog = {
   'return.lead': 'חוזרים אל {site}…',
   'return.close': 'אם החלון לא נסגר מעצמו, אפשר לסגור אותו.',
   'return.continue': 'המשך אל {site}',
+  'repost.title': 'מסיימים את ההתחברות',
+  'repost.lead': 'מסיימים את ההתחברות באמצעות {provider}…',
+  'repost.continue': 'המשך',
 
   'error.title': 'אי אפשר להמשיך בהתחברות הזו',
   'error.titleNotFound': 'הדף לא נמצא',
@@ -174,6 +177,11 @@ export const he: Catalog = {
   'error.redirectNotRegistered': 'ה־redirect_uri אינו רשום לאתר הזה.',
   'error.unknownClient': 'לקוח לא מוכר.',
   'error.tooManyLogins': 'יותר מדי התחברויות מהכתובת הזו. כדאי לנסות שוב בעוד רגע.',
+  'error.tooManyHandleLogins': {
+    one: 'יותר מדי התחברויות התחילו מהרשת שלך. כדאי לנסות שוב בעוד דקה.',
+    two: 'יותר מדי התחברויות התחילו מהרשת שלך. כדאי לנסות שוב בעוד שתי דקות.',
+    other: 'יותר מדי התחברויות התחילו מהרשת שלך. כדאי לנסות שוב בעוד {count} דקות.',
+  },
   'error.tooManyStarts': 'יותר מדי התחברויות התחילו מהדף הזה. יש לחזור לאתר ולהתחיל מחדש.',
   'error.loginExpired': 'תוקף ההתחברות הזו פג. יש לחזור לאתר ולהתחיל מחדש.',
   'error.loginUsed': 'תוקף ההתחברות הזו פג או שכבר נעשה בה שימוש. יש לחזור לאתר ולהתחיל מחדש.',

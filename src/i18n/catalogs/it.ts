@@ -162,6 +162,9 @@ export const it: Catalog = {
   'return.lead': 'Ritorno a {site}…',
   'return.close': 'Se questa finestra non si chiude da sola, puoi chiuderla.',
   'return.continue': 'Continua su {site}',
+  'repost.title': 'Completamento dell’accesso',
+  'repost.lead': 'Completamento dell’accesso con {provider}…',
+  'repost.continue': 'Continua',
 
   'error.title': 'Questo accesso non può continuare',
   'error.titleNotFound': 'Pagina non trovata',
@@ -183,6 +186,10 @@ export const it: Catalog = {
   'error.redirectNotRegistered': 'Il redirect_uri non è registrato per questo sito.',
   'error.unknownClient': 'Client sconosciuto.',
   'error.tooManyLogins': 'Troppi accessi da questo indirizzo. Riprova tra poco.',
+  'error.tooManyHandleLogins': {
+    one: 'Troppi accessi avviati dalla tua rete. Riprova tra {count} minuto.',
+    other: 'Troppi accessi avviati dalla tua rete. Riprova tra {count} minuti.',
+  },
   'error.tooManyStarts': 'Troppi accessi avviati da questa pagina. Torna al sito e ricomincia.',
   'error.loginExpired': 'Questo accesso è scaduto. Torna al sito e ricomincia.',
   'error.loginUsed': 'Questo accesso è scaduto o è già stato usato. Torna al sito e ricomincia.',

@@ -161,6 +161,9 @@ export const ja: Catalog = {
   'return.lead': '{site} に戻っています…',
   'return.close': 'このウィンドウが自動で閉じない場合は、閉じてかまいません。',
   'return.continue': '{site} に進む',
+  'repost.title': 'ログインを完了しています',
+  'repost.lead': '{provider} でのログインを完了しています…',
+  'repost.continue': '続ける',
 
   'error.title': 'このログインは続行できません',
   'error.titleNotFound': 'ページが見つかりません',
@@ -181,6 +184,9 @@ export const ja: Catalog = {
   'error.redirectNotRegistered': 'redirect_uri はこのサイトに登録されていません。',
   'error.unknownClient': '不明なクライアントです。',
   'error.tooManyLogins': 'このアドレスからのログインが多すぎます。しばらくしてからお試しください。',
+  'error.tooManyHandleLogins': {
+    other: 'お使いのネットワークから開始されたログインが多すぎます。{count} 分後にもう一度お試しください。',
+  },
   'error.tooManyStarts':
     'このページから開始されたログインが多すぎます。サイトに戻って、最初からやり直してください。',
   'error.loginExpired': 'このログインは有効期限が切れました。サイトに戻って、最初からやり直してください。',

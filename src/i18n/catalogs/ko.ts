@@ -155,6 +155,9 @@ export const ko: Catalog = {
   'return.lead': '{site}(으)로 돌아가는 중…',
   'return.close': '이 창이 저절로 닫히지 않으면 닫아도 됩니다.',
   'return.continue': '{site}(으)로 계속',
+  'repost.title': '로그인을 마치는 중',
+  'repost.lead': '{provider} 로그인을 마치는 중…',
+  'repost.continue': '계속',
 
   'error.title': '이 로그인을 계속할 수 없습니다',
   'error.titleNotFound': '페이지를 찾을 수 없습니다',
@@ -175,6 +178,9 @@ export const ko: Catalog = {
   'error.redirectNotRegistered': 'redirect_uri가 이 사이트에 등록되어 있지 않습니다.',
   'error.unknownClient': '알 수 없는 클라이언트입니다.',
   'error.tooManyLogins': '이 주소에서 로그인이 너무 많습니다. 잠시 후 다시 시도하세요.',
+  'error.tooManyHandleLogins': {
+    other: '사용 중인 네트워크에서 시작한 로그인이 너무 많습니다. {count}분 뒤에 다시 시도하세요.',
+  },
   'error.tooManyStarts':
     '이 페이지에서 시작한 로그인이 너무 많습니다. 사이트로 돌아가 처음부터 다시 시작하세요.',
   'error.loginExpired': '이 로그인은 만료되었습니다. 사이트로 돌아가 처음부터 다시 시작하세요.',

@@ -162,6 +162,9 @@ export const nl: Catalog = {
   'return.lead': 'Terug naar {site}…',
   'return.close': 'Als dit venster niet vanzelf sluit, kun je het sluiten.',
   'return.continue': 'Doorgaan naar {site}',
+  'repost.title': 'Inloggen afronden',
+  'repost.lead': 'Inloggen met {provider} wordt afgerond…',
+  'repost.continue': 'Doorgaan',
 
   'error.title': 'Deze login kan niet verder',
   'error.titleNotFound': 'Pagina niet gevonden',
@@ -183,6 +186,10 @@ export const nl: Catalog = {
   'error.redirectNotRegistered': 'De redirect_uri is niet geregistreerd voor deze site.',
   'error.unknownClient': 'Onbekende client.',
   'error.tooManyLogins': 'Te veel logins vanaf dit adres. Probeer het zo meteen opnieuw.',
+  'error.tooManyHandleLogins': {
+    one: 'Er zijn te veel logins gestart vanaf je netwerk. Probeer het over {count} minuut opnieuw.',
+    other: 'Er zijn te veel logins gestart vanaf je netwerk. Probeer het over {count} minuten opnieuw.',
+  },
   'error.tooManyStarts':
     'Er zijn te veel logins gestart vanaf deze pagina. Ga terug naar de site en begin opnieuw.',
   'error.loginExpired': 'Deze login is verlopen. Ga terug naar de site en begin opnieuw.',

@@ -164,6 +164,9 @@ export const pl: Catalog = {
   'return.lead': 'Powrót do {site}…',
   'return.close': 'Jeśli to okno nie zamknie się samo, możesz je zamknąć.',
   'return.continue': 'Przejdź do {site}',
+  'repost.title': 'Kończenie logowania',
+  'repost.lead': 'Kończenie logowania przez {provider}…',
+  'repost.continue': 'Dalej',
 
   'error.title': 'Tego logowania nie można kontynuować',
   'error.titleNotFound': 'Nie znaleziono strony',
@@ -185,6 +188,12 @@ export const pl: Catalog = {
   'error.redirectNotRegistered': 'redirect_uri nie jest zarejestrowany dla tej strony.',
   'error.unknownClient': 'Nieznany klient.',
   'error.tooManyLogins': 'Za dużo logowań z tego adresu. Spróbuj ponownie za chwilę.',
+  'error.tooManyHandleLogins': {
+    one: 'Z Twojej sieci rozpoczęto zbyt wiele logowań. Spróbuj ponownie za {count} minutę.',
+    few: 'Z Twojej sieci rozpoczęto zbyt wiele logowań. Spróbuj ponownie za {count} minuty.',
+    many: 'Z Twojej sieci rozpoczęto zbyt wiele logowań. Spróbuj ponownie za {count} minut.',
+    other: 'Z Twojej sieci rozpoczęto zbyt wiele logowań. Spróbuj ponownie za {count} minuty.',
+  },
   'error.tooManyStarts': 'Z tej strony rozpoczęto zbyt wiele logowań. Wróć na stronę i zacznij od nowa.',
   'error.loginExpired': 'To logowanie wygasło. Wróć na stronę i zacznij od nowa.',
   'error.loginUsed': 'To logowanie wygasło lub zostało już użyte. Wróć na stronę i zacznij od nowa.',

@@ -160,6 +160,9 @@ export const ptBR: Catalog = {
   'return.lead': 'Voltando para {site}…',
   'return.close': 'Se esta janela não fechar sozinha, você pode fechá-la.',
   'return.continue': 'Continuar para {site}',
+  'repost.title': 'Concluindo o login',
+  'repost.lead': 'Concluindo o login com {provider}…',
+  'repost.continue': 'Continuar',
 
   'error.title': 'Este login não pode continuar',
   'error.titleNotFound': 'Página não encontrada',
@@ -181,6 +184,10 @@ export const ptBR: Catalog = {
   'error.redirectNotRegistered': 'O redirect_uri não está registrado para este site.',
   'error.unknownClient': 'Cliente desconhecido.',
   'error.tooManyLogins': 'Logins demais a partir deste endereço. Tente de novo em breve.',
+  'error.tooManyHandleLogins': {
+    one: 'Foram iniciados logins demais na sua rede. Tente de novo em {count} minuto.',
+    other: 'Foram iniciados logins demais na sua rede. Tente de novo em {count} minutos.',
+  },
   'error.tooManyStarts': 'Foram iniciados logins demais nesta página. Volte ao site e comece de novo.',
   'error.loginExpired': 'Este login expirou. Volte ao site e comece de novo.',
   'error.loginUsed': 'Este login expirou ou já foi usado. Volte ao site e comece de novo.',

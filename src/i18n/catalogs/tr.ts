@@ -161,6 +161,9 @@ export const tr: Catalog = {
   'return.lead': '{site} sitesine dönülüyor…',
   'return.close': 'Bu pencere kendiliğinden kapanmazsa kapatabilirsiniz.',
   'return.continue': '{site} sitesine devam et',
+  'repost.title': 'Giriş tamamlanıyor',
+  'repost.lead': '{provider} ile giriş tamamlanıyor…',
+  'repost.continue': 'Devam',
 
   'error.title': 'Bu giriş devam edemiyor',
   'error.titleNotFound': 'Sayfa bulunamadı',
@@ -181,6 +184,10 @@ export const tr: Catalog = {
   'error.redirectNotRegistered': 'redirect_uri bu site için kayıtlı değil.',
   'error.unknownClient': 'Bilinmeyen istemci.',
   'error.tooManyLogins': 'Bu adresten çok fazla giriş yapıldı. Birazdan yeniden deneyin.',
+  'error.tooManyHandleLogins': {
+    one: 'Ağınızdan çok fazla giriş başlatıldı. {count} dakika sonra yeniden deneyin.',
+    other: 'Ağınızdan çok fazla giriş başlatıldı. {count} dakika sonra yeniden deneyin.',
+  },
   'error.tooManyStarts': 'Bu sayfadan çok fazla giriş başlatıldı. Siteye dönüp yeniden başlayın.',
   'error.loginExpired': 'Bu girişin süresi doldu. Siteye dönüp yeniden başlayın.',
   'error.loginUsed': 'Bu girişin süresi doldu ya da zaten kullanıldı. Siteye dönüp yeniden başlayın.',

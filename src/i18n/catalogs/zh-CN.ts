@@ -147,6 +147,9 @@ export const zhCN: Catalog = {
   'return.lead': '正在返回 {site}…',
   'return.close': '如果此窗口没有自动关闭，你可以手动关闭它。',
   'return.continue': '继续前往 {site}',
+  'repost.title': '正在完成登录',
+  'repost.lead': '正在完成 {provider} 登录…',
+  'repost.continue': '继续',
 
   'error.title': '此登录无法继续',
   'error.titleNotFound': '找不到页面',
@@ -167,6 +170,9 @@ export const zhCN: Catalog = {
   'error.redirectNotRegistered': '此网站没有登记该 redirect_uri。',
   'error.unknownClient': '未知的客户端。',
   'error.tooManyLogins': '该地址的登录次数过多，请稍后再试。',
+  'error.tooManyHandleLogins': {
+    other: '你所在的网络发起的登录过多。请在 {count} 分钟后重试。',
+  },
   'error.tooManyStarts': '从此页面发起的登录过多。请回到网站重新开始。',
   'error.loginExpired': '此登录已过期。请回到网站重新开始。',
   'error.loginUsed': '此登录已过期或已被使用。请回到网站重新开始。',

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { html, renderPage } from '../../http/views.js';
+import { msg } from '../../i18n/message.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { carriesTransaction } from './transaction-cookie.js';
 
@@ -44,7 +45,7 @@ export function sendRepost(
     .send(
       renderPage(
         'provider-repost',
-        { title: 'Finishing the login', providerName, action, fields: html`${fields}` },
+        { title: msg('repost.title'), provider: providerName, action, fields: html`${fields}` },
         res,
       ),
     );

@@ -3,6 +3,7 @@ import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
+import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
 import { supportedScopes } from '../../tokens/claims.js';
 import { ensureBinding } from '../browser/binding.js';
@@ -30,15 +31,14 @@ function identifyClient(
 ): { site: SiteConfig; redirectUri: string; responseMode: ResponseMode | undefined } {
   const clientId = requiredParam(query, 'client_id', { max: 64 });
   const site = ctx.sites.get(clientId);
-  if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+  if (!site) throw new BylineError('invalid_request', msg('error.siteNotRegistered'));
   const redirectUri = requiredParam(query, 'redirect_uri');
   const mode = param(query, 'response_mode', { max: 32 });
   const responseMode = mode === 'query' || mode === 'web_message' || mode === 'form_post' ? mode : undefined;
   // Exact string comparison (RFC 9700 §4.1.3): no normalisation, no prefix or pattern matching.
   const registered =
     mode === 'web_message' ? site.origins.includes(redirectUri) : site.redirectUris.includes(redirectUri);
-  if (!registered)
-    throw new BylineError('invalid_request', 'The redirect_uri is not registered for this site.');
+  if (!registered) throw new BylineError('invalid_request', msg('error.redirectNotRegistered'));
   return { site, redirectUri, responseMode };
 }
 

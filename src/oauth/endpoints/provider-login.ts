@@ -2,6 +2,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { msg, type Text } from '../../i18n/message.js';
+import { localeOf, speakFor } from '../../i18n/request-locale.js';
+import { translate } from '../../i18n/translate.js';
 import type { Identity } from '../../identity.js';
 import {
   HandleError,
@@ -64,7 +67,7 @@ const deniedErrors = new Set(['access_denied', 'user_cancelled_authorize', 'user
  */
 function callbackParams(req: Request, provider: UpstreamProvider): URLSearchParams {
   if (req.method === 'POST' && provider.responseMode !== 'form_post')
-    throw new BylineError('invalid_request', `${provider.name} answers by redirect, not by a posted form.`);
+    throw new BylineError('invalid_request', msg('error.postedCallback', { provider: provider.name }));
   const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
   const params = new URLSearchParams();
   for (const name of Object.keys(source ?? {})) {
@@ -84,10 +87,11 @@ async function handleAgain(
   res: Response,
   request: AuthorizationRequest,
   provider: UpstreamProvider,
-  failure: { handle: string | undefined; error: string; status: number },
+  failure: { handle: string | undefined; error: Text; status: number },
 ): Promise<void> {
+  speakFor(res, request);
   const site = ctx.sites.get(request.site);
-  if (!site) throw new BylineError('invalid_request', 'This site is not registered with Byline.');
+  if (!site) throw new BylineError('invalid_request', msg('error.siteNotRegistered'));
   const { chosen: _, ...pending } = request;
   await ctx.store.set(
     storeKeys.authorizationRequest(request.id),
@@ -98,7 +102,7 @@ async function handleAgain(
   await renderChooser(ctx, req, res, site, request, undefined, {
     provider: provider.id,
     handle: failure.handle,
-    error: failure.error,
+    error: translate(localeOf(res), failure.error),
   });
 }
 
@@ -123,7 +127,7 @@ export async function startUpstream(
       res.set('Retry-After', String(Math.ceil(wait / 1000)));
       await handleAgain(ctx, req, res, request, provider, {
         handle,
-        error: `Too many logins were started from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        error: msg('error.tooManyHandleLogins', { count: minutes }),
         status: 429,
       });
       return;
@@ -135,7 +139,7 @@ export async function startUpstream(
   } catch (error) {
     if (error instanceof HandleError && provider.handle) {
       recordLogin(ctx, request, provider.id, 'error');
-      await handleAgain(ctx, req, res, request, provider, { handle, error: error.message, status: 400 });
+      await handleAgain(ctx, req, res, request, provider, { handle, error: error.text, status: 400 });
       return;
     }
     respondToSite(ctx, res, request, upstreamFailure(ctx, request, provider, error));
@@ -163,19 +167,16 @@ export async function startUpstream(
 export function providerStartHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const provider = ctx.providers.get(String(req.params.provider));
-    if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
+    if (!provider) throw new BylineError('not_found', msg('error.unknownProvider'));
     const id = requiredParam(req.query, 'ar', { max: 64 });
     const handle = provider.handle ? param(req.query, 'login_hint', { max: 512 }) : undefined;
     const request = await pendingRequest(ctx, req, id);
+    speakFor(res, request);
     const wait = await ctx.rateLimits.loginStarts.consume(request.id);
-    if (wait > 0)
-      throw tooManyRequests(
-        wait,
-        'Too many logins were started from this page. Go back to the site and start again.',
-      );
+    if (wait > 0) throw tooManyRequests(wait, msg('error.tooManyStarts'));
     const site = ctx.sites.get(request.site);
     if (!site || !siteProviders(ctx, site).some((p) => p.id === provider.id))
-      throw new BylineError('invalid_request', 'This site does not offer that identity provider.');
+      throw new BylineError('invalid_request', msg('error.providerNotOffered'));
     // The reader chose this site on the chooser, which names it: the login carries that consent along.
     await startUpstream(ctx, req, res, { ...request, chosen: true }, provider, handle ? { handle } : {});
   };
@@ -191,29 +192,22 @@ export function providerCallbackHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     const providerId = String(req.params.provider);
     const provider = ctx.providers.get(providerId);
-    if (!provider) throw new BylineError('not_found', 'There is no such identity provider.');
+    if (!provider) throw new BylineError('not_found', msg('error.unknownProvider'));
     const params = callbackParams(req, provider);
     const state = params.get('state') ?? undefined;
     if (state !== undefined && state.length > 512)
-      throw new BylineError('invalid_request', 'The state parameter is too long.');
+      throw new BylineError('invalid_request', msg('error.stateTooLong'));
     if (needsRepost(ctx, req, params)) {
       sendRepost(res, `${ctx.issuer}/auth/${providerId}/callback`, provider.name, params);
       return;
     }
     params.delete(repostMarker);
     const transaction = state ? await takeTransaction(ctx, req, res, state, providerId) : 'used';
-    if (transaction === 'used')
-      throw new BylineError(
-        'invalid_request',
-        'This login has expired or was already used. Go back to the site and start again.',
-      );
-    if (transaction === 'foreign')
-      throw new BylineError(
-        'invalid_request',
-        'This login was started somewhere else. Go back to the site and start again.',
-      );
+    if (transaction === 'used') throw new BylineError('invalid_request', msg('error.loginUsed'));
+    if (transaction === 'foreign') throw new BylineError('invalid_request', msg('error.loginElsewhere'));
 
     const { request } = transaction;
+    speakFor(res, request);
     const code = params.get('code') ?? undefined;
     const upstreamError = params.get('error') ?? undefined;
     if (upstreamError !== undefined || code === undefined) {
