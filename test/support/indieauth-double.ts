@@ -89,7 +89,7 @@ export async function startSite(): Promise<SiteDouble> {
 }
 
 /** What the server answers when the code is redeemed, and how it answers the authorization request. */
-export interface ServerAnswer {
+interface ServerAnswer {
   /** The profile URL the code is for. */
   me: string;
   /** The profile object (§5.3.4), sent when `profile` was among the scopes. */

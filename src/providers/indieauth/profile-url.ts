@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { HandleError } from '../provider.js';
 
 /** URLs Byline keeps (in the sealed login cookie) and compares: longer ones are refused, not cut. */
-export const maxUrlLength = 512;
+const maxUrlLength = 512;
 
 /** A host name of dotted labels (no IP address, no single label such as `intranet`). */
 const domainName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
