@@ -23,7 +23,8 @@ import { clientAuthGuard, createRateLimits, limitByAddress, type RateLimits } fr
 import { crossOriginReadable, openerAllowed, securityHeaders } from './http/security.js';
 import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
-import { html, renderPage } from './http/views.js';
+import { html, renderPage, translator } from './http/views.js';
+import { msg } from './i18n/message.js';
 import { smtpMailer } from './mail/mailer.js';
 import { backchannelLogout } from './oauth/backchannel-logout.js';
 import { authorizeHandler } from './oauth/endpoints/authorize.js';
@@ -185,7 +186,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     '/authorize',
     htmlErrors,
     openerAllowed,
-    limitByAddress(rateLimits.authorize, 'Too many logins from this address. Try again shortly.'),
+    limitByAddress(rateLimits.authorize, msg('error.tooManyLogins')),
     authorizeHandler(ctx),
   );
   app.post('/auth/guest', htmlErrors, openerAllowed, form, guest.chooser);
@@ -197,7 +198,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     '/auth/:provider',
     htmlErrors,
     openerAllowed,
-    limitByAddress(rateLimits.authorize, 'Too many logins from this address. Try again shortly.'),
+    limitByAddress(rateLimits.authorize, msg('error.tooManyLogins')),
     providerStartHandler(ctx),
   );
   app.get('/auth/:provider/callback', htmlErrors, openerAllowed, providerCallbackHandler(ctx));
@@ -215,9 +216,11 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
         'landing',
         {
           title: 'Byline',
-          issuer,
+          issuer: html`<code>${issuer}</code>`,
+          jwks: html`<a href="/.well-known/jwks.json"><code>/.well-known/jwks.json</code></a>`,
+          discovery: html`<a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a>`,
           demoLink: config.demo.enabled
-            ? html`<p><a href="/demo">Open the demo blog post</a> to try a login.</p>`
+            ? html`<p><a href="/demo">${translator(res)(msg('landing.demo'))}</a></p>`
             : '',
         },
         res,
