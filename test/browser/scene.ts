@@ -6,6 +6,7 @@ import express from 'express';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { packageRoot } from '../../src/config/load.js';
 import { demoRouter } from '../../src/demo/router.js';
+import type { Resolve } from '../../src/http/guarded-fetch.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { startWordPressDouble } from '../support/wordpress-double.js';
 
@@ -72,6 +73,12 @@ export interface SceneOptions {
   guests?: Record<string, unknown>;
   /** The config's smtp block (for guests who verify their address). */
   smtp?: { url: string; from: string };
+  /** More providers for the demo site, after wordpress and dev (a mastodon block, say). */
+  providers?: Record<string, unknown>;
+  /** The config's http block (`allowPrivateUpstreams` for a handle provider's double on loopback). */
+  http?: Record<string, unknown>;
+  /** DNS for hosts that readers name: the test's own names, so none reaches the network. */
+  resolve?: Resolve;
 }
 
 export async function startScene(options: SceneOptions = {}): Promise<Scene> {
@@ -83,6 +90,7 @@ export async function startScene(options: SceneOptions = {}): Promise<Scene> {
   const blog = `http://localhost:${await listen(blogServer)}`;
   const gateway = await startGateway({
     listening,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
     config: {
       sites: {
         demo: {
@@ -102,9 +110,11 @@ export async function startScene(options: SceneOptions = {}): Promise<Scene> {
           endpoints: wordpress.endpoints,
         },
         dev: { type: 'dev' },
+        ...options.providers,
       },
       demo: { enabled: true },
       ...(options.smtp ? { smtp: options.smtp } : {}),
+      ...(options.http ? { http: options.http } : {}),
     },
   });
   const app = express();
