@@ -3,10 +3,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { describedProvider } from '../../src/providers/engine.js';
 import { githubDescription, identityFromUser } from '../../src/providers/presets/github.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
 import { type GitHubDouble, githubEmails, githubUser, startGitHubDouble } from '../support/github-double.js';
+import { testProviderContext } from '../support/provider-context.js';
 
 describe('GitHub login', () => {
   let github: GitHubDouble;
@@ -145,17 +145,29 @@ describe('GitHub login', () => {
   }
 });
 
+test('with only endpoints.userinfo overridden, a login reads the addresses beside it, never at api.github.com', async () => {
+  const github = await startGitHubDouble();
+  const listening = await listenOnFreePort();
+  github.register(`${listening.url}/auth/github/callback`);
+  const { emails: _, ...endpoints } = github.endpoints;
+  const gateway = await startGateway({
+    listening,
+    config: {
+      providers: { github: { clientId: github.clientId, clientSecret: github.clientSecret, endpoints } },
+    },
+  });
+  try {
+    const commenter = await loginCommenter(gateway, await providerLogin(gateway, 'github'));
+    assert.equal(commenter.email, 'octocat@github.com');
+    assert.equal(github.to('/user/emails').length, 1);
+  } finally {
+    await gateway.close();
+    await github.close();
+  }
+});
+
 describe('GitHub provider definition', () => {
-  const ctx: ProviderContext = {
-    publicUrl: 'https://byline.example',
-    fetch,
-    upstreamTimeout: 1000,
-    clock: { now: () => Date.now() },
-    callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
-  };
+  const ctx = testProviderContext({ url: 'https://byline.example' });
   const load = (github: Record<string, unknown>) =>
     parseConfig(
       { publicUrl: 'https://byline.example', sites: { blog: testSite }, providers: { github } },
@@ -190,6 +202,47 @@ describe('GitHub provider definition', () => {
     assert.throws(
       () => githubDescription(config, ctx),
       /providers\.github\.endpoints\.emails: must be an https URL/,
+    );
+  });
+
+  test('with endpoints.userinfo overridden, the addresses are read beside it; one not ending in /user needs endpoints.emails', async () => {
+    const github = (endpoints: Record<string, string>) => {
+      const config = load({ clientId: 'Ov23li', clientSecret: 's', endpoints }).providers.github;
+      assert.equal(config?.type, 'github');
+      return githubDescription(config as Extract<typeof config, { type: 'github' }>, ctx);
+    };
+    const emailsRead = async (description: ReturnType<typeof githubDescription>) => {
+      const urls: string[] = [];
+      await description.profile({
+        provider: 'github',
+        tokens: { access_token: 'gho_x', token_type: 'bearer' },
+        params: new URLSearchParams(),
+        fetchJson: async () => githubUser(),
+        fetchJsonArray: async (url) => {
+          urls.push(String(url));
+          return githubEmails();
+        },
+        userinfo: async () => ({}),
+      });
+      return urls;
+    };
+    assert.deepEqual(await emailsRead(github({})), ['https://api.github.com/user/emails?per_page=100']);
+    assert.deepEqual(
+      await emailsRead(github({ userinfo: 'https://ghe.example/api/v3/user' })),
+      ['https://ghe.example/api/v3/user/emails?per_page=100'],
+      "GitHub Enterprise Server's API, not api.github.com",
+    );
+    assert.deepEqual(
+      await emailsRead(
+        github({ userinfo: 'https://proxy.example/me', emails: 'https://proxy.example/my/emails' }),
+      ),
+      ['https://proxy.example/my/emails?per_page=100'],
+    );
+    assert.throws(
+      () => github({ userinfo: 'https://proxy.example/me' }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /^providers\.github\.endpoints\.emails: must be set/.test(error.message),
     );
   });
 

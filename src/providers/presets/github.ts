@@ -74,6 +74,22 @@ function mayReadEmails(scope: string | undefined): boolean {
 }
 
 /**
+ * `/user/emails` beside the profile: api.github.com's, or, when `endpoints.userinfo` is overridden
+ * (GitHub Enterprise Server's `https://ghe.example/api/v3/user`, a proxy), next to that `/user`. The
+ * token must never go to api.github.com when the profile comes from elsewhere, so an override that
+ * does not end in `/user` needs `endpoints.emails` too.
+ */
+function defaultEmailsUrl(provider: string, userinfo: string | undefined): URL {
+  if (userinfo === undefined) return new URL(`${api}/user/emails`);
+  const user = upstreamEndpoint(provider, 'userinfo', userinfo);
+  if (!/\/user\/?$/.test(user.pathname))
+    throw new TypeError(
+      `providers.${provider}.endpoints.emails: must be set when endpoints.userinfo does not end in /user`,
+    );
+  return new URL(`${user.pathname.replace(/\/?$/, '')}/emails`, user);
+}
+
+/**
  * `type: github`: GitHub's OAuth apps (OAuth 2.0, not OpenID Connect). The token endpoint takes the
  * secret in the body and answers its errors with 200 OK (the engine reads the `error` there); PKCE S256
  * is sent. The profile is `GET /user`; the email, `GET /user/emails` with scope `user:email`.
@@ -82,7 +98,7 @@ export function githubDescription(config: GitHubProviderConfig, ctx: ProviderCon
   const { emails: emailsOverride, ...endpoints } = config.endpoints ?? {};
   const emailsUrl = emailsOverride
     ? upstreamEndpoint(config.id, 'emails', emailsOverride)
-    : new URL(`${api}/user/emails`);
+    : defaultEmailsUrl(config.id, endpoints.userinfo);
   // 100 per page (the most GitHub allows), so that the primary address is on the one page read.
   emailsUrl.searchParams.set('per_page', '100');
 
