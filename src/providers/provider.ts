@@ -43,7 +43,7 @@ export interface StartOptions {
  * What a handle-based provider (mastodon, atproto, indieauth) asks the reader on the chooser: the input's
  * label and a line of help that shows the form (an example, never a suggestion of someone's handle).
  */
-export interface HandlePrompt {
+interface HandlePrompt {
   label: string;
   help: string;
 }

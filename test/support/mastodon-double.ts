@@ -17,6 +17,7 @@ import {
   sendJson,
   startDoubleServer,
 } from './double-http.js';
+import { mastodonAccount } from './mastodon-account.js';
 
 export type MastodonVersion = '4.2' | '4.3' | '4.4';
 
@@ -29,6 +30,8 @@ export interface MastodonDouble {
   appDelayMs: number;
   /** Answers `verify_credentials` with this status and error instead (403: a disabled account). */
   accountError?: { status: number; error: string };
+  /** The token endpoint refuses the code for the account, as Akkoma and Pleroma do (403, with an identifier). */
+  tokenRefusal?: { error: string; identifier: string };
   requests: RecordedRequest[];
   to(method: string, path: string): RecordedRequest[];
   /** The apps the instance knows, by client id. */
@@ -57,51 +60,6 @@ interface Grant {
 }
 
 const allScopes = ['read', 'write', 'follow', 'push', 'read:accounts', 'read:statuses', 'write:statuses'];
-
-/** `GET /api/v1/accounts/verify_credentials` as documented (a CredentialAccount), for `username`. */
-export function mastodonAccount(
-  instance: string,
-  overrides: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const username = (overrides.username as string | undefined) ?? 'alice';
-  return {
-    id: '109348271846154372',
-    username,
-    acct: username,
-    display_name: 'Alice :blobcat:',
-    locked: false,
-    bot: false,
-    created_at: '2022-11-15T00:00:00.000Z',
-    note: '<p>Reads blogs, writes comments.</p>',
-    url: `${instance}/@${username}`,
-    uri: `${instance}/users/${username}`,
-    avatar: `${instance}/system/accounts/avatars/109/348/271/846/154/372/original/a1b2c3.png`,
-    avatar_static: `${instance}/system/accounts/avatars/109/348/271/846/154/372/original/a1b2c3.png`,
-    header: `${instance}/headers/original/missing.png`,
-    header_static: `${instance}/headers/original/missing.png`,
-    followers_count: 12,
-    following_count: 34,
-    statuses_count: 56,
-    last_status_at: '2026-12-01',
-    source: {
-      privacy: 'public',
-      sensitive: false,
-      language: 'en',
-      note: 'Reads blogs, writes comments.',
-      fields: [],
-    },
-    emojis: [
-      {
-        shortcode: 'blobcat',
-        url: `${instance}/system/custom_emojis/images/000/000/001/original/blobcat.png`,
-        static_url: `${instance}/system/custom_emojis/images/000/000/001/static/blobcat.png`,
-        visible_in_picker: true,
-      },
-    ],
-    fields: [],
-    ...overrides,
-  };
-}
 
 /** The page Rails answers for an unknown path: HTML, not JSON. */
 function notFoundPage(res: ServerResponse): void {
@@ -264,6 +222,7 @@ export async function startMastodonDouble(version: MastodonVersion): Promise<Mas
           return sendJson(res, 400, invalidGrant);
         if (grant.challenge && !pkceMatches(grant.challenge, recorded.params.get('code_verifier')))
           return sendJson(res, 400, invalidGrant);
+        if (double.tokenRefusal) return sendJson(res, 403, double.tokenRefusal);
         tokens.set(access, { clientId, scopes: grant.scopes, account: grant.account });
         return sendJson(res, 200, {
           access_token: access,

@@ -112,6 +112,9 @@ export function mastodonProvider(config: MastodonProviderConfig, ctx: ProviderCo
       await registrations.forget(instance, app.clientId);
       throw new UpstreamRestartError(`${instance.host} no longer knows Byline's app`);
     }
+    // Akkoma and Pleroma refuse a disabled, unconfirmed or unapproved account here (Mastodon at verify_credentials).
+    if (response.status === 403)
+      throw new UpstreamDeniedError(`${instance.host}'s token endpoint answered 403`);
     const token = body.access_token;
     if (!response.ok || typeof token !== 'string' || token.length === 0)
       throw new Error(

@@ -3,10 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { Browser } from '../../support/browser.js';
 import { assertSiteError, authorizeUrl, loginCommenter, siteParams } from '../../support/flow.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
+import { mastodonAccount } from '../../support/mastodon-account.js';
 import {
   type MastodonDouble,
   type MastodonVersion,
-  mastodonAccount,
   startMastodonDouble,
 } from '../../support/mastodon-double.js';
 import { pkce } from '../../support/pkce.js';
@@ -124,7 +124,7 @@ describe('mastodon: a reader logs in with their fediverse address', () => {
     assert.doesNotMatch(hop.body, /class="field-error"/);
   });
 
-  test('a display name left empty: the username; an account disabled at its instance: access_denied', async () => {
+  test('a display name left empty: the username; an account disabled at its instance (at verify_credentials, or at the token endpoint): access_denied', async () => {
     const double = doubles.get('4.3') as MastodonDouble;
     const host = new URL(double.url).host;
     double.reader = mastodonAccount(double.url, { id: '42', username: 'bob', display_name: '' });
@@ -134,8 +134,13 @@ describe('mastodon: a reader logs in with their fediverse address', () => {
       assert.equal(commenter.name, 'bob');
       double.accountError = { status: 403, error: 'Your login is currently disabled' };
       assertSiteError((await loginThroughChooser(gateway, host)).location, 'access_denied');
+      delete double.accountError;
+      // Akkoma and Pleroma say so at the token endpoint.
+      double.tokenRefusal = { error: 'Your account is awaiting approval.', identifier: 'awaiting_approval' };
+      assertSiteError((await loginThroughChooser(gateway, host)).location, 'access_denied');
     } finally {
       delete double.accountError;
+      delete double.tokenRefusal;
       double.reader = mastodonAccount(double.url);
     }
   });
