@@ -178,7 +178,9 @@ const oauth2Provider = z
         description:
           'How Byline authenticates at the token endpoint: HTTP Basic, the secret in the POST body, or not at all (PKCE only).',
       }),
-    pkce: boolean().prefault(true).meta({ description: 'Send a PKCE (S256) challenge.' }),
+    pkce: boolean()
+      .prefault(true)
+      .meta({ description: 'Send a PKCE (S256) challenge (required with clientAuth none).' }),
     profile: profileMapping,
   })
   .superRefine((provider, ctx) => {
@@ -188,6 +190,14 @@ const oauth2Provider = z
         message: `is required with clientAuth ${provider.clientAuth}`,
         path: ['clientSecret'],
         input: provider.clientSecret,
+      });
+    // A public client without PKCE has only `state` against a stolen code, which RFC 9700 §2.1.1 forbids.
+    if (provider.clientAuth === 'none' && !provider.pkce)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be true with clientAuth none: a public client needs PKCE (RFC 9700)',
+        path: ['pkce'],
+        input: provider.pkce,
       });
   });
 
@@ -219,9 +229,10 @@ const githubProvider = z.strictObject({
   endpoints: endpoints
     .unwrap()
     .extend({
-      emails: httpUrl()
-        .optional()
-        .meta({ description: "The list of the reader's email addresses (GitHub's GET /user/emails)." }),
+      emails: httpUrl().optional().meta({
+        description:
+          "The list of the reader's email addresses (GitHub's GET /user/emails); by default beside an overridden userinfo ending in /user, else api.github.com's.",
+      }),
     })
     .optional()
     .meta({

@@ -250,6 +250,11 @@ describe('the mapping is checked when the config loads', () => {
       /providers\.forge\.clientSecret: is required with clientAuth client_secret_basic/,
     ],
     [
+      'clientAuth none without PKCE (a public client protected by state alone)',
+      { profile: { id: 'id' }, clientAuth: 'none', clientSecret: undefined, pkce: false },
+      /providers\.forge\.pkce: must be true with clientAuth none/,
+    ],
+    [
       'a missing endpoint',
       {
         profile: { id: 'id' },
