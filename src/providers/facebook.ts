@@ -6,7 +6,7 @@ import passport from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
 import type { Identity } from '../identity.js';
-import { cleanEmail, cleanText, safeUrl } from './profile.js';
+import { cleanEmail, cleanText, exactId, safeUrl } from './profile.js';
 import {
   type ReaderExchange,
   UpstreamDeniedError,
@@ -44,9 +44,13 @@ interface FacebookMe {
   picture?: { data?: { url?: unknown } };
 }
 
+/**
+ * The Graph profile as Byline's Identity. The subject is the app-scoped `id`, a string of decimal digits:
+ * anything else is refused (the login fails with server_error), never trimmed or cut into another id.
+ */
 export function identityFromGraph(provider: string, me: FacebookMe): Identity {
-  const id = cleanText(me.id, 64);
-  if (!id) throw new Error('Facebook returned no user id');
+  const id = exactId(me.id, 64);
+  if (!id || !/^\d+$/.test(id)) throw new Error('Facebook returned no user id');
   const email = cleanEmail(me.email);
   const picture = safeUrl(me.picture?.data?.url);
   return {

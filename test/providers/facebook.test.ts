@@ -119,6 +119,24 @@ describe('Facebook login', () => {
     assert.equal(commenter.emailVerified, false);
   });
 
+  for (const id of [
+    '10229876543210987 ',
+    '1022987654321098\n7',
+    'abc10229876543210987',
+    '1.0229876543210987e+16',
+  ])
+    test(`a malformed user id from /me (${JSON.stringify(id)}) fails the login with server_error`, async () => {
+      const user = fb.user;
+      fb.user = { ...user, id };
+      try {
+        const { location } = await providerLogin(gateway, 'facebook');
+        assertSiteError(location, 'server_error', { iss: gateway.url });
+        assert.equal(fb.count('me'), 1, 'the id came from the double');
+      } finally {
+        fb.user = user;
+      }
+    });
+
   test('a Graph API error body at /me reaches the site as server_error', async () => {
     fb.graphError = true;
     const { location, hop } = await providerLogin(gateway, 'facebook');
@@ -225,6 +243,8 @@ describe('Facebook without endpoint overrides', () => {
 
 test('the Graph profile is mapped defensively', () => {
   assert.throws(() => identityFromGraph('facebook', { name: 'No id' }), /no user id/);
+  for (const id of [42, ' 42', '42 ', '4\u00002', '', 'x42', '4'.repeat(65)])
+    assert.throws(() => identityFromGraph('facebook', { id, name: 'Bad id' }), /no user id/);
   assert.deepEqual(
     identityFromGraph('facebook', {
       id: '42',
