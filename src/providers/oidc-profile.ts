@@ -32,12 +32,16 @@ function identityFromClaims(provider: string, claims: Record<string, unknown>): 
 /**
  * The profile step of OpenID providers: the ID token's claims over UserInfo's (whose `sub` openid-client
  * has checked against the ID token's), and when the reader authenticated (`auth_time`, from the ID
- * token only: UserInfo is not signed for it).
+ * token only: UserInfo is not signed for it). `email` and `email_verified` come together from one
+ * source, the ID token when it has an address, else UserInfo: a flag from one may be about another
+ * address than the other's.
  */
 export async function oidcProfile(input: ProfileInput): Promise<Identity> {
   const claims = input.claims as Record<string, unknown> | undefined;
   if (!claims) throw new Error('the provider returned no ID token');
-  const identity = identityFromClaims(input.provider, { ...(await input.userinfo()), ...claims });
+  const userinfo = await input.userinfo();
+  const { email, email_verified } = claims.email !== undefined ? claims : userinfo;
+  const identity = identityFromClaims(input.provider, { ...userinfo, ...claims, email, email_verified });
   const authTime = claims.auth_time;
   return typeof authTime === 'number' && Number.isSafeInteger(authTime) && authTime > 0
     ? { ...identity, authTime: authTime * 1000 }
