@@ -52,6 +52,11 @@ export class GuestFieldsError extends BylineError {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Bidi embeddings, overrides and isolates: invisible, they would reorder the text around a name wherever
+ * it is shown ("\u202enimda" reads "admin"). Names in any script need none of them (joiners and marks stay).
+ */
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/;
 const emailPattern = /^[^\s@"<>(),;:\\]{1,64}@[^\s@"<>(),;:\\.]+(\.[^\s@"<>(),;:\\.]+)+$/;
 
 /** A field's text, spaces collapsed and trimmed; undefined when empty or wrong (the error noted). */
@@ -72,7 +77,8 @@ function text(
 function nameError(name: string | undefined, required: boolean): Message | undefined {
   if (name === undefined) return required ? messages.nameMissing : undefined;
   if (name.length > maxNameLength) return messages.nameTooLong;
-  if (controlCharacters.test(name) || /[<>]/.test(name) || /:\/\//.test(name)) return messages.nameCharacters;
+  if (controlCharacters.test(name) || bidiControls.test(name) || /[<>]/.test(name) || /:\/\//.test(name))
+    return messages.nameCharacters;
   if (!/[\p{L}\p{N}]/u.test(name)) return messages.nameNoLetter;
   return undefined;
 }
