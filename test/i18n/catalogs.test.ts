@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { packageRoot } from '../../src/config/load.js';
 import type { Entry } from '../../src/i18n/catalog.js';
 import { catalogs } from '../../src/i18n/catalogs/index.js';
 import { locales } from '../../src/i18n/locales.js';
@@ -107,4 +110,20 @@ test('dates are written in the reader’s language, in UTC', () => {
   const de = translate('de', msg('deletion.what', { date, provider: 'Facebook' }));
   assert.match(de, /^Am 6\. Dezember 2026 um 03:32:00 UTC hat Facebook/);
   assert.match(translate('ja', msg('deletion.what', { date, provider: 'Facebook' })), /2026年12月6日/);
+});
+
+test('every message the widget says is in the catalogs and travels to it (widget.* and guest.*)', () => {
+  // The widget ships alone, without the catalogs' types: its keys are checked here.
+  const dir = join(packageRoot, 'src', 'widget');
+  const used = readdirSync(dir).flatMap((file) =>
+    [...readFileSync(join(dir, file), 'utf8').matchAll(/'((?:widget|guest|code|error|chooser)\.\w+)'/g)].map(
+      (match) => `${file}: ${match[1]}`,
+    ),
+  );
+  assert.ok(used.length > 30);
+  for (const use of used) {
+    const key = use.split(': ')[1] as string;
+    assert.ok(key in english, `${use} is not in the catalogs`);
+    assert.match(key, /^(widget|guest)\./, `${use} is not sent to the widget`);
+  }
 });
