@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import { isLoopbackUrl } from '../loopback.js';
 import type { ClientAuthentication, Endpoints, ProviderDescription } from './description.js';
 import { UpstreamUnavailableError } from './provider.js';
-import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
+import { type ProviderContext, upstreamEndpoint, upstreamUrl } from './provider-context.js';
 
 /** Client metadata every configuration gets: ID tokens' exp/nbf tolerate `tokens.clockSkew`. */
 export function clientMetadata(ctx: ProviderContext): Partial<client.ClientMetadata> {
@@ -94,7 +94,8 @@ export function lazyConfiguration(
 
   let configure: () => Promise<client.Configuration>;
   if (server.discover === true) {
-    const issuer = new URL(server.issuer);
+    // Checked now, so that a plain-http issuer off loopback stops start-up instead of every login.
+    const issuer = upstreamUrl(`providers.${description.id}.issuer`, server.issuer);
     configure = () => discover(issuer);
   } else {
     const { endpoints } = server;

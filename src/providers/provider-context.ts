@@ -40,10 +40,13 @@ export interface ProviderContext {
  * later or sending a client secret in clear text.
  */
 export function upstreamEndpoint(provider: string, key: string, value: string): URL {
+  return upstreamUrl(`providers.${provider}.endpoints.${key}`, value);
+}
+
+/** As upstreamEndpoint, for the URL at config key `path` (`providers.corp.issuer`). */
+export function upstreamUrl(path: string, value: string): URL {
   const url = new URL(value);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url)))
-    throw new TypeError(
-      `providers.${provider}.endpoints.${key}: must be an https URL (plain http only on loopback)`,
-    );
+    throw new TypeError(`${path}: must be an https URL (plain http only on loopback)`);
   return url;
 }

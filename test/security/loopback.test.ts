@@ -7,10 +7,7 @@ import { describe, test } from 'node:test';
 import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { isLoopbackHost, isLoopbackUrl } from '../../src/loopback.js';
-import { Browser } from '../support/browser.js';
-import { authorizeUrl, siteParams } from '../support/flow.js';
 import { startGateway, testSite } from '../support/gateway.js';
-import { pkce } from '../support/pkce.js';
 
 /** Each URL host with the decision taken for it (see src/loopback.ts for why). */
 const urls: [string, boolean][] = [
@@ -148,39 +145,30 @@ describe('provider endpoints: plain http only on loopback', () => {
   });
 });
 
-describe('an OIDC issuer on http://127.attacker.example', () => {
-  test('is never contacted over plain http: the login ends with temporarily_unavailable', async () => {
-    const requested: string[] = [];
-    const recordingFetch = (async (input: string | URL | Request) => {
-      requested.push(input instanceof Request ? input.url : String(input));
-      throw new TypeError('fetch failed'); // no DNS, no network: the test only records the attempt
-    }) as typeof fetch;
-    const gateway = await startGateway({
-      fetch: recordingFetch,
-      config: {
-        providers: {
-          corp: {
-            type: 'oidc',
-            name: 'Corp ID',
-            issuer: attacker,
-            clientId: 'corp',
-            clientSecret: 'corp-client-secret',
-          },
-        },
-      },
-    });
-    try {
-      const { challenge } = pkce();
-      const done = await new Browser().follow(
-        authorizeUrl(gateway, challenge, { idp: 'corp' }),
-        {},
-        (location) => location.startsWith('https://blog.example'),
+describe('an issuer on http://127.attacker.example', () => {
+  const providers: Record<string, Record<string, unknown>> = {
+    corp: { type: 'oidc', name: 'Corp ID', issuer: attacker, clientId: 'corp', clientSecret: 'corp-secret' },
+    gitlab: { issuer: attacker, clientId: 'gitlab', clientSecret: 'gitlab-secret' },
+  };
+  for (const [id, provider] of Object.entries(providers))
+    test(`${id}: stops start-up naming providers.${id}.issuer, and is never contacted`, async () => {
+      const requested: string[] = [];
+      const recordingFetch = (async (input: string | URL | Request) => {
+        requested.push(input instanceof Request ? input.url : String(input));
+        throw new TypeError('fetch failed'); // no DNS, no network: the test only records the attempt
+      }) as typeof fetch;
+      await assert.rejects(
+        startGateway({ fetch: recordingFetch, config: { providers: { [id]: provider } } }),
+        new RegExp(`^TypeError: providers\\.${id}\\.issuer: must be an https URL`),
       );
-      assert.equal(siteParams(done.location).get('error'), 'temporarily_unavailable');
       assert.deepEqual(requested, [], 'nothing was sent to the attacker’s host');
-    } finally {
-      await gateway.close();
-    }
+    });
+
+  test('an issuer on plain http loopback is accepted (the OIDC double, a local IdP)', async () => {
+    const gateway = await startGateway({
+      config: { providers: { corp: { ...providers.corp, issuer: 'http://127.0.0.1:9' } } },
+    });
+    await gateway.close();
   });
 });
 
