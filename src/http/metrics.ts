@@ -71,14 +71,31 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   };
 }
 
+/**
+ * The protocol step of a provider URL's path, first match wins. Paths are the providers' own: OpenID
+ * and RFC 8414 discovery (any issuer path), key sets (Apple `/auth/keys`, Google `/oauth2/v3/certs`,
+ * Microsoft and GitLab `…/discovery/…/keys`), token endpoints (LinkedIn `/oauth/v2/accessToken`,
+ * Facebook `/oauth/access_token`), profiles (GitHub `/user`, Discord `/users/@me`, X `/2/users/me`,
+ * WordPress.com and Facebook `/me`, Mastodon `verify_credentials`, an atproto profile record), GitHub's
+ * `/user/emails`, Mastodon's app registration, and atproto's handle and DID resolution.
+ */
+const endpointLabels: [RegExp, string][] = [
+  [/\/\.well-known\/(openid-configuration|oauth-authorization-server|oauth-protected-resource)/, 'discovery'],
+  [/jwks|\/certs$|\/keys$/, 'jwks'],
+  [/\/par$/, 'par'],
+  [/\/revoke$/, 'revocation'],
+  [/token/i, 'token'],
+  [/\/user\/emails$/, 'emails'],
+  [/userinfo|\/me$|\/users\/@me$|\/user$|\/verify_credentials$|\/com\.atproto\.repo\.getRecord$/, 'userinfo'],
+  [/^\/api\/v1\/apps$/, 'registration'],
+  [/\/\.well-known\/atproto-did$|\/com\.atproto\.identity\.resolveHandle$/, 'handle'],
+  [/^\/did:|\/\.well-known\/did\.json$/, 'did'],
+];
+
 /** A bounded label for a provider URL: which protocol step it is, never the URL itself. */
 export function upstreamEndpointLabel(url: string): string {
-  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0] ?? '';
-  if (/openid-configuration/.test(path)) return 'discovery';
-  if (/jwks/.test(path)) return 'jwks';
-  if (/token/.test(path)) return 'token';
-  if (/userinfo|\/me$/.test(path)) return 'userinfo';
-  return 'other';
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
+  return endpointLabels.find(([pattern]) => pattern.test(path))?.[1] ?? 'other';
 }
 
 /**
