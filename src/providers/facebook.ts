@@ -1,5 +1,3 @@
-import { subscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import type { Request } from 'express';
 import { randomState } from 'openid-client';
 import passport from 'passport';
@@ -12,9 +10,9 @@ import {
   UpstreamDeniedError,
   type UpstreamProvider,
   type UpstreamTransaction,
-  UpstreamUnavailableError,
 } from './provider.js';
 import { type ProviderContext, upstreamEndpoint } from './provider-context.js';
+import { watchEndpoints } from './request-deadline.js';
 
 /**
  * The dialog, token and profile URLs: Facebook's hosts at the configured Graph API version (it goes
@@ -62,48 +60,6 @@ export function identityFromGraph(provider: string, me: FacebookMe): Identity {
     ...(email ? { email } : {}),
     ...(picture ? { picture } : {}),
   };
-}
-
-/** What a provider's requests are held to: the per-request deadline and the upstream timer. */
-interface Deadline {
-  timeoutMs: number;
-  time: (path: string) => () => void;
-}
-
-/** The Facebook endpoints node-oauth calls, as `protocol//host/path`, and what each request is held to. */
-const watched = new Map<string, Deadline>();
-
-/**
- * node-oauth (under passport-oauth2) uses Node's http(s) with no timeout at all. Node's public
- * `http.client.request.start` channel shows every request it makes: one to a watched endpoint gets a
- * deadline (destroyed with UpstreamUnavailableError, which node-oauth hands back as the request's one
- * error, so the site hears `temporarily_unavailable`) and is timed for the upstream duration histogram.
- * Two Facebook apps on the same endpoints share one entry (the same deadline; the timer of the last).
- */
-function watchEndpoints(urls: string[], deadline: Deadline): void {
-  if (watched.size === 0)
-    subscribe('http.client.request.start', (message) => {
-      const { request } = message as { request: ClientRequest };
-      const path = request.path.split('?')[0] ?? '';
-      const held = watched.get(`${request.protocol}//${String(request.getHeader('host'))}${path}`);
-      if (!held) return;
-      const end = held.time(request.path);
-      const timer = setTimeout(
-        () =>
-          request.destroy(
-            new UpstreamUnavailableError(`Facebook did not answer within ${held.timeoutMs} ms`),
-          ),
-        held.timeoutMs,
-      );
-      request.once('close', () => {
-        clearTimeout(timer);
-        end();
-      });
-    });
-  for (const url of urls) {
-    const { protocol, host, pathname } = new URL(url);
-    watched.set(`${protocol}//${host}${pathname}`, deadline);
-  }
 }
 
 /**
@@ -193,6 +149,7 @@ export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderCo
     ),
   );
   watchEndpoints([endpoints.token, endpoints.userinfo], {
+    provider: 'Facebook',
     timeoutMs: ctx.upstreamTimeout,
     time: (path) => ctx.timeUpstream(id, path),
   });
