@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Text } from '../i18n/message.js';
+import type { Message, Text } from '../i18n/message.js';
 import { english } from '../i18n/translate.js';
 import type { Identity } from '../identity.js';
 import type { IndieAuthTransaction } from './indieauth/indieauth.js';
@@ -44,8 +44,8 @@ export interface StartOptions {
  * label and a line of help that shows the form (an example, never a suggestion of someone's handle).
  */
 interface HandlePrompt {
-  label: string;
-  help: string;
+  label: Message;
+  help: Message;
 }
 
 /** The reader's request and its response, for a library that speaks HTTP itself (Passport). */

@@ -126,6 +126,42 @@ export const ar: Catalog = {
   'chooser.handleSubmit': 'تسجيل الدخول',
   'chooser.connectingHost': 'جارٍ الاتصال بـ {host}…',
 
+  'handle.mastodonLabel': 'عنوانك في الفيديفيرس',
+  'handle.mastodonHelp':
+    'مثل @alice@example.social، أو خادمك فقط، example.social (ماستودون والخوادم المشابهة له).',
+  'handle.atprotoLabel': 'مُعرّفك',
+  'handle.atprotoHelp': 'مثل alice.bsky.social، أو اسم نطاقك الخاص إن كان هو مُعرّفك.',
+  'handle.indieauthLabel': 'موقعك الإلكتروني',
+  'handle.indieauthHelp': 'عنوانه، مثل alice.example. يجب أن يحدّد موقعك خادم IndieAuth.',
+  'handle.fediverseEmpty':
+    'اكتب عنوانك في الفيديفيرس، مثل @alice@example.social، أو خادمك فقط، example.social.',
+  'handle.fediverseInvalid':
+    'هذا ليس عنوانًا في الفيديفيرس: شكله مثل @alice@example.social، أو example.social فقط.',
+  'handle.notAccepted': 'لا يمكن لحسابات {host} تسجيل الدخول هنا.',
+  'handle.serverNotFound': 'تعذّر العثور على {host}. تحقّق من العنوان وحاول مرة أخرى.',
+  'handle.serverUnreachable': 'تعذّر الوصول إلى {host}. تحقّق من العنوان أو حاول لاحقًا.',
+  'handle.serverSlow': 'لم يردّ {host} في الوقت المحدد. حاول لاحقًا.',
+  'handle.serverPrivate': 'يقع {host} على شبكة خاصة، ولا يتصل Byline بها.',
+  'handle.serverPlainHttp': 'يجب الوصول إلى {host} عبر https.',
+  'handle.serverRedirects': 'أحال {host} Byline من عنوان إلى آخر مرات كثيرة جدًا.',
+  'handle.serverElsewhere':
+    'أحال {host} Byline إلى خادم آخر، {other}. إن كان حسابك هناك فاكتب ذلك العنوان بدلًا منه.',
+  'handle.serverTooBig': 'أرسل {host} ردًا أكبر بكثير مما يرسله خادم في الفيديفيرس.',
+  'handle.serverCertificate': 'ليس لدى {host} شهادة https صالحة.',
+  'handle.notMastodon':
+    'لا يبدو أن {host} خادم في الفيديفيرس يمكن لـ Byline تسجيل الدخول عبره (ليست لديه واجهة تطبيقات ماستودون البرمجية).',
+  'handle.serverBroken': 'واجه {host} مشكلة في الرد على Byline. حاول لاحقًا.',
+  'handle.atprotoEmpty': 'اكتب مُعرّفك، مثل alice.bsky.social.',
+  'handle.atprotoInvalid': 'هذا ليس مُعرّفًا: شكل المُعرّف مثل alice.bsky.social أو اسم نطاقك الخاص.',
+  'handle.atprotoRefused': 'لا يمكن استخدام {handle} هنا: {reason}.',
+  'handle.atprotoNoAccount': 'لا يوجد حساب باسم {handle}. تحقّق من المُعرّف وحاول مرة أخرى.',
+  'handle.atprotoUnreachable': 'تعذّر الوصول إلى خادم {handle}. حاول مرة أخرى بعد قليل.',
+  'handle.atprotoNotServer': 'لم يردّ خادم {handle} كما يردّ خادم AT Protocol.',
+  'handle.reasonPrivate': '{host} ليس على الإنترنت العامة',
+  'handle.reasonPlainHttp': 'يجب الوصول إلى {host} عبر https',
+  'handle.reasonScheme': '{host}: لا تُجلب إلا عناوين https',
+  'handle.reasonRedirects': 'أعاد {host} التوجيه مرات كثيرة جدًا',
+
   'consent.title': 'المتابعة إلى {site}؟',
   'consent.heading': 'المتابعة إلى {site} باسم {name}؟',
   'consent.lead': 'سيعرف {site} {shared}. يسأل Byline مرة واحدة لكل موقع.',

@@ -130,6 +130,48 @@ export const de: Catalog = {
   'chooser.handleSubmit': 'Anmelden',
   'chooser.connectingHost': 'Verbindung zu {host}…',
 
+  'handle.mastodonLabel': 'Deine Fediverse-Adresse',
+  'handle.mastodonHelp':
+    'Etwa @alice@example.social oder nur dein Server, example.social (Mastodon und ähnliche Server).',
+  'handle.atprotoLabel': 'Dein Handle',
+  'handle.atprotoHelp': 'Etwa alice.bsky.social oder deine eigene Domain, wenn das dein Handle ist.',
+  'handle.indieauthLabel': 'Deine Website',
+  'handle.indieauthHelp':
+    'Ihre Adresse, etwa alice.example. Deine Website muss einen IndieAuth-Server nennen.',
+  'handle.fediverseEmpty':
+    'Gib deine Fediverse-Adresse ein, etwa @alice@example.social, oder nur deinen Server, example.social.',
+  'handle.fediverseInvalid':
+    'Das ist keine Fediverse-Adresse: Sie sieht aus wie @alice@example.social oder einfach example.social.',
+  'handle.notAccepted': 'Konten auf {host} können sich hier nicht anmelden.',
+  'handle.serverNotFound': '{host} wurde nicht gefunden. Prüfe die Adresse und versuche es noch einmal.',
+  'handle.serverUnreachable':
+    '{host} ist nicht erreichbar. Prüfe die Adresse oder versuche es später noch einmal.',
+  'handle.serverSlow': '{host} hat nicht rechtzeitig geantwortet. Versuche es später noch einmal.',
+  'handle.serverPrivate': '{host} liegt in einem privaten Netzwerk, mit dem Byline sich nicht verbindet.',
+  'handle.serverPlainHttp': '{host} muss über https erreichbar sein.',
+  'handle.serverRedirects': '{host} hat Byline zu oft von einer Adresse zur nächsten geschickt.',
+  'handle.serverElsewhere':
+    '{host} hat Byline zu einem anderen Server geschickt, {other}. Wenn dein Konto dort ist, gib stattdessen diese Adresse ein.',
+  'handle.serverTooBig':
+    '{host} hat eine Antwort geschickt, die für einen Fediverse-Server viel zu groß ist.',
+  'handle.serverCertificate': '{host} hat kein gültiges https-Zertifikat.',
+  'handle.notMastodon':
+    '{host} sieht nicht wie ein Fediverse-Server aus, mit dem Byline anmelden kann (er hat keine Mastodon-App-API).',
+  'handle.serverBroken': '{host} hatte ein Problem, Byline zu antworten. Versuche es später noch einmal.',
+  'handle.atprotoEmpty': 'Gib dein Handle ein, etwa alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Das ist kein Handle: Ein Handle sieht aus wie alice.bsky.social oder wie deine eigene Domain.',
+  'handle.atprotoRefused': '{handle} kann hier nicht verwendet werden: {reason}.',
+  'handle.atprotoNoAccount':
+    'Unter {handle} meldet sich kein Konto. Prüfe das Handle und versuche es noch einmal.',
+  'handle.atprotoUnreachable':
+    'Der Server von {handle} ist nicht erreichbar. Versuche es gleich noch einmal.',
+  'handle.atprotoNotServer': 'Der Server von {handle} hat nicht wie ein AT-Protocol-Server geantwortet.',
+  'handle.reasonPrivate': '{host} ist nicht im öffentlichen Internet',
+  'handle.reasonPlainHttp': '{host} muss über https erreichbar sein',
+  'handle.reasonScheme': '{host}: nur https-Adressen werden abgerufen',
+  'handle.reasonRedirects': '{host} hat zu oft weitergeleitet',
+
   'consent.title': 'Weiter zu {site}?',
   'consent.heading': 'Als {name} weiter zu {site}?',
   'consent.lead': '{site} erfährt {shared}. Byline fragt einmal pro Website.',

@@ -133,6 +133,44 @@ export const en = {
   'chooser.handleSubmit': 'Log in',
   'chooser.connectingHost': 'Connecting to {host}…',
 
+  // The chooser's handle inputs (fediverse, Bluesky, IndieAuth) and why a handle begins no login
+  'handle.mastodonLabel': 'Your fediverse address',
+  'handle.mastodonHelp':
+    'Such as @alice@example.social, or just your server, example.social (Mastodon and servers like it).',
+  'handle.atprotoLabel': 'Your handle',
+  'handle.atprotoHelp': 'Such as alice.bsky.social, or your own domain name if that is your handle.',
+  'handle.indieauthLabel': 'Your website',
+  'handle.indieauthHelp': 'Its address, such as alice.example. Your site must name an IndieAuth server.',
+  'handle.fediverseEmpty':
+    'Type your fediverse address, such as @alice@example.social, or just your server, example.social.',
+  'handle.fediverseInvalid':
+    'That is not a fediverse address: it looks like @alice@example.social, or just example.social.',
+  'handle.notAccepted': 'Accounts on {host} cannot log in here.',
+  'handle.serverNotFound': '{host} could not be found. Check the address and try again.',
+  'handle.serverUnreachable': '{host} could not be reached. Check the address, or try again later.',
+  'handle.serverSlow': '{host} did not answer in time. Try again later.',
+  'handle.serverPrivate': '{host} is on a private network, which Byline does not connect to.',
+  'handle.serverPlainHttp': '{host} must be reached over https.',
+  'handle.serverRedirects': '{host} sent Byline from one address to another too many times.',
+  'handle.serverElsewhere':
+    '{host} sent Byline to another server, {other}. If your account is there, type that address instead.',
+  'handle.serverTooBig': '{host} sent an answer far too large for a fediverse server.',
+  'handle.serverCertificate': '{host} does not have a valid https certificate.',
+  'handle.notMastodon':
+    '{host} does not look like a fediverse server that Byline can log in with (it has no Mastodon app API).',
+  'handle.serverBroken': '{host} had a problem answering Byline. Try again later.',
+  'handle.atprotoEmpty': 'Type your handle, such as alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'That is not a handle: a handle looks like alice.bsky.social or your own domain name.',
+  'handle.atprotoRefused': '{handle} cannot be used here: {reason}.',
+  'handle.atprotoNoAccount': 'No account answers to {handle}. Check the handle and try again.',
+  'handle.atprotoUnreachable': 'The server of {handle} could not be reached. Try again in a moment.',
+  'handle.atprotoNotServer': 'The server of {handle} did not answer as an AT Protocol server does.',
+  'handle.reasonPrivate': '{host} is not on the public Internet',
+  'handle.reasonPlainHttp': '{host} must be reached over https',
+  'handle.reasonScheme': '{host}: only https URLs are fetched',
+  'handle.reasonRedirects': '{host} redirected too many times',
+
   // The consent question
   'consent.title': 'Continue to {site}?',
   'consent.heading': 'Continue to {site} as {name}?',

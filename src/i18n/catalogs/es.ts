@@ -127,6 +127,45 @@ export const es: Catalog = {
   'chooser.handleSubmit': 'Iniciar sesión',
   'chooser.connectingHost': 'Conectando con {host}…',
 
+  'handle.mastodonLabel': 'Tu dirección del fediverso',
+  'handle.mastodonHelp':
+    'Como @alice@example.social, o solo tu servidor, example.social (Mastodon y servidores similares).',
+  'handle.atprotoLabel': 'Tu identificador',
+  'handle.atprotoHelp': 'Como alice.bsky.social, o tu propio dominio si ese es tu identificador.',
+  'handle.indieauthLabel': 'Tu sitio web',
+  'handle.indieauthHelp': 'Su dirección, como alice.example. Tu sitio debe indicar un servidor IndieAuth.',
+  'handle.fediverseEmpty':
+    'Escribe tu dirección del fediverso, como @alice@example.social, o solo tu servidor, example.social.',
+  'handle.fediverseInvalid':
+    'Eso no es una dirección del fediverso: tiene la forma @alice@example.social, o simplemente example.social.',
+  'handle.notAccepted': 'Las cuentas de {host} no pueden iniciar sesión aquí.',
+  'handle.serverNotFound': 'No se encontró {host}. Revisa la dirección e inténtalo de nuevo.',
+  'handle.serverUnreachable': 'No se pudo contactar con {host}. Revisa la dirección o inténtalo más tarde.',
+  'handle.serverSlow': '{host} no respondió a tiempo. Inténtalo más tarde.',
+  'handle.serverPrivate': '{host} está en una red privada, a la que Byline no se conecta.',
+  'handle.serverPlainHttp': '{host} debe usarse por https.',
+  'handle.serverRedirects': '{host} envió a Byline de una dirección a otra demasiadas veces.',
+  'handle.serverElsewhere':
+    '{host} envió a Byline a otro servidor, {other}. Si tu cuenta está allí, escribe esa dirección.',
+  'handle.serverTooBig': '{host} envió una respuesta demasiado grande para un servidor del fediverso.',
+  'handle.serverCertificate': '{host} no tiene un certificado https válido.',
+  'handle.notMastodon':
+    '{host} no parece un servidor del fediverso con el que Byline pueda iniciar sesión (no tiene la API de apps de Mastodon).',
+  'handle.serverBroken': '{host} tuvo un problema al responder a Byline. Inténtalo más tarde.',
+  'handle.atprotoEmpty': 'Escribe tu identificador, como alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Eso no es un identificador: tiene la forma alice.bsky.social o de tu propio dominio.',
+  'handle.atprotoRefused': '{handle} no se puede usar aquí: {reason}.',
+  'handle.atprotoNoAccount':
+    'Ninguna cuenta responde a {handle}. Revisa el identificador e inténtalo de nuevo.',
+  'handle.atprotoUnreachable':
+    'No se pudo contactar con el servidor de {handle}. Inténtalo de nuevo en un momento.',
+  'handle.atprotoNotServer': 'El servidor de {handle} no respondió como lo hace un servidor AT Protocol.',
+  'handle.reasonPrivate': '{host} no está en la Internet pública',
+  'handle.reasonPlainHttp': '{host} debe usarse por https',
+  'handle.reasonScheme': '{host}: solo se consultan direcciones https',
+  'handle.reasonRedirects': '{host} redirigió demasiadas veces',
+
   'consent.title': '¿Continuar a {site}?',
   'consent.heading': '¿Continuar a {site} como {name}?',
   'consent.lead': '{site} conocerá {shared}. Byline lo pregunta una vez por sitio.',

@@ -131,6 +131,45 @@ export const fr: Catalog = {
   'chooser.handleSubmit': 'Se connecter',
   'chooser.connectingHost': 'Connexion à {host}…',
 
+  'handle.mastodonLabel': 'Votre adresse du fédivers',
+  'handle.mastodonHelp':
+    'Par exemple @alice@example.social, ou simplement votre serveur, example.social (Mastodon et serveurs semblables).',
+  'handle.atprotoLabel': 'Votre identifiant',
+  'handle.atprotoHelp':
+    'Par exemple alice.bsky.social, ou votre propre nom de domaine si c’est votre identifiant.',
+  'handle.indieauthLabel': 'Votre site web',
+  'handle.indieauthHelp':
+    'Son adresse, par exemple alice.example. Votre site doit indiquer un serveur IndieAuth.',
+  'handle.fediverseEmpty':
+    'Saisissez votre adresse du fédivers, par exemple @alice@example.social, ou simplement votre serveur, example.social.',
+  'handle.fediverseInvalid':
+    'Ce n’est pas une adresse du fédivers : elle ressemble à @alice@example.social, ou simplement example.social.',
+  'handle.notAccepted': 'Les comptes de {host} ne peuvent pas se connecter ici.',
+  'handle.serverNotFound': '{host} est introuvable. Vérifiez l’adresse et réessayez.',
+  'handle.serverUnreachable': '{host} est injoignable. Vérifiez l’adresse ou réessayez plus tard.',
+  'handle.serverSlow': '{host} n’a pas répondu à temps. Réessayez plus tard.',
+  'handle.serverPrivate': '{host} se trouve sur un réseau privé, auquel Byline ne se connecte pas.',
+  'handle.serverPlainHttp': '{host} doit être joint en https.',
+  'handle.serverRedirects': '{host} a renvoyé Byline d’une adresse à l’autre trop de fois.',
+  'handle.serverElsewhere':
+    '{host} a renvoyé Byline vers un autre serveur, {other}. Si votre compte s’y trouve, saisissez plutôt cette adresse.',
+  'handle.serverTooBig': '{host} a envoyé une réponse bien trop grande pour un serveur du fédivers.',
+  'handle.serverCertificate': '{host} n’a pas de certificat https valide.',
+  'handle.notMastodon':
+    '{host} ne ressemble pas à un serveur du fédivers avec lequel Byline peut se connecter (il n’a pas l’API d’applications de Mastodon).',
+  'handle.serverBroken': '{host} a eu un problème pour répondre à Byline. Réessayez plus tard.',
+  'handle.atprotoEmpty': 'Saisissez votre identifiant, par exemple alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Ce n’est pas un identifiant : un identifiant ressemble à alice.bsky.social ou à votre propre nom de domaine.',
+  'handle.atprotoRefused': '{handle} ne peut pas être utilisé ici : {reason}.',
+  'handle.atprotoNoAccount': 'Aucun compte ne répond à {handle}. Vérifiez l’identifiant et réessayez.',
+  'handle.atprotoUnreachable': 'Le serveur de {handle} est injoignable. Réessayez dans un instant.',
+  'handle.atprotoNotServer': 'Le serveur de {handle} n’a pas répondu comme un serveur AT Protocol.',
+  'handle.reasonPrivate': '{host} n’est pas sur l’Internet public',
+  'handle.reasonPlainHttp': '{host} doit être joint en https',
+  'handle.reasonScheme': '{host} : seules les adresses https sont consultées',
+  'handle.reasonRedirects': '{host} a redirigé trop de fois',
+
   'consent.title': 'Continuer vers {site} ?',
   'consent.heading': 'Continuer vers {site} en tant que {name} ?',
   'consent.lead': '{site} connaîtra {shared}. Byline ne pose la question qu’une fois par site.',

@@ -125,6 +125,43 @@ export const it: Catalog = {
   'chooser.handleSubmit': 'Accedi',
   'chooser.connectingHost': 'Connessione a {host}…',
 
+  'handle.mastodonLabel': 'Il tuo indirizzo del fediverso',
+  'handle.mastodonHelp':
+    'Ad esempio @alice@example.social, o solo il tuo server, example.social (Mastodon e server simili).',
+  'handle.atprotoLabel': 'Il tuo handle',
+  'handle.atprotoHelp': 'Ad esempio alice.bsky.social, o il tuo dominio se è quello il tuo handle.',
+  'handle.indieauthLabel': 'Il tuo sito web',
+  'handle.indieauthHelp':
+    'Il suo indirizzo, ad esempio alice.example. Il tuo sito deve indicare un server IndieAuth.',
+  'handle.fediverseEmpty':
+    'Scrivi il tuo indirizzo del fediverso, ad esempio @alice@example.social, o solo il tuo server, example.social.',
+  'handle.fediverseInvalid':
+    'Non è un indirizzo del fediverso: ha la forma @alice@example.social, o semplicemente example.social.',
+  'handle.notAccepted': 'Gli account su {host} non possono accedere qui.',
+  'handle.serverNotFound': '{host} non è stato trovato. Controlla l’indirizzo e riprova.',
+  'handle.serverUnreachable': '{host} non è raggiungibile. Controlla l’indirizzo o riprova più tardi.',
+  'handle.serverSlow': '{host} non ha risposto in tempo. Riprova più tardi.',
+  'handle.serverPrivate': '{host} si trova su una rete privata, a cui Byline non si collega.',
+  'handle.serverPlainHttp': '{host} deve essere raggiunto via https.',
+  'handle.serverRedirects': '{host} ha rimandato Byline da un indirizzo all’altro troppe volte.',
+  'handle.serverElsewhere':
+    '{host} ha mandato Byline a un altro server, {other}. Se il tuo account è lì, scrivi invece quell’indirizzo.',
+  'handle.serverTooBig': '{host} ha inviato una risposta troppo grande per un server del fediverso.',
+  'handle.serverCertificate': '{host} non ha un certificato https valido.',
+  'handle.notMastodon':
+    '{host} non sembra un server del fediverso con cui Byline possa accedere (non ha l’API delle app di Mastodon).',
+  'handle.serverBroken': '{host} ha avuto un problema nel rispondere a Byline. Riprova più tardi.',
+  'handle.atprotoEmpty': 'Scrivi il tuo handle, ad esempio alice.bsky.social.',
+  'handle.atprotoInvalid': 'Non è un handle: un handle ha la forma alice.bsky.social o del tuo dominio.',
+  'handle.atprotoRefused': '{handle} non può essere usato qui: {reason}.',
+  'handle.atprotoNoAccount': 'Nessun account risponde a {handle}. Controlla l’handle e riprova.',
+  'handle.atprotoUnreachable': 'Il server di {handle} non è raggiungibile. Riprova tra un momento.',
+  'handle.atprotoNotServer': 'Il server di {handle} non ha risposto come un server AT Protocol.',
+  'handle.reasonPrivate': '{host} non è sull’Internet pubblica',
+  'handle.reasonPlainHttp': '{host} deve essere raggiunto via https',
+  'handle.reasonScheme': '{host}: si consultano solo indirizzi https',
+  'handle.reasonRedirects': '{host} ha reindirizzato troppe volte',
+
   'consent.title': 'Continuare su {site}?',
   'consent.heading': 'Continuare su {site} come {name}?',
   'consent.lead': '{site} conoscerà {shared}. Byline lo chiede una volta per ogni sito.',

@@ -124,6 +124,45 @@ export const ja: Catalog = {
   'chooser.handleSubmit': 'ログイン',
   'chooser.connectingHost': '{host} に接続しています…',
 
+  'handle.mastodonLabel': 'フェディバースのアドレス',
+  'handle.mastodonHelp':
+    '例: @alice@example.social、またはサーバーだけ（example.social）。Mastodon と同様のサーバーに対応しています。',
+  'handle.atprotoLabel': 'ハンドル',
+  'handle.atprotoHelp': '例: alice.bsky.social。独自ドメインをハンドルにしている場合はそのドメイン。',
+  'handle.indieauthLabel': 'ウェブサイト',
+  'handle.indieauthHelp':
+    'サイトのアドレス（例: alice.example）。サイトで IndieAuth サーバーを指定している必要があります。',
+  'handle.fediverseEmpty':
+    'フェディバースのアドレス（例: @alice@example.social）か、サーバーだけ（example.social）を入力してください。',
+  'handle.fediverseInvalid':
+    'フェディバースのアドレスではありません。@alice@example.social や example.social の形式です。',
+  'handle.notAccepted': '{host} のアカウントではここにログインできません。',
+  'handle.serverNotFound': '{host} が見つかりません。アドレスを確認して、もう一度お試しください。',
+  'handle.serverUnreachable':
+    '{host} に接続できません。アドレスを確認するか、しばらくしてからお試しください。',
+  'handle.serverSlow': '{host} から時間内に応答がありませんでした。しばらくしてからお試しください。',
+  'handle.serverPrivate': '{host} はプライベートネットワーク上にあり、Byline は接続しません。',
+  'handle.serverPlainHttp': '{host} には https で接続する必要があります。',
+  'handle.serverRedirects': '{host} が Byline を何度も別のアドレスへ転送しました。',
+  'handle.serverElsewhere':
+    '{host} が Byline を別のサーバー（{other}）へ転送しました。アカウントがそちらにある場合は、そのアドレスを入力してください。',
+  'handle.serverTooBig': '{host} からの応答は、フェディバースのサーバーとしては大きすぎます。',
+  'handle.serverCertificate': '{host} には有効な https 証明書がありません。',
+  'handle.notMastodon':
+    '{host} は、Byline がログインに使えるフェディバースのサーバーではないようです（Mastodon のアプリ API がありません）。',
+  'handle.serverBroken': '{host} が Byline への応答で問題を起こしました。しばらくしてからお試しください。',
+  'handle.atprotoEmpty': 'ハンドルを入力してください（例: alice.bsky.social）。',
+  'handle.atprotoInvalid': 'ハンドルではありません。ハンドルは alice.bsky.social や独自ドメインの形式です。',
+  'handle.atprotoRefused': '{handle} はここでは使えません: {reason}。',
+  'handle.atprotoNoAccount':
+    '{handle} に対応するアカウントがありません。ハンドルを確認して、もう一度お試しください。',
+  'handle.atprotoUnreachable': '{handle} のサーバーに接続できません。少ししてからもう一度お試しください。',
+  'handle.atprotoNotServer': '{handle} のサーバーは AT Protocol のサーバーとして応答しませんでした。',
+  'handle.reasonPrivate': '{host} は公開インターネット上にありません',
+  'handle.reasonPlainHttp': '{host} には https で接続する必要があります',
+  'handle.reasonScheme': '{host}: https のアドレスのみ取得します',
+  'handle.reasonRedirects': '{host} のリダイレクトが多すぎます',
+
   'consent.title': '{site} に進みますか？',
   'consent.heading': '{name} として {site} に進みますか？',
   'consent.lead': '{site} に{shared}が伝わります。Byline はサイトごとに一度だけ確認します。',

@@ -125,6 +125,44 @@ export const nl: Catalog = {
   'chooser.handleSubmit': 'Inloggen',
   'chooser.connectingHost': 'Verbinden met {host}…',
 
+  'handle.mastodonLabel': 'Je fediverse-adres',
+  'handle.mastodonHelp':
+    'Zoals @alice@example.social, of alleen je server, example.social (Mastodon en vergelijkbare servers).',
+  'handle.atprotoLabel': 'Je handle',
+  'handle.atprotoHelp': 'Zoals alice.bsky.social, of je eigen domeinnaam als dat je handle is.',
+  'handle.indieauthLabel': 'Je website',
+  'handle.indieauthHelp': 'Het adres ervan, zoals alice.example. Je site moet een IndieAuth-server noemen.',
+  'handle.fediverseEmpty':
+    'Typ je fediverse-adres, zoals @alice@example.social, of alleen je server, example.social.',
+  'handle.fediverseInvalid':
+    'Dat is geen fediverse-adres: het ziet eruit als @alice@example.social, of gewoon example.social.',
+  'handle.notAccepted': 'Accounts op {host} kunnen hier niet inloggen.',
+  'handle.serverNotFound': '{host} is niet gevonden. Controleer het adres en probeer het opnieuw.',
+  'handle.serverUnreachable': '{host} is niet bereikbaar. Controleer het adres of probeer het later opnieuw.',
+  'handle.serverSlow': '{host} antwoordde niet op tijd. Probeer het later opnieuw.',
+  'handle.serverPrivate': '{host} staat op een privénetwerk, waarmee Byline geen verbinding maakt.',
+  'handle.serverPlainHttp': '{host} moet via https bereikbaar zijn.',
+  'handle.serverRedirects': '{host} stuurde Byline te vaak van het ene adres naar het andere.',
+  'handle.serverElsewhere':
+    '{host} stuurde Byline naar een andere server, {other}. Staat je account daar, typ dan dat adres.',
+  'handle.serverTooBig': '{host} stuurde een antwoord dat veel te groot is voor een fediverse-server.',
+  'handle.serverCertificate': '{host} heeft geen geldig https-certificaat.',
+  'handle.notMastodon':
+    '{host} lijkt geen fediverse-server waarmee Byline kan inloggen (hij heeft geen Mastodon-app-API).',
+  'handle.serverBroken': '{host} had een probleem met antwoorden aan Byline. Probeer het later opnieuw.',
+  'handle.atprotoEmpty': 'Typ je handle, zoals alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Dat is geen handle: een handle ziet eruit als alice.bsky.social of je eigen domeinnaam.',
+  'handle.atprotoRefused': '{handle} kan hier niet worden gebruikt: {reason}.',
+  'handle.atprotoNoAccount':
+    'Geen account luistert naar {handle}. Controleer de handle en probeer het opnieuw.',
+  'handle.atprotoUnreachable': 'De server van {handle} is niet bereikbaar. Probeer het zo meteen opnieuw.',
+  'handle.atprotoNotServer': 'De server van {handle} antwoordde niet zoals een AT Protocol-server dat doet.',
+  'handle.reasonPrivate': '{host} staat niet op het openbare internet',
+  'handle.reasonPlainHttp': '{host} moet via https bereikbaar zijn',
+  'handle.reasonScheme': '{host}: alleen https-adressen worden opgehaald',
+  'handle.reasonRedirects': '{host} stuurde te vaak door',
+
   'consent.title': 'Doorgaan naar {site}?',
   'consent.heading': 'Doorgaan naar {site} als {name}?',
   'consent.lead': '{site} krijgt {shared} te zien. Byline vraagt dit één keer per site.',

@@ -126,6 +126,45 @@ export const pl: Catalog = {
   'chooser.handleSubmit': 'Zaloguj się',
   'chooser.connectingHost': 'Łączenie z {host}…',
 
+  'handle.mastodonLabel': 'Twój adres w fediwersum',
+  'handle.mastodonHelp':
+    'Na przykład @alice@example.social albo sam serwer, example.social (Mastodon i podobne serwery).',
+  'handle.atprotoLabel': 'Twój identyfikator',
+  'handle.atprotoHelp':
+    'Na przykład alice.bsky.social albo Twoja własna domena, jeśli to ona jest identyfikatorem.',
+  'handle.indieauthLabel': 'Twoja strona',
+  'handle.indieauthHelp': 'Jej adres, np. alice.example. Twoja strona musi wskazywać serwer IndieAuth.',
+  'handle.fediverseEmpty':
+    'Wpisz swój adres w fediwersum, np. @alice@example.social, albo sam serwer, example.social.',
+  'handle.fediverseInvalid':
+    'To nie jest adres w fediwersum: wygląda on jak @alice@example.social albo po prostu example.social.',
+  'handle.notAccepted': 'Konta z {host} nie mogą się tu logować.',
+  'handle.serverNotFound': 'Nie znaleziono {host}. Sprawdź adres i spróbuj ponownie.',
+  'handle.serverUnreachable': 'Nie można połączyć się z {host}. Sprawdź adres lub spróbuj później.',
+  'handle.serverSlow': '{host} nie odpowiedział na czas. Spróbuj później.',
+  'handle.serverPrivate': '{host} jest w sieci prywatnej, z którą Byline się nie łączy.',
+  'handle.serverPlainHttp': '{host} musi być dostępny przez https.',
+  'handle.serverRedirects': '{host} zbyt wiele razy odsyłał Byline z jednego adresu na inny.',
+  'handle.serverElsewhere':
+    '{host} odesłał Byline do innego serwera, {other}. Jeśli tam jest Twoje konto, wpisz ten adres.',
+  'handle.serverTooBig': '{host} przysłał odpowiedź zdecydowanie za dużą jak na serwer fediwersum.',
+  'handle.serverCertificate': '{host} nie ma ważnego certyfikatu https.',
+  'handle.notMastodon':
+    '{host} nie wygląda na serwer fediwersum, przez który Byline może logować (nie ma API aplikacji Mastodona).',
+  'handle.serverBroken': '{host} miał problem z odpowiedzią dla Byline. Spróbuj później.',
+  'handle.atprotoEmpty': 'Wpisz swój identyfikator, np. alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'To nie jest identyfikator: wygląda on jak alice.bsky.social albo Twoja własna domena.',
+  'handle.atprotoRefused': 'Nie można tu użyć {handle}: {reason}.',
+  'handle.atprotoNoAccount':
+    'Żadne konto nie odpowiada na {handle}. Sprawdź identyfikator i spróbuj ponownie.',
+  'handle.atprotoUnreachable': 'Nie można połączyć się z serwerem {handle}. Spróbuj ponownie za chwilę.',
+  'handle.atprotoNotServer': 'Serwer {handle} nie odpowiedział tak, jak serwer AT Protocol.',
+  'handle.reasonPrivate': '{host} nie jest w publicznym internecie',
+  'handle.reasonPlainHttp': '{host} musi być dostępny przez https',
+  'handle.reasonScheme': '{host}: pobierane są tylko adresy https',
+  'handle.reasonRedirects': '{host} przekierował zbyt wiele razy',
+
   'consent.title': 'Przejść do {site}?',
   'consent.heading': 'Przejść do {site} jako {name}?',
   'consent.lead': '{site} pozna {shared}. Byline pyta o to raz dla każdej strony.',

@@ -124,6 +124,44 @@ export const ptBR: Catalog = {
   'chooser.handleSubmit': 'Entrar',
   'chooser.connectingHost': 'Conectando a {host}…',
 
+  'handle.mastodonLabel': 'Seu endereço no fediverso',
+  'handle.mastodonHelp':
+    'Como @alice@example.social, ou só o seu servidor, example.social (Mastodon e servidores parecidos).',
+  'handle.atprotoLabel': 'Seu identificador',
+  'handle.atprotoHelp': 'Como alice.bsky.social, ou o seu próprio domínio, se ele for o seu identificador.',
+  'handle.indieauthLabel': 'Seu site',
+  'handle.indieauthHelp':
+    'O endereço dele, como alice.example. Seu site precisa indicar um servidor IndieAuth.',
+  'handle.fediverseEmpty':
+    'Digite seu endereço no fediverso, como @alice@example.social, ou só o seu servidor, example.social.',
+  'handle.fediverseInvalid':
+    'Isso não é um endereço do fediverso: ele tem a forma @alice@example.social, ou só example.social.',
+  'handle.notAccepted': 'Contas em {host} não podem entrar aqui.',
+  'handle.serverNotFound': '{host} não foi encontrado. Confira o endereço e tente de novo.',
+  'handle.serverUnreachable': 'Não foi possível acessar {host}. Confira o endereço ou tente mais tarde.',
+  'handle.serverSlow': '{host} não respondeu a tempo. Tente mais tarde.',
+  'handle.serverPrivate': '{host} está em uma rede privada, à qual o Byline não se conecta.',
+  'handle.serverPlainHttp': '{host} precisa ser acessado por https.',
+  'handle.serverRedirects': '{host} mandou o Byline de um endereço para outro vezes demais.',
+  'handle.serverElsewhere':
+    '{host} mandou o Byline para outro servidor, {other}. Se sua conta está lá, digite esse endereço.',
+  'handle.serverTooBig': '{host} enviou uma resposta grande demais para um servidor do fediverso.',
+  'handle.serverCertificate': '{host} não tem um certificado https válido.',
+  'handle.notMastodon':
+    '{host} não parece um servidor do fediverso com o qual o Byline consiga entrar (não tem a API de apps do Mastodon).',
+  'handle.serverBroken': '{host} teve um problema ao responder ao Byline. Tente mais tarde.',
+  'handle.atprotoEmpty': 'Digite seu identificador, como alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Isso não é um identificador: ele tem a forma alice.bsky.social ou do seu próprio domínio.',
+  'handle.atprotoRefused': '{handle} não pode ser usado aqui: {reason}.',
+  'handle.atprotoNoAccount': 'Nenhuma conta responde a {handle}. Confira o identificador e tente de novo.',
+  'handle.atprotoUnreachable': 'Não foi possível acessar o servidor de {handle}. Tente de novo em instantes.',
+  'handle.atprotoNotServer': 'O servidor de {handle} não respondeu como um servidor AT Protocol responde.',
+  'handle.reasonPrivate': '{host} não está na internet pública',
+  'handle.reasonPlainHttp': '{host} precisa ser acessado por https',
+  'handle.reasonScheme': '{host}: só endereços https são consultados',
+  'handle.reasonRedirects': '{host} redirecionou vezes demais',
+
   'consent.title': 'Continuar para {site}?',
   'consent.heading': 'Continuar para {site} como {name}?',
   'consent.lead': '{site} vai saber {shared}. O Byline pergunta uma vez para cada site.',

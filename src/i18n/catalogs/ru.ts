@@ -128,6 +128,43 @@ export const ru: Catalog = {
   'chooser.handleSubmit': 'Войти',
   'chooser.connectingHost': 'Подключение к {host}…',
 
+  'handle.mastodonLabel': 'Ваш адрес в федиверсе',
+  'handle.mastodonHelp':
+    'Например, @alice@example.social или просто ваш сервер, example.social (Mastodon и похожие серверы).',
+  'handle.atprotoLabel': 'Ваш хэндл',
+  'handle.atprotoHelp': 'Например, alice.bsky.social или ваш собственный домен, если это ваш хэндл.',
+  'handle.indieauthLabel': 'Ваш сайт',
+  'handle.indieauthHelp': 'Его адрес, например alice.example. Ваш сайт должен указывать сервер IndieAuth.',
+  'handle.fediverseEmpty':
+    'Введите свой адрес в федиверсе, например @alice@example.social, или просто сервер, example.social.',
+  'handle.fediverseInvalid':
+    'Это не адрес в федиверсе: он выглядит как @alice@example.social или просто example.social.',
+  'handle.notAccepted': 'С аккаунтами на {host} здесь войти нельзя.',
+  'handle.serverNotFound': '{host} не найден. Проверьте адрес и попробуйте ещё раз.',
+  'handle.serverUnreachable': '{host} недоступен. Проверьте адрес или попробуйте позже.',
+  'handle.serverSlow': '{host} не ответил вовремя. Попробуйте позже.',
+  'handle.serverPrivate': '{host} находится в частной сети, к которой Byline не подключается.',
+  'handle.serverPlainHttp': 'К {host} нужно обращаться по https.',
+  'handle.serverRedirects': '{host} слишком много раз перенаправлял Byline с одного адреса на другой.',
+  'handle.serverElsewhere':
+    '{host} отправил Byline на другой сервер, {other}. Если ваш аккаунт там, введите этот адрес.',
+  'handle.serverTooBig': '{host} прислал ответ, слишком большой для сервера федиверса.',
+  'handle.serverCertificate': 'У {host} нет действительного https-сертификата.',
+  'handle.notMastodon':
+    '{host} не похож на сервер федиверса, через который Byline может выполнить вход (у него нет API приложений Mastodon).',
+  'handle.serverBroken': 'У {host} возникла проблема с ответом Byline. Попробуйте позже.',
+  'handle.atprotoEmpty': 'Введите свой хэндл, например alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Это не хэндл: хэндл выглядит как alice.bsky.social или как ваш собственный домен.',
+  'handle.atprotoRefused': '{handle} нельзя использовать здесь: {reason}.',
+  'handle.atprotoNoAccount': 'Ни один аккаунт не отвечает на {handle}. Проверьте хэндл и попробуйте ещё раз.',
+  'handle.atprotoUnreachable': 'Сервер {handle} недоступен. Попробуйте ещё раз чуть позже.',
+  'handle.atprotoNotServer': 'Сервер {handle} ответил не так, как отвечает сервер AT Protocol.',
+  'handle.reasonPrivate': '{host} не находится в публичном интернете',
+  'handle.reasonPlainHttp': 'к {host} нужно обращаться по https',
+  'handle.reasonScheme': '{host}: загружаются только адреса https',
+  'handle.reasonRedirects': '{host} перенаправлял слишком много раз',
+
   'consent.title': 'Продолжить на {site}?',
   'consent.heading': 'Продолжить на {site} как {name}?',
   'consent.lead': '{site} узнает {shared}. Byline спрашивает об этом один раз для каждого сайта.',

@@ -124,6 +124,45 @@ export const tr: Catalog = {
   'chooser.handleSubmit': 'Giriş yap',
   'chooser.connectingHost': '{host} sunucusuna bağlanılıyor…',
 
+  'handle.mastodonLabel': 'Fediverse adresiniz',
+  'handle.mastodonHelp':
+    'Örneğin @alice@example.social ya da yalnızca sunucunuz, example.social (Mastodon ve benzeri sunucular).',
+  'handle.atprotoLabel': 'Kullanıcı adınız',
+  'handle.atprotoHelp': 'Örneğin alice.bsky.social ya da kullanıcı adınız buysa kendi alan adınız.',
+  'handle.indieauthLabel': 'Web siteniz',
+  'handle.indieauthHelp': 'Adresi, örneğin alice.example. Siteniz bir IndieAuth sunucusu belirtmelidir.',
+  'handle.fediverseEmpty':
+    'Fediverse adresinizi yazın, örneğin @alice@example.social, ya da yalnızca sunucunuzu, example.social.',
+  'handle.fediverseInvalid':
+    'Bu bir fediverse adresi değil: @alice@example.social ya da yalnızca example.social gibi görünür.',
+  'handle.notAccepted': '{host} üzerindeki hesaplar burada giriş yapamaz.',
+  'handle.serverNotFound': '{host} bulunamadı. Adresi kontrol edip yeniden deneyin.',
+  'handle.serverUnreachable':
+    '{host} sunucusuna ulaşılamadı. Adresi kontrol edin ya da daha sonra yeniden deneyin.',
+  'handle.serverSlow': '{host} zamanında yanıt vermedi. Daha sonra yeniden deneyin.',
+  'handle.serverPrivate': '{host} özel bir ağda; Byline özel ağlara bağlanmaz.',
+  'handle.serverPlainHttp': '{host} sunucusuna https ile ulaşılmalıdır.',
+  'handle.serverRedirects': '{host}, Byline’ı bir adresten ötekine çok fazla kez yönlendirdi.',
+  'handle.serverElsewhere':
+    '{host}, Byline’ı başka bir sunucuya, {other} sunucusuna yönlendirdi. Hesabınız oradaysa bunun yerine o adresi yazın.',
+  'handle.serverTooBig': '{host}, bir fediverse sunucusu için fazlasıyla büyük bir yanıt gönderdi.',
+  'handle.serverCertificate': '{host} geçerli bir https sertifikasına sahip değil.',
+  'handle.notMastodon':
+    '{host}, Byline’ın giriş yapabileceği bir fediverse sunucusuna benzemiyor (Mastodon uygulama API’si yok).',
+  'handle.serverBroken': '{host}, Byline’a yanıt verirken bir sorun yaşadı. Daha sonra yeniden deneyin.',
+  'handle.atprotoEmpty': 'Kullanıcı adınızı yazın, örneğin alice.bsky.social.',
+  'handle.atprotoInvalid':
+    'Bu bir kullanıcı adı değil: kullanıcı adı alice.bsky.social ya da kendi alan adınız gibi görünür.',
+  'handle.atprotoRefused': '{handle} burada kullanılamaz: {reason}.',
+  'handle.atprotoNoAccount':
+    '{handle} adına yanıt veren bir hesap yok. Kullanıcı adını kontrol edip yeniden deneyin.',
+  'handle.atprotoUnreachable': '{handle} sunucusuna ulaşılamadı. Birazdan yeniden deneyin.',
+  'handle.atprotoNotServer': '{handle} sunucusu bir AT Protocol sunucusu gibi yanıt vermedi.',
+  'handle.reasonPrivate': '{host} herkese açık internette değil',
+  'handle.reasonPlainHttp': '{host} sunucusuna https ile ulaşılmalı',
+  'handle.reasonScheme': '{host}: yalnızca https adresleri alınır',
+  'handle.reasonRedirects': '{host} çok fazla kez yönlendirdi',
+
   'consent.title': '{site} sitesine devam edilsin mi?',
   'consent.heading': '{site} sitesine {name} olarak devam edilsin mi?',
   'consent.lead': '{site} şunları öğrenecek: {shared}. Byline bunu her site için bir kez sorar.',

@@ -126,6 +126,43 @@ export const uk: Catalog = {
   'chooser.handleSubmit': 'Увійти',
   'chooser.connectingHost': 'Підключення до {host}…',
 
+  'handle.mastodonLabel': 'Ваша адреса у федиверсі',
+  'handle.mastodonHelp':
+    'Наприклад, @alice@example.social або просто ваш сервер, example.social (Mastodon і схожі сервери).',
+  'handle.atprotoLabel': 'Ваш гендл',
+  'handle.atprotoHelp': 'Наприклад, alice.bsky.social або ваш власний домен, якщо це ваш гендл.',
+  'handle.indieauthLabel': 'Ваш сайт',
+  'handle.indieauthHelp': 'Його адреса, наприклад alice.example. Ваш сайт має вказувати сервер IndieAuth.',
+  'handle.fediverseEmpty':
+    'Введіть свою адресу у федиверсі, наприклад @alice@example.social, або просто сервер, example.social.',
+  'handle.fediverseInvalid':
+    'Це не адреса у федиверсі: вона має вигляд @alice@example.social або просто example.social.',
+  'handle.notAccepted': 'З обліковими записами на {host} тут увійти не можна.',
+  'handle.serverNotFound': '{host} не знайдено. Перевірте адресу і спробуйте ще раз.',
+  'handle.serverUnreachable': '{host} недоступний. Перевірте адресу або спробуйте пізніше.',
+  'handle.serverSlow': '{host} не відповів вчасно. Спробуйте пізніше.',
+  'handle.serverPrivate': '{host} розташований у приватній мережі, до якої Byline не підключається.',
+  'handle.serverPlainHttp': 'До {host} треба звертатися через https.',
+  'handle.serverRedirects': '{host} забагато разів перенаправляв Byline з однієї адреси на іншу.',
+  'handle.serverElsewhere':
+    '{host} відправив Byline на інший сервер, {other}. Якщо ваш обліковий запис там, введіть цю адресу.',
+  'handle.serverTooBig': '{host} надіслав відповідь, завелику для сервера федиверсу.',
+  'handle.serverCertificate': '{host} не має дійсного https-сертифіката.',
+  'handle.notMastodon':
+    '{host} не схожий на сервер федиверсу, через який Byline може виконати вхід (у нього немає API застосунків Mastodon).',
+  'handle.serverBroken': '{host} мав проблему з відповіддю для Byline. Спробуйте пізніше.',
+  'handle.atprotoEmpty': 'Введіть свій гендл, наприклад alice.bsky.social.',
+  'handle.atprotoInvalid': 'Це не гендл: гендл має вигляд alice.bsky.social або вашого власного домену.',
+  'handle.atprotoRefused': '{handle} не можна використати тут: {reason}.',
+  'handle.atprotoNoAccount':
+    'Жоден обліковий запис не відповідає на {handle}. Перевірте гендл і спробуйте ще раз.',
+  'handle.atprotoUnreachable': 'Сервер {handle} недоступний. Спробуйте ще раз трохи згодом.',
+  'handle.atprotoNotServer': 'Сервер {handle} відповів не так, як відповідає сервер AT Protocol.',
+  'handle.reasonPrivate': '{host} не розташований у публічному інтернеті',
+  'handle.reasonPlainHttp': 'до {host} треба звертатися через https',
+  'handle.reasonScheme': '{host}: завантажуються лише адреси https',
+  'handle.reasonRedirects': '{host} перенаправляв забагато разів',
+
   'consent.title': 'Продовжити на {site}?',
   'consent.heading': 'Продовжити на {site} як {name}?',
   'consent.lead': '{site} дізнається {shared}. Byline питає про це один раз для кожного сайту.',

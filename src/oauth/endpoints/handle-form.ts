@@ -41,8 +41,8 @@ export function handleForm(
   return html`<li><form class="provider handle" method="get" action="/auth/${provider.id}" aria-labelledby="${id}-brand" data-provider="${provider.id}" data-connecting="${t(messages.connecting)}"${error ? html` data-failed` : ''}>
 <input type="hidden" name="ar" value="${request.id}">
 <span class="brand" id="${id}-brand"><img src="${provider.icon}" alt="" width="24" height="24">${t(messages.brand(provider.name))}</span>
-<label for="${id}">${prompt.label}</label>
-<p class="muted" id="${id}-help">${prompt.help}</p>
+<label for="${id}">${t(prompt.label)}</label>
+<p class="muted" id="${id}-help">${t(prompt.help)}</p>
 <div class="handle-row"><input id="${id}" name="login_hint" type="text" inputmode="url" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="512" required value="${value}" aria-describedby="${described}"${error ? html` aria-invalid="true"` : ''}${focus ? html` autofocus` : ''}><button type="submit">${t(messages.logIn)}</button></div>
 ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}<p class="handle-status" role="status"></p>
 </form></li>`;

@@ -1,6 +1,7 @@
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { AtprotoProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
+import { msg } from '../../i18n/message.js';
 import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { atprotoClientKey } from './client-key.js';
@@ -62,10 +63,7 @@ export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderCont
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/atproto.svg'),
     responseMode: 'query',
-    handle: {
-      label: 'Your handle',
-      help: 'Such as alice.bsky.social, or your own domain name if that is your handle.',
-    },
+    handle: { label: msg('handle.atprotoLabel'), help: msg('handle.atprotoHelp') },
     async start(options: StartOptions): Promise<UpstreamStart> {
       const handle = readerHandle(options.handle);
       const appState = randomId(16);

@@ -1,3 +1,5 @@
+import type { MessageKey } from '../../i18n/catalog.js';
+import { type Message, msg } from '../../i18n/message.js';
 import { HandleError, isUnreachable, UpstreamUnavailableError } from '../provider.js';
 
 /** A handle (`alice.bsky.social`, `@alice.example.com`) or a DID as the reader typed it, in the form the library takes. */
@@ -5,14 +7,12 @@ export function readerHandle(input: string | undefined): string {
   const typed = input?.trim().replace(/^@/, '') ?? '';
   // Handles are case-insensitive; a did:web keeps its `%3A` (a port) as written.
   const handle = typed.startsWith('did:') ? typed : typed.toLowerCase();
-  if (!handle) throw new HandleError('Type your handle, such as alice.bsky.social.');
+  if (!handle) throw new HandleError(msg('handle.atprotoEmpty'));
   // A domain name (atproto handles are), or a did:plc / did:web.
   const domain = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
   const did = /^did:(plc:[a-z2-7]{24}|web:[a-zA-Z0-9.%-]{1,253})$/;
   if (handle.length > 253 || !(domain.test(handle) || did.test(handle)))
-    throw new HandleError(
-      'That is not a handle: a handle looks like alice.bsky.social or your own domain name.',
-    );
+    throw new HandleError(msg('handle.atprotoInvalid'));
   return handle;
 }
 
@@ -26,6 +26,20 @@ function causeNamed(error: unknown, ...names: string[]): Error | undefined {
   return undefined;
 }
 
+const refusals: Readonly<Record<string, MessageKey>> = {
+  'private-address': 'handle.reasonPrivate',
+  'plain-http': 'handle.reasonPlainHttp',
+  scheme: 'handle.reasonScheme',
+  redirects: 'handle.reasonRedirects',
+};
+
+/** Why the guarded fetch refused a host (RefusedUpstreamError's reason), in the reader's words. */
+function refusal(refused: Error): Message | string {
+  const { host, reason } = refused as Error & { host?: string; reason?: string };
+  const key = reason === undefined ? undefined : refusals[reason];
+  return key && host ? msg(key, { host }) : refused.message;
+}
+
 /**
  * Why a login could not begin with `handle`, for the reader at the chooser's input (HandleError): it
  * points off the public Internet (the guarded fetch refused it), names no account (the handle or its DID
@@ -35,19 +49,16 @@ function causeNamed(error: unknown, ...names: string[]): Error | undefined {
 export function startFailure(error: unknown, handle: string): Error {
   if (error instanceof HandleError) return error;
   const refused = causeNamed(error, 'RefusedUpstreamError');
-  if (refused) return new HandleError(`${handle} cannot be used here: ${refused.message}.`, { cause: error });
+  if (refused)
+    return new HandleError(msg('handle.atprotoRefused', { handle, reason: refusal(refused) }), {
+      cause: error,
+    });
   if (causeNamed(error, 'HandleResolverError', 'IdentityResolverError', 'DidError'))
-    return new HandleError(`No account answers to ${handle}. Check the handle and try again.`, {
-      cause: error,
-    });
+    return new HandleError(msg('handle.atprotoNoAccount', { handle }), { cause: error });
   if (isUnreachable(error))
-    return new HandleError(`The server of ${handle} could not be reached. Try again in a moment.`, {
-      cause: error,
-    });
+    return new HandleError(msg('handle.atprotoUnreachable', { handle }), { cause: error });
   if (causeNamed(error, 'OversizedAnswerError', 'OAuthResolverError'))
-    return new HandleError(`The server of ${handle} did not answer as an AT Protocol server does.`, {
-      cause: error,
-    });
+    return new HandleError(msg('handle.atprotoNotServer', { handle }), { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IndieAuthProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
+import { msg } from '../../i18n/message.js';
 import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { clientDocumentRouter, indieAuthClient } from './client-metadata.js';
@@ -41,10 +42,7 @@ export function indieauthProvider(config: IndieAuthProviderConfig, ctx: Provider
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/indieauth.svg'),
     responseMode: 'query',
-    handle: {
-      label: 'Your website',
-      help: 'Its address, such as alice.example. Your site must name an IndieAuth server.',
-    },
+    handle: { label: msg('handle.indieauthLabel'), help: msg('handle.indieauthHelp') },
     // IndieAuth has no parameter asking for a fresh login: `forceLogin` is the server's to ignore.
     async start(options: StartOptions): Promise<UpstreamStart> {
       const typed = typedWebsite(options.handle, allowPrivate);

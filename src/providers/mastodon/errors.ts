@@ -1,21 +1,20 @@
 import { OversizedAnswerError, RefusedUpstreamError } from '../../http/guarded-fetch.js';
+import { msg } from '../../i18n/message.js';
 import { HandleError } from '../provider.js';
 
 /** Why an instance did not do what a Mastodon server does, said to the reader (never a body or a secret). */
 export const instanceMessages = {
-  notFound: (host: string) => `${host} could not be found. Check the address and try again.`,
-  unreachable: (host: string) => `${host} could not be reached. Check the address, or try again later.`,
-  slow: (host: string) => `${host} did not answer in time. Try again later.`,
-  private: (host: string) => `${host} is on a private network, which Byline does not connect to.`,
-  plainHttp: (host: string) => `${host} must be reached over https.`,
-  redirects: (host: string) => `${host} sent Byline from one address to another too many times.`,
-  elsewhere: (host: string, other: string) =>
-    `${host} sent Byline to another server, ${other}. If your account is there, type that address instead.`,
-  tooBig: (host: string) => `${host} sent an answer far too large for a fediverse server.`,
-  certificate: (host: string) => `${host} does not have a valid https certificate.`,
-  notMastodon: (host: string) =>
-    `${host} does not look like a fediverse server that Byline can log in with (it has no Mastodon app API).`,
-  broken: (host: string) => `${host} had a problem answering Byline. Try again later.`,
+  notFound: (host: string) => msg('handle.serverNotFound', { host }),
+  unreachable: (host: string) => msg('handle.serverUnreachable', { host }),
+  slow: (host: string) => msg('handle.serverSlow', { host }),
+  private: (host: string) => msg('handle.serverPrivate', { host }),
+  plainHttp: (host: string) => msg('handle.serverPlainHttp', { host }),
+  redirects: (host: string) => msg('handle.serverRedirects', { host }),
+  elsewhere: (host: string, other: string) => msg('handle.serverElsewhere', { host, other }),
+  tooBig: (host: string) => msg('handle.serverTooBig', { host }),
+  certificate: (host: string) => msg('handle.serverCertificate', { host }),
+  notMastodon: (host: string) => msg('handle.notMastodon', { host }),
+  broken: (host: string) => msg('handle.serverBroken', { host }),
 };
 
 function errorCode(error: unknown): string | undefined {

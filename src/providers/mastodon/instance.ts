@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isPublicAddress } from '../../http/public-address.js';
+import { msg } from '../../i18n/message.js';
 import { HandleError } from '../provider.js';
 
 /** The fediverse instance a reader named, as Byline will reach it. */
@@ -13,9 +14,9 @@ export interface Instance {
 }
 
 const messages = {
-  empty: 'Type your fediverse address, such as @alice@example.social, or just your server, example.social.',
-  invalid: 'That is not a fediverse address: it looks like @alice@example.social, or just example.social.',
-  notAccepted: (host: string) => `Accounts on ${host} cannot log in here.`,
+  empty: msg('handle.fediverseEmpty'),
+  invalid: msg('handle.fediverseInvalid'),
+  notAccepted: (host: string) => msg('handle.notAccepted', { host }),
 };
 
 // A user part as Mastodon, GoToSocial and Akkoma allow them (letters, digits, _, ., -).

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MastodonProviderConfig } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
+import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
 import { cleanText } from '../profile.js';
 import {
@@ -165,10 +166,7 @@ export function mastodonProvider(config: MastodonProviderConfig, ctx: ProviderCo
     name: config.name,
     icon: ctx.iconUrl(config.icon, '/static/icons/mastodon.svg'),
     responseMode: 'query',
-    handle: {
-      label: 'Your fediverse address',
-      help: 'Such as @alice@example.social, or just your server, example.social (Mastodon and servers like it).',
-    },
+    handle: { label: msg('handle.mastodonLabel'), help: msg('handle.mastodonHelp') },
     start,
     finish,
   };
