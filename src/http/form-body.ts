@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
+import { msg } from '../i18n/message.js';
 import { BylineError } from './errors.js';
 
 export interface FormBodyOptions {
@@ -13,7 +14,7 @@ const formType = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const charsetParam = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 function unreadable(): BylineError {
-  return new BylineError('invalid_request', 'The request body could not be read.');
+  return new BylineError('invalid_request', msg('error.unreadableBody'));
 }
 
 /** Whether the request says it has a body at all (RFC 9112 §6.3). */
