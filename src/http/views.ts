@@ -71,7 +71,7 @@ function valueHtml(locale: Locale, value: unknown, text: (value: unknown) => str
 }
 
 /** A catalog message as HTML: its own words escaped, HTML values (a `<bdi>` name, a link) kept as they are. */
-export function translateHtml(locale: Locale, message: Message): Html {
+function translateHtml(locale: Locale, message: Message): Html {
   const value = (v: unknown) => valueHtml(locale, v, (plain) => valueText(locale, plain));
   return new Html(formatMessage(locale, message.key, message.vars, escapeHtml, value));
 }

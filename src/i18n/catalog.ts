@@ -1,7 +1,7 @@
 import type { en } from './catalogs/en.js';
 
 /** A message whose words depend on a number, `{count}`: one form per plural category the language uses. */
-export type Plural = { readonly other: string } & Readonly<
+type Plural = { readonly other: string } & Readonly<
   Partial<Record<'zero' | 'one' | 'two' | 'few' | 'many', string>>
 >;
 

@@ -66,8 +66,3 @@ export function translate(locale: Locale, text: Text): string {
 
 /** English: what logs, and callers that never see a reader (OAuth error descriptions), get. */
 export const english = (text: Text): string => translate(defaultLocale, text);
-
-/** "in 10 minutes", in the locale's words (Intl.RelativeTimeFormat). */
-export function relativeTime(locale: Locale, value: number, unit: Intl.RelativeTimeFormatUnit): string {
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(value, unit);
-}
