@@ -4,7 +4,7 @@ import passport from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions } from 'passport-facebook';
 import type { FacebookProviderConfig } from '../config/schema.js';
 import type { Identity } from '../identity.js';
-import { cleanEmail, cleanText, exactId, safeUrl } from './profile.js';
+import { exactId, identityOf } from './profile.js';
 import {
   type ReaderExchange,
   UpstreamDeniedError,
@@ -49,17 +49,8 @@ interface FacebookMe {
 export function identityFromGraph(provider: string, me: FacebookMe): Identity {
   const id = exactId(me.id, 64);
   if (!id || !/^\d+$/.test(id)) throw new Error('Facebook returned no user id');
-  const email = cleanEmail(me.email);
-  const picture = safeUrl(me.picture?.data?.url);
-  return {
-    provider,
-    id,
-    name: cleanText(me.name) ?? 'Anonymous',
-    // Facebook never says whether the address was verified, so Byline never claims it was.
-    emailVerified: false,
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
-  };
+  // Facebook never says whether the address was verified, so Byline never claims it was.
+  return identityOf({ provider, id, name: me.name, email: me.email, picture: me.picture?.data?.url });
 }
 
 /**

@@ -1,5 +1,7 @@
 /** Helpers that turn whatever a provider sends into safe Identity fields. */
 
+import type { Identity } from '../identity.js';
+
 /** An http(s) URL, or undefined: a `javascript:` picture or website must never reach a comment page. */
 export function safeUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2048) return undefined;
@@ -40,4 +42,41 @@ export function exactId(value: unknown, max = maxSubjectLength): string | undefi
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (value.trim() !== value || /[\u0000-\u001f\u007f-\u009f]/.test(value)) return undefined;
   return value;
+}
+
+/** A reader as a provider describes them: the checked id, and the other fields as the provider sent them. */
+export interface ProfileFields {
+  /** The provider id (`Identity.provider`). */
+  provider: string;
+  /** The user id, already checked to be exact (exactId, and the provider's own form). */
+  id: string;
+  /** The display name; the username stands in for a missing one, then "Anonymous". */
+  name?: unknown;
+  username?: unknown;
+  email?: unknown;
+  /** The provider's word that it verified `email`: counts only when true and there is an email. */
+  emailVerified?: boolean;
+  picture?: unknown;
+  website?: unknown;
+}
+
+/**
+ * The Identity of a provider's fields, each cleaned once here: names and username as single-line text,
+ * the email as an address, picture and website as http(s) URLs only; what does not pass is left out.
+ */
+export function identityOf(fields: ProfileFields): Identity {
+  const username = cleanText(fields.username);
+  const email = cleanEmail(fields.email);
+  const picture = safeUrl(fields.picture);
+  const website = safeUrl(fields.website);
+  return {
+    provider: fields.provider,
+    id: fields.id,
+    name: cleanText(fields.name) ?? username ?? 'Anonymous',
+    emailVerified: email !== undefined && fields.emailVerified === true,
+    ...(username ? { username } : {}),
+    ...(email ? { email } : {}),
+    ...(picture ? { picture } : {}),
+    ...(website ? { website } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import type { Endpoints, ProfileInput, ProviderDescription } from '../descriptio
 import { oidcProfile } from '../oidc-profile.js';
 import { cleanEmail, cleanText } from '../profile.js';
 import { type ProviderContext, upstreamEndpoint } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 const apple = 'https://appleid.apple.com';
 
@@ -83,10 +84,7 @@ export function appleDescription(config: AppleProviderConfig, ctx: ProviderConte
   const { jwks, ...overrides } = config.endpoints ?? {};
   const endpoints: Partial<Endpoints> = overrides;
   return {
-    id: config.id,
-    type: 'apple',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/apple.svg'),
+    ...presetBase(config, ctx, 'apple'),
     server: {
       issuer: apple,
       endpoints: { authorization: `${apple}/auth/authorize`, token: `${apple}/auth/token` },
@@ -96,7 +94,6 @@ export function appleDescription(config: AppleProviderConfig, ctx: ProviderConte
       },
     },
     ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: {
       method: 'client_secret_post',
       secret: appleClientSecret({

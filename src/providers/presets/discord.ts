@@ -1,8 +1,9 @@
 import type { DiscordProviderConfig } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, exactId } from '../profile.js';
+import { exactId, identityOf } from '../profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The fields of `GET /users/@me` that Byline reads. */
 interface DiscordUser {
@@ -42,17 +43,15 @@ export function identityFromUser(provider: string, user: DiscordUser): Identity 
   const id = exactId(user.id);
   // A snowflake is a 64-bit integer, sent as a string of digits.
   if (!id || !/^\d{1,20}$/.test(id)) throw new Error('Discord returned no user id');
-  const username = cleanText(user.username);
-  const email = cleanEmail(user.email);
-  return {
+  return identityOf({
     provider,
     id,
-    name: cleanText(user.global_name) ?? username ?? 'Anonymous',
-    emailVerified: email !== undefined && user.verified === true,
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
+    name: user.global_name,
+    username: user.username,
+    email: user.email,
+    emailVerified: user.verified === true,
     picture: avatarUrl(id, user.avatar, user.discriminator),
-  };
+  });
 }
 
 const api = 'https://discord.com/api';
@@ -63,10 +62,7 @@ const api = 'https://discord.com/api';
  */
 export function discordDescription(config: DiscordProviderConfig, ctx: ProviderContext): ProviderDescription {
   return {
-    id: config.id,
-    type: 'discord',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/discord.svg'),
+    ...presetBase(config, ctx, 'discord'),
     server: {
       endpoints: {
         authorization: 'https://discord.com/oauth2/authorize',
@@ -76,7 +72,6 @@ export function discordDescription(config: DiscordProviderConfig, ctx: ProviderC
       },
     },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_basic', secret: config.clientSecret },
     scopes: ['identify', 'email'],
     profile: async ({ provider, fetchJson }) => identityFromUser(provider, await fetchJson()),

@@ -1,8 +1,9 @@
 import type { GitHubProviderConfig } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, safeUrl } from '../profile.js';
+import { identityOf } from '../profile.js';
 import { type ProviderContext, upstreamEndpoint } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The fields of `GET /user` that Byline reads. */
 interface GitHubUser {
@@ -18,34 +19,32 @@ interface GitHubUser {
  * primary gives no email at all (GitHub could not say it is the reader's), and another verified
  * address is not the one the reader chose to be reached at.
  */
-function primaryVerifiedEmail(emails: unknown[]): string | undefined {
+function primaryVerifiedEmail(emails: unknown[]): unknown {
   const primary = emails.find(
     (entry): entry is Record<string, unknown> =>
       entry !== null && typeof entry === 'object' && (entry as { primary?: unknown }).primary === true,
   );
-  return primary?.verified === true ? cleanEmail(primary.email) : undefined;
+  return primary?.verified === true ? primary.email : undefined;
 }
 
 /**
  * `GET /user` (and the verified email) as Byline's Identity. The subject is the numeric `id`, never the
  * `login`, which the reader can change (and someone else can then take).
  */
-export function identityFromUser(provider: string, user: GitHubUser, email: string | undefined): Identity {
+export function identityFromUser(provider: string, user: GitHubUser, email: unknown): Identity {
   if (typeof user.id !== 'number' || !Number.isSafeInteger(user.id) || user.id <= 0)
     throw new Error('GitHub returned no numeric user id');
-  const username = cleanText(user.login);
-  const picture = safeUrl(user.avatar_url);
-  const website = safeUrl(user.html_url);
-  return {
+  return identityOf({
     provider,
     id: String(user.id),
-    name: cleanText(user.name) ?? username ?? 'Anonymous',
-    emailVerified: email !== undefined,
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
-    ...(website ? { website } : {}),
-  };
+    name: user.name,
+    username: user.login,
+    // Only the primary address GitHub verified is ever given (primaryVerifiedEmail).
+    email,
+    emailVerified: true,
+    picture: user.avatar_url,
+    website: user.html_url,
+  });
 }
 
 const web = 'https://github.com';
@@ -111,10 +110,7 @@ export function githubDescription(config: GitHubProviderConfig, ctx: ProviderCon
   }
 
   return {
-    id: config.id,
-    type: 'github',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/github.svg'),
+    ...presetBase(config, ctx, 'github'),
     server: {
       endpoints: {
         authorization: `${web}/login/oauth/authorize`,
@@ -123,7 +119,6 @@ export function githubDescription(config: GitHubProviderConfig, ctx: ProviderCon
       },
     },
     ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     // The public profile needs no scope; the email addresses need user:email.
     scopes: [emailScope],

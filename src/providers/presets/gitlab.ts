@@ -4,6 +4,7 @@ import type { ProfileInput, ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
 import { cleanText } from '../profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The standard claims, with GitLab's `nickname` (its username too) for a missing `preferred_username`. */
 async function gitlabProfile(input: ProfileInput): Promise<Identity> {
@@ -19,13 +20,9 @@ async function gitlabProfile(input: ProfileInput): Promise<Identity> {
  */
 export function gitlabDescription(config: GitLabProviderConfig, ctx: ProviderContext): ProviderDescription {
   return {
-    id: config.id,
-    type: 'gitlab',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/gitlab.svg'),
+    ...presetBase(config, ctx, 'gitlab'),
     server: { discover: true, issuer: config.issuer },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     scopes: ['openid', 'profile', 'email'],
     oidc: true,

@@ -2,6 +2,7 @@ import type { GoogleProviderConfig } from '../../config/providers-schema.js';
 import type { ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 const issuer = 'https://accounts.google.com';
 
@@ -13,13 +14,9 @@ const issuer = 'https://accounts.google.com';
  */
 export function googleDescription(config: GoogleProviderConfig, ctx: ProviderContext): ProviderDescription {
   return {
-    id: config.id,
-    type: 'google',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/google.svg'),
+    ...presetBase(config, ctx, 'google'),
     server: { discover: true, issuer },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     scopes: ['openid', 'email', 'profile'],
     oidc: true,

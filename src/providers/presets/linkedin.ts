@@ -2,6 +2,7 @@ import type { LinkedInProviderConfig } from '../../config/providers-schema.js';
 import type { ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /**
  * `type: linkedin`: Sign In with LinkedIn using OpenID Connect, found by discovery at
@@ -15,13 +16,9 @@ export function linkedinDescription(
   ctx: ProviderContext,
 ): ProviderDescription {
   return {
-    id: config.id,
-    type: 'linkedin',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/linkedin.svg'),
+    ...presetBase(config, ctx, 'linkedin'),
     server: { discover: true, issuer: 'https://www.linkedin.com/oauth' },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     scopes: ['openid', 'profile', 'email'],
     pkce: false,

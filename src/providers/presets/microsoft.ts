@@ -1,9 +1,10 @@
 import type { MicrosoftProviderConfig } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, exactId } from '../profile.js';
+import { exactId, identityOf } from '../profile.js';
 import { UpstreamDeniedError } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The tenant of every personal Microsoft account (Microsoft identity platform documentation). */
 export const consumersTenant = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -36,14 +37,7 @@ function checkTenant(tenant: string, tid: unknown): void {
 export function identityFromMicrosoftClaims(provider: string, claims: Record<string, unknown>): Identity {
   const id = exactId(claims.sub);
   if (!id) throw new Error('Microsoft returned no usable subject');
-  const email = cleanEmail(claims.email);
-  return {
-    provider,
-    id,
-    name: cleanText(claims.name) ?? 'Anonymous',
-    emailVerified: false,
-    ...(email ? { email } : {}),
-  };
+  return identityOf({ provider, id, name: claims.name, email: claims.email, emailVerified: false });
 }
 
 /**
@@ -60,13 +54,9 @@ export function microsoftDescription(
 ): ProviderDescription {
   const tenant = config.tenant.toLowerCase();
   return {
-    id: config.id,
-    type: 'microsoft',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/microsoft.svg'),
+    ...presetBase(config, ctx, 'microsoft'),
     server: { discover: true, issuer: `https://login.microsoftonline.com/${tenant}/v2.0` },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     scopes: ['openid', 'profile', 'email'],
     oidc: true,

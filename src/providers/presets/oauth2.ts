@@ -1,8 +1,9 @@
 import type { OAuth2ProviderConfig } from '../../config/schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, exactId, safeUrl } from '../profile.js';
+import { exactId, identityOf } from '../profile.js';
 import { type ProviderContext, upstreamEndpoint } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 type ProfileMapping = OAuth2ProviderConfig['profile'];
 
@@ -31,21 +32,17 @@ export function identityFromProfile(
   const id = mappedId(at(json, mapping.id));
   if (!id) throw new Error(`the profile has no usable id at "${mapping.id}"`);
   const field = (path: string | undefined) => (path === undefined ? undefined : at(json, path));
-  const username = cleanText(field(mapping.username));
-  const email = cleanEmail(field(mapping.email));
-  const picture = safeUrl(field(mapping.picture));
-  const website = safeUrl(field(mapping.website));
-  return {
+  return identityOf({
     provider,
     id,
-    name: cleanText(field(mapping.name)) ?? username ?? 'Anonymous',
+    name: field(mapping.name),
+    username: field(mapping.username),
+    email: field(mapping.email),
     // Only an explicit boolean true is the provider's word that it verified the address.
-    emailVerified: email !== undefined && field(mapping.emailVerified) === true,
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
-    ...(website ? { website } : {}),
-  };
+    emailVerified: field(mapping.emailVerified) === true,
+    picture: field(mapping.picture),
+    website: field(mapping.website),
+  });
 }
 
 /**
@@ -54,10 +51,7 @@ export function identityFromProfile(
  */
 export function oauth2Description(config: OAuth2ProviderConfig, ctx: ProviderContext): ProviderDescription {
   return {
-    id: config.id,
-    type: 'oauth2',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/oauth2.svg'),
+    ...presetBase(config, ctx, 'oauth2'),
     server: {
       endpoints: {
         authorization: upstreamEndpoint(config.id, 'authorization', config.endpoints.authorization).href,
@@ -65,7 +59,6 @@ export function oauth2Description(config: OAuth2ProviderConfig, ctx: ProviderCon
         userinfo: upstreamEndpoint(config.id, 'userinfo', config.endpoints.userinfo).href,
       },
     },
-    clientId: config.clientId,
     clientAuth:
       config.clientAuth === 'none'
         ? { method: 'none' }

@@ -1,8 +1,9 @@
 import type { WordPressProviderConfig } from '../../config/schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, safeUrl } from '../profile.js';
+import { identityOf } from '../profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The fields of `GET /rest/v1.1/me` that Byline reads. */
 interface WordPressMe {
@@ -23,20 +24,16 @@ export function identityFromMe(provider: string, me: WordPressMe): Identity {
         ? me.ID
         : undefined;
   if (!id) throw new Error('WordPress.com returned no user ID');
-  const username = cleanText(me.username);
-  const email = cleanEmail(me.email);
-  const picture = safeUrl(me.avatar_URL);
-  const website = safeUrl(me.profile_URL);
-  return {
+  return identityOf({
     provider,
     id,
-    name: cleanText(me.display_name) ?? username ?? 'Anonymous',
-    emailVerified: email !== undefined && me.email_verified === true,
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
-    ...(website ? { website } : {}),
-  };
+    name: me.display_name,
+    username: me.username,
+    email: me.email,
+    emailVerified: me.email_verified === true,
+    picture: me.avatar_URL,
+    website: me.profile_URL,
+  });
 }
 
 const api = 'https://public-api.wordpress.com';
@@ -51,10 +48,7 @@ export function wordpressDescription(
   ctx: ProviderContext,
 ): ProviderDescription {
   return {
-    id: config.id,
-    type: 'wordpress',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/wordpress.svg'),
+    ...presetBase(config, ctx, 'wordpress'),
     server: {
       issuer: api,
       endpoints: {
@@ -64,7 +58,6 @@ export function wordpressDescription(
       },
     },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_post', secret: config.clientSecret },
     scopes: ['auth'],
     profile: async ({ provider, fetchJson }) => identityFromMe(provider, await fetchJson()),

@@ -1,8 +1,9 @@
 import type { XProviderConfig } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
-import { cleanEmail, cleanText, exactId, safeUrl } from '../profile.js';
+import { exactId, identityOf, safeUrl } from '../profile.js';
 import type { ProviderContext } from '../provider-context.js';
+import { presetBase } from './base.js';
 
 /** The fields of `GET /2/users/me`'s `data` that Byline reads. */
 interface XUser {
@@ -31,21 +32,18 @@ function profileLink(user: XUser): string | undefined {
 export function identityFromUser(provider: string, user: XUser): Identity {
   const id = exactId(user.id);
   if (!id || !/^\d+$/.test(id)) throw new Error('X returned no user id');
-  const username = cleanText(user.username);
-  const email = cleanEmail(user.confirmed_email);
-  const picture = safeUrl(user.profile_image_url);
-  const website =
-    profileLink(user) ?? (username && /^\w+$/.test(username) ? `https://x.com/${username}` : undefined);
-  return {
+  const { username } = user;
+  const handle = typeof username === 'string' && /^\w+$/.test(username) ? username : undefined;
+  return identityOf({
     provider,
     id,
-    name: cleanText(user.name) ?? username ?? 'Anonymous',
-    emailVerified: email !== undefined,
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
-    ...(website ? { website } : {}),
-  };
+    name: user.name,
+    username,
+    email: user.confirmed_email,
+    emailVerified: true,
+    picture: user.profile_image_url,
+    website: profileLink(user) ?? (handle ? `https://x.com/${handle}` : undefined),
+  });
 }
 
 const api = 'https://api.x.com';
@@ -75,10 +73,7 @@ export function xDescription(config: XProviderConfig, ctx: ProviderContext): Pro
   }
 
   return {
-    id: config.id,
-    type: 'x',
-    name: config.name,
-    icon: ctx.iconUrl(config.icon, '/static/icons/x.svg'),
+    ...presetBase(config, ctx, 'x'),
     server: {
       endpoints: {
         authorization: 'https://x.com/i/oauth2/authorize',
@@ -87,7 +82,6 @@ export function xDescription(config: XProviderConfig, ctx: ProviderContext): Pro
       },
     },
     ...(config.endpoints ? { endpoints: config.endpoints } : {}),
-    clientId: config.clientId,
     clientAuth: { method: 'client_secret_basic', secret: config.clientSecret },
     scopes,
     profile,
