@@ -5,6 +5,7 @@
 // answers the same confirmation code and leaves one record.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { valueText } from '../../src/i18n/translate.js';
 import { Browser } from '../support/browser.js';
 import { type FacebookDouble, type FacebookUser, startFacebookDouble } from '../support/facebook-double.js';
 import { authorizeUrl } from '../support/flow.js';
@@ -162,8 +163,10 @@ describe('a replayed data deletion request within the day', () => {
 
     // The status page keeps the time of the first request, not the replay's.
     const page = await (await fetch(url)).text();
-    assert.ok(page.includes(new Date(gateway.clock.now()).toUTCString()), 'the first request’s time');
-    assert.ok(!page.includes(new Date(gateway.clock.now() + 60 * 60_000).toUTCString()), 'not the replay’s');
+    // Written as the page writes dates (Intl.DateTimeFormat, in the reader's language: English here).
+    const written = (time: number) => valueText('en', new Date(time));
+    assert.ok(page.includes(written(gateway.clock.now())), 'the first request’s time');
+    assert.ok(!page.includes(written(gateway.clock.now() + 60 * 60_000)), 'not the replay’s');
   });
 
   test('a new request for the same user (another issued_at) is another deletion request', async () => {
