@@ -7,7 +7,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config/schema.js';
-import type { Text } from '../i18n/message.js';
+import { msg, type Text } from '../i18n/message.js';
 import { claimedClient } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
@@ -62,7 +62,7 @@ type Rule = { points: number; window: number };
 
 /** A counter that cannot be read is not a pass: the request fails (503), as any store failure does. */
 function unavailable(cause: unknown): BylineError {
-  return new BylineError('temporarily_unavailable', 'Byline is briefly unavailable. Try again in a moment.', {
+  return new BylineError('temporarily_unavailable', msg('error.storeUnavailable'), {
     cause,
     headers: { 'Retry-After': '5' },
   });
