@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { appleNameKey, postedName } from '../../src/providers/presets/apple.js';
-import { type AppleDouble, appleAccount, postedForm, startAppleDouble } from '../support/apple-double.js';
+import { type AppleDouble, appleAccount, startAppleDouble } from '../support/apple-double.js';
 import { Browser, type Hop } from '../support/browser.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
+import { postedForm } from '../support/form-post.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 
 async function appleGateway(apple: AppleDouble): Promise<TestGateway> {

@@ -14,6 +14,7 @@ import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
 import { answerAtPds } from '../support/atproto-reader.js';
 import { startGateway } from '../support/gateway.js';
+import { testProviderContext } from '../support/provider-context.js';
 
 /**
  * Byline behind https, as in production: a confidential web client whose client_id is its metadata
@@ -82,20 +83,16 @@ test('behind https: client metadata and JWKS under publicUrl, private_key_jwt, a
   const erin = await pds.createAccount('erin', { displayName: 'Erin' });
   const provider = atprotoProvider(
     { id: 'atproto', type: 'atproto', name: 'Bluesky', plcDirectory: plc.url, handleResolver: pds.url },
-    {
-      publicUrl,
-      fetch,
-      upstreamTimeout: 5000,
-      clock: { now: () => Date.now() },
-      callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
-      mount: (router) => routers.push(router),
-      timeUpstream: () => () => {},
-      iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${publicUrl}/`).href,
-      store: new MemoryStore({ clock: { now: () => Date.now() } }),
-      dataDir,
-      allowPrivateUpstreams: true,
-      guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: true }),
-    },
+    testProviderContext(
+      { url: publicUrl },
+      {
+        mount: (router) => routers.push(router),
+        store: new MemoryStore({ clock: { now: () => Date.now() } }),
+        dataDir,
+        allowPrivateUpstreams: true,
+        guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: true }),
+      },
+    ),
   );
   assert.equal(routers.length, 1, 'the documents are mounted');
 
@@ -132,12 +129,6 @@ test('behind https: client metadata and JWKS under publicUrl, private_key_jwt, a
 
 test('publicUrl decides the client: an IP address, a reserved TLD or a localhost development URL is refused at start-up', () => {
   const base = {
-    fetch,
-    upstreamTimeout: 5000,
-    clock: { now: () => Date.now() },
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (_icon: string | undefined, fallback: string) => fallback,
     store: new MemoryStore({ clock: { now: () => Date.now() } }),
     dataDir,
     guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: true }),
@@ -149,12 +140,7 @@ test('publicUrl decides the client: an IP address, a reserved TLD or a localhost
     ['http://localhost:3000', /publicUrl http:\/\/127\.0\.0\.1:<port>/],
   ] as const)
     assert.throws(
-      () =>
-        atprotoProvider(config, {
-          ...base,
-          publicUrl: url,
-          callbackUrl: (id) => `${url}/auth/${id}/callback`,
-        }),
+      () => atprotoProvider(config, testProviderContext({ url }, base)),
       (error: unknown) =>
         error instanceof TypeError && message.test(error.message) && /providers\.bsky/.test(error.message),
     );

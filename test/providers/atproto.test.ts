@@ -17,6 +17,7 @@ import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { startPds, startPlc, type TestPds, type TestPlc } from '../support/atproto-pds.js';
 import { answerAtPds } from '../support/atproto-reader.js';
+import { testProviderContext } from '../support/provider-context.js';
 import { keysUnder, redisStore, removePrefix, uniquePrefix } from '../support/redis.js';
 
 /** A 1×1 PNG: the avatar the test account uploads. */
@@ -35,21 +36,17 @@ describe('atproto provider against a real PDS', () => {
   function provider(overrides: Partial<ProviderContext> = {}): UpstreamProvider {
     const timeoutMs = overrides.upstreamTimeout ?? 5000;
     const allowPrivate = overrides.allowPrivateUpstreams ?? true;
-    const ctx: ProviderContext = {
-      publicUrl,
-      fetch,
-      upstreamTimeout: timeoutMs,
-      clock: { now: () => Date.now() },
-      callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
-      mount: () => {},
-      timeUpstream: () => () => {},
-      iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${publicUrl}/`).href,
-      store,
-      dataDir,
-      allowPrivateUpstreams: allowPrivate,
-      guardedFetch: createGuardedFetch({ timeoutMs, allowPrivate }),
-      ...overrides,
-    };
+    const ctx = testProviderContext(
+      { url: publicUrl },
+      {
+        upstreamTimeout: timeoutMs,
+        store,
+        dataDir,
+        allowPrivateUpstreams: allowPrivate,
+        guardedFetch: createGuardedFetch({ timeoutMs, allowPrivate }),
+        ...overrides,
+      },
+    );
     const config: AtprotoProviderConfig = {
       id: 'atproto',
       type: 'atproto',

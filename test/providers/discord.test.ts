@@ -3,11 +3,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { describedProvider } from '../../src/providers/engine.js';
 import { avatarUrl, discordDescription, identityFromUser } from '../../src/providers/presets/discord.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { type DiscordDouble, discordUser, startDiscordDouble } from '../support/discord-double.js';
 import { basicCredentials } from '../support/double-http.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { testProviderContext } from '../support/provider-context.js';
 
 describe('Discord login', () => {
   let discord: DiscordDouble;
@@ -113,16 +113,7 @@ describe('Discord login', () => {
 });
 
 describe('Discord provider definition', () => {
-  const ctx: ProviderContext = {
-    publicUrl: 'https://byline.example',
-    fetch,
-    upstreamTimeout: 1000,
-    clock: { now: () => Date.now() },
-    callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
-  };
+  const ctx = testProviderContext({ url: 'https://byline.example' });
 
   test('`discord: { clientId, clientSecret }` is a Discord provider with its brand, icon and discord.com by default', async () => {
     const config = parseConfig(

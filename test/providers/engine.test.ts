@@ -5,39 +5,14 @@ import { storeKeys } from '../../src/oauth/login/store-keys.js';
 import type { ProviderDescription } from '../../src/providers/description.js';
 import { describedProvider } from '../../src/providers/engine.js';
 import { identityFromProfile } from '../../src/providers/presets/oauth2.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { Browser } from '../support/browser.js';
 import { assertSiteError, authorizeUrl, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
+import { postedForm } from '../support/form-post.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { type OAuth2Double, startOAuth2Double } from '../support/oauth2-double.js';
 import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
-
-/** What createProviders gives a provider, pointed at the gateway (plain fetch: no upstream metrics here). */
-function providerContext(gateway: TestGateway): ProviderContext {
-  return {
-    publicUrl: gateway.url,
-    fetch,
-    upstreamTimeout: 5000,
-    clock: gateway.clock,
-    callbackUrl: (id) => `${gateway.url}/auth/${id}/callback`,
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${gateway.url}/`).href,
-  };
-}
-
-/** The hidden fields and action of the self-posting form a form_post provider answers with. */
-function postedForm(html: string): { action: string; fields: Record<string, string> } {
-  const decode = (text: string) => text.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
-  const action = decode(/<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '');
-  const fields: Record<string, string> = {};
-  for (const [, name = '', value = ''] of html.matchAll(
-    /<input type="hidden" name="([^"]*)" value="([^"]*)">/g,
-  ))
-    fields[decode(name)] = decode(value);
-  return { action, fields };
-}
+import { testProviderContext } from '../support/provider-context.js';
 
 /** The identity a login stored, read from the login record its browser session names. */
 async function storedIdentity(gateway: TestGateway, browser: Browser) {
@@ -70,7 +45,7 @@ describe('the engine runs a description', () => {
         },
       },
     });
-    const ctx = providerContext(gateway);
+    const ctx = testProviderContext(gateway);
     const base: Omit<ProviderDescription, 'id' | 'profile'> = {
       type: 'test',
       name: 'Posted',

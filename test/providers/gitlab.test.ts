@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { gitlabDescription } from '../../src/providers/presets/gitlab.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
 import { startGitLabDouble } from '../support/gitlab-double.js';
 import type { OidcDouble } from '../support/oidc-double.js';
+import { testProviderContext } from '../support/provider-context.js';
 
 describe('GitLab login (a self-managed instance at its issuer)', () => {
   let gitlab: OidcDouble;
@@ -73,9 +73,7 @@ describe('GitLab login (a self-managed instance at its issuer)', () => {
 });
 
 test('nickname stands in for a missing preferred_username', async () => {
-  const ctx = {
-    iconUrl: (icon: string | undefined, fallback: string) => icon ?? fallback,
-  } as ProviderContext;
+  const ctx = testProviderContext({ url: 'https://byline.example' });
   const description = gitlabDescription(
     {
       id: 'gitlab',

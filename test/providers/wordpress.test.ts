@@ -3,9 +3,9 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { describedProvider } from '../../src/providers/engine.js';
 import { identityFromMe, wordpressDescription } from '../../src/providers/presets/wordpress.js';
 import type { UpstreamProvider } from '../../src/providers/provider.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { testProviderContext } from '../support/provider-context.js';
 import { startWordPressDouble, type WordPressDouble, wordpressMe } from '../support/wordpress-double.js';
 
 async function wordpressGateway(
@@ -161,16 +161,7 @@ describe('WordPress.com timeouts', () => {
 });
 
 describe('WordPress.com provider definition', () => {
-  const ctx: ProviderContext = {
-    publicUrl: 'https://byline.example',
-    fetch,
-    upstreamTimeout: 1000,
-    clock: { now: () => Date.now() },
-    callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
-  };
+  const ctx = testProviderContext({ url: 'https://byline.example' });
   const wordpressProvider = (config: Parameters<typeof wordpressDescription>[0]): UpstreamProvider =>
     describedProvider(wordpressDescription(config, ctx), ctx);
   const base = {

@@ -3,10 +3,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { describedProvider } from '../../src/providers/engine.js';
 import { identityFromUser, xDescription } from '../../src/providers/presets/x.js';
-import type { ProviderContext } from '../../src/providers/provider-context.js';
 import { basicCredentials } from '../support/double-http.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { testProviderContext } from '../support/provider-context.js';
 import { startXDouble, type XDouble, xUser } from '../support/x-double.js';
 
 describe('X login', () => {
@@ -145,16 +145,7 @@ describe('X token errors', () => {
 });
 
 describe('X provider definition', () => {
-  const ctx: ProviderContext = {
-    publicUrl: 'https://byline.example',
-    fetch,
-    upstreamTimeout: 1000,
-    clock: { now: () => Date.now() },
-    callbackUrl: (id) => `https://byline.example/auth/${id}/callback`,
-    mount: () => {},
-    timeUpstream: () => () => {},
-    iconUrl: (icon, fallback) => new URL(icon ?? fallback, 'https://byline.example/').href,
-  };
+  const ctx = testProviderContext({ url: 'https://byline.example' });
 
   test('`x: { clientId, clientSecret }` is an X provider with its brand, icon and x.com by default', async () => {
     const config = parseConfig(

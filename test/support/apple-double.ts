@@ -1,6 +1,8 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeProtectedHeader, exportJWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { readBody, sendJson } from './double-http.js';
+import { formPostPage } from './form-post.js';
 import { listenOnFreePort } from './gateway.js';
 
 interface RecordedRequest {
@@ -66,49 +68,12 @@ export interface AppleDouble {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Apple's token endpoint answers JSON with no-store, errors as 400 `{"error": "…"}`. */
 function json(res: ServerResponse, status: number, body: unknown): void {
-  res
-    .writeHead(status, {
-      'content-type': 'application/json;charset=UTF-8',
-      'cache-control': 'no-store',
-      pragma: 'no-cache',
-    })
-    .end(JSON.stringify(body));
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
-/** Apple's answer with response_mode=form_post: a page whose form posts itself to the redirect URI. */
-function formPostPage(action: string, fields: Record<string, string>): string {
-  const inputs = Object.entries(fields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}" />`)
-    .join('');
-  return `<!DOCTYPE html><html><head><title>Sign in with Apple</title></head><body><form method="post" action="${escapeHtml(action)}">${inputs}</form><script type="text/javascript">document.forms[0].submit();</script></body></html>`;
-}
-
-/** The `action` and hidden fields of a page's first form (Apple's or Byline's re-post), entity-decoded. */
-export function postedForm(page: string): { action: string; fields: Record<string, string> } {
-  const decode = (text: string) =>
-    text
-      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-  const action = decode(/<form[^>]*action="([^"]*)"/.exec(page)?.[1] ?? '');
-  const fields: Record<string, string> = {};
-  for (const [, name = '', value = ''] of page.matchAll(
-    /<input type="hidden" name="([^"]*)" value="([^"]*)"/g,
-  ))
-    fields[decode(name)] = decode(value);
-  return { action, fields };
+  sendJson(res, status, body, 'application/json;charset=UTF-8', {
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+  });
 }
 
 /** Apple limits a client secret to six months. */
@@ -252,7 +217,9 @@ export async function startAppleDouble(): Promise<AppleDouble> {
       }
     }
     Object.assign(fields, double.extraFields);
-    res.writeHead(200, { 'content-type': 'text/html;charset=UTF-8' }).end(formPostPage(redirectUri, fields));
+    res
+      .writeHead(200, { 'content-type': 'text/html;charset=UTF-8' })
+      .end(formPostPage(redirectUri, fields, 'Sign in with Apple'));
   }
 
   async function token(params: URLSearchParams, res: ServerResponse): Promise<void> {

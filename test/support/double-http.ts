@@ -3,7 +3,7 @@
  * Basic credentials read as RFC 6749 sends them, PKCE checked, JSON answers.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { listenOnFreePort } from './gateway.js';
 
 export interface RecordedRequest {
@@ -24,7 +24,8 @@ export interface DoubleServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** A request's whole body, as UTF-8 text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -57,13 +58,20 @@ export async function startDoubleServer(route: Route): Promise<DoubleServer> {
   };
 }
 
+/** A JSON answer: `type` as the provider labels it, and any `headers` it sends along (`cache-control`). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   type = 'application/json; charset=utf-8',
+  headers: OutgoingHttpHeaders = {},
 ): void {
-  res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-type': type }).end(JSON.stringify(body));
+}
+
+/** Text safe in HTML content and quoted attributes: `& < > " '` as numeric character references. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from './double-http.js';
 import { listenOnFreePort } from './gateway.js';
 import type { Failure, RecordedRequest } from './wordpress-double.js';
 
@@ -57,16 +58,6 @@ function graphError(message: string, type: string, code: number, subcode?: numbe
       fbtrace_id: randomBytes(8).toString('base64url'),
     },
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
 }
 
 const htmlPage =
@@ -127,7 +118,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
     }
     if (failure === 'html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(htmlPage);
     if (failure === 'error')
-      json(
+      sendJson(
         res,
         500,
         graphError('An unexpected error has occurred. Please retry your request later.', 'OAuthException', 2),
@@ -148,7 +139,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
     });
     const match = /^\/(v\d+\.\d+)\/(dialog\/oauth|oauth\/access_token|me)$/.exec(target.pathname);
     if (!match) {
-      json(res, 400, graphError(`Unknown path components: ${target.pathname}`, 'OAuthException', 2500));
+      sendJson(res, 400, graphError(`Unknown path components: ${target.pathname}`, 'OAuthException', 2500));
       return;
     }
     double.versions.push(match[1] as string);
@@ -188,18 +179,18 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
     if (endpoint === 'oauth/access_token') {
       if (failed(res, double.fail.token)) return;
       if (params.get('client_id') !== double.appId || params.get('client_secret') !== double.appSecret) {
-        json(res, 400, graphError('Error validating client secret.', 'OAuthException', 1));
+        sendJson(res, 400, graphError('Error validating client secret.', 'OAuthException', 1));
         return;
       }
       const code = params.get('code') ?? '';
       const grant = codes.get(code);
       codes.delete(code);
       if (!grant) {
-        json(res, 400, graphError('Invalid verification code format.', 'OAuthException', 100, 36007));
+        sendJson(res, 400, graphError('Invalid verification code format.', 'OAuthException', 100, 36007));
         return;
       }
       if (grant.redirectUri !== params.get('redirect_uri')) {
-        json(
+        sendJson(
           res,
           400,
           graphError(
@@ -212,7 +203,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
       }
       const accessToken = `EAA${randomBytes(48).toString('base64url')}`;
       tokens.set(accessToken, { user: grant.user, scopes: grant.scopes });
-      json(res, 200, { access_token: accessToken, token_type: 'bearer', expires_in: 5183944 });
+      sendJson(res, 200, { access_token: accessToken, token_type: 'bearer', expires_in: 5183944 });
       return;
     }
 
@@ -222,7 +213,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
       const accessToken = params.get('access_token') ?? header;
       const grant = accessToken ? tokens.get(accessToken) : undefined;
       if (!accessToken || !grant) {
-        json(
+        sendJson(
           res,
           400,
           graphError(
@@ -235,7 +226,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
       }
       const proof = params.get('appsecret_proof');
       if (!proof) {
-        json(
+        sendJson(
           res,
           400,
           graphError(
@@ -247,7 +238,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
         return;
       }
       if (proof !== appSecretProof(accessToken, double.appSecret)) {
-        json(
+        sendJson(
           res,
           400,
           graphError('Invalid appsecret_proof provided in the API argument', 'GraphMethodException', 100),
@@ -255,7 +246,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
         return;
       }
       if (double.graphError) {
-        json(
+        sendJson(
           res,
           400,
           graphError(
@@ -275,7 +266,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
         ...(user.email && scopes.includes('email') ? { email: user.email } : {}),
         picture: { data: { height: 50, is_silhouette: false, url: user.pictureUrl, width: 50 } },
       };
-      json(
+      sendJson(
         res,
         200,
         Object.fromEntries(fields.flatMap((field) => (field in all ? [[field, all[field]]] : []))),
@@ -283,7 +274,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
       return;
     }
 
-    json(res, 400, graphError('Unsupported request.', 'GraphMethodException', 100));
+    sendJson(res, 400, graphError('Unsupported request.', 'GraphMethodException', 100));
   });
 
   return double;

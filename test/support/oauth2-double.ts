@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { basicCredentials, readBody, sendJson } from './double-http.js';
+import { formPostPage } from './form-post.js';
 import { listenOnFreePort } from './gateway.js';
 
 interface OAuth2Request {
@@ -68,26 +70,6 @@ function githubLikeEmails(): Record<string, unknown>[] {
     { email: 'octo@example.com', primary: false, verified: false, visibility: null },
   ];
 }
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
-function basicCredentials(header: string | undefined): [string, string] | undefined {
-  const encoded = /^Basic (\S+)$/i.exec(header ?? '')?.[1];
-  if (!encoded) return undefined;
-  const [id = '', secret = ''] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
-  return [decodeURIComponent(id), decodeURIComponent(secret)];
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A plain OAuth 2.0 provider on 127.0.0.1:0 shaped like GitHub's (`/login/oauth/authorize`,
@@ -159,14 +141,9 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     if (state) answer.set('state', state);
     if (double.iss) answer.set('iss', double.iss);
     if (params.get('response_mode') === 'form_post') {
-      const fields = [...answer]
-        .map(
-          ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
-        )
-        .join('');
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end(`<form method="post" action="${escapeHtml(redirectUri)}">${fields}</form>`);
+        .end(formPostPage(redirectUri, Object.fromEntries(answer)));
       return;
     }
     const back = new URL(redirectUri);
@@ -190,11 +167,11 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
 
   function token(req: IncomingMessage, params: URLSearchParams, res: ServerResponse): void {
     if (double.tokenError) {
-      json(res, double.tokenError.status, double.tokenError.body);
+      sendJson(res, double.tokenError.status, double.tokenError.body);
       return;
     }
     if (!clientAuthenticated(req, params)) {
-      json(res, 401, { error: 'invalid_client' });
+      sendJson(res, 401, { error: 'invalid_client' });
       return;
     }
     const grant = codes.get(params.get('code') ?? '');
@@ -206,14 +183,14 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
           .digest('base64url') !== grant.challenge
       : verifier !== null;
     if (!grant || grant.redirectUri !== params.get('redirect_uri') || pkceFails) {
-      json(res, 400, { error: 'invalid_grant', error_description: 'The code is incorrect or expired.' });
+      sendJson(res, 400, { error: 'invalid_grant', error_description: 'The code is incorrect or expired.' });
       return;
     }
     const accessToken = `gho_${randomBytes(18).toString('base64url')}`;
     tokens.set(accessToken, grant.profile);
     const answer = { access_token: accessToken, token_type: 'bearer', scope: params.get('scope') ?? '' };
     if (/json/.test(req.headers.accept ?? '')) {
-      json(res, 200, answer);
+      sendJson(res, 200, answer);
       return;
     }
     res
@@ -225,18 +202,18 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     const accessToken = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const profile = accessToken ? tokens.get(accessToken) : undefined;
     if (!profile) {
-      json(res, 401, { message: 'Requires authentication' });
+      sendJson(res, 401, { message: 'Requires authentication' });
       return;
     }
     if (emails) {
-      json(res, 200, double.emails);
+      sendJson(res, 200, double.emails);
       return;
     }
     if (double.profileBody) {
       res.writeHead(200, { 'content-type': double.profileBody.type }).end(double.profileBody.body);
       return;
     }
-    json(res, 200, profile);
+    sendJson(res, 200, profile);
   }
 
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
@@ -253,7 +230,7 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     else if (route === 'POST /login/oauth/access_token') token(req, params, res);
     else if (route === 'GET /user') user(req, res);
     else if (route === 'GET /user/emails') user(req, res, true);
-    else json(res, 404, { message: 'Not Found' });
+    else sendJson(res, 404, { message: 'Not Found' });
   });
 
   return double;

@@ -1,16 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { type Fault, type FaultSwitches, faultSwitches } from './double-faults.js';
+import { readBody, sendJson } from './double-http.js';
 import { listenOnFreePort } from './gateway.js';
 import { type IdTokenSpec, signIdToken } from './id-token-spec.js';
 
+export type { Fault } from './double-faults.js';
 export type { IdTokenSpec } from './id-token-spec.js';
-
-/**
- * Where the double misbehaves: never answer, answer an HTML page, or answer a 500; `slow` holds the request
- * until `proceed()` and then answers it as usual.
- */
-export type Fault = 'hang' | 'html' | 'error' | 'slow';
 export type DoubleEndpoint = 'discovery' | 'jwks' | 'token' | 'userinfo';
 
 /** How a provider's double differs from the plain one (google-double.ts, microsoft-double.ts, …). */
@@ -41,7 +38,8 @@ export interface OidcDoubleOptions {
   userinfo?: (sub: string) => Record<string, unknown>;
 }
 
-export interface OidcDouble {
+/** The double; `held`, `whenHeld`, `release` and `proceed` are its fault switches' (double-faults.ts). */
+export interface OidcDouble extends Omit<FaultSwitches<DoubleEndpoint>, 'slowed' | 'faulted'> {
   issuer: string;
   /** Its own URL, which `issuer` may not be (a provider's production issuer). */
   url: string;
@@ -58,30 +56,12 @@ export interface OidcDouble {
   /** The reader refuses at the authorization endpoint. */
   deny: boolean;
   faults: Partial<Record<DoubleEndpoint, Fault>>;
-  /** Requests held open by a `hang` fault right now. */
-  readonly held: number;
-  /** Resolves when a request to `endpoint` is being held open. */
-  whenHeld(endpoint: DoubleEndpoint): Promise<void>;
-  /** Ends every held request (with a 503). */
-  release(): void;
-  /** Lets every request held by a `slow` fault go on as usual. */
-  proceed(): void;
   /** Every request: its method, path, headers and parameters (the query, or a posted form). */
   requests: { method: string; path: string; headers: IncomingHttpHeaders; params: URLSearchParams }[];
   /** Adds a redirect URI the client registered (Byline's callback, known once it listens). */
   register(redirectUri: string): void;
   reset(): void;
   close(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 /**
@@ -108,9 +88,8 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
   const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; sub: string }>();
   const tokens = new Map<string, string>();
   const redirectUris: string[] = [];
-  const heldResponses = new Set<ServerResponse>();
-  const slowRequests: (() => void)[] = [];
-  const waiters: { endpoint: DoubleEndpoint; resolve: () => void }[] = [];
+  const switches = faultSwitches<DoubleEndpoint>(() => double.faults);
+  const { slowed, faulted } = switches;
 
   const double: OidcDouble = {
     issuer,
@@ -127,18 +106,11 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
     idToken: {},
     faults: {},
     get held() {
-      return heldResponses.size;
+      return switches.held;
     },
-    whenHeld(endpoint) {
-      return new Promise((resolve) => waiters.push({ endpoint, resolve }));
-    },
-    proceed() {
-      for (const resume of slowRequests.splice(0)) resume();
-    },
-    release() {
-      for (const res of heldResponses) res.writeHead(503).end();
-      heldResponses.clear();
-    },
+    whenHeld: switches.whenHeld,
+    proceed: switches.proceed,
+    release: switches.release,
     requests: [],
     register(redirectUri) {
       redirectUris.push(redirectUri);
@@ -158,36 +130,6 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
       await new Promise((resolve) => server.close(resolve));
     },
   };
-
-  function notifyHeld(endpoint: DoubleEndpoint): void {
-    for (const waiter of waiters.splice(0))
-      if (waiter.endpoint === endpoint) waiter.resolve();
-      else waiters.push(waiter);
-  }
-
-  /** Holds a request to `endpoint` while it has a `slow` fault, until `proceed()`. */
-  async function slowed(endpoint: DoubleEndpoint): Promise<void> {
-    if (double.faults[endpoint] !== 'slow') return;
-    const resumed = new Promise<void>((resolve) => slowRequests.push(resolve));
-    notifyHeld(endpoint);
-    await resumed;
-  }
-
-  /** Answers a fault; true when it did. */
-  function faulted(endpoint: DoubleEndpoint, res: ServerResponse): boolean {
-    const fault = double.faults[endpoint];
-    if (fault === 'slow') return false;
-    if (fault === 'hang') {
-      heldResponses.add(res);
-      res.on('close', () => heldResponses.delete(res));
-      notifyHeld(endpoint);
-      return true;
-    }
-    if (fault === 'html')
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><h1>Maintenance</h1>');
-    if (fault === 'error') json(res, 500, { error: 'server_error' });
-    return fault !== undefined;
-  }
 
   async function idToken(grant: { nonce?: string; sub: string }): Promise<string> {
     const spec = double.idToken;
@@ -221,7 +163,7 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
       if (target.pathname.endsWith('/.well-known/openid-configuration')) {
         if (faulted('discovery', res)) return;
         const { metadata = {} } = options;
-        json(res, 200, {
+        sendJson(res, 200, {
           issuer,
           authorization_endpoint: double.endpoints.authorization,
           token_endpoint: double.endpoints.token,
@@ -238,7 +180,7 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
       }
       if (target.pathname.endsWith(paths.jwks)) {
         if (faulted('jwks', res)) return;
-        json(res, 200, { keys: [publicJwk] });
+        sendJson(res, 200, { keys: [publicJwk] });
         return;
       }
       if (target.pathname.endsWith(paths.authorize)) {
@@ -273,7 +215,7 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
         recorded.params = params;
         if (faulted('token', res)) return;
         if (options.refuseCodeVerifier && params.has('code_verifier')) {
-          json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+          sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
           return;
         }
         const grant = codes.get(params.get('code') ?? '');
@@ -285,12 +227,12 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
           params.get('redirect_uri') !== grant.redirectUri ||
           (grant.challenge && createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
         ) {
-          json(res, 400, { error: 'invalid_grant' });
+          sendJson(res, 400, { error: 'invalid_grant' });
           return;
         }
         const accessToken = randomBytes(24).toString('base64url');
         tokens.set(accessToken, grant.sub);
-        json(res, 200, {
+        sendJson(res, 200, {
           access_token: accessToken,
           token_type: 'Bearer',
           expires_in: 300,
@@ -305,16 +247,16 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
         const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         const sub = token ? tokens.get(token) : undefined;
         if (!sub) {
-          json(res, 401, { error: 'invalid_token' });
+          sendJson(res, 401, { error: 'invalid_token' });
           return;
         }
         const body = options.userinfo?.(sub) ?? { name: 'Double User', email: 'double@example.com' };
-        json(res, 200, { ...body, sub: double.userinfoSub ?? sub });
+        sendJson(res, 200, { ...body, sub: double.userinfoSub ?? sub });
         return;
       }
-      json(res, 404, { error: 'not_found' });
+      sendJson(res, 404, { error: 'not_found' });
     } catch (error) {
-      if (!res.headersSent) json(res, 500, { error: String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
     }
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from './double-http.js';
 import { listenOnFreePort } from './gateway.js';
 
 /** How an endpoint misbehaves: a 500 with JSON, a 200 with an HTML page, or no answer at all. */
@@ -62,16 +63,6 @@ export function wordpressMe(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
 const htmlPage =
   '<!DOCTYPE html><html><head><title>WordPress.com</title></head><body><h1>Oops!</h1></body></html>';
 
@@ -119,7 +110,7 @@ export async function startWordPressDouble(): Promise<WordPressDouble> {
     }
     if (failure === 'html') res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' }).end(htmlPage);
     if (failure === 'error')
-      json(res, 500, { error: 'server_error', error_description: 'Something went wrong.' });
+      sendJson(res, 500, { error: 'server_error', error_description: 'Something went wrong.' });
     return failure !== undefined;
   }
 
@@ -156,29 +147,29 @@ export async function startWordPressDouble(): Promise<WordPressDouble> {
     if (req.method === 'POST' && target.pathname === '/oauth2/token') {
       if (failed(res, double.fail.token)) return;
       if (/^basic /i.test(req.headers.authorization ?? '')) {
-        json(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
+        sendJson(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
         return;
       }
       if (
         params.get('client_id') !== double.clientId ||
         params.get('client_secret') !== double.clientSecret
       ) {
-        json(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
+        sendJson(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
         return;
       }
       if (params.get('grant_type') !== 'authorization_code') {
-        json(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' });
+        sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' });
         return;
       }
       const grant = codes.get(params.get('code') ?? '');
       codes.delete(params.get('code') ?? '');
       if (!grant || grant.redirectUri !== params.get('redirect_uri')) {
-        json(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code.' });
+        sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code.' });
         return;
       }
       const accessToken = randomBytes(32).toString('base64');
       tokens.set(accessToken, grant.me);
-      json(res, 200, {
+      sendJson(res, 200, {
         access_token: accessToken,
         blog_id: '0',
         blog_url: '',
@@ -193,17 +184,17 @@ export async function startWordPressDouble(): Promise<WordPressDouble> {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const me = token ? tokens.get(token) : undefined;
       if (!me) {
-        json(res, 403, {
+        sendJson(res, 403, {
           error: 'authorization_required',
           message: 'An active access token must be used to query information about the current user.',
         });
         return;
       }
-      json(res, 200, me);
+      sendJson(res, 200, me);
       return;
     }
 
-    json(res, 404, { error: 'unknown_endpoint', message: 'Unknown endpoint.' });
+    sendJson(res, 404, { error: 'unknown_endpoint', message: 'Unknown endpoint.' });
   });
 
   return double;

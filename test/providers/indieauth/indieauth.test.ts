@@ -8,6 +8,7 @@ import { createGuardedFetch } from '../../../src/http/guarded-fetch.js';
 import { indieauthProvider } from '../../../src/providers/indieauth/indieauth.js';
 import { HandleError, type UpstreamProvider } from '../../../src/providers/provider.js';
 import type { ProviderContext } from '../../../src/providers/provider-context.js';
+
 import {
   htmlPage,
   type IndieAuthServerDouble,
@@ -17,6 +18,7 @@ import {
   startIndieAuthServer,
   startSite,
 } from '../../support/indieauth-double.js';
+import { testProviderContext } from '../../support/provider-context.js';
 
 describe('indieauth provider against a site and a server on loopback', () => {
   let server: IndieAuthServerDouble;
@@ -36,19 +38,16 @@ describe('indieauth provider against a site and a server on loopback', () => {
   };
 
   function provider(overrides: Partial<ProviderContext> = {}, email = false): UpstreamProvider {
-    const ctx: ProviderContext = {
-      publicUrl,
-      fetch: () => Promise.reject(new Error('indieauth fetches through the guarded fetch only')),
-      guardedFetch: recording,
-      upstreamTimeout: 5000,
-      clock: { now: () => Date.now() },
-      callbackUrl: (id) => `${publicUrl}/auth/${id}/callback`,
-      mount: (router) => app.use(router),
-      timeUpstream: () => () => {},
-      iconUrl: (icon, fallback) => new URL(icon ?? fallback, `${publicUrl}/`).href,
-      allowPrivateUpstreams: true,
-      ...overrides,
-    };
+    const ctx = testProviderContext(
+      { url: publicUrl },
+      {
+        fetch: () => Promise.reject(new Error('indieauth fetches through the guarded fetch only')),
+        guardedFetch: recording,
+        mount: (router) => app.use(router),
+        allowPrivateUpstreams: true,
+        ...overrides,
+      },
+    );
     const config: IndieAuthProviderConfig = {
       id: 'indieauth',
       type: 'indieauth',
