@@ -67,7 +67,8 @@ function overridingDiscovery(fetch: client.CustomFetch, overrides: Partial<Endpo
  * The openid-client configuration of a description, built on first use: discovery happens on the first
  * login, not at start-up, and a failed one is retried by the next login (`temporarily_unavailable` in
  * between). Byline's outbound policy is applied here: `ctx.fetch` (timed, size-capped), the upstream
- * timeout, the clock tolerance, and plain http only on loopback. Bad overrides throw at once.
+ * timeout, the clock tolerance, and plain http only on loopback. Bad overrides and a plain-http issuer off
+ * loopback throw at once.
  */
 export function lazyConfiguration(
   description: ProviderDescription,
