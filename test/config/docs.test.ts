@@ -65,5 +65,9 @@ test('the JSON Schema names itself and lets built-in provider ids leave out thei
     github: false,
     x: false,
     discord: false,
+    google: false,
+    microsoft: false,
+    gitlab: false,
+    linkedin: false,
   });
 });
