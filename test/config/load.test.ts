@@ -571,8 +571,8 @@ describe('validation', () => {
     },
     {
       what: 'a custom provider id without a type',
-      raw: withProviders({ google: { issuer: 'https://accounts.google.com', clientId: 'x' } }),
-      path: 'providers.google.type',
+      raw: withProviders({ acme: { issuer: 'https://idp.acme.example', clientId: 'x' } }),
+      path: 'providers.acme.type',
       message: /is required unless the provider id is one of wordpress, facebook, dev/,
     },
     {
