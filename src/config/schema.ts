@@ -20,14 +20,7 @@ import {
   providersSchema,
 } from './providers-schema.js';
 
-export type {
-  DevProviderConfig,
-  FacebookProviderConfig,
-  OAuth2ProviderConfig,
-  OidcProviderConfig,
-  ProviderConfig,
-  WordPressProviderConfig,
-} from './providers-schema.js';
+export type { ProviderConfig, ProviderConfigOf } from './providers-schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // Sites

@@ -3,7 +3,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Configuration as IdpConfiguration, KoaContextWithOIDC } from 'oidc-provider';
-import type { DevProviderConfig } from '../config/schema.js';
+import type { ProviderConfigOf } from '../config/schema.js';
 import { BylineError, htmlErrors } from '../http/errors.js';
 import { formBody } from '../http/form-body.js';
 import { openerAllowed } from '../http/security.js';
@@ -43,7 +43,7 @@ function accountId(name: string): string {
  * name. Byline talks to it over HTTP through the same engine as any other OpenID provider, so the
  * default configuration exercises the real code path with no credentials.
  */
-export function devDescription(config: DevProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function devDescription(config: ProviderConfigOf<'dev'>, ctx: ProviderContext): ProviderDescription {
   const path = devIdpPath(config.id);
   const issuer = `${ctx.publicUrl}${path}`;
   const clientId = 'byline';

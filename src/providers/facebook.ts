@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { randomState } from 'openid-client';
 import passport from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptions } from 'passport-facebook';
-import type { FacebookProviderConfig } from '../config/schema.js';
+import type { ProviderConfigOf } from '../config/schema.js';
 import type { Identity } from '../identity.js';
 import { exactId, identityOf } from './profile.js';
 import {
@@ -18,7 +18,7 @@ import { watchEndpoints } from './request-deadline.js';
  * The dialog, token and profile URLs: Facebook's hosts at the configured Graph API version (it goes
  * between host and path), or the admin's overrides, checked (https, or plain http on loopback only).
  */
-export function facebookEndpoints(config: FacebookProviderConfig) {
+export function facebookEndpoints(config: ProviderConfigOf<'facebook'>) {
   const version = config.graphApiVersion;
   const defaults = {
     authorization: `https://www.facebook.com/${version}/dialog/oauth`,
@@ -108,7 +108,10 @@ class TransactionStateStore implements StateStore {
  * configured Graph API version (the library's default is long retired), with `appsecret_proof` on every
  * Graph call because production apps turn on "Require App Secret".
  */
-export function facebookProvider(config: FacebookProviderConfig, ctx: ProviderContext): UpstreamProvider {
+export function facebookProvider(
+  config: ProviderConfigOf<'facebook'>,
+  ctx: ProviderContext,
+): UpstreamProvider {
   const { id } = config;
   const endpoints = facebookEndpoints(config);
   const states = new TransactionStateStore();

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../config/schema.js';
+import type { ProviderConfig, ProviderConfigOf } from '../config/schema.js';
 import { atprotoProvider } from './atproto/atproto.js';
 import type { ProviderDescription } from './description.js';
 import { devDescription } from './dev.js';
@@ -20,12 +20,14 @@ import { xDescription } from './presets/x.js';
 import type { UpstreamProvider } from './provider.js';
 import type { ProviderContext } from './provider-context.js';
 
-type Config<T extends ProviderConfig['type']> = Extract<ProviderConfig, { type: T }>;
 type Describe<T extends ProviderConfig['type']> = (
-  config: Config<T>,
+  config: ProviderConfigOf<T>,
   ctx: ProviderContext,
 ) => ProviderDescription;
-type Adapt<T extends ProviderConfig['type']> = (config: Config<T>, ctx: ProviderContext) => UpstreamProvider;
+type Adapt<T extends ProviderConfig['type']> = (
+  config: ProviderConfigOf<T>,
+  ctx: ProviderContext,
+) => UpstreamProvider;
 
 /** Provider types that are descriptions, run by the engine: one line per type. */
 const descriptions: { [T in ProviderConfig['type']]?: Describe<T> } = {

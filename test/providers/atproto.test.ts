@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { AtprotoProviderConfig } from '../../src/config/providers-schema.js';
+import type { ProviderConfigOf } from '../../src/config/providers-schema.js';
 import { createGuardedFetch } from '../../src/http/guarded-fetch.js';
 import { atprotoProvider } from '../../src/providers/atproto/atproto.js';
 import {
@@ -47,7 +47,7 @@ describe('atproto provider against a real PDS', () => {
         ...overrides,
       },
     );
-    const config: AtprotoProviderConfig = {
+    const config: ProviderConfigOf<'atproto'> = {
       id: 'atproto',
       type: 'atproto',
       name: 'Bluesky',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { FacebookProviderConfig } from '../../src/config/schema.js';
+import type { ProviderConfigOf } from '../../src/config/schema.js';
 import { facebookEndpoints, identityFromGraph } from '../../src/providers/facebook.js';
 import { Browser } from '../support/browser.js';
 import { appSecretProof, type FacebookDouble, startFacebookDouble } from '../support/facebook-double.js';
@@ -232,7 +232,7 @@ describe('Facebook without endpoint overrides', () => {
     assert.equal(provider?.name, 'Facebook');
     assert.equal(provider?.icon, `${gateway.url}/static/icons/facebook.svg`);
     // Only the authorization URL shows outside; the other two are what the strategy was given.
-    const config = gateway.config.providers.facebook as FacebookProviderConfig;
+    const config = gateway.config.providers.facebook as ProviderConfigOf<'facebook'>;
     assert.deepEqual(facebookEndpoints(config), {
       authorization: `https://www.facebook.com/${version}/dialog/oauth`,
       token: `https://graph.facebook.com/${version}/oauth/access_token`,

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { FacebookProviderConfig } from '../../config/schema.js';
+import type { ProviderConfigOf } from '../../config/schema.js';
 import { BylineError, htmlErrors } from '../../http/errors.js';
 import { formBody } from '../../http/form-body.js';
 import { param, requiredParam } from '../../http/params.js';
@@ -25,7 +25,7 @@ interface DeletionRecord {
 }
 
 /** The Facebook app a callback is addressed to; other provider types have no such callbacks. */
-function facebookApp(ctx: GatewayContext, req: Request): FacebookProviderConfig {
+function facebookApp(ctx: GatewayContext, req: Request): ProviderConfigOf<'facebook'> {
   const config = ctx.config.providers[String(req.params.id)];
   if (config?.type !== 'facebook') throw new BylineError('not_found', msg('deletion.unknownApp'));
   return config;
@@ -35,7 +35,7 @@ function facebookApp(ctx: GatewayContext, req: Request): FacebookProviderConfig 
  * Verifies the `signed_request` Facebook posts and ends every session of the user it names, so their
  * refresh tokens and access tokens stop working at once.
  */
-async function endSignedUserSessions(ctx: GatewayContext, req: Request, app: FacebookProviderConfig) {
+async function endSignedUserSessions(ctx: GatewayContext, req: Request, app: ProviderConfigOf<'facebook'>) {
   const signedRequest = requiredParam(req.body, 'signed_request', { max: maxSignedRequestLength });
   const time = { now: ctx.clock.now(), clockSkew: ctx.config.tokens.clockSkew };
   const { user_id: userId } = parseSignedRequest(signedRequest, app.clientSecret, time);
@@ -69,7 +69,7 @@ export function providerCallbacksRouter(ctx: GatewayContext): Router {
    */
   const signedCallback = (
     path: string,
-    answer: (res: Response, app: FacebookProviderConfig, sessionsEnded: number) => Promise<void> | void,
+    answer: (res: Response, app: ProviderConfigOf<'facebook'>, sessionsEnded: number) => Promise<void> | void,
   ) =>
     router.post(
       path,

@@ -1,5 +1,5 @@
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
-import type { AtprotoProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
 import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
@@ -17,7 +17,7 @@ import { atprotoStores } from './stores.js';
  * on one instance finishes on any. Byline keeps no atproto session: once the profile is read, the session
  * is revoked.
  */
-export function atprotoProvider(config: AtprotoProviderConfig, ctx: ProviderContext): UpstreamProvider {
+export function atprotoProvider(config: ProviderConfigOf<'atproto'>, ctx: ProviderContext): UpstreamProvider {
   const { store, dataDir, guardedFetch } = ctx;
   if (!store || !dataDir || !guardedFetch)
     throw new TypeError(`providers.${config.id}: atproto needs the app's store, dataDir and guarded fetch`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IndieAuthProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
 import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
@@ -26,7 +26,10 @@ export interface IndieAuthTransaction {
  * profile URL (`me`) it answers only on the site the reader typed and when that page declares the same
  * server (IndieAuth §5.4). Every fetch goes to a host a reader named, so through the guarded fetch.
  */
-export function indieauthProvider(config: IndieAuthProviderConfig, ctx: ProviderContext): UpstreamProvider {
+export function indieauthProvider(
+  config: ProviderConfigOf<'indieauth'>,
+  ctx: ProviderContext,
+): UpstreamProvider {
   const allowPrivate = ctx.allowPrivateUpstreams === true;
   const redirectUri = ctx.callbackUrl(config.id);
   const client = indieAuthClient(ctx.publicUrl, config.id, redirectUri);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MastodonProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
@@ -34,7 +34,10 @@ async function jsonObject(response: Response, what: string): Promise<Record<stri
  * `verify_credentials` and revokes the token at once: it keeps nothing at the instance but its app.
  * Every call goes through the guarded fetch: the instance is a host the reader named.
  */
-export function mastodonProvider(config: MastodonProviderConfig, ctx: ProviderContext): UpstreamProvider {
+export function mastodonProvider(
+  config: ProviderConfigOf<'mastodon'>,
+  ctx: ProviderContext,
+): UpstreamProvider {
   const { store } = ctx;
   if (!store || !ctx.guardedFetch)
     throw new TypeError(`providers.${config.id}: mastodon needs the app's store and guarded fetch`);

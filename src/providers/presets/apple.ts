@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { es256PrivateKey, privateKeyPem } from '../../config/private-key.js';
-import type { AppleProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { Store } from '../../store/store.js';
 import { appleClientSecret } from '../apple-client-secret.js';
@@ -80,7 +80,10 @@ async function appleProfile(input: ProfileInput, store: Store | undefined): Prom
  * Apple takes. Asking for `name email` makes Apple answer with `response_mode=form_post`: a cross-site
  * POST to the callback, which the callback re-posts from Byline's origin to find its transaction cookie.
  */
-export function appleDescription(config: AppleProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function appleDescription(
+  config: ProviderConfigOf<'apple'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   const { jwks, ...overrides } = config.endpoints ?? {};
   const endpoints: Partial<Endpoints> = overrides;
   return {

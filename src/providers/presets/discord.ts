@@ -1,4 +1,4 @@
-import type { DiscordProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
 import { exactId, identityOf } from '../profile.js';
@@ -60,7 +60,10 @@ const api = 'https://discord.com/api';
  * `type: discord`: Discord's OAuth2 (not OpenID Connect). The client authenticates with Basic, PKCE S256
  * is sent, and the profile is API v10's `GET /users/@me` with scopes `identify email`.
  */
-export function discordDescription(config: DiscordProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function discordDescription(
+  config: ProviderConfigOf<'discord'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   return {
     ...presetBase(config, ctx, 'discord'),
     server: {

@@ -1,4 +1,4 @@
-import type { GitHubProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
 import { identityOf } from '../profile.js';
@@ -93,7 +93,10 @@ function defaultEmailsUrl(provider: string, userinfo: string | undefined): URL {
  * secret in the body and answers its errors with 200 OK (the engine reads the `error` there); PKCE S256
  * is sent. The profile is `GET /user`; the email, `GET /user/emails` with scope `user:email`.
  */
-export function githubDescription(config: GitHubProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function githubDescription(
+  config: ProviderConfigOf<'github'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   const { emails: emailsOverride, ...endpoints } = config.endpoints ?? {};
   const emailsUrl = emailsOverride
     ? upstreamEndpoint(config.id, 'emails', emailsOverride)

@@ -1,4 +1,4 @@
-import type { GitLabProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
@@ -18,7 +18,10 @@ async function gitlabProfile(input: ProfileInput): Promise<Identity> {
  * discovery. The subject is the numeric user id (`sub`); `preferred_username` or `nickname` (the
  * changeable handle) is the username only; `email_verified` is GitLab's word that the reader confirmed the address.
  */
-export function gitlabDescription(config: GitLabProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function gitlabDescription(
+  config: ProviderConfigOf<'gitlab'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   return {
     ...presetBase(config, ctx, 'gitlab'),
     server: { discover: true, issuer: config.issuer },

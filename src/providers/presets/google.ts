@@ -1,4 +1,4 @@
-import type { GoogleProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
 import type { ProviderContext } from '../provider-context.js';
@@ -12,7 +12,10 @@ const issuer = 'https://accounts.google.com';
  * (Google's OpenID Connect reference): both are accepted, each validated in full. `email_verified` is
  * the ID token's; `hd` (a Google Workspace domain) is not read: any Google account may comment.
  */
-export function googleDescription(config: GoogleProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function googleDescription(
+  config: ProviderConfigOf<'google'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   return {
     ...presetBase(config, ctx, 'google'),
     server: { discover: true, issuer },

@@ -1,4 +1,4 @@
-import type { LinkedInProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { ProviderDescription } from '../description.js';
 import { oidcProfile } from '../oidc-profile.js';
 import type { ProviderContext } from '../provider-context.js';
@@ -12,7 +12,7 @@ import { presetBase } from './base.js';
  * `prompt`, so a fresh login cannot be forced. `email_verified` is LinkedIn's, from the ID token.
  */
 export function linkedinDescription(
-  config: LinkedInProviderConfig,
+  config: ProviderConfigOf<'linkedin'>,
   ctx: ProviderContext,
 ): ProviderDescription {
   return {

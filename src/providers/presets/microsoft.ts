@@ -1,4 +1,4 @@
-import type { MicrosoftProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
 import { exactId, identityOf } from '../profile.js';
@@ -49,7 +49,7 @@ export function identityFromMicrosoftClaims(provider: string, claims: Record<str
  * does not admit.
  */
 export function microsoftDescription(
-  config: MicrosoftProviderConfig,
+  config: ProviderConfigOf<'microsoft'>,
   ctx: ProviderContext,
 ): ProviderDescription {
   const tenant = config.tenant.toLowerCase();

@@ -1,11 +1,11 @@
-import type { OAuth2ProviderConfig } from '../../config/schema.js';
+import type { ProviderConfigOf } from '../../config/schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
 import { exactId, identityOf } from '../profile.js';
 import { type ProviderContext, upstreamEndpoint } from '../provider-context.js';
 import { presetBase } from './base.js';
 
-type ProfileMapping = OAuth2ProviderConfig['profile'];
+type ProfileMapping = ProviderConfigOf<'oauth2'>['profile'];
 
 /** The value at a dotted path (`data.user.id`, `emails.0.value`): own properties only, else undefined. */
 function at(json: unknown, path: string): unknown {
@@ -49,7 +49,10 @@ export function identityFromProfile(
  * `type: oauth2`: a plain OAuth 2.0 provider an admin describes in config alone: its three endpoints,
  * scopes, client authentication, PKCE, and where the identity is in its userinfo JSON.
  */
-export function oauth2Description(config: OAuth2ProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function oauth2Description(
+  config: ProviderConfigOf<'oauth2'>,
+  ctx: ProviderContext,
+): ProviderDescription {
   return {
     ...presetBase(config, ctx, 'oauth2'),
     server: {

@@ -1,4 +1,4 @@
-import type { WordPressProviderConfig } from '../../config/schema.js';
+import type { ProviderConfigOf } from '../../config/schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProviderDescription } from '../description.js';
 import { identityOf } from '../profile.js';
@@ -44,7 +44,7 @@ const api = 'https://public-api.wordpress.com';
  * profile is `/rest/v1.1/me` with scope `auth`.
  */
 export function wordpressDescription(
-  config: WordPressProviderConfig,
+  config: ProviderConfigOf<'wordpress'>,
   ctx: ProviderContext,
 ): ProviderDescription {
   return {

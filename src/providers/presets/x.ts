@@ -1,4 +1,4 @@
-import type { XProviderConfig } from '../../config/providers-schema.js';
+import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import type { Identity } from '../../identity.js';
 import type { ProfileInput, ProviderDescription } from '../description.js';
 import { exactId, identityOf, safeUrl } from '../profile.js';
@@ -55,7 +55,7 @@ const emailScope = 'users.email';
  * `confirmed_email` field. No `offline.access`: Byline keeps no upstream token, so it wants no refresh
  * token, and X sends none.
  */
-export function xDescription(config: XProviderConfig, ctx: ProviderContext): ProviderDescription {
+export function xDescription(config: ProviderConfigOf<'x'>, ctx: ProviderContext): ProviderDescription {
   const scopes = ['tweet.read', 'users.read', ...(config.email ? [emailScope] : [])];
   const me = config.endpoints?.userinfo ?? `${api}/2/users/me`;
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import express from 'express';
-import type { IndieAuthProviderConfig } from '../../../src/config/providers-schema.js';
+import type { ProviderConfigOf } from '../../../src/config/providers-schema.js';
 import { createGuardedFetch } from '../../../src/http/guarded-fetch.js';
 import { indieauthProvider } from '../../../src/providers/indieauth/indieauth.js';
 import { HandleError, type UpstreamProvider } from '../../../src/providers/provider.js';
@@ -48,7 +48,7 @@ describe('indieauth provider against a site and a server on loopback', () => {
         ...overrides,
       },
     );
-    const config: IndieAuthProviderConfig = {
+    const config: ProviderConfigOf<'indieauth'> = {
       id: 'indieauth',
       type: 'indieauth',
       name: 'your website',
