@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { isJsonType } from '../http/json-type.js';
 import type { Identity } from '../identity.js';
 import { isLoopbackUrl } from '../loopback.js';
 import type { ProfileInput, ProviderDescription } from './description.js';
@@ -43,8 +44,7 @@ function tokenErrorCode(error: unknown): string | undefined {
 /** The JSON body of a profile response, or an error saying what was wrong (never the body itself). */
 async function jsonBody(response: Response, what: string): Promise<unknown> {
   if (!response.ok) throw new Error(`${what} answered ${response.status}`);
-  const type = response.headers.get('content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new Error(`${what} is not JSON`);
+  if (!isJsonType(response.headers.get('content-type'))) throw new Error(`${what} is not JSON`);
   return response.json();
 }
 

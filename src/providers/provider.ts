@@ -2,7 +2,28 @@ import type { Request, Response } from 'express';
 import type { Message, Text } from '../i18n/message.js';
 import { english } from '../i18n/translate.js';
 import type { Identity } from '../identity.js';
-import type { IndieAuthTransaction } from './indieauth/indieauth.js';
+
+/** An IndieAuth authorization server, as a reader's page declares it and the callback checks it. */
+export interface IndieAuthServer {
+  /** Where the reader is sent, and where the code is redeemed for the profile URL (IndieAuth §5.3.2). */
+  authorization: string;
+  /** The metadata's `issuer`, exactly as written (found through `indieauth-metadata` only). */
+  issuer?: string;
+  /** The metadata says the callback carries `iss` (`authorization_response_iss_parameter_supported`). */
+  issRequired?: boolean;
+}
+
+/**
+ * What an IndieAuth callback checks the server's answer against (a record of data, defined here so that
+ * this module depends on no provider).
+ */
+export interface IndieAuthTransaction {
+  server: IndieAuthServer;
+  /** The page that declared the server (the typed address after redirects). */
+  page: string;
+  /** The hosts on the way there: the profile URL the server answers must be on one of them. */
+  hosts: string[];
+}
 
 /**
  * What the callback needs back from the start of a login, sealed in the reader's browser meanwhile (see
@@ -131,9 +152,12 @@ export function isUnreachable(error: unknown): boolean {
     if (e instanceof UpstreamUnavailableError) return true;
     if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'ConnectTimeoutError') return true;
     const code = (e as NodeJS.ErrnoException).code;
+    // ETIMEOUT and ESERVFAIL: c-ares, which resolves the hosts readers name (http/resolve-host.ts).
     if (
       code &&
-      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ETIMEOUT|ESERVFAIL|EHOSTUNREACH|UND_ERR_\w+)$/.test(
+        code,
+      )
     )
       return true;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostPattern } from '../../domain-name.js';
 import { nonEmpty } from '../fields.js';
 import { presetFields } from '../provider-fields.js';
 
@@ -6,10 +7,7 @@ import { presetFields } from '../provider-fields.js';
 const instancePattern = z
   .string()
   .max(253)
-  .regex(
-    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i,
-    'must be a host name such as example.social, or *.example.social for its subdomains',
-  )
+  .regex(hostPattern, 'must be a host name such as example.social, or *.example.social for its subdomains')
   .transform((pattern) => pattern.toLowerCase());
 
 export const mastodonSchema = z.strictObject({

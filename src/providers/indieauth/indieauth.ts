@@ -2,21 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
-import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
+import type { IndieAuthTransaction, StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { clientDocumentRouter, indieAuthClient } from './client-metadata.js';
-import { discoverServer, type IndieAuthServer, sameServer } from './discovery.js';
+import { discoverServer, sameServer } from './discovery.js';
 import { typedWebsite } from './profile-url.js';
 import { indieAuthIdentity, redeemCode } from './redeem.js';
-
-/** What the callback checks the server's answer against, sealed with the login transaction. */
-export interface IndieAuthTransaction {
-  server: IndieAuthServer;
-  /** The page that declared the server (the typed address after redirects). */
-  page: string;
-  /** The hosts on the way there: the profile URL the server answers must be on one of them. */
-  hosts: string[];
-}
 
 /**
  * `type: indieauth`: the reader logs in with their own website (IndieAuth, https://indieauth.spec.indieweb.org/).

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainName } from '../../domain-name.js';
 import { isPublicAddress } from '../../http/public-address.js';
 import { msg } from '../../i18n/message.js';
 import { HandleError } from '../provider.js';
@@ -21,8 +22,6 @@ const messages = {
 
 // A user part as Mastodon, GoToSocial and Akkoma allow them (letters, digits, _, ., -).
 const userPart = /^[\p{L}\p{N}_.-]{1,64}$/u;
-// A DNS name of at least two labels, once the URL parser has lower-cased it and made IDNs punycode.
-const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A host the reader might mean: a domain name (`localhost` too, for private setups), or an IP address. */
 function plausibleHost(hostname: string): boolean {

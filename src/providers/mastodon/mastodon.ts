@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
+import { isJsonType } from '../../http/json-type.js';
 import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
 import { cleanText } from '../profile.js';
@@ -17,10 +18,8 @@ import { accountIdentity } from './account.js';
 import { checkInstanceAllowed, type Instance, parseInstance } from './instance.js';
 import { instanceRegistrations, type Registration } from './registration.js';
 
-const jsonType = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
-
 async function jsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
-  if (!jsonType.test(response.headers.get('content-type') ?? '')) throw new Error(`${what} is not JSON`);
+  if (!isJsonType(response.headers.get('content-type'))) throw new Error(`${what} is not JSON`);
   const body: unknown = await response.json();
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new Error(`${what} is not a JSON object`);

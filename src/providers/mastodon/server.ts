@@ -1,3 +1,4 @@
+import { isJsonType } from '../../http/json-type.js';
 import { HandleError } from '../provider.js';
 import { instanceMessages, readerFailure } from './errors.js';
 import type { Instance } from './instance.js';
@@ -19,8 +20,6 @@ export interface InstanceServer {
   metadata: boolean;
 }
 
-const jsonType = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
-
 /**
  * The JSON object of an answer from the instance, which must come from the instance itself (a redirect
  * elsewhere is refused: the reader named this server). Anything else is a HandleError for the reader.
@@ -32,7 +31,7 @@ export async function instanceJson(
   const final = URL.parse(response.url);
   if (final && final.origin !== instance.origin)
     throw new HandleError(instanceMessages.elsewhere(instance.host, final.host));
-  if (!jsonType.test(response.headers.get('content-type') ?? '')) return undefined;
+  if (!isJsonType(response.headers.get('content-type'))) return undefined;
   const body: unknown = await response.json().catch(() => undefined);
   return body !== null && typeof body === 'object' && !Array.isArray(body)
     ? (body as Record<string, unknown>)
