@@ -100,7 +100,7 @@ describe('WordPress.com login', () => {
     wp.deny = true;
     const { location } = await providerLogin(gateway, 'wordpress');
     assertSiteError(location, 'access_denied', { iss: gateway.url });
-    assert.equal(wp.count('/oauth2/token'), 0);
+    assert.equal(wp.to('/oauth2/token').length, 0);
   });
 
   for (const [where, failure] of [

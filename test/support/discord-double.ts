@@ -1,31 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  basicCredentials,
-  bearerToken,
+  clientCredentials,
   pkceMatches,
   type RecordedRequest,
-  redirectBack,
+  routeTable,
+  sendHtml,
   sendJson,
-  startDoubleServer,
 } from './double-http.js';
+import { type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
-export interface DiscordDouble {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  /** What a `discord` provider block overrides to reach the double. */
-  endpoints: { authorization: string; token: string; userinfo: string };
+export interface DiscordDouble
+  extends ProviderDouble<{ authorization: string; token: string; userinfo: string }> {
   /** The reader's user object (`email` and `verified` are sent only with scope `email`). */
   user: Record<string, unknown>;
-  /** The reader clicks "Cancel" on the authorization page. */
-  deny: boolean;
-  requests: RecordedRequest[];
-  to(path: string): RecordedRequest[];
-  /** Byline's callback URLs, known once it listens: the application's OAuth2 redirects. */
-  register(...redirectUris: string[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 /** A user object as `GET /users/@me` answers it (Discord's User Resource, on the new username system). */
@@ -49,7 +37,7 @@ export function discordUser(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** What a code stands for. */
+/** What a code, and then the access token, stands for. */
 interface Grant {
   redirectUri: string;
   challenge?: string;
@@ -66,58 +54,41 @@ interface Grant {
  * 401 `{"message": "401: Unauthorized", "code": 0}` without a valid token.
  */
 export async function startDiscordDouble(): Promise<DiscordDouble> {
-  const codes = new Map<string, Grant>();
-  const tokens = new Map<string, { scopes: string[]; user: Record<string, unknown> }>();
-  let redirectUris: string[] = [];
-
   function authorize(params: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = params.get('redirect_uri') ?? '';
-    if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
-      res
-        .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<p>Invalid OAuth2 redirect_uri</p>');
+    const request = server.authorization(params, double.clientId);
+    if (!request) {
+      sendHtml(res, 400, '<p>Invalid OAuth2 redirect_uri</p>');
       return;
     }
-    const state = params.get('state');
     if (double.deny) {
-      redirectBack(res, redirectUri, {
+      request.sendBack(res, {
         error: 'access_denied',
         error_description: 'The resource owner or authorization server denied the request',
-        ...(state ? { state } : {}),
       });
       return;
     }
-    const code = randomBytes(15).toString('base64url');
     const challenge = params.get('code_challenge') ?? undefined;
-    codes.set(code, {
-      redirectUri,
+    const code = server.issueCode(randomBytes(15).toString('base64url'), {
+      redirectUri: request.redirectUri,
       scopes: (params.get('scope') ?? '').split(' ').filter(Boolean),
       user: double.user,
       ...(challenge ? { challenge } : {}),
     });
-    redirectBack(res, redirectUri, { code, ...(state ? { state } : {}) });
+    request.sendBack(res, { code });
   }
 
-  function clientAuthenticated(req: IncomingMessage, params: URLSearchParams): boolean {
-    const [id, secret] = basicCredentials(req.headers.authorization) ?? [
-      params.get('client_id'),
-      params.get('client_secret'),
-    ];
-    return id === double.clientId && secret === double.clientSecret;
-  }
-
-  function token(req: IncomingMessage, params: URLSearchParams, res: ServerResponse): void {
+  function token(req: IncomingMessage, recorded: RecordedRequest, res: ServerResponse): void {
     if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
       sendJson(res, 400, { error: 'unsupported_grant_type' });
       return;
     }
-    if (!clientAuthenticated(req, params)) {
+    const [id, secret] = clientCredentials(recorded);
+    if (id !== double.clientId || secret !== double.clientSecret) {
       sendJson(res, 401, { error: 'invalid_client' });
       return;
     }
-    const code = params.get('code') ?? '';
-    const grant = codes.get(code);
-    codes.delete(code);
+    const { params } = recorded;
+    const grant = server.redeem(params.get('code'));
     if (
       !grant ||
       params.get('redirect_uri') !== grant.redirectUri ||
@@ -126,11 +97,9 @@ export async function startDiscordDouble(): Promise<DiscordDouble> {
       sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
       return;
     }
-    const accessToken = randomBytes(23).toString('base64url');
-    tokens.set(accessToken, { scopes: grant.scopes, user: grant.user });
     sendJson(res, 200, {
       token_type: 'Bearer',
-      access_token: accessToken,
+      access_token: server.issueToken(randomBytes(23).toString('base64url'), grant),
       expires_in: 604800,
       refresh_token: randomBytes(23).toString('base64url'),
       scope: grant.scopes.join(' '),
@@ -138,7 +107,7 @@ export async function startDiscordDouble(): Promise<DiscordDouble> {
   }
 
   function me(req: IncomingMessage, res: ServerResponse): void {
-    const grant = tokens.get(bearerToken(req) ?? '');
+    const grant = server.bearer(req);
     if (!grant?.scopes.includes('identify')) {
       sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
       return;
@@ -147,37 +116,33 @@ export async function startDiscordDouble(): Promise<DiscordDouble> {
     sendJson(res, 200, grant.scopes.includes('email') ? { ...user, email, verified } : user);
   }
 
-  const server = await startDoubleServer((req, recorded, res) => {
-    const route = `${recorded.method} ${recorded.path}`;
-    if (route === 'GET /oauth2/authorize') authorize(recorded.params, res);
-    else if (route === 'POST /api/oauth2/token') token(req, recorded.params, res);
-    else if (route === 'GET /api/v10/users/@me') me(req, res);
-    else sendJson(res, 404, { message: '404: Not Found', code: 0 });
-  });
-  const { url } = server;
+  const server = await startOAuth2Server<Grant, Grant>(
+    routeTable(
+      {
+        'GET /oauth2/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /api/oauth2/token': token,
+        'GET /api/v10/users/@me': (req, _recorded, res) => me(req, res),
+      },
+      (res) => sendJson(res, 404, { message: '404: Not Found', code: 0 }),
+    ),
+  );
 
   const double: DiscordDouble = {
-    url,
+    ...server.plumbing,
     clientId: '157730590492196864',
     clientSecret: 'discord-double-secret-0123456789ab',
-    endpoints: {
-      authorization: `${url}/oauth2/authorize`,
-      token: `${url}/api/oauth2/token`,
-      userinfo: `${url}/api/v10/users/@me`,
-    },
+    endpoints: server.endpoints({
+      authorization: '/oauth2/authorize',
+      token: '/api/oauth2/token',
+      userinfo: '/api/v10/users/@me',
+    }),
     user: discordUser(),
     deny: false,
-    requests: server.requests,
-    to: (path) => double.requests.filter((r) => r.path === path),
-    register(...uris) {
-      redirectUris = uris;
-    },
     reset() {
       double.user = discordUser();
       double.deny = false;
       double.requests.length = 0;
     },
-    close: server.close,
   };
   return double;
 }

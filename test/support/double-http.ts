@@ -58,6 +58,15 @@ export async function startDoubleServer(route: Route): Promise<DoubleServer> {
   };
 }
 
+/** A Route that hands `METHOD /path` to its handler in `table`, and anything else to `notFound`. */
+export function routeTable(table: Record<string, Route>, notFound: (res: ServerResponse) => void): Route {
+  return (req, recorded, res) => {
+    const handler = table[`${recorded.method} ${recorded.path}`];
+    if (handler) handler(req, recorded, res);
+    else notFound(res);
+  };
+}
+
 /** A JSON answer: `type` as the provider labels it, and any `headers` it sends along (`cache-control`). */
 export function sendJson(
   res: ServerResponse,
@@ -67,6 +76,11 @@ export function sendJson(
   headers: OutgoingHttpHeaders = {},
 ): void {
   res.writeHead(status, { ...headers, 'content-type': type }).end(JSON.stringify(body));
+}
+
+/** An HTML page of the provider's own (the error page it shows where it does not redirect). */
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
 }
 
 /** Text safe in HTML content and quoted attributes: `& < > " '` as numeric character references. */
@@ -80,6 +94,16 @@ export function basicCredentials(header: string | undefined): [string, string] |
   if (!encoded) return undefined;
   const [id = '', secret = ''] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
   return [decodeURIComponent(id), decodeURIComponent(secret)];
+}
+
+/** The client's id and secret: Basic credentials if sent, else `client_id` and `client_secret` in the form. */
+export function clientCredentials(recorded: RecordedRequest): [string, string] {
+  return (
+    basicCredentials(recorded.headers.authorization) ?? [
+      recorded.params.get('client_id') ?? '',
+      recorded.params.get('client_secret') ?? '',
+    ]
+  );
 }
 
 /** The access token of `Authorization: Bearer …`. */

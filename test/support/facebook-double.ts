@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from './double-http.js';
+import { type RecordedRequest, readBody, sendJson } from './double-http.js';
 import { listenOnFreePort } from './gateway.js';
-import type { Failure, RecordedRequest } from './wordpress-double.js';
+import type { Failure } from './wordpress-double.js';
 
 export interface FacebookUser {
   id: string;
@@ -136,6 +136,7 @@ export async function startFacebookDouble(options: { version?: string } = {}): P
       path: target.pathname,
       headers: req.headers,
       params,
+      query: target.searchParams,
     });
     const match = /^\/(v\d+\.\d+)\/(dialog\/oauth|oauth\/access_token|me)$/.exec(target.pathname);
     if (!match) {

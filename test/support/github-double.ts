@@ -1,36 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  bearerToken,
-  pkceMatches,
-  type RecordedRequest,
-  redirectBack,
-  sendJson,
-  startDoubleServer,
-} from './double-http.js';
+import { pkceMatches, routeTable, sendHtml, sendJson } from './double-http.js';
+import { negotiatedTokenAnswer, type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
-export interface GitHubDouble {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  /** What a `github` provider block overrides to reach the double. */
-  endpoints: { authorization: string; token: string; userinfo: string; emails: string };
+export interface GitHubDouble
+  extends ProviderDouble<{ authorization: string; token: string; userinfo: string; emails: string }> {
   /** `GET /user` for the next login's token. */
   user: Record<string, unknown>;
   /** `GET /user/emails` for the next login's token. */
   emails: Record<string, unknown>[];
-  /** The reader clicks "Cancel" on the authorization page. */
-  deny: boolean;
   /** The token endpoint answers this `error` (with 200 OK, as GitHub does) instead of a token. */
   tokenError?: string;
   /** The scopes the reader lets the app have (GitHub lets a reader grant fewer than asked). */
   grantedScopes?: string[];
-  requests: RecordedRequest[];
-  to(path: string): RecordedRequest[];
-  /** Byline's callback URLs, known once it listens: the OAuth app's Authorization callback URL. */
-  register(...redirectUris: string[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 /** `GET /user` as the REST API documents it (https://docs.github.com/rest/users/users). */
@@ -72,7 +54,7 @@ export function githubEmails(primaryVerified = true): Record<string, unknown>[] 
   ];
 }
 
-/** What an authorization code stands for. */
+/** What an authorization code, and then the access token, stands for. */
 interface Grant {
   redirectUri: string;
   challenge?: string;
@@ -100,65 +82,39 @@ const tokenErrors: Record<string, string> = {
  * 401 without a valid token, and `/user/emails` only to a token with `user:email` (or `user`).
  */
 export async function startGitHubDouble(): Promise<GitHubDouble> {
-  const codes = new Map<string, Grant>();
-  const tokens = new Map<string, { scopes: string[]; user: Record<string, unknown> }>();
-  let redirectUris: string[] = [];
-
   function authorize(params: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = params.get('redirect_uri') ?? '';
-    if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
-      res
-        .writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<p>The redirect_uri is not associated with this application.</p>');
+    const request = server.authorization(params, double.clientId);
+    if (!request) {
+      sendHtml(res, 404, '<p>The redirect_uri is not associated with this application.</p>');
       return;
     }
-    const state = params.get('state');
     if (double.deny) {
-      redirectBack(res, redirectUri, {
+      request.sendBack(res, {
         error: 'access_denied',
         error_description: 'The user has denied your application access.',
         error_uri:
           'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors/#access-denied',
-        ...(state ? { state } : {}),
       });
       return;
     }
     const challenge = params.get('code_challenge') ?? undefined;
     if (challenge && params.get('code_challenge_method') !== 'S256') {
-      res
-        .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<p>Only S256 is supported.</p>');
+      sendHtml(res, 400, '<p>Only S256 is supported.</p>');
       return;
     }
     const requested = (params.get('scope') ?? '').split(' ').filter(Boolean);
-    const code = randomBytes(10).toString('hex');
-    codes.set(code, {
-      redirectUri,
+    const code = server.issueCode(randomBytes(10).toString('hex'), {
+      redirectUri: request.redirectUri,
       scopes: double.grantedScopes ?? requested,
       user: double.user,
       ...(challenge ? { challenge } : {}),
     });
-    redirectBack(res, redirectUri, { code, ...(state ? { state } : {}) });
+    request.sendBack(res, { code });
   }
 
-  /** As GitHub answers: JSON or XML when asked for, else form-encoded; errors too, with 200 OK. */
-  function tokenAnswer(req: IncomingMessage, res: ServerResponse, answer: Record<string, string>): void {
-    const accept = req.headers.accept ?? '';
-    if (accept.includes('application/json')) sendJson(res, 200, answer);
-    else if (accept.includes('application/xml'))
-      res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' }).end(
-        `<OAuth>${Object.entries(answer)
-          .map(([k, v]) => `<${k}>${v}</${k}>`)
-          .join('')}</OAuth>`,
-      );
-    else
-      res
-        .writeHead(200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
-        .end(new URLSearchParams(answer).toString());
-  }
-
+  /** GitHub answers token errors with 200 OK, in the format asked for. */
   function tokenError(req: IncomingMessage, res: ServerResponse, error: string): void {
-    tokenAnswer(req, res, {
+    negotiatedTokenAnswer(req, res, {
       error,
       error_description: tokenErrors[error] ?? error,
       error_uri: `https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#${error.replaceAll('_', '-')}`,
@@ -178,17 +134,18 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
   }
 
   function token(req: IncomingMessage, params: URLSearchParams, res: ServerResponse): void {
-    const code = params.get('code') ?? '';
-    const grant = codes.get(code);
-    codes.delete(code);
+    const grant = server.redeem(params.get('code'));
     const error = refusal(params, grant);
     if (error || !grant) {
       tokenError(req, res, error ?? 'bad_verification_code');
       return;
     }
-    const accessToken = `gho_${randomBytes(18).toString('base64url')}`;
-    tokens.set(accessToken, { scopes: grant.scopes, user: grant.user });
-    tokenAnswer(req, res, { access_token: accessToken, scope: grant.scopes.join(','), token_type: 'bearer' });
+    const accessToken = server.issueToken(`gho_${randomBytes(18).toString('base64url')}`, grant);
+    negotiatedTokenAnswer(req, res, {
+      access_token: accessToken,
+      scope: grant.scopes.join(','),
+      token_type: 'bearer',
+    });
   }
 
   function api(req: IncomingMessage, path: string, res: ServerResponse): void {
@@ -209,7 +166,7 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
       });
       return;
     }
-    const grant = tokens.get(bearerToken(req) ?? '');
+    const grant = server.bearer(req);
     if (!grant) {
       sendJson(res, 401, {
         message: 'Bad credentials',
@@ -234,38 +191,36 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
     sendJson(res, 200, double.emails);
   }
 
-  const server = await startDoubleServer((req, recorded, res) => {
-    const route = `${recorded.method} ${recorded.path}`;
-    if (route === 'GET /login/oauth/authorize') authorize(recorded.params, res);
-    else if (route === 'POST /login/oauth/access_token') token(req, recorded.params, res);
-    else if (route === 'GET /user' || route === 'GET /user/emails') api(req, recorded.path, res);
-    else
-      sendJson(res, 404, {
-        message: 'Not Found',
-        documentation_url: 'https://docs.github.com/rest',
-        status: '404',
-      });
-  });
-  const { url } = server;
+  const server = await startOAuth2Server<Grant, Grant>(
+    routeTable(
+      {
+        'GET /login/oauth/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /login/oauth/access_token': (req, recorded, res) => token(req, recorded.params, res),
+        'GET /user': (req, recorded, res) => api(req, recorded.path, res),
+        'GET /user/emails': (req, recorded, res) => api(req, recorded.path, res),
+      },
+      (res) =>
+        sendJson(res, 404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '404',
+        }),
+    ),
+  );
 
   const double: GitHubDouble = {
-    url,
+    ...server.plumbing,
     clientId: 'Ov23liCRDUPnbbNXnq8x',
     clientSecret: 'github-double-secret-0123456789abcdef01234567',
-    endpoints: {
-      authorization: `${url}/login/oauth/authorize`,
-      token: `${url}/login/oauth/access_token`,
-      userinfo: `${url}/user`,
-      emails: `${url}/user/emails`,
-    },
+    endpoints: server.endpoints({
+      authorization: '/login/oauth/authorize',
+      token: '/login/oauth/access_token',
+      userinfo: '/user',
+      emails: '/user/emails',
+    }),
     user: githubUser(),
     emails: githubEmails(),
     deny: false,
-    requests: server.requests,
-    to: (path) => double.requests.filter((r) => r.path === path),
-    register(...uris) {
-      redirectUris = uris;
-    },
     reset() {
       double.user = githubUser();
       double.emails = githubEmails();
@@ -274,7 +229,6 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
       delete double.tokenError;
       delete double.grantedScopes;
     },
-    close: server.close,
   };
   return double;
 }

@@ -1,24 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basicCredentials, readBody, sendJson } from './double-http.js';
-import { formPostPage } from './form-post.js';
-import { listenOnFreePort } from './gateway.js';
-
-interface OAuth2Request {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  /** The decoded form body (POST) or query (GET). */
-  params: URLSearchParams;
-}
+import { basicCredentials, pkceMatches, routeTable, sendHtml, sendJson } from './double-http.js';
+import { negotiatedTokenAnswer, type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
 type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-export interface OAuth2Double {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  endpoints: { authorization: string; token: string; userinfo: string };
+export interface OAuth2Double
+  extends ProviderDouble<{ authorization: string; token: string; userinfo: string }> {
   /** How the token endpoint wants the client to authenticate (as registered there). */
   clientAuth: ClientAuthMethod;
   /** The JSON `/user` answers for the next login's token. */
@@ -27,19 +15,10 @@ export interface OAuth2Double {
   emails: Record<string, unknown>[];
   /** Answer `/user` with exactly this instead (a non-JSON page, say). */
   profileBody?: { type: string; body: string };
-  /** The reader clicks "Cancel" on the authorization page. */
-  deny: boolean;
   /** The token endpoint's answer instead of a token (`{ status: 400, body: { error: 'invalid_grant' } }`). */
   tokenError?: { status: number; body: Record<string, unknown> };
   /** An `iss` to add to the authorization response (RFC 9207). */
   iss?: string;
-  requests: OAuth2Request[];
-  /** Every request to `path`. */
-  to(path: string): OAuth2Request[];
-  /** Byline's redirect URIs, registered once it listens. */
-  register(...redirectUris: string[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 /** A GitHub-like `GET /user` answer (https://docs.github.com/rest/users/users#get-the-authenticated-user). */
@@ -71,6 +50,13 @@ function githubLikeEmails(): Record<string, unknown>[] {
   ];
 }
 
+/** What a code stands for. */
+interface Grant {
+  redirectUri: string;
+  challenge?: string;
+  profile: Record<string, unknown>;
+}
+
 /**
  * A plain OAuth 2.0 provider on 127.0.0.1:0 shaped like GitHub's (`/login/oauth/authorize`,
  * `/login/oauth/access_token`, `GET /user`, `GET /user/emails`), speaking RFC 6749: client authentication as registered
@@ -79,76 +65,25 @@ function githubLikeEmails(): Record<string, unknown>[] {
  * the authorization request with a self-posting form instead of a redirect.
  */
 export async function startOAuth2Double(): Promise<OAuth2Double> {
-  const { server, url } = await listenOnFreePort();
-  const codes = new Map<
-    string,
-    { redirectUri: string; challenge?: string; profile: Record<string, unknown> }
-  >();
-  const tokens = new Map<string, Record<string, unknown>>();
-  let redirectUris: string[] = [];
-
-  const double: OAuth2Double = {
-    url,
-    clientId: 'Iv1.8a61f9b3a7aba766',
-    clientSecret: 'oauth2-double-secret-0123456789abcdef',
-    endpoints: {
-      authorization: `${url}/login/oauth/authorize`,
-      token: `${url}/login/oauth/access_token`,
-      userinfo: `${url}/user`,
-    },
-    clientAuth: 'client_secret_basic',
-    profile: githubLikeUser(),
-    emails: githubLikeEmails(),
-    deny: false,
-    requests: [],
-    to: (path) => double.requests.filter((r) => r.path === path),
-    register(...uris) {
-      redirectUris = uris;
-    },
-    reset() {
-      double.clientAuth = 'client_secret_basic';
-      double.profile = githubLikeUser();
-      double.emails = githubLikeEmails();
-      double.deny = false;
-      double.requests.length = 0;
-      delete double.profileBody;
-      delete double.tokenError;
-      delete double.iss;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-
   function authorize(params: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = params.get('redirect_uri') ?? '';
-    if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
-      res.writeHead(400, { 'content-type': 'text/html' }).end('<p>The redirect_uri is not registered.</p>');
+    const request = server.authorization(params, double.clientId);
+    if (!request) {
+      sendHtml(res, 400, '<p>The redirect_uri is not registered.</p>');
       return;
     }
-    const answer = new URLSearchParams();
-    if (double.deny) {
-      answer.set('error', 'access_denied');
-      answer.set('error_description', 'The user has denied your application access.');
-    } else {
-      const code = randomBytes(10).toString('hex');
-      const challenge = params.get('code_challenge') ?? undefined;
-      codes.set(code, { redirectUri, profile: double.profile, ...(challenge ? { challenge } : {}) });
-      answer.set('code', code);
-    }
-    const state = params.get('state');
-    if (state) answer.set('state', state);
-    if (double.iss) answer.set('iss', double.iss);
-    if (params.get('response_mode') === 'form_post') {
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(formPostPage(redirectUri, Object.fromEntries(answer)));
-      return;
-    }
-    const back = new URL(redirectUri);
-    for (const [name, value] of answer) back.searchParams.set(name, value);
-    res.writeHead(302, { location: back.href }).end();
+    const challenge = params.get('code_challenge') ?? undefined;
+    const answer: Record<string, string> = double.deny
+      ? { error: 'access_denied', error_description: 'The user has denied your application access.' }
+      : {
+          code: server.issueCode(randomBytes(10).toString('hex'), {
+            redirectUri: request.redirectUri,
+            profile: double.profile,
+            ...(challenge ? { challenge } : {}),
+          }),
+        };
+    if (double.iss) answer.iss = double.iss;
+    if (params.get('response_mode') === 'form_post') request.postBack(res, answer);
+    else request.sendBack(res, answer);
   }
 
   function clientAuthenticated(req: IncomingMessage, params: URLSearchParams): boolean {
@@ -174,33 +109,23 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
       sendJson(res, 401, { error: 'invalid_client' });
       return;
     }
-    const grant = codes.get(params.get('code') ?? '');
-    codes.delete(params.get('code') ?? '');
+    const grant = server.redeem(params.get('code'));
     const verifier = params.get('code_verifier');
-    const pkceFails = grant?.challenge
-      ? createHash('sha256')
-          .update(verifier ?? '')
-          .digest('base64url') !== grant.challenge
-      : verifier !== null;
+    const pkceFails = grant?.challenge ? !pkceMatches(grant.challenge, verifier) : verifier !== null;
     if (!grant || grant.redirectUri !== params.get('redirect_uri') || pkceFails) {
       sendJson(res, 400, { error: 'invalid_grant', error_description: 'The code is incorrect or expired.' });
       return;
     }
-    const accessToken = `gho_${randomBytes(18).toString('base64url')}`;
-    tokens.set(accessToken, grant.profile);
-    const answer = { access_token: accessToken, token_type: 'bearer', scope: params.get('scope') ?? '' };
-    if (/json/.test(req.headers.accept ?? '')) {
-      sendJson(res, 200, answer);
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
-      .end(new URLSearchParams(answer).toString());
+    // Like GitHub: form-encoded unless the client asks for JSON.
+    negotiatedTokenAnswer(req, res, {
+      access_token: server.issueToken(`gho_${randomBytes(18).toString('base64url')}`, grant.profile),
+      token_type: 'bearer',
+      scope: params.get('scope') ?? '',
+    });
   }
 
   function user(req: IncomingMessage, res: ServerResponse, emails = false): void {
-    const accessToken = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const profile = accessToken ? tokens.get(accessToken) : undefined;
+    const profile = server.bearer(req);
     if (!profile) {
       sendJson(res, 401, { message: 'Requires authentication' });
       return;
@@ -216,22 +141,41 @@ export async function startOAuth2Double(): Promise<OAuth2Double> {
     sendJson(res, 200, profile);
   }
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(req.url ?? '/', url);
-    const params = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : target.searchParams;
-    double.requests.push({
-      method: req.method ?? 'GET',
-      path: target.pathname,
-      headers: req.headers,
-      params,
-    });
-    const route = `${req.method} ${target.pathname}`;
-    if (route === 'GET /login/oauth/authorize') authorize(params, res);
-    else if (route === 'POST /login/oauth/access_token') token(req, params, res);
-    else if (route === 'GET /user') user(req, res);
-    else if (route === 'GET /user/emails') user(req, res, true);
-    else sendJson(res, 404, { message: 'Not Found' });
-  });
+  const server = await startOAuth2Server<Grant, Record<string, unknown>>(
+    routeTable(
+      {
+        'GET /login/oauth/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /login/oauth/access_token': (req, recorded, res) => token(req, recorded.params, res),
+        'GET /user': (req, _recorded, res) => user(req, res),
+        'GET /user/emails': (req, _recorded, res) => user(req, res, true),
+      },
+      (res) => sendJson(res, 404, { message: 'Not Found' }),
+    ),
+  );
 
+  const double: OAuth2Double = {
+    ...server.plumbing,
+    clientId: 'Iv1.8a61f9b3a7aba766',
+    clientSecret: 'oauth2-double-secret-0123456789abcdef',
+    endpoints: server.endpoints({
+      authorization: '/login/oauth/authorize',
+      token: '/login/oauth/access_token',
+      userinfo: '/user',
+    }),
+    clientAuth: 'client_secret_basic',
+    profile: githubLikeUser(),
+    emails: githubLikeEmails(),
+    deny: false,
+    reset() {
+      double.clientAuth = 'client_secret_basic';
+      double.profile = githubLikeUser();
+      double.emails = githubLikeEmails();
+      double.deny = false;
+      double.requests.length = 0;
+      delete double.profileBody;
+      delete double.tokenError;
+      delete double.iss;
+    },
+  };
   return double;
 }

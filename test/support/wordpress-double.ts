@@ -1,36 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from './double-http.js';
-import { listenOnFreePort } from './gateway.js';
+import { routeTable, sendHtml, sendJson } from './double-http.js';
+import { type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
 /** How an endpoint misbehaves: a 500 with JSON, a 200 with an HTML page, or no answer at all. */
 export type Failure = 'error' | 'html' | 'hang';
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  /** The decoded form body (POST) or query (GET). */
-  params: URLSearchParams;
-}
-
-export interface WordPressDouble {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  endpoints: { authorization: string; token: string; userinfo: string };
+/** A provider double without `reset`: each suite that uses it starts its own. */
+export interface WordPressDouble
+  extends Omit<ProviderDouble<{ authorization: string; token: string; userinfo: string }>, 'reset'> {
   /** The body `/rest/v1.1/me` answers for the next login's token. */
   me: Record<string, unknown>;
-  /** The reader clicks "Deny" on the authorization page. */
-  deny: boolean;
   fail: { token?: Failure; me?: Failure };
-  requests: RecordedRequest[];
   /** Requests currently held open by a `hang` failure. */
   held: number;
-  count(path: string): number;
-  /** The redirect URIs registered for the app (Byline's callback, known once it listens). */
-  register(...redirectUris: string[]): void;
-  close(): Promise<void>;
 }
 
 /** A realistic `/me` body, as WordPress.com answers for a token with scope `auth`. */
@@ -72,35 +55,6 @@ const htmlPage =
  * `invalid_client`, like the real one), and `/me` wants `Authorization: Bearer`.
  */
 export async function startWordPressDouble(): Promise<WordPressDouble> {
-  const { server, url } = await listenOnFreePort();
-  const codes = new Map<string, { redirectUri: string; me: Record<string, unknown> }>();
-  const tokens = new Map<string, Record<string, unknown>>();
-  let redirectUris: string[] = [];
-
-  const double: WordPressDouble = {
-    url,
-    clientId: '12345',
-    clientSecret: 'wpcom-client-secret-0123456789abcdef',
-    endpoints: {
-      authorization: `${url}/oauth2/authorize`,
-      token: `${url}/oauth2/token`,
-      userinfo: `${url}/rest/v1.1/me`,
-    },
-    me: wordpressMe(),
-    deny: false,
-    fail: {},
-    requests: [],
-    held: 0,
-    count: (path) => double.requests.filter((r) => r.path === path).length,
-    register(...uris) {
-      redirectUris = uris;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-
   /** Answers a failure switch; true when it did. */
   function failed(res: ServerResponse, failure: Failure | undefined): boolean {
     if (failure === 'hang') {
@@ -114,88 +68,85 @@ export async function startWordPressDouble(): Promise<WordPressDouble> {
     return failure !== undefined;
   }
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(req.url ?? '/', url);
-    const params = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : target.searchParams;
-    double.requests.push({
-      method: req.method ?? 'GET',
-      path: target.pathname,
-      headers: req.headers,
-      params,
-    });
+  function authorize(params: URLSearchParams, res: ServerResponse): void {
+    const request = server.authorization(params, double.clientId);
+    if (!request) sendHtml(res, 400, '<p>Invalid redirect_uri.</p>');
+    else if (double.deny) request.sendBack(res, { error: 'access_denied' });
+    else {
+      const grant = { redirectUri: request.redirectUri, me: double.me };
+      request.sendBack(res, { code: server.issueCode(randomBytes(8).toString('hex'), grant) });
+    }
+  }
 
-    if (req.method === 'GET' && target.pathname === '/oauth2/authorize') {
-      const redirectUri = params.get('redirect_uri') ?? '';
-      if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
-        res.writeHead(400, { 'content-type': 'text/html' }).end('<p>Invalid redirect_uri.</p>');
-        return;
-      }
-      const back = new URL(redirectUri);
-      const state = params.get('state');
-      if (double.deny) {
-        back.searchParams.set('error', 'access_denied');
-      } else {
-        const code = randomBytes(8).toString('hex');
-        codes.set(code, { redirectUri, me: double.me });
-        back.searchParams.set('code', code);
-      }
-      if (state) back.searchParams.set('state', state);
-      res.writeHead(302, { location: back.href }).end();
+  function token(req: IncomingMessage, params: URLSearchParams, res: ServerResponse): void {
+    if (failed(res, double.fail.token)) return;
+    // Client credentials only as POST parameters: Basic is an unknown client.
+    if (
+      /^basic /i.test(req.headers.authorization ?? '') ||
+      params.get('client_id') !== double.clientId ||
+      params.get('client_secret') !== double.clientSecret
+    ) {
+      sendJson(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
       return;
     }
+    if (params.get('grant_type') !== 'authorization_code') {
+      sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' });
+      return;
+    }
+    const grant = server.redeem(params.get('code'));
+    if (!grant || grant.redirectUri !== params.get('redirect_uri')) {
+      sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code.' });
+      return;
+    }
+    sendJson(res, 200, {
+      access_token: server.issueToken(randomBytes(32).toString('base64'), grant.me),
+      blog_id: '0',
+      blog_url: '',
+      token_type: 'bearer',
+      scope: 'auth',
+    });
+  }
 
-    if (req.method === 'POST' && target.pathname === '/oauth2/token') {
-      if (failed(res, double.fail.token)) return;
-      if (/^basic /i.test(req.headers.authorization ?? '')) {
-        sendJson(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
-        return;
-      }
-      if (
-        params.get('client_id') !== double.clientId ||
-        params.get('client_secret') !== double.clientSecret
-      ) {
-        sendJson(res, 400, { error: 'invalid_client', error_description: 'Unknown client_id.' });
-        return;
-      }
-      if (params.get('grant_type') !== 'authorization_code') {
-        sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' });
-        return;
-      }
-      const grant = codes.get(params.get('code') ?? '');
-      codes.delete(params.get('code') ?? '');
-      if (!grant || grant.redirectUri !== params.get('redirect_uri')) {
-        sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code.' });
-        return;
-      }
-      const accessToken = randomBytes(32).toString('base64');
-      tokens.set(accessToken, grant.me);
-      sendJson(res, 200, {
-        access_token: accessToken,
-        blog_id: '0',
-        blog_url: '',
-        token_type: 'bearer',
-        scope: 'auth',
+  function me(req: IncomingMessage, res: ServerResponse): void {
+    if (failed(res, double.fail.me)) return;
+    const me = server.bearer(req);
+    if (!me) {
+      sendJson(res, 403, {
+        error: 'authorization_required',
+        message: 'An active access token must be used to query information about the current user.',
       });
       return;
     }
+    sendJson(res, 200, me);
+  }
 
-    if (req.method === 'GET' && target.pathname === '/rest/v1.1/me') {
-      if (failed(res, double.fail.me)) return;
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      const me = token ? tokens.get(token) : undefined;
-      if (!me) {
-        sendJson(res, 403, {
-          error: 'authorization_required',
-          message: 'An active access token must be used to query information about the current user.',
-        });
-        return;
-      }
-      sendJson(res, 200, me);
-      return;
-    }
+  const server = await startOAuth2Server<
+    { redirectUri: string; me: Record<string, unknown> },
+    Record<string, unknown>
+  >(
+    routeTable(
+      {
+        'GET /oauth2/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /oauth2/token': (req, recorded, res) => token(req, recorded.params, res),
+        'GET /rest/v1.1/me': (req, _recorded, res) => me(req, res),
+      },
+      (res) => sendJson(res, 404, { error: 'unknown_endpoint', message: 'Unknown endpoint.' }),
+    ),
+  );
 
-    sendJson(res, 404, { error: 'unknown_endpoint', message: 'Unknown endpoint.' });
-  });
-
+  const double: WordPressDouble = {
+    ...server.plumbing,
+    clientId: '12345',
+    clientSecret: 'wpcom-client-secret-0123456789abcdef',
+    endpoints: server.endpoints({
+      authorization: '/oauth2/authorize',
+      token: '/oauth2/token',
+      userinfo: '/rest/v1.1/me',
+    }),
+    me: wordpressMe(),
+    deny: false,
+    fail: {},
+    held: 0,
+  };
   return double;
 }

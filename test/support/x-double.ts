@@ -1,35 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  basicCredentials,
-  bearerToken,
-  pkceMatches,
-  type RecordedRequest,
-  redirectBack,
-  sendJson,
-  startDoubleServer,
-} from './double-http.js';
+import { basicCredentials, pkceMatches, routeTable, sendHtml, sendJson } from './double-http.js';
+import { type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
-export interface XDouble {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  /** What an `x` provider block overrides to reach the double. */
-  endpoints: { authorization: string; token: string; userinfo: string };
+export interface XDouble extends ProviderDouble<{ authorization: string; token: string; userinfo: string }> {
   /** The reader's account: every field `user.fields` can ask for (`id`, `name`, `username` always sent). */
   user: Record<string, unknown>;
   /** Answer `/2/users/me` with exactly this body (200) instead. */
   meBody?: Record<string, unknown>;
-  /** The reader clicks "Cancel" on the authorization page. */
-  deny: boolean;
   /** The scopes the reader lets the app have (default: those asked). */
   grantedScopes?: string[];
-  requests: RecordedRequest[];
-  to(path: string): RecordedRequest[];
-  /** Byline's callback URLs, known once it listens: the app's Callback URIs. */
-  register(...redirectUris: string[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 /** A user as `GET /2/users/me` knows it (the X API v2 data dictionary's fields). */
@@ -61,7 +41,7 @@ export function xUser(overrides: Record<string, unknown> = {}): Record<string, u
   };
 }
 
-/** What a code stands for. */
+/** What a code, and then the access token, stands for. */
 interface Grant {
   redirectUri: string;
   challenge: string;
@@ -85,43 +65,35 @@ function problem(res: ServerResponse, status: number, title: string): void {
  * problem+json errors.
  */
 export async function startXDouble(): Promise<XDouble> {
-  const codes = new Map<string, Grant>();
-  const tokens = new Map<string, { scopes: string[]; user: Record<string, unknown> }>();
-  let redirectUris: string[] = [];
-
   function authorize(params: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = params.get('redirect_uri') ?? '';
+    const request = server.authorization(params, double.clientId);
     const challenge = params.get('code_challenge');
     const method = params.get('code_challenge_method') ?? '';
-    const state = params.get('state') ?? '';
+    const state = request?.state;
     if (
-      params.get('client_id') !== double.clientId ||
-      !redirectUris.includes(redirectUri) ||
+      !request ||
       params.get('response_type') !== 'code' ||
       !challenge ||
       !['S256', 'plain'].includes(method) ||
       !state ||
       state.length > 500
     ) {
-      res
-        .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<p>Something went wrong. You weren’t able to give access to the App.</p>');
+      sendHtml(res, 400, '<p>Something went wrong. You weren’t able to give access to the App.</p>');
       return;
     }
     if (double.deny) {
-      redirectBack(res, redirectUri, { error: 'access_denied', state });
+      request.sendBack(res, { error: 'access_denied' });
       return;
     }
-    const code = randomBytes(24).toString('base64url');
     const asked = (params.get('scope') ?? '').split(' ').filter(Boolean);
-    codes.set(code, {
-      redirectUri,
+    const code = server.issueCode(randomBytes(24).toString('base64url'), {
+      redirectUri: request.redirectUri,
       challenge,
       method,
       scopes: double.grantedScopes ?? asked,
       user: double.user,
     });
-    redirectBack(res, redirectUri, { state, code });
+    request.sendBack(res, { code });
   }
 
   function token(req: IncomingMessage, params: URLSearchParams, res: ServerResponse): void {
@@ -133,9 +105,7 @@ export async function startXDouble(): Promise<XDouble> {
       });
       return;
     }
-    const code = params.get('code') ?? '';
-    const grant = codes.get(code);
-    codes.delete(code);
+    const grant = server.redeem(params.get('code'));
     const verifier = params.get('code_verifier');
     const verified =
       grant &&
@@ -152,12 +122,10 @@ export async function startXDouble(): Promise<XDouble> {
       });
       return;
     }
-    const accessToken = randomBytes(32).toString('base64url');
-    tokens.set(accessToken, { scopes: grant.scopes, user: grant.user });
     sendJson(res, 200, {
       token_type: 'bearer',
       expires_in: 7200,
-      access_token: accessToken,
+      access_token: server.issueToken(randomBytes(32).toString('base64url'), grant),
       scope: grant.scopes.join(' '),
       ...(grant.scopes.includes('offline.access')
         ? { refresh_token: randomBytes(32).toString('base64url') }
@@ -166,7 +134,7 @@ export async function startXDouble(): Promise<XDouble> {
   }
 
   function me(req: IncomingMessage, query: URLSearchParams, res: ServerResponse): void {
-    const grant = tokens.get(bearerToken(req) ?? '');
+    const grant = server.bearer(req);
     if (!grant) problem(res, 401, 'Unauthorized');
     else if (!grant.scopes.includes('tweet.read') || !grant.scopes.includes('users.read'))
       problem(res, 403, 'Forbidden');
@@ -175,7 +143,7 @@ export async function startXDouble(): Promise<XDouble> {
   }
 
   /** `id`, `name`, `username` and the `user.fields` asked for; `confirmed_email` only with `users.email`. */
-  function userFields(grant: { scopes: string[]; user: Record<string, unknown> }, query: URLSearchParams) {
+  function userFields(grant: Grant, query: URLSearchParams) {
     const asked = (query.get('user.fields') ?? '').split(',').filter(Boolean);
     const data: Record<string, unknown> = {};
     for (const field of ['id', 'name', 'username', ...asked]) {
@@ -185,31 +153,28 @@ export async function startXDouble(): Promise<XDouble> {
     return data;
   }
 
-  const server = await startDoubleServer((req, recorded, res) => {
-    const route = `${recorded.method} ${recorded.path}`;
-    if (route === 'GET /i/oauth2/authorize') authorize(recorded.params, res);
-    else if (route === 'POST /2/oauth2/token') token(req, recorded.params, res);
-    else if (route === 'GET /2/users/me') me(req, recorded.query, res);
-    else problem(res, 404, 'Not Found');
-  });
-  const { url } = server;
+  const server = await startOAuth2Server<Grant, Grant>(
+    routeTable(
+      {
+        'GET /i/oauth2/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /2/oauth2/token': (req, recorded, res) => token(req, recorded.params, res),
+        'GET /2/users/me': (req, recorded, res) => me(req, recorded.query, res),
+      },
+      (res) => problem(res, 404, 'Not Found'),
+    ),
+  );
 
   const double: XDouble = {
-    url,
+    ...server.plumbing,
     clientId: 'M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ',
     clientSecret: 'x-double-secret-0123456789abcdef0123456789abcdef',
-    endpoints: {
-      authorization: `${url}/i/oauth2/authorize`,
-      token: `${url}/2/oauth2/token`,
-      userinfo: `${url}/2/users/me`,
-    },
+    endpoints: server.endpoints({
+      authorization: '/i/oauth2/authorize',
+      token: '/2/oauth2/token',
+      userinfo: '/2/users/me',
+    }),
     user: xUser(),
     deny: false,
-    requests: server.requests,
-    to: (path) => double.requests.filter((r) => r.path === path),
-    register(...uris) {
-      redirectUris = uris;
-    },
     reset() {
       double.user = xUser();
       double.deny = false;
@@ -217,7 +182,6 @@ export async function startXDouble(): Promise<XDouble> {
       delete double.meBody;
       delete double.grantedScopes;
     },
-    close: server.close,
   };
   return double;
 }
