@@ -1,8 +1,10 @@
 import type { LookupAddress } from 'node:dns';
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { isPublicAddress } from './public-address.js';
+import { hostResolver, type Resolve } from './resolve-host.js';
+
+export type { Resolve };
 
 /** Answers from a host a reader named (metadata, a profile, a token) are small; anything bigger is refused. */
 const defaultMaxBytes = 256 * 1024;
@@ -10,9 +12,6 @@ const defaultMaxRedirects = 5;
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // Statuses whose Response must have a null body (Fetch standard, "null body status").
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
-
-/** Resolves a host name to its addresses, as `dns.lookup(name, { all: true })` does. */
-export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
 export interface GuardedFetchOptions {
   /** ms for the whole call, redirects and body included (`http.upstreamTimeout`). */
@@ -26,7 +25,7 @@ export interface GuardedFetchOptions {
   maxBytes?: number;
   /** Redirects followed (default 5), each one checked as the first request was. */
   maxRedirects?: number;
-  /** DNS (default `dns.lookup`, every address); tests name their own hosts. */
+  /** DNS (default: c-ares, see resolve-host.ts); tests name their own hosts. */
   resolve?: Resolve;
   /**
    * Which non-public addresses may be reached (default: all of them with `allowPrivate`, else none):
@@ -116,6 +115,16 @@ async function outgoing(input: Parameters<typeof fetch>[0], init: Init | undefin
   };
 }
 
+/** `promise`, or the signal's reason as soon as it aborts: a resolver that ignores the signal cannot hold a request. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /**
  * `fetch` for hosts that readers name (a fediverse instance, a handle's server, a home page): a server-side
  * request forgery is the risk, so every request, and every redirect (followed here, a bounded number of
@@ -127,20 +136,21 @@ async function outgoing(input: Parameters<typeof fetch>[0], init: Init | undefin
 export function createGuardedFetch(options: GuardedFetchOptions): typeof fetch {
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
   const maxRedirects = options.maxRedirects ?? defaultMaxRedirects;
-  const resolve: Resolve = options.resolve ?? ((hostname) => lookup(hostname, { all: true, verbatim: true }));
+  const resolve: Resolve =
+    options.resolve ?? hostResolver({ timeoutMs: options.timeoutMs, localhost: options.allowPrivate });
   const reachable = options.reachable ?? (() => options.allowPrivate);
   // undici is loaded on the first call: it is a tenth of a second of start-up otherwise.
   let undici: Promise<typeof import('undici')> | undefined;
 
-  /** The addresses `url` may be fetched from, or the refusal. */
-  async function checkedAddresses(url: URL): Promise<LookupAddress[]> {
+  /** The addresses `url` may be fetched from, or the refusal; DNS is bounded by `signal` like the rest. */
+  async function checkedAddresses(url: URL, signal: AbortSignal): Promise<LookupAddress[]> {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new RefusedUpstreamError(url.host, 'scheme');
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const family = isIP(host);
     const all = family
       ? [{ address: host, family }]
-      : await resolve(host).catch((error: unknown) => {
+      : await untilAborted(resolve(host, signal), signal).catch((error: unknown) => {
           // As fetch fails: a TypeError whose cause says why (ENOTFOUND for a name nobody has).
           throw new TypeError('fetch failed', { cause: error });
         });
@@ -154,7 +164,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): typeof fetch {
 
   /** One request to checked addresses; the body read in full, up to the cap. */
   async function send(request: Outgoing, signal: AbortSignal): Promise<Response> {
-    const addresses = await checkedAddresses(request.url);
+    const addresses = await checkedAddresses(request.url, signal);
     undici ??= import('undici');
     const { Agent, request: undiciRequest } = await undici;
     // A dispatcher of its own, so no pooled connection made for another address is reused.

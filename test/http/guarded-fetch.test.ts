@@ -201,6 +201,26 @@ describe('guarded fetch', () => {
     assert.ok(took >= 250 && took < 2000, `${took} ms`);
   });
 
+  test('DNS is bounded too: a resolver that never answers ends at the time limit, or with the caller’s signal', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const fetch = createGuardedFetch({
+      timeoutMs: 200,
+      allowPrivate: false,
+      resolve: (_hostname, signal) => {
+        signals.push(signal);
+        return new Promise(() => {});
+      },
+    });
+    await assert.rejects(fetch('https://slow-dns.test/'), { name: 'TimeoutError' });
+    // The resolver is told as well, so that it can stop asking (resolve-host.ts cancels its queries).
+    assert.equal(signals[0]?.aborted, true);
+    const controller = new AbortController();
+    const pending = fetch('https://slow-dns.test/', { signal: controller.signal });
+    const reason = new Error('the reader left');
+    controller.abort(reason);
+    await assert.rejects(pending, (error: unknown) => error === reason);
+  });
+
   test('a huge answer is refused, with or without Content-Length', async () => {
     const { fetch } = guarded({ 'allowed.test': ['127.0.0.1'] });
     for (const path of ['/huge', '/huge-chunked'])
