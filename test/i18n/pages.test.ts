@@ -10,6 +10,7 @@ import { catalogs } from '../../src/i18n/catalogs/index.js';
 import { Browser, findLink, formAction } from '../support/browser.js';
 import { authorizeUrl, devLogin } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { htmlPage, type SiteDouble, startSite } from '../support/indieauth-double.js';
 import { leftoverEnglish, visibleText } from '../support/leftover-english.js';
 import { linkIn, startMailServer, type TestMailServer } from '../support/mail-server.js';
 import { pkce } from '../support/pkce.js';
@@ -188,5 +189,68 @@ describe('every page in Japanese', () => {
     const page = await new Browser().request(withLocale(authorizeUrl(gateway, pkce().challenge), 'ar'));
     assert.match(page.body, /<html lang="ar" dir="rtl">/);
     assert.deepEqual(leftoverEnglish(visibleText(page.body), 'ar', data), []);
+  });
+});
+
+describe('an IndieAuth website that begins no login, in Japanese', () => {
+  let gateway: TestGateway;
+  let site: SiteDouble;
+  // Latin words that are not Byline's: the blog's name, and a path the reader typed (a site's page).
+  const data = ['Test Blog', 'missing'];
+
+  before(async () => {
+    site = await startSite();
+    // The site double is on loopback: only allowPrivateUpstreams lets Byline fetch it. The button's name is
+    // the admin's, not Byline's to translate: a brand name keeps the page free of English.
+    gateway = await startGateway({
+      config: { http: { allowPrivateUpstreams: true }, providers: { indieauth: { name: 'IndieAuth' } } },
+    });
+  });
+  after(async () => {
+    await gateway.close();
+    await site.close();
+  });
+
+  /** The chooser again, at the website input, after `website` was typed (idp and login_hint on /authorize). */
+  async function refused(website: string, locale?: string) {
+    const url = authorizeUrl(gateway, pkce().challenge, { idp: 'indieauth' });
+    url.searchParams.set('login_hint', website);
+    if (locale) url.searchParams.set('ui_locales', locale);
+    const hop = await new Browser().follow(url);
+    assert.equal(hop.response.status, 400, website);
+    return hop.body;
+  }
+
+  /** The reason at the input, asserted Japanese through and through. */
+  async function japaneseReason(website: string): Promise<string> {
+    const body = await refused(website, 'ja');
+    assert.match(body, /<html lang="ja" dir="ltr">/);
+    assert.deepEqual(leftoverEnglish(visibleText(body), 'ja', data), [], `English left for ${website}`);
+    // Views escape the message, so the reason holds no tag.
+    const reason = /<p class="field-error" id="handle-indieauth-error">([^<]*)<\/p>/.exec(body);
+    assert.ok(reason, `a reason at the input for ${website}`);
+    return reason[1] as string;
+  }
+
+  test('what the reader typed, what the site answered and what its server declares: each reason in Japanese', async () => {
+    site.pages.set('/', htmlPage([['me', 'https://social.example/@alice']]));
+    assert.match(
+      await japaneseReason(site.url),
+      /は IndieAuth サーバーを指定していないため、ログインに使えません。/,
+    );
+    // The check finds English: the same refusal in English is caught by it.
+    assert.ok(leftoverEnglish(visibleText(await refused(site.url)), 'ja', data).includes('names'));
+
+    assert.match(await japaneseReason(`${site.url}/missing`), /がエラーを返しました（HTTP 404）。/);
+    assert.match(
+      await japaneseReason('alice .example'),
+      /「alice \.example」はウェブサイトのアドレスではありません。/,
+    );
+    site.pages.set('/', htmlPage([['indieauth-metadata', `${site.url}/metadata`]]));
+    site.pages.set('/metadata', { headers: { 'content-type': 'application/json' }, body: 'not json' });
+    assert.match(
+      await japaneseReason(site.url),
+      /が指定する IndieAuth サーバーは使用できません。メタデータが JSON オブジェクトではありません。/,
+    );
   });
 });

@@ -161,6 +161,37 @@ export const ar: Catalog = {
   'handle.reasonPlainHttp': 'يجب الوصول إلى {host} عبر https',
   'handle.reasonScheme': '{host}: لا تُجلب إلا عناوين https',
   'handle.reasonRedirects': 'أعاد {host} التوجيه مرات كثيرة جدًا',
+  'handle.websiteEmpty': 'اكتب عنوان موقعك الإلكتروني، مثل alice.example.',
+  'handle.websiteEmail': 'يبدو هذا عنوان بريد إلكتروني: اكتب عنوان موقعك الإلكتروني، مثل alice.example.',
+  'handle.websiteInvalid': '«{address}» ليس عنوان موقع إلكتروني: اكتب عنوانًا مثل alice.example.',
+  'handle.websiteTooLong': 'هذا العنوان أطول من أن يكون عنوان موقع إلكتروني.',
+  'handle.websiteNotHttps': 'يجب أن يكون عنوان موقعك الإلكتروني عنوان https.',
+  'handle.websiteCredentials': 'يجب ألّا يحتوي عنوان موقعك الإلكتروني على اسم مستخدم أو كلمة مرور.',
+  'handle.websitePort': 'يجب ألّا يحتوي عنوان موقعك الإلكتروني على منفذ.',
+  'handle.websiteIp': 'يجب أن يحدّد عنوان موقعك الإلكتروني نطاقًا، لا عنوان IP.',
+  'handle.websiteNotDomain': 'يجب أن يحدّد عنوان موقعك الإلكتروني نطاقًا مثل alice.example.',
+  'handle.websiteNotFound': 'تعذّر على Byline قراءة {website}: لا يوجد موقع بهذا العنوان.',
+  'handle.websiteUnreachable': 'تعذّر على Byline قراءة {website}: تعذّر الوصول إليه.',
+  'handle.websiteSlow': 'تعذّر على Byline قراءة {website}: لم يردّ في الوقت المحدد.',
+  'handle.websiteTooBig': 'تعذّر على Byline قراءة {website}: ردّه كبير جدًا.',
+  'handle.websiteRefused': 'تعذّر على Byline قراءة {website}: {reason}.',
+  'handle.websiteRedirectLoop': 'يعيد {website} التوجيه مرات كثيرة جدًا، فلا يمكن تسجيل الدخول به.',
+  'handle.websiteRedirectInsecure':
+    'يعيد {website} التوجيه إلى عنوان لا يتبعه Byline (لا يتبع إلا عناوين https).',
+  'handle.websiteError': 'ردّ {website} بخطأ (HTTP {status}).',
+  'handle.websiteNoServer':
+    'لا يحدّد {website} أي خادم IndieAuth، لذا لا يمكن تسجيل الدخول به. تحتاج صفحته الرئيسية إلى رابط مثل <link rel="indieauth-metadata" href="…"> (أو rel="authorization_endpoint")؛ وتضيفه إضافة IndieAuth لموقعك.',
+  'handle.websiteMetadataInsecure': 'يحدّد {website} بيانات IndieAuth الوصفية على عنوان ليس https.',
+  'handle.websiteAuthorizationInsecure': 'يحدّد {website} نقطة تفويض عنوانها ليس https.',
+  'handle.indieauthMetadataStatus':
+    'لا يمكن استخدام خادم IndieAuth الذي يحدّده {website}: ردّت بياناته الوصفية بالرمز {status}.',
+  'handle.indieauthMetadataInvalid':
+    'لا يمكن استخدام خادم IndieAuth الذي يحدّده {website}: بياناته الوصفية ليست كائن JSON.',
+  'handle.indieauthIssuer':
+    'لا يمكن استخدام خادم IndieAuth الذي يحدّده {website}: مُصدِره (issuer) مفقود أو ليس بادئة لعنوان URL لبياناته الوصفية.',
+  'handle.indieauthNoAuthorization':
+    'لا يمكن استخدام خادم IndieAuth الذي يحدّده {website}: لا يحدّد أي نقطة تفويض.',
+  'handle.indieauthNoPkce': 'لا يمكن استخدام خادم IndieAuth الذي يحدّده {website}: لا يدعم PKCE مع S256.',
 
   'consent.title': 'المتابعة إلى {site}؟',
   'consent.heading': 'المتابعة إلى {site} باسم {name}؟',

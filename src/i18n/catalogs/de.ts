@@ -171,6 +171,42 @@ export const de: Catalog = {
   'handle.reasonPlainHttp': '{host} muss über https erreichbar sein',
   'handle.reasonScheme': '{host}: nur https-Adressen werden abgerufen',
   'handle.reasonRedirects': '{host} hat zu oft weitergeleitet',
+  'handle.websiteEmpty': 'Gib die Adresse deiner Website ein, etwa alice.example.',
+  'handle.websiteEmail':
+    'Das sieht wie eine E-Mail-Adresse aus: Gib die Adresse deiner Website ein, etwa alice.example.',
+  'handle.websiteInvalid': '„{address}“ ist keine Website-Adresse: Gib eine wie alice.example ein.',
+  'handle.websiteTooLong': 'Diese Adresse ist für eine Website-Adresse zu lang.',
+  'handle.websiteNotHttps': 'Die Adresse deiner Website muss eine https-Adresse sein.',
+  'handle.websiteCredentials':
+    'Die Adresse deiner Website darf keinen Benutzernamen und kein Passwort enthalten.',
+  'handle.websitePort': 'Die Adresse deiner Website darf keinen Port enthalten.',
+  'handle.websiteIp': 'Die Adresse deiner Website muss eine Domain nennen, keine IP-Adresse.',
+  'handle.websiteNotDomain': 'Die Adresse deiner Website muss eine Domain wie alice.example nennen.',
+  'handle.websiteNotFound': 'Byline konnte {website} nicht lesen: Diese Website gibt es nicht.',
+  'handle.websiteUnreachable': 'Byline konnte {website} nicht lesen: Die Website ist nicht erreichbar.',
+  'handle.websiteSlow': 'Byline konnte {website} nicht lesen: Die Website hat nicht rechtzeitig geantwortet.',
+  'handle.websiteTooBig': 'Byline konnte {website} nicht lesen: Die Antwort ist zu groß.',
+  'handle.websiteRefused': 'Byline konnte {website} nicht lesen: {reason}.',
+  'handle.websiteRedirectLoop': '{website} leitet zu oft weiter, als dass eine Anmeldung damit möglich wäre.',
+  'handle.websiteRedirectInsecure':
+    '{website} leitet an eine Adresse weiter, der Byline nicht folgt (nur https-Adressen).',
+  'handle.websiteError': '{website} hat mit einem Fehler geantwortet (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} nennt keinen IndieAuth-Server und kann dich deshalb nicht anmelden. Die Startseite braucht einen Link wie <link rel="indieauth-metadata" href="…"> (oder rel="authorization_endpoint"); ein IndieAuth-Plugin für deine Website fügt ihn hinzu.',
+  'handle.websiteMetadataInsecure':
+    '{website} nennt die IndieAuth-Metadaten unter einer Adresse, die nicht https ist.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} nennt einen Autorisierungsendpunkt, dessen Adresse nicht https ist.',
+  'handle.indieauthMetadataStatus':
+    'Der IndieAuth-Server, den {website} nennt, ist nicht nutzbar: Seine Metadaten antworteten mit {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Der IndieAuth-Server, den {website} nennt, ist nicht nutzbar: Seine Metadaten sind kein JSON-Objekt.',
+  'handle.indieauthIssuer':
+    'Der IndieAuth-Server, den {website} nennt, ist nicht nutzbar: Sein Aussteller (issuer) fehlt oder ist kein Präfix der URL seiner Metadaten.',
+  'handle.indieauthNoAuthorization':
+    'Der IndieAuth-Server, den {website} nennt, ist nicht nutzbar: Er nennt keinen Autorisierungsendpunkt.',
+  'handle.indieauthNoPkce':
+    'Der IndieAuth-Server, den {website} nennt, ist nicht nutzbar: Er unterstützt PKCE mit S256 nicht.',
 
   'consent.title': 'Weiter zu {site}?',
   'consent.heading': 'Als {name} weiter zu {site}?',

@@ -170,6 +170,40 @@ export const en = {
   'handle.reasonPlainHttp': '{host} must be reached over https',
   'handle.reasonScheme': '{host}: only https URLs are fetched',
   'handle.reasonRedirects': '{host} redirected too many times',
+  'handle.websiteEmpty': 'Type the address of your website, such as alice.example.',
+  'handle.websiteEmail':
+    'That looks like an email address: type the address of your website, such as alice.example.',
+  'handle.websiteInvalid': '"{address}" is not a website address: type one such as alice.example.',
+  'handle.websiteTooLong': 'That address is too long for a website address.',
+  'handle.websiteNotHttps': 'Your website’s address must be an https address.',
+  'handle.websiteCredentials': 'Your website’s address must not contain a user name or password.',
+  'handle.websitePort': 'Your website’s address must not contain a port.',
+  'handle.websiteIp': 'Your website’s address must name a domain, not an IP address.',
+  'handle.websiteNotDomain': 'Your website’s address must name a domain such as alice.example.',
+  'handle.websiteNotFound': 'Byline could not read {website}: no such site exists.',
+  'handle.websiteUnreachable': 'Byline could not read {website}: it could not be reached.',
+  'handle.websiteSlow': 'Byline could not read {website}: it did not answer in time.',
+  'handle.websiteTooBig': 'Byline could not read {website}: its answer is too large.',
+  'handle.websiteRefused': 'Byline could not read {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} redirects too many times to be a login.',
+  'handle.websiteRedirectInsecure':
+    '{website} redirects to an address Byline does not follow (only https addresses are).',
+  'handle.websiteError': '{website} answered with an error (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} names no IndieAuth server, so it cannot log you in. Its home page needs a link such as <link rel="indieauth-metadata" href="…"> (or rel="authorization_endpoint"); an IndieAuth plugin for your site adds one.',
+  'handle.websiteMetadataInsecure': '{website} names its IndieAuth metadata at an address that is not https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} names an authorization endpoint that is not an https address.',
+  'handle.indieauthMetadataStatus':
+    'The IndieAuth server that {website} names is not usable: its metadata answered {status}.',
+  'handle.indieauthMetadataInvalid':
+    'The IndieAuth server that {website} names is not usable: its metadata is not a JSON object.',
+  'handle.indieauthIssuer':
+    'The IndieAuth server that {website} names is not usable: its issuer is missing or is not a prefix of its metadata URL.',
+  'handle.indieauthNoAuthorization':
+    'The IndieAuth server that {website} names is not usable: it names no authorization endpoint.',
+  'handle.indieauthNoPkce':
+    'The IndieAuth server that {website} names is not usable: it does not support PKCE with S256.',
 
   // The consent question
   'consent.title': 'Continue to {site}?',

@@ -165,6 +165,42 @@ export const es: Catalog = {
   'handle.reasonPlainHttp': '{host} debe usarse por https',
   'handle.reasonScheme': '{host}: solo se consultan direcciones https',
   'handle.reasonRedirects': '{host} redirigió demasiadas veces',
+  'handle.websiteEmpty': 'Escribe la dirección de tu sitio web, como alice.example.',
+  'handle.websiteEmail':
+    'Eso parece una dirección de correo electrónico: escribe la dirección de tu sitio web, como alice.example.',
+  'handle.websiteInvalid': '«{address}» no es la dirección de un sitio web: escribe una como alice.example.',
+  'handle.websiteTooLong': 'Esa dirección es demasiado larga para ser la de un sitio web.',
+  'handle.websiteNotHttps': 'La dirección de tu sitio web debe ser una dirección https.',
+  'handle.websiteCredentials':
+    'La dirección de tu sitio web no debe contener un nombre de usuario ni una contraseña.',
+  'handle.websitePort': 'La dirección de tu sitio web no debe contener un puerto.',
+  'handle.websiteIp': 'La dirección de tu sitio web debe indicar un dominio, no una dirección IP.',
+  'handle.websiteNotDomain': 'La dirección de tu sitio web debe indicar un dominio como alice.example.',
+  'handle.websiteNotFound': 'Byline no pudo leer {website}: ese sitio no existe.',
+  'handle.websiteUnreachable': 'Byline no pudo leer {website}: no se pudo conectar con él.',
+  'handle.websiteSlow': 'Byline no pudo leer {website}: no respondió a tiempo.',
+  'handle.websiteTooBig': 'Byline no pudo leer {website}: su respuesta es demasiado grande.',
+  'handle.websiteRefused': 'Byline no pudo leer {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} redirige demasiadas veces como para iniciar sesión con él.',
+  'handle.websiteRedirectInsecure':
+    '{website} redirige a una dirección que Byline no sigue (solo sigue direcciones https).',
+  'handle.websiteError': '{website} respondió con un error (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} no indica ningún servidor IndieAuth, así que no sirve para iniciar sesión. Su página de inicio necesita un enlace como <link rel="indieauth-metadata" href="…"> (o rel="authorization_endpoint"); un plugin de IndieAuth para tu sitio lo añade.',
+  'handle.websiteMetadataInsecure':
+    '{website} indica sus metadatos de IndieAuth en una dirección que no es https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} indica un punto de autorización que no es una dirección https.',
+  'handle.indieauthMetadataStatus':
+    'El servidor IndieAuth que indica {website} no se puede usar: sus metadatos respondieron {status}.',
+  'handle.indieauthMetadataInvalid':
+    'El servidor IndieAuth que indica {website} no se puede usar: sus metadatos no son un objeto JSON.',
+  'handle.indieauthIssuer':
+    'El servidor IndieAuth que indica {website} no se puede usar: falta su emisor (issuer) o no es un prefijo de la URL de sus metadatos.',
+  'handle.indieauthNoAuthorization':
+    'El servidor IndieAuth que indica {website} no se puede usar: no indica ningún punto de autorización.',
+  'handle.indieauthNoPkce':
+    'El servidor IndieAuth que indica {website} no se puede usar: no admite PKCE con S256.',
 
   'consent.title': '¿Continuar a {site}?',
   'consent.heading': '¿Continuar a {site} como {name}?',

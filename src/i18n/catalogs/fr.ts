@@ -169,6 +169,44 @@ export const fr: Catalog = {
   'handle.reasonPlainHttp': '{host} doit être joint en https',
   'handle.reasonScheme': '{host} : seules les adresses https sont consultées',
   'handle.reasonRedirects': '{host} a redirigé trop de fois',
+  'handle.websiteEmpty': 'Saisissez l’adresse de votre site web, par exemple alice.example.',
+  'handle.websiteEmail':
+    'Cela ressemble à une adresse e-mail : saisissez l’adresse de votre site web, par exemple alice.example.',
+  'handle.websiteInvalid':
+    '« {address} » n’est pas une adresse de site web : saisissez-en une comme alice.example.',
+  'handle.websiteTooLong': 'Cette adresse est trop longue pour une adresse de site web.',
+  'handle.websiteNotHttps': 'L’adresse de votre site web doit être une adresse https.',
+  'handle.websiteCredentials':
+    'L’adresse de votre site web ne doit contenir ni nom d’utilisateur ni mot de passe.',
+  'handle.websitePort': 'L’adresse de votre site web ne doit pas contenir de port.',
+  'handle.websiteIp': 'L’adresse de votre site web doit indiquer un nom de domaine, pas une adresse IP.',
+  'handle.websiteNotDomain':
+    'L’adresse de votre site web doit indiquer un nom de domaine comme alice.example.',
+  'handle.websiteNotFound': 'Byline n’a pas pu lire {website} : ce site n’existe pas.',
+  'handle.websiteUnreachable': 'Byline n’a pas pu lire {website} : il est injoignable.',
+  'handle.websiteSlow': 'Byline n’a pas pu lire {website} : il n’a pas répondu à temps.',
+  'handle.websiteTooBig': 'Byline n’a pas pu lire {website} : sa réponse est trop grande.',
+  'handle.websiteRefused': 'Byline n’a pas pu lire {website} : {reason}.',
+  'handle.websiteRedirectLoop': '{website} redirige trop de fois pour permettre une connexion.',
+  'handle.websiteRedirectInsecure':
+    '{website} redirige vers une adresse que Byline ne suit pas (seules les adresses https le sont).',
+  'handle.websiteError': '{website} a répondu par une erreur (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} n’indique aucun serveur IndieAuth ; il ne peut donc pas vous connecter. Sa page d’accueil a besoin d’un lien comme <link rel="indieauth-metadata" href="…"> (ou rel="authorization_endpoint") ; une extension IndieAuth pour votre site l’ajoute.',
+  'handle.websiteMetadataInsecure':
+    '{website} indique ses métadonnées IndieAuth à une adresse qui n’est pas en https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} indique un point d’autorisation dont l’adresse n’est pas en https.',
+  'handle.indieauthMetadataStatus':
+    'Le serveur IndieAuth qu’indique {website} est inutilisable : ses métadonnées ont répondu {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Le serveur IndieAuth qu’indique {website} est inutilisable : ses métadonnées ne sont pas un objet JSON.',
+  'handle.indieauthIssuer':
+    'Le serveur IndieAuth qu’indique {website} est inutilisable : son émetteur (issuer) manque ou n’est pas un préfixe de l’URL de ses métadonnées.',
+  'handle.indieauthNoAuthorization':
+    'Le serveur IndieAuth qu’indique {website} est inutilisable : il n’indique aucun point d’autorisation.',
+  'handle.indieauthNoPkce':
+    'Le serveur IndieAuth qu’indique {website} est inutilisable : il ne prend pas en charge PKCE avec S256.',
 
   'consent.title': 'Continuer vers {site} ?',
   'consent.heading': 'Continuer vers {site} en tant que {name} ?',

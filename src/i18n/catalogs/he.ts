@@ -153,6 +153,36 @@ export const he: Catalog = {
   'handle.reasonPlainHttp': 'צריך לגשת אל {host} דרך https',
   'handle.reasonScheme': '{host}: רק כתובות https נטענות',
   'handle.reasonRedirects': '{host} הפנה יותר מדי פעמים',
+  'handle.websiteEmpty': 'יש להקליד את כתובת האתר שלך, למשל alice.example.',
+  'handle.websiteEmail': 'זה נראה כמו כתובת אימייל: יש להקליד את כתובת האתר שלך, למשל alice.example.',
+  'handle.websiteInvalid': '"{address}" אינה כתובת של אתר: יש להקליד כתובת כמו alice.example.',
+  'handle.websiteTooLong': 'הכתובת הזו ארוכה מדי בשביל כתובת של אתר.',
+  'handle.websiteNotHttps': 'כתובת האתר שלך צריכה להיות כתובת https.',
+  'handle.websiteCredentials': 'כתובת האתר שלך לא יכולה לכלול שם משתמש או סיסמה.',
+  'handle.websitePort': 'כתובת האתר שלך לא יכולה לכלול פורט.',
+  'handle.websiteIp': 'כתובת האתר שלך צריכה לציין דומיין, לא כתובת IP.',
+  'handle.websiteNotDomain': 'כתובת האתר שלך צריכה לציין דומיין כמו alice.example.',
+  'handle.websiteNotFound': 'Byline לא הצליח לקרוא את {website}: אתר כזה לא קיים.',
+  'handle.websiteUnreachable': 'Byline לא הצליח לקרוא את {website}: אין אליו גישה.',
+  'handle.websiteSlow': 'Byline לא הצליח לקרוא את {website}: הוא לא ענה בזמן.',
+  'handle.websiteTooBig': 'Byline לא הצליח לקרוא את {website}: התשובה שלו גדולה מדי.',
+  'handle.websiteRefused': 'Byline לא הצליח לקרוא את {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} מפנה יותר מדי פעמים, ולכן אי אפשר להתחבר דרכו.',
+  'handle.websiteRedirectInsecure': '{website} מפנה לכתובת ש־Byline לא עוקב אחריה (רק אחרי כתובות https).',
+  'handle.websiteError': '{website} ענה בשגיאה (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} לא מציין שרת IndieAuth, ולכן אי אפשר להתחבר דרכו. דף הבית שלו צריך קישור כמו <link rel="indieauth-metadata" href="…"> (או rel="authorization_endpoint"); תוסף IndieAuth לאתר שלך מוסיף אותו.',
+  'handle.websiteMetadataInsecure': '{website} מציין את המטא־נתונים של IndieAuth בכתובת שאינה https.',
+  'handle.websiteAuthorizationInsecure': '{website} מציין נקודת הרשאה שהכתובת שלה אינה https.',
+  'handle.indieauthMetadataStatus':
+    'אי אפשר להשתמש בשרת IndieAuth ש־{website} מציין: המטא־נתונים שלו ענו {status}.',
+  'handle.indieauthMetadataInvalid':
+    'אי אפשר להשתמש בשרת IndieAuth ש־{website} מציין: המטא־נתונים שלו אינם אובייקט JSON.',
+  'handle.indieauthIssuer':
+    'אי אפשר להשתמש בשרת IndieAuth ש־{website} מציין: המנפיק (issuer) שלו חסר או שאינו קידומת של כתובת ה־URL של המטא־נתונים שלו.',
+  'handle.indieauthNoAuthorization':
+    'אי אפשר להשתמש בשרת IndieAuth ש־{website} מציין: הוא לא מציין נקודת הרשאה.',
+  'handle.indieauthNoPkce': 'אי אפשר להשתמש בשרת IndieAuth ש־{website} מציין: הוא לא תומך ב־PKCE עם S256.',
 
   'consent.title': 'להמשיך אל {site}?',
   'consent.heading': 'להמשיך אל {site} בתור {name}?',

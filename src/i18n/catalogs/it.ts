@@ -161,6 +161,42 @@ export const it: Catalog = {
   'handle.reasonPlainHttp': '{host} deve essere raggiunto via https',
   'handle.reasonScheme': '{host}: si consultano solo indirizzi https',
   'handle.reasonRedirects': '{host} ha reindirizzato troppe volte',
+  'handle.websiteEmpty': 'Scrivi l’indirizzo del tuo sito web, ad esempio alice.example.',
+  'handle.websiteEmail':
+    'Sembra un indirizzo email: scrivi l’indirizzo del tuo sito web, ad esempio alice.example.',
+  'handle.websiteInvalid': '«{address}» non è l’indirizzo di un sito web: scrivine uno come alice.example.',
+  'handle.websiteTooLong': 'Questo indirizzo è troppo lungo per essere quello di un sito web.',
+  'handle.websiteNotHttps': 'L’indirizzo del tuo sito web deve essere un indirizzo https.',
+  'handle.websiteCredentials':
+    'L’indirizzo del tuo sito web non deve contenere un nome utente o una password.',
+  'handle.websitePort': 'L’indirizzo del tuo sito web non deve contenere una porta.',
+  'handle.websiteIp': 'L’indirizzo del tuo sito web deve indicare un dominio, non un indirizzo IP.',
+  'handle.websiteNotDomain': 'L’indirizzo del tuo sito web deve indicare un dominio come alice.example.',
+  'handle.websiteNotFound': 'Byline non è riuscito a leggere {website}: questo sito non esiste.',
+  'handle.websiteUnreachable': 'Byline non è riuscito a leggere {website}: il sito non è raggiungibile.',
+  'handle.websiteSlow': 'Byline non è riuscito a leggere {website}: il sito non ha risposto in tempo.',
+  'handle.websiteTooBig': 'Byline non è riuscito a leggere {website}: la sua risposta è troppo grande.',
+  'handle.websiteRefused': 'Byline non è riuscito a leggere {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} reindirizza troppe volte per poterlo usare per accedere.',
+  'handle.websiteRedirectInsecure':
+    '{website} reindirizza a un indirizzo che Byline non segue (segue solo indirizzi https).',
+  'handle.websiteError': '{website} ha risposto con un errore (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} non indica alcun server IndieAuth, quindi non può farti accedere. La sua home page ha bisogno di un link come <link rel="indieauth-metadata" href="…"> (o rel="authorization_endpoint"); un plugin IndieAuth per il tuo sito lo aggiunge.',
+  'handle.websiteMetadataInsecure':
+    '{website} indica i suoi metadati IndieAuth a un indirizzo che non è https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} indica un endpoint di autorizzazione che non è un indirizzo https.',
+  'handle.indieauthMetadataStatus':
+    'Il server IndieAuth indicato da {website} non è utilizzabile: i suoi metadati hanno risposto {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Il server IndieAuth indicato da {website} non è utilizzabile: i suoi metadati non sono un oggetto JSON.',
+  'handle.indieauthIssuer':
+    'Il server IndieAuth indicato da {website} non è utilizzabile: il suo emittente (issuer) manca o non è un prefisso dell’URL dei suoi metadati.',
+  'handle.indieauthNoAuthorization':
+    'Il server IndieAuth indicato da {website} non è utilizzabile: non indica alcun endpoint di autorizzazione.',
+  'handle.indieauthNoPkce':
+    'Il server IndieAuth indicato da {website} non è utilizzabile: non supporta PKCE con S256.',
 
   'consent.title': 'Continuare su {site}?',
   'consent.heading': 'Continuare su {site} come {name}?',

@@ -162,6 +162,42 @@ export const ja: Catalog = {
   'handle.reasonPlainHttp': '{host} には https で接続する必要があります',
   'handle.reasonScheme': '{host}: https のアドレスのみ取得します',
   'handle.reasonRedirects': '{host} のリダイレクトが多すぎます',
+  'handle.websiteEmpty': 'ウェブサイトのアドレスを入力してください（例: alice.example）。',
+  'handle.websiteEmail':
+    'メールアドレスのようです。ウェブサイトのアドレスを入力してください（例: alice.example）。',
+  'handle.websiteInvalid':
+    '「{address}」はウェブサイトのアドレスではありません。alice.example のようなアドレスを入力してください。',
+  'handle.websiteTooLong': 'ウェブサイトのアドレスとしては長すぎます。',
+  'handle.websiteNotHttps': 'ウェブサイトのアドレスは https のアドレスである必要があります。',
+  'handle.websiteCredentials': 'ウェブサイトのアドレスにユーザー名やパスワードを含めることはできません。',
+  'handle.websitePort': 'ウェブサイトのアドレスにポート番号を含めることはできません。',
+  'handle.websiteIp': 'ウェブサイトのアドレスには IP アドレスではなくドメインを指定してください。',
+  'handle.websiteNotDomain': 'ウェブサイトのアドレスには alice.example のようなドメインを指定してください。',
+  'handle.websiteNotFound': 'Byline は {website} を読み込めませんでした。そのサイトは存在しません。',
+  'handle.websiteUnreachable': 'Byline は {website} を読み込めませんでした。サイトに接続できません。',
+  'handle.websiteSlow': 'Byline は {website} を読み込めませんでした。時間内に応答がありませんでした。',
+  'handle.websiteTooBig': 'Byline は {website} を読み込めませんでした。応答が大きすぎます。',
+  'handle.websiteRefused': 'Byline は {website} を読み込めませんでした: {reason}。',
+  'handle.websiteRedirectLoop': '{website} はリダイレクトが多すぎるため、ログインに使えません。',
+  'handle.websiteRedirectInsecure':
+    '{website} は Byline がたどらないアドレスへリダイレクトしています（たどるのは https のアドレスだけです）。',
+  'handle.websiteError': '{website} がエラーを返しました（HTTP {status}）。',
+  'handle.websiteNoServer':
+    '{website} は IndieAuth サーバーを指定していないため、ログインに使えません。ホームページに <link rel="indieauth-metadata" href="…">（または rel="authorization_endpoint"）のようなリンクが必要です。サイト用の IndieAuth プラグインを入れると追加されます。',
+  'handle.websiteMetadataInsecure':
+    '{website} は IndieAuth のメタデータを https ではないアドレスで指定しています。',
+  'handle.websiteAuthorizationInsecure':
+    '{website} が指定する認可エンドポイントは https のアドレスではありません。',
+  'handle.indieauthMetadataStatus':
+    '{website} が指定する IndieAuth サーバーは使用できません。メタデータの応答は {status} でした。',
+  'handle.indieauthMetadataInvalid':
+    '{website} が指定する IndieAuth サーバーは使用できません。メタデータが JSON オブジェクトではありません。',
+  'handle.indieauthIssuer':
+    '{website} が指定する IndieAuth サーバーは使用できません。発行者（issuer）がないか、メタデータの URL の先頭部分と一致しません。',
+  'handle.indieauthNoAuthorization':
+    '{website} が指定する IndieAuth サーバーは使用できません。認可エンドポイントが指定されていません。',
+  'handle.indieauthNoPkce':
+    '{website} が指定する IndieAuth サーバーは使用できません。S256 による PKCE に対応していません。',
 
   'consent.title': '{site} に進みますか？',
   'consent.heading': '{name} として {site} に進みますか？',

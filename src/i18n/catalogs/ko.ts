@@ -151,6 +151,40 @@ export const ko: Catalog = {
   'handle.reasonPlainHttp': '{host}에는 https로 연결해야 합니다',
   'handle.reasonScheme': '{host}: https 주소만 가져옵니다',
   'handle.reasonRedirects': '{host}이(가) 너무 여러 번 리디렉션했습니다',
+  'handle.websiteEmpty': '웹사이트 주소를 입력하세요(예: alice.example).',
+  'handle.websiteEmail': '이메일 주소처럼 보입니다. 웹사이트 주소를 입력하세요(예: alice.example).',
+  'handle.websiteInvalid':
+    '"{address}"은(는) 웹사이트 주소가 아닙니다. alice.example 같은 주소를 입력하세요.',
+  'handle.websiteTooLong': '웹사이트 주소로는 너무 깁니다.',
+  'handle.websiteNotHttps': '웹사이트 주소는 https 주소여야 합니다.',
+  'handle.websiteCredentials': '웹사이트 주소에 사용자 이름이나 비밀번호를 넣을 수 없습니다.',
+  'handle.websitePort': '웹사이트 주소에 포트를 넣을 수 없습니다.',
+  'handle.websiteIp': '웹사이트 주소에는 IP 주소가 아니라 도메인을 써야 합니다.',
+  'handle.websiteNotDomain': '웹사이트 주소에는 alice.example 같은 도메인을 써야 합니다.',
+  'handle.websiteNotFound': 'Byline이 {website}을(를) 읽지 못했습니다. 그런 사이트가 없습니다.',
+  'handle.websiteUnreachable': 'Byline이 {website}을(를) 읽지 못했습니다. 사이트에 연결할 수 없습니다.',
+  'handle.websiteSlow': 'Byline이 {website}을(를) 읽지 못했습니다. 제시간에 응답하지 않았습니다.',
+  'handle.websiteTooBig': 'Byline이 {website}을(를) 읽지 못했습니다. 응답이 너무 큽니다.',
+  'handle.websiteRefused': 'Byline이 {website}을(를) 읽지 못했습니다: {reason}.',
+  'handle.websiteRedirectLoop': '{website}은(는) 리디렉션이 너무 많아 로그인에 쓸 수 없습니다.',
+  'handle.websiteRedirectInsecure':
+    '{website}이(가) Byline이 따라가지 않는 주소로 리디렉션합니다(https 주소만 따라갑니다).',
+  'handle.websiteError': '{website}이(가) 오류로 응답했습니다(HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website}에 IndieAuth 서버가 지정되어 있지 않아 로그인에 쓸 수 없습니다. 홈페이지에 <link rel="indieauth-metadata" href="…">(또는 rel="authorization_endpoint") 같은 링크가 필요합니다. 사이트용 IndieAuth 플러그인이 이 링크를 추가합니다.',
+  'handle.websiteMetadataInsecure':
+    '{website}이(가) IndieAuth 메타데이터를 https가 아닌 주소로 지정했습니다.',
+  'handle.websiteAuthorizationInsecure': '{website}이(가) https 주소가 아닌 인가 엔드포인트를 지정했습니다.',
+  'handle.indieauthMetadataStatus':
+    '{website}이(가) 지정한 IndieAuth 서버를 사용할 수 없습니다. 메타데이터가 {status}(으)로 응답했습니다.',
+  'handle.indieauthMetadataInvalid':
+    '{website}이(가) 지정한 IndieAuth 서버를 사용할 수 없습니다. 메타데이터가 JSON 객체가 아닙니다.',
+  'handle.indieauthIssuer':
+    '{website}이(가) 지정한 IndieAuth 서버를 사용할 수 없습니다. 발급자(issuer)가 없거나 메타데이터 URL의 접두사가 아닙니다.',
+  'handle.indieauthNoAuthorization':
+    '{website}이(가) 지정한 IndieAuth 서버를 사용할 수 없습니다. 인가 엔드포인트를 지정하지 않았습니다.',
+  'handle.indieauthNoPkce':
+    '{website}이(가) 지정한 IndieAuth 서버를 사용할 수 없습니다. S256 방식의 PKCE를 지원하지 않습니다.',
 
   'consent.title': '{site}(으)로 계속할까요?',
   'consent.heading': '{name}(으)로 {site}에 계속할까요?',

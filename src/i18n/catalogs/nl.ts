@@ -162,6 +162,38 @@ export const nl: Catalog = {
   'handle.reasonPlainHttp': '{host} moet via https bereikbaar zijn',
   'handle.reasonScheme': '{host}: alleen https-adressen worden opgehaald',
   'handle.reasonRedirects': '{host} stuurde te vaak door',
+  'handle.websiteEmpty': 'Typ het adres van je website, zoals alice.example.',
+  'handle.websiteEmail': 'Dat lijkt op een e-mailadres: typ het adres van je website, zoals alice.example.',
+  'handle.websiteInvalid': '‘{address}’ is geen websiteadres: typ er een zoals alice.example.',
+  'handle.websiteTooLong': 'Dat adres is te lang voor een websiteadres.',
+  'handle.websiteNotHttps': 'Het adres van je website moet een https-adres zijn.',
+  'handle.websiteCredentials': 'Het adres van je website mag geen gebruikersnaam of wachtwoord bevatten.',
+  'handle.websitePort': 'Het adres van je website mag geen poort bevatten.',
+  'handle.websiteIp': 'Het adres van je website moet een domein noemen, geen IP-adres.',
+  'handle.websiteNotDomain': 'Het adres van je website moet een domein noemen, zoals alice.example.',
+  'handle.websiteNotFound': 'Byline kon {website} niet lezen: die site bestaat niet.',
+  'handle.websiteUnreachable': 'Byline kon {website} niet lezen: de site is niet bereikbaar.',
+  'handle.websiteSlow': 'Byline kon {website} niet lezen: de site antwoordde niet op tijd.',
+  'handle.websiteTooBig': 'Byline kon {website} niet lezen: het antwoord is te groot.',
+  'handle.websiteRefused': 'Byline kon {website} niet lezen: {reason}.',
+  'handle.websiteRedirectLoop': '{website} stuurt te vaak door om ermee in te loggen.',
+  'handle.websiteRedirectInsecure':
+    '{website} stuurt door naar een adres dat Byline niet volgt (alleen https-adressen worden gevolgd).',
+  'handle.websiteError': '{website} antwoordde met een fout (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} noemt geen IndieAuth-server en kan je dus niet laten inloggen. De startpagina heeft een link nodig zoals <link rel="indieauth-metadata" href="…"> (of rel="authorization_endpoint"); een IndieAuth-plug-in voor je site voegt die toe.',
+  'handle.websiteMetadataInsecure': '{website} noemt de IndieAuth-metadata op een adres dat geen https is.',
+  'handle.websiteAuthorizationInsecure': '{website} noemt een autorisatie-endpoint dat geen https-adres is.',
+  'handle.indieauthMetadataStatus':
+    'De IndieAuth-server die {website} noemt is niet bruikbaar: de metadata antwoordden {status}.',
+  'handle.indieauthMetadataInvalid':
+    'De IndieAuth-server die {website} noemt is niet bruikbaar: de metadata zijn geen JSON-object.',
+  'handle.indieauthIssuer':
+    'De IndieAuth-server die {website} noemt is niet bruikbaar: de uitgever (issuer) ontbreekt of is geen prefix van de URL van de metadata.',
+  'handle.indieauthNoAuthorization':
+    'De IndieAuth-server die {website} noemt is niet bruikbaar: hij noemt geen autorisatie-endpoint.',
+  'handle.indieauthNoPkce':
+    'De IndieAuth-server die {website} noemt is niet bruikbaar: hij ondersteunt geen PKCE met S256.',
 
   'consent.title': 'Doorgaan naar {site}?',
   'consent.heading': 'Doorgaan naar {site} als {name}?',

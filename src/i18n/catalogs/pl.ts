@@ -164,6 +164,41 @@ export const pl: Catalog = {
   'handle.reasonPlainHttp': '{host} musi być dostępny przez https',
   'handle.reasonScheme': '{host}: pobierane są tylko adresy https',
   'handle.reasonRedirects': '{host} przekierował zbyt wiele razy',
+  'handle.websiteEmpty': 'Wpisz adres swojej strony, np. alice.example.',
+  'handle.websiteEmail': 'To wygląda na adres e-mail: wpisz adres swojej strony, np. alice.example.',
+  'handle.websiteInvalid': '„{address}” nie jest adresem strony: wpisz adres taki jak alice.example.',
+  'handle.websiteTooLong': 'Ten adres jest za długi jak na adres strony.',
+  'handle.websiteNotHttps': 'Adres Twojej strony musi być adresem https.',
+  'handle.websiteCredentials': 'Adres Twojej strony nie może zawierać nazwy użytkownika ani hasła.',
+  'handle.websitePort': 'Adres Twojej strony nie może zawierać portu.',
+  'handle.websiteIp': 'Adres Twojej strony musi wskazywać domenę, a nie adres IP.',
+  'handle.websiteNotDomain': 'Adres Twojej strony musi wskazywać domenę, np. alice.example.',
+  'handle.websiteNotFound': 'Byline nie mógł odczytać {website}: taka strona nie istnieje.',
+  'handle.websiteUnreachable': 'Byline nie mógł odczytać {website}: nie udało się z nią połączyć.',
+  'handle.websiteSlow': 'Byline nie mógł odczytać {website}: strona nie odpowiedziała na czas.',
+  'handle.websiteTooBig': 'Byline nie mógł odczytać {website}: jej odpowiedź jest za duża.',
+  'handle.websiteRefused': 'Byline nie mógł odczytać {website}: {reason}.',
+  'handle.websiteRedirectLoop':
+    '{website} przekierowuje zbyt wiele razy, by można było się przez nią zalogować.',
+  'handle.websiteRedirectInsecure':
+    '{website} przekierowuje na adres, za którym Byline nie podąża (tylko adresy https).',
+  'handle.websiteError': '{website} odpowiedziała błędem (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} nie wskazuje serwera IndieAuth, więc nie może Cię zalogować. Jej strona główna potrzebuje linku takiego jak <link rel="indieauth-metadata" href="…"> (lub rel="authorization_endpoint"); doda go wtyczka IndieAuth dla Twojej strony.',
+  'handle.websiteMetadataInsecure':
+    '{website} wskazuje metadane IndieAuth pod adresem, który nie jest adresem https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} wskazuje punkt autoryzacji, który nie jest adresem https.',
+  'handle.indieauthMetadataStatus':
+    'Serwera IndieAuth wskazanego przez {website} nie można użyć: jego metadane odpowiedziały kodem {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Serwera IndieAuth wskazanego przez {website} nie można użyć: jego metadane nie są obiektem JSON.',
+  'handle.indieauthIssuer':
+    'Serwera IndieAuth wskazanego przez {website} nie można użyć: brakuje jego wystawcy (issuer) albo nie jest on prefiksem adresu URL metadanych.',
+  'handle.indieauthNoAuthorization':
+    'Serwera IndieAuth wskazanego przez {website} nie można użyć: nie wskazuje punktu autoryzacji.',
+  'handle.indieauthNoPkce':
+    'Serwera IndieAuth wskazanego przez {website} nie można użyć: nie obsługuje PKCE z S256.',
 
   'consent.title': 'Przejść do {site}?',
   'consent.heading': 'Przejść do {site} jako {name}?',

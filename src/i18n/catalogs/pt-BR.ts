@@ -161,6 +161,41 @@ export const ptBR: Catalog = {
   'handle.reasonPlainHttp': '{host} precisa ser acessado por https',
   'handle.reasonScheme': '{host}: só endereços https são consultados',
   'handle.reasonRedirects': '{host} redirecionou vezes demais',
+  'handle.websiteEmpty': 'Digite o endereço do seu site, como alice.example.',
+  'handle.websiteEmail':
+    'Isso parece um endereço de e-mail: digite o endereço do seu site, como alice.example.',
+  'handle.websiteInvalid': '“{address}” não é um endereço de site: digite um como alice.example.',
+  'handle.websiteTooLong': 'Esse endereço é longo demais para ser o endereço de um site.',
+  'handle.websiteNotHttps': 'O endereço do seu site precisa ser um endereço https.',
+  'handle.websiteCredentials': 'O endereço do seu site não pode conter nome de usuário nem senha.',
+  'handle.websitePort': 'O endereço do seu site não pode conter uma porta.',
+  'handle.websiteIp': 'O endereço do seu site precisa indicar um domínio, não um endereço IP.',
+  'handle.websiteNotDomain': 'O endereço do seu site precisa indicar um domínio como alice.example.',
+  'handle.websiteNotFound': 'O Byline não conseguiu ler {website}: esse site não existe.',
+  'handle.websiteUnreachable': 'O Byline não conseguiu ler {website}: não foi possível acessá-lo.',
+  'handle.websiteSlow': 'O Byline não conseguiu ler {website}: ele não respondeu a tempo.',
+  'handle.websiteTooBig': 'O Byline não conseguiu ler {website}: a resposta dele é grande demais.',
+  'handle.websiteRefused': 'O Byline não conseguiu ler {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} redireciona vezes demais para servir de login.',
+  'handle.websiteRedirectInsecure':
+    '{website} redireciona para um endereço que o Byline não segue (só endereços https são seguidos).',
+  'handle.websiteError': '{website} respondeu com um erro (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} não indica nenhum servidor IndieAuth, então não pode fazer seu login. A página inicial dele precisa de um link como <link rel="indieauth-metadata" href="…"> (ou rel="authorization_endpoint"); um plugin IndieAuth para o seu site adiciona esse link.',
+  'handle.websiteMetadataInsecure':
+    '{website} indica os metadados IndieAuth dele em um endereço que não é https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} indica um endpoint de autorização que não é um endereço https.',
+  'handle.indieauthMetadataStatus':
+    'O servidor IndieAuth indicado por {website} não pode ser usado: os metadados dele responderam {status}.',
+  'handle.indieauthMetadataInvalid':
+    'O servidor IndieAuth indicado por {website} não pode ser usado: os metadados dele não são um objeto JSON.',
+  'handle.indieauthIssuer':
+    'O servidor IndieAuth indicado por {website} não pode ser usado: o emissor (issuer) dele está ausente ou não é um prefixo da URL dos metadados.',
+  'handle.indieauthNoAuthorization':
+    'O servidor IndieAuth indicado por {website} não pode ser usado: ele não indica nenhum endpoint de autorização.',
+  'handle.indieauthNoPkce':
+    'O servidor IndieAuth indicado por {website} não pode ser usado: ele não oferece suporte a PKCE com S256.',
 
   'consent.title': 'Continuar para {site}?',
   'consent.heading': 'Continuar para {site} como {name}?',

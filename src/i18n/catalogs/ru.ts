@@ -164,6 +164,42 @@ export const ru: Catalog = {
   'handle.reasonPlainHttp': 'к {host} нужно обращаться по https',
   'handle.reasonScheme': '{host}: загружаются только адреса https',
   'handle.reasonRedirects': '{host} перенаправлял слишком много раз',
+  'handle.websiteEmpty': 'Введите адрес вашего сайта, например alice.example.',
+  'handle.websiteEmail':
+    'Это похоже на адрес электронной почты: введите адрес вашего сайта, например alice.example.',
+  'handle.websiteInvalid': '«{address}» — не адрес сайта: введите адрес вроде alice.example.',
+  'handle.websiteTooLong': 'Этот адрес слишком длинный для адреса сайта.',
+  'handle.websiteNotHttps': 'Адрес вашего сайта должен быть адресом https.',
+  'handle.websiteCredentials': 'Адрес вашего сайта не должен содержать имя пользователя или пароль.',
+  'handle.websitePort': 'Адрес вашего сайта не должен содержать порт.',
+  'handle.websiteIp': 'Адрес вашего сайта должен указывать домен, а не IP-адрес.',
+  'handle.websiteNotDomain': 'Адрес вашего сайта должен указывать домен, например alice.example.',
+  'handle.websiteNotFound': 'Byline не удалось прочитать {website}: такого сайта не существует.',
+  'handle.websiteUnreachable': 'Byline не удалось прочитать {website}: сайт недоступен.',
+  'handle.websiteSlow': 'Byline не удалось прочитать {website}: сайт не ответил вовремя.',
+  'handle.websiteTooBig': 'Byline не удалось прочитать {website}: ответ сайта слишком большой.',
+  'handle.websiteRefused': 'Byline не удалось прочитать {website}: {reason}.',
+  'handle.websiteRedirectLoop':
+    '{website} перенаправляет слишком много раз, чтобы через него можно было войти.',
+  'handle.websiteRedirectInsecure':
+    '{website} перенаправляет на адрес, по которому Byline не переходит (только по адресам https).',
+  'handle.websiteError': '{website} ответил ошибкой (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} не указывает сервер IndieAuth, поэтому через него нельзя войти. На его главной странице нужна ссылка вроде <link rel="indieauth-metadata" href="…"> (или rel="authorization_endpoint"); её добавляет плагин IndieAuth для вашего сайта.',
+  'handle.websiteMetadataInsecure':
+    '{website} указывает метаданные IndieAuth по адресу, который не является адресом https.',
+  'handle.websiteAuthorizationInsecure':
+    '{website} указывает конечную точку авторизации, адрес которой не https.',
+  'handle.indieauthMetadataStatus':
+    'Сервер IndieAuth, который указывает {website}, нельзя использовать: его метаданные ответили кодом {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Сервер IndieAuth, который указывает {website}, нельзя использовать: его метаданные — не объект JSON.',
+  'handle.indieauthIssuer':
+    'Сервер IndieAuth, который указывает {website}, нельзя использовать: его издатель (issuer) не указан или не является префиксом URL его метаданных.',
+  'handle.indieauthNoAuthorization':
+    'Сервер IndieAuth, который указывает {website}, нельзя использовать: он не указывает конечную точку авторизации.',
+  'handle.indieauthNoPkce':
+    'Сервер IndieAuth, который указывает {website}, нельзя использовать: он не поддерживает PKCE с S256.',
 
   'consent.title': 'Продолжить на {site}?',
   'consent.heading': 'Продолжить на {site} как {name}?',

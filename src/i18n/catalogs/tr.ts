@@ -162,6 +162,41 @@ export const tr: Catalog = {
   'handle.reasonPlainHttp': '{host} sunucusuna https ile ulaşılmalı',
   'handle.reasonScheme': '{host}: yalnızca https adresleri alınır',
   'handle.reasonRedirects': '{host} çok fazla kez yönlendirdi',
+  'handle.websiteEmpty': 'Web sitenizin adresini yazın, örneğin alice.example.',
+  'handle.websiteEmail':
+    'Bu bir e-posta adresine benziyor: web sitenizin adresini yazın, örneğin alice.example.',
+  'handle.websiteInvalid': '"{address}" bir web sitesi adresi değil: alice.example gibi bir adres yazın.',
+  'handle.websiteTooLong': 'Bu adres, bir web sitesi adresi için fazla uzun.',
+  'handle.websiteNotHttps': 'Web sitenizin adresi bir https adresi olmalıdır.',
+  'handle.websiteCredentials': 'Web sitenizin adresi kullanıcı adı veya parola içermemelidir.',
+  'handle.websitePort': 'Web sitenizin adresi bir port içermemelidir.',
+  'handle.websiteIp': 'Web sitenizin adresi bir IP adresi değil, bir alan adı belirtmelidir.',
+  'handle.websiteNotDomain': 'Web sitenizin adresi alice.example gibi bir alan adı belirtmelidir.',
+  'handle.websiteNotFound': 'Byline {website} adresini okuyamadı: böyle bir site yok.',
+  'handle.websiteUnreachable': 'Byline {website} adresini okuyamadı: siteye ulaşılamadı.',
+  'handle.websiteSlow': 'Byline {website} adresini okuyamadı: site zamanında yanıt vermedi.',
+  'handle.websiteTooBig': 'Byline {website} adresini okuyamadı: sitenin yanıtı çok büyük.',
+  'handle.websiteRefused': 'Byline {website} adresini okuyamadı: {reason}.',
+  'handle.websiteRedirectLoop': '{website} giriş için kullanılamayacak kadar çok kez yönlendiriyor.',
+  'handle.websiteRedirectInsecure':
+    '{website}, Byline’ın izlemediği bir adrese yönlendiriyor (yalnızca https adresleri izlenir).',
+  'handle.websiteError': '{website} bir hatayla yanıt verdi (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} hiçbir IndieAuth sunucusu belirtmiyor, bu yüzden onunla giriş yapılamaz. Ana sayfasında <link rel="indieauth-metadata" href="…"> (veya rel="authorization_endpoint") gibi bir bağlantı olmalıdır; siteniz için bir IndieAuth eklentisi bunu ekler.',
+  'handle.websiteMetadataInsecure':
+    '{website}, IndieAuth meta verilerini https olmayan bir adreste belirtiyor.',
+  'handle.websiteAuthorizationInsecure':
+    '{website}, https adresi olmayan bir yetkilendirme uç noktası belirtiyor.',
+  'handle.indieauthMetadataStatus':
+    '{website} adresinin belirttiği IndieAuth sunucusu kullanılamıyor: meta verileri {status} yanıtını verdi.',
+  'handle.indieauthMetadataInvalid':
+    '{website} adresinin belirttiği IndieAuth sunucusu kullanılamıyor: meta verileri bir JSON nesnesi değil.',
+  'handle.indieauthIssuer':
+    '{website} adresinin belirttiği IndieAuth sunucusu kullanılamıyor: yayımcısı (issuer) eksik veya meta veri URL’sinin bir öneki değil.',
+  'handle.indieauthNoAuthorization':
+    '{website} adresinin belirttiği IndieAuth sunucusu kullanılamıyor: hiçbir yetkilendirme uç noktası belirtmiyor.',
+  'handle.indieauthNoPkce':
+    '{website} adresinin belirttiği IndieAuth sunucusu kullanılamıyor: S256 ile PKCE desteklemiyor.',
 
   'consent.title': '{site} sitesine devam edilsin mi?',
   'consent.heading': '{site} sitesine {name} olarak devam edilsin mi?',

@@ -162,6 +162,39 @@ export const uk: Catalog = {
   'handle.reasonPlainHttp': 'до {host} треба звертатися через https',
   'handle.reasonScheme': '{host}: завантажуються лише адреси https',
   'handle.reasonRedirects': '{host} перенаправляв забагато разів',
+  'handle.websiteEmpty': 'Введіть адресу вашого сайту, наприклад alice.example.',
+  'handle.websiteEmail':
+    'Це схоже на адресу електронної пошти: введіть адресу вашого сайту, наприклад alice.example.',
+  'handle.websiteInvalid': '«{address}» — не адреса сайту: введіть адресу на кшталт alice.example.',
+  'handle.websiteTooLong': 'Ця адреса задовга для адреси сайту.',
+  'handle.websiteNotHttps': 'Адреса вашого сайту має бути адресою https.',
+  'handle.websiteCredentials': 'Адреса вашого сайту не повинна містити ім’я користувача чи пароль.',
+  'handle.websitePort': 'Адреса вашого сайту не повинна містити порт.',
+  'handle.websiteIp': 'Адреса вашого сайту має вказувати домен, а не IP-адресу.',
+  'handle.websiteNotDomain': 'Адреса вашого сайту має вказувати домен, наприклад alice.example.',
+  'handle.websiteNotFound': 'Byline не вдалося прочитати {website}: такого сайту не існує.',
+  'handle.websiteUnreachable': 'Byline не вдалося прочитати {website}: сайт недоступний.',
+  'handle.websiteSlow': 'Byline не вдалося прочитати {website}: сайт не відповів вчасно.',
+  'handle.websiteTooBig': 'Byline не вдалося прочитати {website}: відповідь сайту завелика.',
+  'handle.websiteRefused': 'Byline не вдалося прочитати {website}: {reason}.',
+  'handle.websiteRedirectLoop': '{website} перенаправляє забагато разів, щоб через нього можна було увійти.',
+  'handle.websiteRedirectInsecure':
+    '{website} перенаправляє на адресу, за якою Byline не переходить (лише за адресами https).',
+  'handle.websiteError': '{website} відповів помилкою (HTTP {status}).',
+  'handle.websiteNoServer':
+    '{website} не вказує сервер IndieAuth, тому через нього не можна увійти. На його головній сторінці потрібне посилання на кшталт <link rel="indieauth-metadata" href="…"> (або rel="authorization_endpoint"); його додає плагін IndieAuth для вашого сайту.',
+  'handle.websiteMetadataInsecure': '{website} вказує метадані IndieAuth за адресою, яка не є адресою https.',
+  'handle.websiteAuthorizationInsecure': '{website} вказує кінцеву точку авторизації, адреса якої не https.',
+  'handle.indieauthMetadataStatus':
+    'Сервер IndieAuth, який вказує {website}, не можна використати: його метадані відповіли кодом {status}.',
+  'handle.indieauthMetadataInvalid':
+    'Сервер IndieAuth, який вказує {website}, не можна використати: його метадані — не об’єкт JSON.',
+  'handle.indieauthIssuer':
+    'Сервер IndieAuth, який вказує {website}, не можна використати: його видавця (issuer) не вказано або він не є префіксом URL його метаданих.',
+  'handle.indieauthNoAuthorization':
+    'Сервер IndieAuth, який вказує {website}, не можна використати: він не вказує кінцевої точки авторизації.',
+  'handle.indieauthNoPkce':
+    'Сервер IndieAuth, який вказує {website}, не можна використати: він не підтримує PKCE з S256.',
 
   'consent.title': 'Продовжити на {site}?',
   'consent.heading': 'Продовжити на {site} як {name}?',

@@ -1,6 +1,6 @@
-import type { MessageKey } from '../../i18n/catalog.js';
-import { type Message, msg } from '../../i18n/message.js';
+import { msg } from '../../i18n/message.js';
 import { HandleError, isUnreachable, UpstreamUnavailableError } from '../provider.js';
+import { refusalReason } from '../refusal.js';
 
 /** A handle (`alice.bsky.social`, `@alice.example.com`) or a DID as the reader typed it, in the form the library takes. */
 export function readerHandle(input: string | undefined): string {
@@ -26,20 +26,6 @@ function causeNamed(error: unknown, ...names: string[]): Error | undefined {
   return undefined;
 }
 
-const refusals: Readonly<Record<string, MessageKey>> = {
-  'private-address': 'handle.reasonPrivate',
-  'plain-http': 'handle.reasonPlainHttp',
-  scheme: 'handle.reasonScheme',
-  redirects: 'handle.reasonRedirects',
-};
-
-/** Why the guarded fetch refused a host (RefusedUpstreamError's reason), in the reader's words. */
-function refusal(refused: Error): Message | string {
-  const { host, reason } = refused as Error & { host?: string; reason?: string };
-  const key = reason === undefined ? undefined : refusals[reason];
-  return key && host ? msg(key, { host }) : refused.message;
-}
-
 /**
  * Why a login could not begin with `handle`, for the reader at the chooser's input (HandleError): it
  * points off the public Internet (the guarded fetch refused it), names no account (the handle or its DID
@@ -50,7 +36,7 @@ export function startFailure(error: unknown, handle: string): Error {
   if (error instanceof HandleError) return error;
   const refused = causeNamed(error, 'RefusedUpstreamError');
   if (refused)
-    return new HandleError(msg('handle.atprotoRefused', { handle, reason: refusal(refused) }), {
+    return new HandleError(msg('handle.atprotoRefused', { handle, reason: refusalReason(refused) }), {
       cause: error,
     });
   if (causeNamed(error, 'HandleResolverError', 'IdentityResolverError', 'DidError'))

@@ -1,17 +1,10 @@
 import { OversizedAnswerError, RefusedUpstreamError } from '../../http/guarded-fetch.js';
-import { HandleError } from '../provider.js';
+import type { MessageKey } from '../../i18n/catalog.js';
+import { msg } from '../../i18n/message.js';
+import { HandleError, type IndieAuthServer } from '../provider.js';
+import { refusalReason } from '../refusal.js';
 import { htmlLinkTargets, type LinkTargets, linkHeaderTargets } from './links.js';
 import { serverUrl, siteLabel } from './profile-url.js';
-
-/** The authorization server a profile page declares, as the callback checks it. */
-export interface IndieAuthServer {
-  /** Where the reader is sent, and where the code is redeemed for the profile URL (IndieAuth §5.3.2). */
-  authorization: string;
-  /** The metadata's `issuer`, exactly as written (found through `indieauth-metadata` only). */
-  issuer?: string;
-  /** The metadata says the callback carries `iss` (`authorization_response_iss_parameter_supported`). */
-  issRequired?: boolean;
-}
 
 export interface SiteDiscovery {
   /** The page that declared the server, after redirects. */
@@ -35,19 +28,19 @@ const metadataRel = 'indieauth-metadata';
 const authorizationRel = 'authorization_endpoint';
 
 /** What the reader reads when their site could not be fetched, from the guarded fetch's error. */
-function unreachable(label: string, error: unknown): HandleError {
+function unreachable(website: string, error: unknown): HandleError {
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const why =
+  const message =
     error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-      ? 'it did not answer in time'
+      ? msg('handle.websiteSlow', { website })
       : error instanceof OversizedAnswerError
-        ? 'its answer is too large'
+        ? msg('handle.websiteTooBig', { website })
         : error instanceof RefusedUpstreamError
-          ? error.message
+          ? msg('handle.websiteRefused', { website, reason: refusalReason(error) })
           : code === 'ENOTFOUND'
-            ? 'no such site exists'
-            : 'it could not be reached';
-  return new HandleError(`Byline could not read ${label}: ${why}.`, { cause: error });
+            ? msg('handle.websiteNotFound', { website })
+            : msg('handle.websiteUnreachable', { website });
+  return new HandleError(message, { cause: error });
 }
 
 /** One GET without following redirects (each hop is the caller's, so every URL on the way is seen). */
@@ -88,22 +81,24 @@ function firstTarget(rel: string, header: LinkTargets, html: LinkTargets): strin
 async function readMetadata(
   fetcher: typeof fetch,
   url: URL,
-  label: string,
+  website: string,
   options: DiscoveryOptions,
 ): Promise<IndieAuthServer> {
   const response = await get(fetcher, url, 'application/json', options.signal);
-  const invalid = (why: string) =>
-    new HandleError(`The IndieAuth server that ${label} names is not usable: ${why}.`);
-  if (response.status !== 200) throw invalid(`its metadata answered ${response.status}`);
+  const invalid = (key: MessageKey) => new HandleError(msg(key, { website }));
+  if (response.status !== 200)
+    throw new HandleError(
+      msg('handle.indieauthMetadataStatus', { website, status: String(response.status) }),
+    );
   let metadata: unknown;
   try {
     metadata = JSON.parse(await text(response, url, options.signal));
   } catch (error) {
     if (error instanceof HandleError) throw error;
-    throw invalid('its metadata is not JSON');
+    throw invalid('handle.indieauthMetadataInvalid');
   }
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw invalid('its metadata is not a JSON object');
+    throw invalid('handle.indieauthMetadataInvalid');
   const fields = metadata as Record<string, unknown>;
   const issuer = serverUrl(fields.issuer, undefined, options.allowPrivate);
   if (
@@ -114,12 +109,12 @@ async function readMetadata(
     issuer.origin !== url.origin ||
     !url.pathname.startsWith(issuer.pathname)
   )
-    throw invalid('its issuer is missing or is not a prefix of its metadata URL');
+    throw invalid('handle.indieauthIssuer');
   const authorization = serverUrl(fields.authorization_endpoint, undefined, options.allowPrivate);
-  if (!authorization) throw invalid('it names no authorization endpoint');
+  if (!authorization) throw invalid('handle.indieauthNoAuthorization');
   const methods = fields.code_challenge_methods_supported;
   if (methods !== undefined && !(Array.isArray(methods) && methods.includes('S256')))
-    throw invalid('it does not support PKCE with S256');
+    throw invalid('handle.indieauthNoPkce');
   return {
     authorization: authorization.href,
     issuer: fields.issuer,
@@ -147,19 +142,17 @@ export async function discoverServer(
     if (!redirectStatuses.has(response.status) || location === null) break;
     await discard(response);
     if (hop >= maxRedirects)
-      throw new HandleError(`${siteLabel(start)} redirects too many times to be a login.`);
+      throw new HandleError(msg('handle.websiteRedirectLoop', { website: siteLabel(start) }));
     const next = serverUrl(location, page, options.allowPrivate);
-    if (!next)
-      throw new HandleError(
-        `${siteLabel(page)} redirects to an address Byline does not follow (only https addresses are).`,
-      );
+    if (!next) throw new HandleError(msg('handle.websiteRedirectInsecure', { website: siteLabel(page) }));
     page = next;
     if (!hosts.includes(page.host)) hosts.push(page.host);
   }
-  const label = siteLabel(page);
+  const website = siteLabel(page);
   if (response.status !== 200) {
     await discard(response);
-    throw new HandleError(`${label} answered with an error (HTTP ${response.status}).`);
+    // The status as digits, not a number in the reader's numerals: it is a code to look up.
+    throw new HandleError(msg('handle.websiteError', { website, status: String(response.status) }));
   }
   const wanted = [metadataRel, authorizationRel];
   const header = linkHeaderTargets(response.headers.get('link'), wanted);
@@ -174,18 +167,16 @@ export async function discoverServer(
   const metadata = firstTarget(metadataRel, header, html);
   if (metadata !== undefined) {
     const url = serverUrl(metadata, page, options.allowPrivate);
-    if (!url) throw new HandleError(`${label} names its IndieAuth metadata at an address that is not https.`);
-    return { page, hosts, server: await readMetadata(fetcher, url, label, options) };
+    if (!url) throw new HandleError(msg('handle.websiteMetadataInsecure', { website }));
+    return { page, hosts, server: await readMetadata(fetcher, url, website, options) };
   }
   const authorization = firstTarget(authorizationRel, header, html);
   if (authorization !== undefined) {
     const url = serverUrl(authorization, page, options.allowPrivate);
-    if (!url) throw new HandleError(`${label} names an authorization endpoint that is not an https address.`);
+    if (!url) throw new HandleError(msg('handle.websiteAuthorizationInsecure', { website }));
     return { page, hosts, server: { authorization: url.href } };
   }
-  throw new HandleError(
-    `${label} names no IndieAuth server, so it cannot log you in. Its home page needs a link such as <link rel="indieauth-metadata" href="…"> (or rel="authorization_endpoint"); an IndieAuth plugin for your site adds one.`,
-  );
+  throw new HandleError(msg('handle.websiteNoServer', { website }));
 }
 
 /**

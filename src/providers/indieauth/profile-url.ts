@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { type Message, msg } from '../../i18n/message.js';
 import { HandleError } from '../provider.js';
 
 /** URLs Byline keeps (in the sealed login cookie) and compares: longer ones are refused, not cut. */
@@ -8,22 +9,23 @@ const maxUrlLength = 512;
 const domainName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * Whether `url` is a user profile URL (IndieAuth §3.2): http(s), no credentials, fragment or port, a
- * domain name for host. Plain http is refused too: whoever sits between Byline and an http page could
- * name their own server in it, and the page is what proves who the reader is. `allowPrivate`
- * (`http.allowPrivateUpstreams`, tests and development) allows http, ports, `localhost` and IP addresses.
+ * Why `url` is not a user profile URL (IndieAuth §3.2), for the reader: it must be http(s), without
+ * credentials or port, with a domain name for host (a fragment, which §3.2 forbids too, profileUrl's
+ * pattern refuses and typedWebsite drops). Plain http is refused too: whoever sits between Byline and an
+ * http page could name their own server in it, and the page is what proves who the reader is.
+ * `allowPrivate` (`http.allowPrivateUpstreams`, tests and development) allows http, ports, `localhost`
+ * and IP addresses.
  */
-function profileUrlProblem(url: URL, allowPrivate: boolean): string | undefined {
+function profileUrlProblem(url: URL, allowPrivate: boolean): Message | undefined {
   if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
-    return 'must be an https address';
-  if (url.username || url.password) return 'must not contain a user name or password';
-  if (url.hash) return 'must not contain a fragment (#)';
-  if (url.href.length > maxUrlLength) return 'is too long';
+    return msg('handle.websiteNotHttps');
+  if (url.username || url.password) return msg('handle.websiteCredentials');
+  if (url.href.length > maxUrlLength) return msg('handle.websiteTooLong');
   if (allowPrivate) return undefined;
-  if (url.port) return 'must not contain a port';
+  if (url.port) return msg('handle.websitePort');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0) return 'must name a domain, not an IP address';
-  if (!domainName.test(host)) return 'must name a domain such as alice.example';
+  if (isIP(host) !== 0) return msg('handle.websiteIp');
+  if (!domainName.test(host)) return msg('handle.websiteNotDomain');
   return undefined;
 }
 
@@ -35,25 +37,23 @@ function profileUrlProblem(url: URL, allowPrivate: boolean): string | undefined 
  */
 export function typedWebsite(input: string | undefined, allowPrivate: boolean): URL {
   const text = input?.trim() ?? '';
-  if (!text) throw new HandleError('Type the address of your website, such as alice.example.');
-  if (text.length > maxUrlLength) throw new HandleError('That address is too long for a website address.');
+  if (!text) throw new HandleError(msg('handle.websiteEmpty'));
+  if (text.length > maxUrlLength) throw new HandleError(msg('handle.websiteTooLong'));
   const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new HandleError(`"${text}" is not a website address: type one such as alice.example.`);
+    throw new HandleError(msg('handle.websiteInvalid', { address: text }));
   }
   if ((url.username || url.password) && !/^https?:\/\//i.test(text))
-    throw new HandleError(
-      'That looks like an email address: type the address of your website, such as alice.example.',
-    );
+    throw new HandleError(msg('handle.websiteEmail'));
   url.hash = '';
   // Byline reaches public sites over https only, as almost every site answers anyway (IndieAuth's own
   // example redirects http to https): `http://alice.example` is looked up at https://alice.example/.
   if (url.protocol === 'http:' && !allowPrivate) url.protocol = 'https:';
   const problem = profileUrlProblem(url, allowPrivate);
-  if (problem) throw new HandleError(`Your website's address ${problem}.`);
+  if (problem) throw new HandleError(problem);
   return url;
 }
 
