@@ -206,16 +206,100 @@ describe('atproto provider against a real PDS', () => {
     );
   });
 
-  test('without http.allowPrivateUpstreams a handle served from a private address is refused, and says so', async () => {
+  test('the admin’s plcDirectory and handleResolver are reached with the normal fetch, every host of the reader’s through the guard', async () => {
+    const erin = await pds.createAccount('erin');
+    const calls = { fetch: [] as string[], guarded: [] as string[] };
+    const recording =
+      (list: string[], fetchFn: typeof fetch): typeof fetch =>
+      (input, init) => {
+        list.push(input instanceof Request ? input.url : String(input));
+        return fetchFn(input, init);
+      };
+    const atproto = provider({
+      fetch: recording(calls.fetch, fetch),
+      guardedFetch: recording(calls.guarded, createGuardedFetch({ timeoutMs: 5000, allowPrivate: true })),
+    });
+    const started = await atproto.start({ forceLogin: false, handle: 'erin.test' });
+    assert.ok('url' in started);
+    const callback = new URL(await answerAtPds(started.url, erin));
+    assert.equal((await atproto.finish(callback.searchParams, started.upstream, {} as never)).id, erin.did);
+
+    const resolveHandle = `${pds.url}/xrpc/com.atproto.identity.resolveHandle?`;
+    const admins = (url: string) => url.startsWith(`${plc.url}/`) || url.startsWith(resolveHandle);
+    assert.ok(
+      calls.fetch.some((url) => url.startsWith(resolveHandle)),
+      'the handle, at the handleResolver',
+    );
+    assert.ok(
+      calls.fetch.includes(`${plc.url}/${encodeURIComponent(erin.did)}`),
+      'the DID, at the directory',
+    );
+    assert.deepEqual(
+      calls.fetch.filter((url) => !admins(url)),
+      [],
+      'nothing else through the normal fetch',
+    );
+    assert.deepEqual(calls.guarded.filter(admins), [], 'the admin’s endpoints never through the guard');
+    for (const path of ['/.well-known/oauth-protected-resource', '/oauth/par', '/oauth/token'])
+      assert.ok(calls.guarded.includes(`${pds.url}${path}`), `${path} through the guard`);
+  });
+
+  test('without http.allowPrivateUpstreams: the admin’s endpoints on loopback still answer; a reader’s PDS or did:web on a private address is refused, and says so', async () => {
     const before = pds.requests.length;
     const atproto = provider({ allowPrivateUpstreams: false });
+    // alice.test resolves (the admin's handleResolver and directory), but her PDS is on loopback, in plain http.
     await assert.rejects(
       atproto.start({ forceLogin: false, handle: 'alice.test' }),
+      (error: unknown) => error instanceof HandleError,
+    );
+    assert.deepEqual(
+      pds.requests.slice(before).map(({ path }) => path),
+      ['/xrpc/com.atproto.identity.resolveHandle'],
+      'the PDS was asked as the handleResolver only, never as alice’s server',
+    );
+
+    // A did:web (atproto's have no port off localhost) whose name resolves to a private address: the
+    // guard refuses it before any connection.
+    const asked: string[] = [];
+    const guardedFetch = createGuardedFetch({
+      timeoutMs: 5000,
+      allowPrivate: false,
+      resolve: async (hostname) => {
+        asked.push(hostname);
+        return [{ address: '10.1.2.3', family: 4 }];
+      },
+    });
+    await assert.rejects(
+      provider({ allowPrivateUpstreams: false, guardedFetch }).start({
+        forceLogin: false,
+        handle: 'did:web:inside.test',
+      }),
       (error: unknown) =>
         error instanceof HandleError &&
-        /^alice\.test cannot be used here: .* not on the public Internet/.test(error.message),
+        error.message ===
+          'did:web:inside.test cannot be used here: inside.test is not on the public Internet.',
     );
-    assert.equal(pds.requests.length, before, 'nothing was sent to the private address');
+    assert.deepEqual(asked, ['inside.test'], 'the did:web went through the guard');
+  });
+
+  test('plcDirectory and handleResolver must be https, plain http only on loopback: checked when the provider is built', () => {
+    const build = (endpoints: { plcDirectory?: string; handleResolver?: string }) =>
+      atprotoProvider(
+        { id: 'bsky', type: 'atproto', name: 'Bluesky', plcDirectory: plc.url, ...endpoints },
+        testProviderContext(
+          { url: publicUrl },
+          { store, dataDir, guardedFetch: createGuardedFetch({ timeoutMs: 5000, allowPrivate: false }) },
+        ),
+      );
+    assert.throws(
+      () => build({ plcDirectory: 'http://plc.example' }),
+      /^TypeError: providers\.bsky\.plcDirectory: must be an https URL/,
+    );
+    assert.throws(
+      () => build({ handleResolver: 'http://10.0.0.7' }),
+      /^TypeError: providers\.bsky\.handleResolver: must be an https URL/,
+    );
+    build({ plcDirectory: 'https://plc.directory', handleResolver: 'http://127.0.0.1:2583' });
   });
 
   test('a server that never answers: the reader is told within http.upstreamTimeout', async () => {

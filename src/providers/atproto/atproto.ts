@@ -1,9 +1,9 @@
-import type { NodeOAuthClient } from '@atproto/oauth-client-node';
+import type { DidResolver, NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
 import type { StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
-import type { ProviderContext } from '../provider-context.js';
+import { type ProviderContext, upstreamUrl } from '../provider-context.js';
 import { atprotoClientKey } from './client-key.js';
 import { atprotoClient, clientDocumentsRouter, clientMetadata } from './client-metadata.js';
 import { finishFailure, readerHandle, startFailure } from './errors.js';
@@ -15,13 +15,20 @@ import { atprotoStores } from './stores.js';
  * (@atproto/oauth-client-node), which resolves the handle to a DID, the DID to a PDS and the PDS to its
  * authorization server, and does PAR, DPoP and PKCE. Its stores live in Byline's Store, so a login begun
  * on one instance finishes on any. Byline keeps no atproto session: once the profile is read, the session
- * is revoked.
+ * is revoked. The admin's `plcDirectory` and `handleResolver` are reached like any configured endpoint
+ * (the normal upstream fetch); every host a reader's handle or DID leads to, through the guarded fetch.
  */
 export function atprotoProvider(config: ProviderConfigOf<'atproto'>, ctx: ProviderContext): UpstreamProvider {
   const { store, dataDir, guardedFetch } = ctx;
   if (!store || !dataDir || !guardedFetch)
     throw new TypeError(`providers.${config.id}: atproto needs the app's store, dataDir and guarded fetch`);
   const redirectUri = ctx.callbackUrl(config.id);
+  const plcDirectory = upstreamUrl(`providers.${config.id}.plcDirectory`, config.plcDirectory);
+  const handleResolver =
+    config.handleResolver === undefined
+      ? undefined
+      : upstreamUrl(`providers.${config.id}.handleResolver`, config.handleResolver);
+  const adminFetch = boundedFetch(ctx.fetch, ctx.upstreamTimeout);
   const client = atprotoClient(ctx.publicUrl, config.id, redirectUri);
   const metadata = clientMetadata(client, ctx.publicUrl, redirectUri);
   const key = () => atprotoClientKey(dataDir);
@@ -37,18 +44,26 @@ export function atprotoProvider(config: ProviderConfigOf<'atproto'>, ctx: Provid
       const atproto = await import('@atproto/oauth-client-node');
       const keyset =
         client.kind === 'web' ? [await atproto.JoseKey.fromJWK({ ...(await key()) })] : undefined;
+      const allowHttp = ctx.allowPrivateUpstreams === true;
+      // A did:plc document comes from the admin's directory; a did:web one from the host the DID names.
+      const plc = new atproto.DidResolverCommon({ fetch: adminFetch, plcDirectoryUrl: plcDirectory });
+      const web = new atproto.DidResolverCommon({ fetch: guardedFetch, allowHttp });
+      const didResolver: DidResolver<'plc' | 'web'> = {
+        resolve: (did, options) => (did.startsWith('did:plc:') ? plc : web).resolve(did, options),
+      };
       return new atproto.NodeOAuthClient({
         clientMetadata: metadata,
         ...(keyset ? { keyset } : {}),
         ...stores,
         // Byline never refreshes a session (it ends it at once), so no lock across instances is needed.
         requestLock: atproto.requestLocalLock,
-        // Every host it reaches (PDS, authorization server, a handle's well-known URL, a did:web, and the
-        // admin's plcDirectory and handleResolver too) goes through the guard for reader-named hosts.
+        // Every other host it reaches (PDS, authorization server, a handle's well-known URL) is the reader's.
         fetch: guardedFetch,
-        plcDirectoryUrl: config.plcDirectory,
-        ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
-        allowHttp: ctx.allowPrivateUpstreams === true,
+        didResolver,
+        ...(handleResolver
+          ? { handleResolver: new atproto.XrpcHandleResolver(handleResolver, { fetch: adminFetch }) }
+          : {}),
+        allowHttp,
       });
     })().catch((error: unknown) => {
       built = undefined;
@@ -97,5 +112,17 @@ export function atprotoProvider(config: ProviderConfigOf<'atproto'>, ctx: Provid
         await session.signOut().catch(() => {});
       }
     },
+  };
+}
+
+/**
+ * `fetchFn`, each call ended after `ms` (the library gives most of its requests no signal of their own). It
+ * passes Request objects: their own signal is kept beside the time limit.
+ */
+function boundedFetch(fetchFn: typeof fetch, ms: number): typeof fetch {
+  return (input, init) => {
+    const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const limit = AbortSignal.timeout(ms);
+    return fetchFn(input, { ...init, signal: own ? AbortSignal.any([own, limit]) : limit });
   };
 }
