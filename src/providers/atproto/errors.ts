@@ -1,3 +1,4 @@
+import { domainName } from '../../domain-name.js';
 import { msg } from '../../i18n/message.js';
 import { HandleError, isUnreachable, UpstreamUnavailableError } from '../provider.js';
 import { refusalReason } from '../refusal.js';
@@ -8,10 +9,10 @@ export function readerHandle(input: string | undefined): string {
   // Handles are case-insensitive; a did:web keeps its `%3A` (a port) as written.
   const handle = typed.startsWith('did:') ? typed : typed.toLowerCase();
   if (!handle) throw new HandleError(msg('handle.atprotoEmpty'));
-  // A domain name (atproto handles are), or a did:plc / did:web.
-  const domain = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+  // A domain name whose last label begins with a letter (atproto handles are), or a did:plc / did:web.
+  const domain = domainName.test(handle) && /\.[a-z][^.]*$/.test(handle);
   const did = /^did:(plc:[a-z2-7]{24}|web:[a-zA-Z0-9.%-]{1,253})$/;
-  if (handle.length > 253 || !(domain.test(handle) || did.test(handle)))
+  if (handle.length > 253 || !(domain || did.test(handle)))
     throw new HandleError(msg('handle.atprotoInvalid'));
   return handle;
 }

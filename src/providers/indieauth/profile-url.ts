@@ -1,12 +1,10 @@
 import { isIP } from 'node:net';
+import { domainName } from '../../domain-name.js';
 import { type Message, msg } from '../../i18n/message.js';
 import { HandleError } from '../provider.js';
 
 /** URLs Byline keeps (in the sealed login cookie) and compares: longer ones are refused, not cut. */
 const maxUrlLength = 512;
-
-/** A host name of dotted labels (no IP address, no single label such as `intranet`). */
-const domainName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Why `url` is not a user profile URL (IndieAuth §3.2), for the reader: it must be http(s), without
