@@ -1,17 +1,8 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { decodeProtectedHeader, exportJWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { readBody, sendJson } from './double-http.js';
-import { formPostPage } from './form-post.js';
-import { listenOnFreePort } from './gateway.js';
-
-interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  /** The decoded form body (POST) or query (GET). */
-  params: URLSearchParams;
-}
+import { pkceMatches, type RecordedRequest, routeTable, sendHtml, sendJson } from './double-http.js';
+import { startOAuth2Server } from './oauth2-server-double.js';
 
 /** Apple sends its boolean claims as booleans or as the strings "true" and "false". */
 type AppleBoolean = boolean | 'true' | 'false';
@@ -76,6 +67,15 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   });
 }
 
+/** What a code stands for. */
+interface Grant {
+  redirectUri: string;
+  sub: string;
+  nonce?: string;
+  challenge?: string;
+  account: AppleAccount;
+}
+
 /** Apple limits a client secret to six months. */
 const maxSecretLifetime = 15_777_000;
 
@@ -90,20 +90,29 @@ const maxSecretLifetime = 15_777_000;
  * with `email_verified` and `is_private_email` as the account spells them.
  */
 export async function startAppleDouble(): Promise<AppleDouble> {
-  const { server, url } = await listenOnFreePort();
-  const port = new URL(url).port;
   const client = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingKid = 'YuyXoY';
   const jwk = { ...(await exportJWK(signing.publicKey)), kid: signingKid, use: 'sig', alg: 'RS256' };
-  const codes = new Map<
-    string,
-    { redirectUri: string; sub: string; nonce?: string; challenge?: string; account: AppleAccount }
-  >();
-  let redirectUris: string[] = [];
+  const server = await startOAuth2Server<Grant>(
+    routeTable(
+      {
+        'GET /auth/authorize': (_req, recorded, res) => authorize(recorded.params, res),
+        'POST /auth/token': (_req, recorded, res) => {
+          token(recorded.params, res).catch((error: unknown) => {
+            if (!res.headersSent) json(res, 500, { error: String(error) });
+          });
+        },
+        'GET /auth/keys': (_req, _recorded, res) => json(res, 200, { keys: [jwk] }),
+      },
+      (res) => sendHtml(res, 404, '<!DOCTYPE html><h1>Not Found</h1>'),
+    ),
+  );
+  const { url } = server.plumbing;
+  const port = new URL(url).port;
 
   const double: AppleDouble = {
-    url,
+    ...server.plumbing,
     clientId: 'com.example.blog.login',
     teamId: 'TEAM123456',
     keyId: 'KEY7890ABC',
@@ -118,12 +127,7 @@ export async function startAppleDouble(): Promise<AppleDouble> {
     authorized: new Set(),
     deny: false,
     extraFields: {},
-    requests: [],
-    to: (path) => double.requests.filter((request) => request.path === path),
     secrets: [],
-    register(...uris) {
-      redirectUris = uris;
-    },
     reset() {
       double.account = appleAccount();
       double.authorized.clear();
@@ -132,10 +136,6 @@ export async function startAppleDouble(): Promise<AppleDouble> {
       double.clientKey = client.publicKey;
       double.requests.length = 0;
       double.secrets.length = 0;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
     },
   };
 
@@ -158,7 +158,7 @@ export async function startAppleDouble(): Promise<AppleDouble> {
     }
   }
 
-  async function idToken(grant: { sub: string; nonce?: string; account: AppleAccount }): Promise<string> {
+  async function idToken(grant: Grant): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const { account } = grant;
     return new SignJWT({
@@ -179,35 +179,37 @@ export async function startAppleDouble(): Promise<AppleDouble> {
   }
 
   function authorize(params: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = params.get('redirect_uri') ?? '';
     if (params.get('client_id') !== double.clientId) {
       json(res, 400, { error: 'invalid_client' });
       return;
     }
+    const request = server.authorization(params, double.clientId);
     const scoped = (params.get('scope') ?? '').trim() !== '';
     if (
-      !redirectUris.includes(redirectUri) ||
+      !request ||
       params.get('response_type') !== 'code' ||
       (scoped && params.get('response_mode') !== 'form_post')
     ) {
       json(res, 400, { error: 'invalid_request' });
       return;
     }
-    const state = params.get('state');
-    const fields: Record<string, string> = state ? { state } : {};
+    const fields: Record<string, string> = {};
     if (double.deny) {
       fields.error = 'user_cancelled_authorize';
     } else {
       const account = { ...double.account };
-      const code = `c${randomBytes(16).toString('hex')}.0.mrxz.${randomBytes(12).toString('base64url')}`;
-      codes.set(code, {
-        redirectUri,
-        sub: account.sub,
-        account,
-        ...(params.get('nonce') ? { nonce: params.get('nonce') as string } : {}),
-        ...(params.get('code_challenge') ? { challenge: params.get('code_challenge') as string } : {}),
-      });
-      fields.code = code;
+      const nonce = params.get('nonce');
+      const challenge = params.get('code_challenge');
+      fields.code = server.issueCode(
+        `c${randomBytes(16).toString('hex')}.0.mrxz.${randomBytes(12).toString('base64url')}`,
+        {
+          redirectUri: request.redirectUri,
+          sub: account.sub,
+          account,
+          ...(nonce ? { nonce } : {}),
+          ...(challenge ? { challenge } : {}),
+        },
+      );
       if (!double.authorized.has(account.sub)) {
         double.authorized.add(account.sub);
         fields.user = JSON.stringify({
@@ -216,10 +218,7 @@ export async function startAppleDouble(): Promise<AppleDouble> {
         });
       }
     }
-    Object.assign(fields, double.extraFields);
-    res
-      .writeHead(200, { 'content-type': 'text/html;charset=UTF-8' })
-      .end(formPostPage(redirectUri, fields, 'Sign in with Apple'));
+    request.postBack(res, { ...fields, ...double.extraFields }, 'Sign in with Apple');
   }
 
   async function token(params: URLSearchParams, res: ServerResponse): Promise<void> {
@@ -238,14 +237,11 @@ export async function startAppleDouble(): Promise<AppleDouble> {
       json(res, 400, { error: 'unsupported_grant_type' });
       return;
     }
-    const grant = codes.get(params.get('code') ?? '');
-    codes.delete(params.get('code') ?? '');
-    const verifier = params.get('code_verifier') ?? '';
+    const grant = server.redeem(params.get('code'));
     if (
       !grant ||
       params.get('redirect_uri') !== grant.redirectUri ||
-      (grant.challenge !== undefined &&
-        createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+      (grant.challenge !== undefined && !pkceMatches(grant.challenge, params.get('code_verifier')))
     ) {
       json(res, 400, { error: 'invalid_grant' });
       return;
@@ -258,21 +254,6 @@ export async function startAppleDouble(): Promise<AppleDouble> {
       id_token: await idToken(grant),
     });
   }
-
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(req.url ?? '/', url);
-    const body = req.method === 'POST' ? await readBody(req) : '';
-    const params = req.method === 'POST' ? new URLSearchParams(body) : target.searchParams;
-    double.requests.push({ method: req.method ?? '', path: target.pathname, headers: req.headers, params });
-    try {
-      if (target.pathname === '/auth/authorize' && req.method === 'GET') authorize(params, res);
-      else if (target.pathname === '/auth/token' && req.method === 'POST') await token(params, res);
-      else if (target.pathname === '/auth/keys' && req.method === 'GET') json(res, 200, { keys: [jwk] });
-      else res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><h1>Not Found</h1>');
-    } catch (error) {
-      if (!res.headersSent) json(res, 500, { error: String(error) });
-    }
-  });
 
   return double;
 }

@@ -9,6 +9,17 @@ import { type OidcDouble, startOidcDouble } from './oidc-double.js';
  */
 export async function startGitLabDouble(): Promise<OidcDouble> {
   let url = '';
+  /** The claims the ID token and UserInfo both carry (UserInfo names the groups `groups`). */
+  const profile = () => ({
+    name: 'Ada Lovelace',
+    nickname: 'ada',
+    preferred_username: 'ada',
+    email: 'ada@example.com',
+    email_verified: true,
+    website: 'https://ada.example',
+    profile: `${url}/ada`,
+    picture: 'https://secure.gravatar.com/avatar/5f1c2b?s=80&d=identicon',
+  });
   const double = await startOidcDouble({
     clientId: '2b1a7f8c0d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90',
     sub: '1234567',
@@ -29,27 +40,10 @@ export async function startGitLabDouble(): Promise<OidcDouble> {
     claims: () => ({
       sub_legacy: '2435223452345245234524524524524524524524524524524524524524524524',
       auth_time: Math.floor(Date.now() / 1000) - 60,
-      name: 'Ada Lovelace',
-      nickname: 'ada',
-      preferred_username: 'ada',
-      email: 'ada@example.com',
-      email_verified: true,
-      website: 'https://ada.example',
-      profile: `${url}/ada`,
-      picture: 'https://secure.gravatar.com/avatar/5f1c2b?s=80&d=identicon',
+      ...profile(),
       groups_direct: ['analytical-engines'],
     }),
-    userinfo: () => ({
-      name: 'Ada Lovelace',
-      nickname: 'ada',
-      preferred_username: 'ada',
-      email: 'ada@example.com',
-      email_verified: true,
-      website: 'https://ada.example',
-      profile: `${url}/ada`,
-      picture: 'https://secure.gravatar.com/avatar/5f1c2b?s=80&d=identicon',
-      groups: ['analytical-engines'],
-    }),
+    userinfo: () => ({ ...profile(), groups: ['analytical-engines'] }),
     denial: {
       error: 'access_denied',
       error_description: 'The resource owner or authorization server denied the request.',

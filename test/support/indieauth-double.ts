@@ -171,7 +171,6 @@ export async function startIndieAuthServer(): Promise<IndieAuthServerDouble> {
       const answer = { ...self.answer };
       const iss: Record<string, string> =
         answer.iss === undefined ? { iss: self.issuer } : answer.iss === null ? {} : { iss: answer.iss };
-      answer.iss === undefined ? { iss: self.issuer } : answer.iss === null ? {} : { iss: answer.iss };
       const state = params.get('state') ?? '';
       if (answer.error) {
         redirectBack(res, redirectUri, { error: answer.error, state, ...iss });

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
-  basicCredentials,
   bearerToken,
+  clientCredentials,
   pkceMatches,
   type RecordedRequest,
   redirectBack,
@@ -82,10 +82,7 @@ export async function startMastodonDouble(version: MastodonVersion): Promise<Mas
   const scopesKnown = metadata ? [...allScopes, 'profile'] : allScopes;
 
   const clientOf = (req: RecordedRequest): [string, App] | undefined => {
-    const [id, secret] = basicCredentials(req.headers.authorization) ?? [
-      req.params.get('client_id') ?? '',
-      req.params.get('client_secret') ?? '',
-    ];
+    const [id, secret] = clientCredentials(req);
     const app = apps.get(id);
     return app && app.secret === secret ? [id, app] : undefined;
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basicCredentials, pkceMatches, routeTable, sendHtml, sendJson } from './double-http.js';
+import { githubUser } from './github-double.js';
 import { negotiatedTokenAnswer, type ProviderDouble, startOAuth2Server } from './oauth2-server-double.js';
 
 type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -21,25 +22,9 @@ export interface OAuth2Double
   iss?: string;
 }
 
-/** A GitHub-like `GET /user` answer (https://docs.github.com/rest/users/users#get-the-authenticated-user). */
+/** A GitHub-like `GET /user` answer: GitHub's, its email public. */
 export function githubLikeUser(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    login: 'octocat',
-    id: 583231,
-    node_id: 'MDQ6VXNlcjU4MzIzMQ==',
-    avatar_url: 'https://avatars.githubusercontent.com/u/583231?v=4',
-    html_url: 'https://github.com/octocat',
-    type: 'User',
-    site_admin: false,
-    name: 'The Octocat',
-    company: '@github',
-    blog: 'https://github.blog',
-    email: 'octocat@github.com',
-    bio: null,
-    public_repos: 8,
-    created_at: '2011-01-25T18:44:36Z',
-    ...overrides,
-  };
+  return githubUser({ email: 'octocat@github.com', ...overrides });
 }
 
 /** A GitHub-like `GET /user/emails` answer: the primary address verified, another one not. */

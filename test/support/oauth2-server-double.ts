@@ -67,7 +67,7 @@ export interface OAuth2Server<G, T> {
 }
 
 /** An authorization server on 127.0.0.1:0 whose requests, recorded first, go to `route`. */
-export async function startOAuth2Server<G, T>(route: Route): Promise<OAuth2Server<G, T>> {
+export async function startOAuth2Server<G, T = never>(route: Route): Promise<OAuth2Server<G, T>> {
   const server: DoubleServer = await startDoubleServer(route);
   const codes = new Map<string, G>();
   const tokens = new Map<string, T>();

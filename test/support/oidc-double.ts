@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { type Fault, type FaultSwitches, faultSwitches } from './double-faults.js';
-import { readBody, sendJson } from './double-http.js';
-import { listenOnFreePort } from './gateway.js';
+import { pkceMatches, type RecordedRequest, sendJson } from './double-http.js';
 import { type IdTokenSpec, signIdToken } from './id-token-spec.js';
+import { startOAuth2Server } from './oauth2-server-double.js';
 
 export type { Fault } from './double-faults.js';
 export type { IdTokenSpec } from './id-token-spec.js';
@@ -57,11 +57,19 @@ export interface OidcDouble extends Omit<FaultSwitches<DoubleEndpoint>, 'slowed'
   deny: boolean;
   faults: Partial<Record<DoubleEndpoint, Fault>>;
   /** Every request: its method, path, headers and parameters (the query, or a posted form). */
-  requests: { method: string; path: string; headers: IncomingHttpHeaders; params: URLSearchParams }[];
-  /** Adds a redirect URI the client registered (Byline's callback, known once it listens). */
-  register(redirectUri: string): void;
+  requests: RecordedRequest[];
+  /** Adds redirect URIs the client registered (Byline's callbacks, known once it listens). */
+  register(...redirectUris: string[]): void;
   reset(): void;
   close(): Promise<void>;
+}
+
+/** What a code stands for. */
+interface Grant {
+  redirectUri: string;
+  sub: string;
+  nonce?: string;
+  challenge?: string;
 }
 
 /**
@@ -71,7 +79,12 @@ export interface OidcDouble extends Omit<FaultSwitches<DoubleEndpoint>, 'slowed'
  * can hang, answer HTML or fail, so tests can drive every upstream outcome over real HTTP.
  */
 export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<OidcDouble> {
-  const { server, url } = await listenOnFreePort();
+  const server = await startOAuth2Server<Grant, string>((req, recorded, res) => {
+    route(req, recorded, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+    });
+  });
+  const { url } = server.plumbing;
   const issuer = options.issuer ?? url;
   const alg = options.alg ?? 'ES256';
   const paths = {
@@ -85,20 +98,17 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
   const published = await generateKeyPair(alg, { extractable: true });
   const unpublished = await generateKeyPair(alg, { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(published.publicKey)), kid, alg, use: 'sig' };
-  const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; sub: string }>();
-  const tokens = new Map<string, string>();
-  const redirectUris: string[] = [];
   const switches = faultSwitches<DoubleEndpoint>(() => double.faults);
   const { slowed, faulted } = switches;
 
   const double: OidcDouble = {
     issuer,
     url,
-    endpoints: {
-      authorization: url + paths.authorize,
-      token: url + paths.token,
-      userinfo: url + paths.userinfo,
-    },
+    endpoints: server.endpoints({
+      authorization: paths.authorize,
+      token: paths.token,
+      userinfo: paths.userinfo,
+    }),
     deny: false,
     clientId: options.clientId ?? 'double-client',
     clientSecret: 'double-client-secret-0123456789',
@@ -111,9 +121,9 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
     whenHeld: switches.whenHeld,
     proceed: switches.proceed,
     release: switches.release,
-    requests: [],
-    register(redirectUri) {
-      redirectUris.push(redirectUri);
+    requests: server.plumbing.requests,
+    register(...redirectUris) {
+      server.redirectUris.push(...redirectUris);
     },
     reset() {
       double.idToken = {};
@@ -126,12 +136,11 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
     async close() {
       double.proceed();
       double.release();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.plumbing.close();
     },
   };
 
-  async function idToken(grant: { nonce?: string; sub: string }): Promise<string> {
+  async function idToken(grant: Grant): Promise<string> {
     const spec = double.idToken;
     if (spec.raw !== undefined) return spec.raw;
     const now = Math.floor(Date.now() / 1000);
@@ -150,115 +159,92 @@ export async function startOidcDouble(options: OidcDoubleOptions = {}): Promise<
     return signIdToken(claims, { alg, kid, ...spec.header }, key, double.clientSecret, spec.corruptSignature);
   }
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(req.url ?? '/', url);
-    const recorded = {
-      method: req.method ?? '',
-      path: target.pathname,
-      headers: req.headers,
-      params: target.searchParams,
-    };
-    double.requests.push(recorded);
-    try {
-      if (target.pathname.endsWith('/.well-known/openid-configuration')) {
-        if (faulted('discovery', res)) return;
-        const { metadata = {} } = options;
-        sendJson(res, 200, {
-          issuer,
-          authorization_endpoint: double.endpoints.authorization,
-          token_endpoint: double.endpoints.token,
-          userinfo_endpoint: double.endpoints.userinfo,
-          jwks_uri: url + paths.jwks,
-          response_types_supported: ['code'],
-          subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: [alg],
-          code_challenge_methods_supported: ['S256'],
-          token_endpoint_auth_methods_supported: ['client_secret_post'],
-          ...(typeof metadata === 'function' ? metadata(target.pathname) : metadata),
-        });
-        return;
-      }
-      if (target.pathname.endsWith(paths.jwks)) {
-        if (faulted('jwks', res)) return;
-        sendJson(res, 200, { keys: [publicJwk] });
-        return;
-      }
-      if (target.pathname.endsWith(paths.authorize)) {
-        const params = target.searchParams;
-        const redirectUri = params.get('redirect_uri') ?? '';
-        if (params.get('client_id') !== double.clientId || !redirectUris.includes(redirectUri)) {
-          res.writeHead(400, { 'content-type': 'text/plain' }).end('bad client or redirect_uri');
-          return;
-        }
-        const back = new URL(redirectUri);
-        if (params.get('state')) back.searchParams.set('state', params.get('state') as string);
-        if (options.authorizationResponseIss) back.searchParams.set('iss', issuer);
-        if (double.deny) {
-          for (const [name, value] of Object.entries(options.denial ?? { error: 'access_denied' }))
-            back.searchParams.set(name, value);
-          res.writeHead(302, { location: back.href }).end();
-          return;
-        }
-        const code = randomBytes(12).toString('base64url');
-        codes.set(code, {
-          redirectUri,
-          sub: double.sub,
-          ...(params.get('nonce') ? { nonce: params.get('nonce') as string } : {}),
-          ...(params.get('code_challenge') ? { challenge: params.get('code_challenge') as string } : {}),
-        });
-        back.searchParams.set('code', code);
-        res.writeHead(302, { location: back.href }).end();
-        return;
-      }
-      if (target.pathname.endsWith(paths.token) && req.method === 'POST') {
-        const params = new URLSearchParams(await readBody(req));
-        recorded.params = params;
-        if (faulted('token', res)) return;
-        if (options.refuseCodeVerifier && params.has('code_verifier')) {
-          sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-          return;
-        }
-        const grant = codes.get(params.get('code') ?? '');
-        codes.delete(params.get('code') ?? '');
-        const verifier = params.get('code_verifier') ?? '';
-        if (
-          !grant ||
-          params.get('client_secret') !== double.clientSecret ||
-          params.get('redirect_uri') !== grant.redirectUri ||
-          (grant.challenge && createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
-        ) {
-          sendJson(res, 400, { error: 'invalid_grant' });
-          return;
-        }
-        const accessToken = randomBytes(24).toString('base64url');
-        tokens.set(accessToken, grant.sub);
-        sendJson(res, 200, {
-          access_token: accessToken,
-          token_type: 'Bearer',
-          expires_in: 300,
-          id_token: await idToken(grant),
-          ...options.tokenResponse,
-        });
-        return;
-      }
-      if (target.pathname.endsWith(paths.userinfo)) {
-        await slowed('userinfo');
-        if (faulted('userinfo', res)) return;
-        const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-        const sub = token ? tokens.get(token) : undefined;
-        if (!sub) {
-          sendJson(res, 401, { error: 'invalid_token' });
-          return;
-        }
-        const body = options.userinfo?.(sub) ?? { name: 'Double User', email: 'double@example.com' };
-        sendJson(res, 200, { ...body, sub: double.userinfoSub ?? sub });
-        return;
-      }
-      sendJson(res, 404, { error: 'not_found' });
-    } catch (error) {
-      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+  async function route(req: IncomingMessage, recorded: RecordedRequest, res: ServerResponse): Promise<void> {
+    const { path, params } = recorded;
+    if (path.endsWith('/.well-known/openid-configuration')) {
+      if (faulted('discovery', res)) return;
+      const { metadata = {} } = options;
+      sendJson(res, 200, {
+        issuer,
+        authorization_endpoint: double.endpoints.authorization,
+        token_endpoint: double.endpoints.token,
+        userinfo_endpoint: double.endpoints.userinfo,
+        jwks_uri: url + paths.jwks,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: [alg],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['client_secret_post'],
+        ...(typeof metadata === 'function' ? metadata(path) : metadata),
+      });
+      return;
     }
-  });
+    if (path.endsWith(paths.jwks)) {
+      if (faulted('jwks', res)) return;
+      sendJson(res, 200, { keys: [publicJwk] });
+      return;
+    }
+    if (path.endsWith(paths.authorize)) {
+      const request = server.authorization(params, double.clientId);
+      if (!request) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('bad client or redirect_uri');
+        return;
+      }
+      const iss: Record<string, string> = options.authorizationResponseIss ? { iss: issuer } : {};
+      if (double.deny) {
+        request.sendBack(res, { ...iss, ...(options.denial ?? { error: 'access_denied' }) });
+        return;
+      }
+      const nonce = params.get('nonce');
+      const challenge = params.get('code_challenge');
+      const code = server.issueCode(randomBytes(12).toString('base64url'), {
+        redirectUri: request.redirectUri,
+        sub: double.sub,
+        ...(nonce ? { nonce } : {}),
+        ...(challenge ? { challenge } : {}),
+      });
+      request.sendBack(res, { ...iss, code });
+      return;
+    }
+    if (path.endsWith(paths.token) && recorded.method === 'POST') {
+      if (faulted('token', res)) return;
+      if (options.refuseCodeVerifier && params.has('code_verifier')) {
+        sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        return;
+      }
+      const grant = server.redeem(params.get('code'));
+      if (
+        !grant ||
+        params.get('client_secret') !== double.clientSecret ||
+        params.get('redirect_uri') !== grant.redirectUri ||
+        (grant.challenge && !pkceMatches(grant.challenge, params.get('code_verifier')))
+      ) {
+        sendJson(res, 400, { error: 'invalid_grant' });
+        return;
+      }
+      sendJson(res, 200, {
+        access_token: server.issueToken(randomBytes(24).toString('base64url'), grant.sub),
+        token_type: 'Bearer',
+        expires_in: 300,
+        id_token: await idToken(grant),
+        ...options.tokenResponse,
+      });
+      return;
+    }
+    if (path.endsWith(paths.userinfo)) {
+      await slowed('userinfo');
+      if (faulted('userinfo', res)) return;
+      const sub = server.bearer(req);
+      if (!sub) {
+        sendJson(res, 401, { error: 'invalid_token' });
+        return;
+      }
+      const body = options.userinfo?.(sub) ?? { name: 'Double User', email: 'double@example.com' };
+      sendJson(res, 200, { ...body, sub: double.userinfoSub ?? sub });
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found' });
+  }
 
   return double;
 }
