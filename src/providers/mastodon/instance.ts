@@ -23,6 +23,11 @@ const messages = {
 // A user part as Mastodon, GoToSocial and Akkoma allow them (letters, digits, _, ., -).
 const userPart = /^[\p{L}\p{N}_.-]{1,64}$/u;
 
+/** Whether `text` can be the user part of a fediverse address (`alice` in `@alice@example.social`). */
+export function isUserPart(text: string): boolean {
+  return userPart.test(text);
+}
+
 /** A host the reader might mean: a domain name (`localhost` too, for private setups), or an IP address. */
 function plausibleHost(hostname: string): boolean {
   if (hostname.startsWith('[')) return isIP(hostname.slice(1, -1)) === 6;
@@ -52,7 +57,7 @@ export function parseInstance(typed: string | undefined, allowPrivate: boolean):
     // A bare host may end in a slash, or a path (`example.social/@alice`): the instance is the host.
     const handle = text.replace(/^@/, '').replace(/\/.*$/, '');
     const at = handle.lastIndexOf('@');
-    if (at >= 0 && !userPart.test(handle.slice(0, at))) throw new HandleError(messages.invalid);
+    if (at >= 0 && !isUserPart(handle.slice(0, at))) throw new HandleError(messages.invalid);
     hostPart = handle.slice(at + 1);
     if (!hostPart || /[@?#\\]/.test(hostPart)) throw new HandleError(messages.invalid);
   }

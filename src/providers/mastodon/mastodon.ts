@@ -4,6 +4,7 @@ import { randomId } from '../../crypto/random-id.js';
 import { isJsonType } from '../../http/json-type.js';
 import { msg } from '../../i18n/message.js';
 import type { Identity } from '../../identity.js';
+import { cameFrom, taggedCallback } from '../callback-tag.js';
 import { cleanText } from '../profile.js';
 import {
   type StartOptions,
@@ -28,10 +29,12 @@ async function jsonObject(response: Response, what: string): Promise<Record<stri
 
 /**
  * `type: mastodon`: readers of any fediverse server that speaks the Mastodon API (Mastodon, GoToSocial,
- * Akkoma/Pleroma) type their address; Byline registers itself once per instance (registration.ts) and
- * logs them in there with the code flow (PKCE where the instance lists S256), reads their account with
- * `verify_credentials` and revokes the token at once: it keeps nothing at the instance but its app.
- * Every call goes through the guarded fetch: the instance is a host the reader named.
+ * Akkoma/Pleroma) type their address; Byline registers itself once per instance (registration.ts), with a
+ * redirect URI of that instance's own (callback-tag.ts: Mastodon's callbacks carry no `iss`, so that is
+ * how a mix-up between instances is caught), and logs them in there with the code flow and PKCE S256
+ * (always: an instance before Mastodon 4.3 ignores it), reads their account with `verify_credentials` and
+ * revokes the token at once: it keeps nothing at the instance but its app. Every call goes through the
+ * guarded fetch: the instance is a host the reader named.
  */
 export function mastodonProvider(
   config: ProviderConfigOf<'mastodon'>,
@@ -42,12 +45,12 @@ export function mastodonProvider(
     throw new TypeError(`providers.${config.id}: mastodon needs the app's store and guarded fetch`);
   const guardedFetch = ctx.guardedFetch;
   const allowPrivate = ctx.allowPrivateUpstreams === true;
-  const redirectUri = ctx.callbackUrl(config.id);
+  const callback = ctx.callbackUrl(config.id);
   const registrations = instanceRegistrations({
     store,
     fetch: guardedFetch,
     provider: config.id,
-    redirectUri,
+    redirectUri: (instance) => taggedCallback(callback, instance.origin),
     clientName: config.clientName ?? new URL(ctx.publicUrl).host,
     website: ctx.publicUrl,
     upstreamTimeout: ctx.upstreamTimeout,
@@ -64,8 +67,10 @@ export function mastodonProvider(
   async function start({ forceLogin, handle, restart }: StartOptions): Promise<UpstreamStart> {
     const instance = instanceOf(handle);
     const app = await registrations.get(instance);
+    const codeVerifier = randomId(48);
     const upstream: UpstreamTransaction = {
       state: randomId(24),
+      codeVerifier,
       server: instance.origin,
       clientId: app.clientId,
       handle: (handle ?? '').trim(),
@@ -75,16 +80,12 @@ export function mastodonProvider(
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: app.clientId,
-      redirect_uri: redirectUri,
+      redirect_uri: app.redirectUri,
       scope: app.server.scope,
       state: upstream.state,
+      code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      code_challenge_method: 'S256',
     }).toString();
-    if (app.server.pkce) {
-      upstream.codeVerifier = randomId(48);
-      const challenge = createHash('sha256').update(upstream.codeVerifier).digest('base64url');
-      url.searchParams.set('code_challenge', challenge);
-      url.searchParams.set('code_challenge_method', 'S256');
-    }
     if (forceLogin) url.searchParams.set('force_login', 'true');
     return { upstream, url: url.href };
   }
@@ -104,7 +105,7 @@ export function mastodonProvider(
         code,
         client_id: app.clientId,
         client_secret: app.clientSecret,
-        redirect_uri: redirectUri,
+        redirect_uri: app.redirectUri,
         ...(upstream.codeVerifier ? { code_verifier: upstream.codeVerifier } : {}),
       }),
     });
@@ -150,6 +151,9 @@ export function mastodonProvider(
     const code = params.get('code');
     if (!code || !upstream.server) throw new Error('the callback has no code or the login no instance');
     const instance = instanceOf(upstream.server);
+    // Sent back through another instance's redirect URI: a mix-up, the code is not that instance's to redeem.
+    if (!cameFrom(params, instance.origin))
+      throw new Error(`the callback did not come through ${instance.host}'s redirect URI`);
     const app = await registrations.find(instance);
     // Registered anew since this login began (the instance had forgotten the app): the code is the old app's.
     if (!app || app.clientId !== upstream.clientId)

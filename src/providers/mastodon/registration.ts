@@ -11,7 +11,10 @@ import { discoverServer, type InstanceServer, instanceJson } from './server.js';
 export interface Registration {
   clientId: string;
   clientSecret: string;
-  /** The redirect URI it was registered with: a changed publicUrl needs a new registration. */
+  /**
+   * The redirect URI it was registered with, the instance's own: a changed publicUrl, or a registration
+   * from before redirect URIs were per instance, needs a new registration.
+   */
   redirectUri: string;
   server: InstanceServer;
 }
@@ -21,7 +24,8 @@ export interface RegistrationOptions {
   fetch: typeof fetch;
   /** The provider id: each provider keeps its own registrations. */
   provider: string;
-  redirectUri: string;
+  /** The redirect URI Byline registers at `instance` (one per instance: see callback-tag.ts). */
+  redirectUri(instance: Instance): string;
   clientName: string;
   website: string;
   /** `http.upstreamTimeout`: each call to the instance is bounded by it, the whole registration by a few. */
@@ -50,14 +54,15 @@ export function instanceRegistrations(options: RegistrationOptions) {
   // Readers of one instance on this process share one attempt; the Store lock serves the others.
   const inflight = new Map<string, Promise<Registration>>();
 
-  const usable = (found: Registration | undefined): found is Registration =>
-    found !== undefined && found.redirectUri === options.redirectUri;
+  const usable = (found: Registration | undefined, instance: Instance): found is Registration =>
+    found !== undefined && found.redirectUri === options.redirectUri(instance);
 
   async function register(instance: Instance): Promise<Registration> {
     const server = await discoverServer(options.fetch, instance);
+    const redirectUri = options.redirectUri(instance);
     const body = new URLSearchParams({
       client_name: options.clientName,
-      redirect_uris: options.redirectUri,
+      redirect_uris: redirectUri,
       scopes: server.scope,
       website: options.website,
     });
@@ -76,7 +81,7 @@ export function instanceRegistrations(options: RegistrationOptions) {
     const clientId = exactId(app?.client_id, 512);
     const clientSecret = exactId(app?.client_secret, 512);
     if (!clientId || !clientSecret) throw new HandleError(instanceMessages.notMastodon(instance.host));
-    const registration = { clientId, clientSecret, redirectUri: options.redirectUri, server };
+    const registration = { clientId, clientSecret, redirectUri, server };
     // Mastodon before 4.3 removes apps that have no token yet; one app token keeps it (its docs' advice).
     if (!server.metadata) await appToken(registration).catch(() => {});
     return registration;
@@ -108,14 +113,14 @@ export function instanceRegistrations(options: RegistrationOptions) {
         store.get<Registration>(key(instance, 'app')),
         store.get<string>(key(instance, 'failed')),
       ]);
-      if (usable(found)) return found;
+      if (usable(found, instance)) return found;
       if (failed !== undefined) throw new HandleError(failed);
       const token = randomId(16);
       if (await store.swap(key(instance, 'lock'), undefined, { value: token, ttlMs: lockMs })) {
         try {
           // Another Byline instance may have finished between the read and the lock.
           const again = await store.get<Registration>(key(instance, 'app'));
-          if (usable(again)) return again;
+          if (usable(again, instance)) return again;
           const made = await register(instance).catch(async (error: unknown) => {
             if (error instanceof HandleError)
               await store.set(key(instance, 'failed'), error.message, failureMs);
@@ -136,7 +141,7 @@ export function instanceRegistrations(options: RegistrationOptions) {
     /** Byline's registration at `instance`, made now (once, whoever asks at the same time) if there is none. */
     async get(instance: Instance): Promise<Registration> {
       const found = await store.get<Registration>(key(instance, 'app'));
-      if (usable(found)) return found;
+      if (usable(found, instance)) return found;
       let pending = inflight.get(instance.origin);
       if (!pending) {
         pending = registerOnce(instance).finally(() => inflight.delete(instance.origin));
@@ -147,7 +152,7 @@ export function instanceRegistrations(options: RegistrationOptions) {
     /** The registration as stored, without registering. */
     async find(instance: Instance): Promise<Registration | undefined> {
       const found = await store.get<Registration>(key(instance, 'app'));
-      return usable(found) ? found : undefined;
+      return usable(found, instance) ? found : undefined;
     },
     /**
      * Forgets the registration whose client id the instance no longer knows, unless it was already

@@ -14,8 +14,6 @@ export interface InstanceServer {
    * 4.3 and later), else `read:accounts`.
    */
   scope: 'profile' | 'read:accounts';
-  /** The metadata lists S256 among `code_challenge_methods_supported` (Mastodon 4.3 and later). */
-  pkce: boolean;
   /** The instance published RFC 8414 metadata (Mastodon 4.3 and later); older ones lose idle apps. */
   metadata: boolean;
 }
@@ -73,7 +71,6 @@ export async function discoverServer(fetchFn: typeof fetch, instance: Instance):
       token: new URL('/oauth/token', instance.origin).href,
       registration: new URL('/api/v1/apps', instance.origin).href,
       scope: 'read:accounts',
-      pkce: false,
       metadata: false,
     };
   }
@@ -84,7 +81,6 @@ export async function discoverServer(fetchFn: typeof fetch, instance: Instance):
     token: sameOriginEndpoint(metadata.token_endpoint, instance, '/oauth/token'),
     registration: sameOriginEndpoint(metadata.app_registration_endpoint, instance, '/api/v1/apps'),
     scope: strings(metadata.scopes_supported).includes('profile') ? 'profile' : 'read:accounts',
-    pkce: strings(metadata.code_challenge_methods_supported).includes('S256'),
     metadata: true,
   };
 }

@@ -125,17 +125,48 @@ describe('accountIdentity: verify_credentials as Byline’s identity', () => {
     const identity = accountIdentity('fedi', instance, {
       id: '7',
       username: 'bob',
-      acct: 'bob@elsewhere.example',
+      acct: 'bob',
       display_name: '',
       avatar: 'http://example.social/a.png',
       url: 'javascript:alert(1)',
     });
     assert.equal(identity.name, 'bob');
     assert.equal(identity.id, 'example.social:7');
-    assert.equal(identity.username, 'bob@elsewhere.example');
+    assert.equal(identity.username, 'bob@example.social');
     assert.equal(identity.picture, undefined);
     assert.equal(identity.website, undefined);
     assert.throws(() => accountIdentity('mastodon', instance, { id: 7, username: 'x' }), /no account id/);
     assert.throws(() => accountIdentity('mastodon', instance, { id: ' 7', username: 'x' }), /no account id/);
+  });
+
+  test('only the instance speaks for the account: acct and a foreign url cannot make it someone else', () => {
+    const identity = accountIdentity('mastodon', instance, {
+      id: '1',
+      username: 'gargron',
+      acct: 'gargron@mastodon.social',
+      display_name: 'Eugen',
+      url: 'https://mastodon.social/@Gargron',
+    });
+    assert.equal(identity.username, 'gargron@example.social');
+    assert.equal(identity.website, undefined, 'a profile page elsewhere is not kept');
+    // A username that is no user part (an address, spaces) names nobody: no username at all.
+    const odd = accountIdentity('mastodon', instance, {
+      id: '2',
+      username: 'a@mastodon.social',
+      url: 'https://example.social/@a',
+    });
+    assert.equal(odd.username, undefined);
+    assert.equal(odd.name, 'Anonymous');
+    assert.equal(odd.website, 'https://example.social/@a', 'a profile page on the instance is kept');
+  });
+
+  test('account ids are letters, digits, _ and - only: one with a colon could name an account of another port', () => {
+    const on = (typed: string, id: unknown) =>
+      accountIdentity('mastodon', parseInstance(typed, true), { id, username: 'a' });
+    assert.equal(on('example.social', '01HXYZ_ab-9').id, 'example.social:01HXYZ_ab-9');
+    // Else `example.social` id `8443:5` and `example.social:8443` id `5` would be one subject.
+    assert.equal(on('example.social:8443', '5').id, 'example.social:8443:5');
+    for (const id of ['8443:5', 'a/b', '5 ', 'ü', '1.2'])
+      assert.throws(() => on('example.social', id), /no account id/, id);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../../support/browser.js';
 import { assertSiteError, authorizeUrl, loginCommenter, siteParams } from '../../support/flow.js';
@@ -30,6 +31,12 @@ async function loginThroughChooser(gateway: TestGateway, handle: string, browser
 }
 
 const versions: MastodonVersion[] = ['4.2', '4.3', '4.4'];
+
+/** Byline's redirect URI at the instance at `origin`: the callback, tagged with a hash of the origin. */
+function redirectUriAt(gateway: TestGateway, origin: string): string {
+  const tag = createHash('sha256').update(origin).digest('base64url').slice(0, 12);
+  return `${gateway.url}/auth/mastodon/callback?i=${tag}`;
+}
 
 describe('mastodon: a reader logs in with their fediverse address', () => {
   const doubles = new Map<MastodonVersion, MastodonDouble>();
@@ -65,22 +72,23 @@ describe('mastodon: a reader logs in with their fediverse address', () => {
       const scope = version === '4.2' ? 'read:accounts' : 'profile';
       assert.deepEqual(Object.fromEntries(app.params), {
         client_name: 'Comments on Test Blog',
-        redirect_uris: `${gateway.url}/auth/mastodon/callback`,
+        redirect_uris: redirectUriAt(gateway, double.url),
         scopes: scope,
         website: gateway.url,
       });
       const [authorize] = double.to('GET', '/oauth/authorize');
       assert.ok(authorize);
       assert.equal(authorize.query.get('scope'), scope);
-      assert.equal(authorize.query.get('redirect_uri'), `${gateway.url}/auth/mastodon/callback`);
+      assert.equal(authorize.query.get('redirect_uri'), redirectUriAt(gateway, double.url));
       assert.equal(authorize.query.get('client_id'), [...double.apps.keys()][0]);
-      // PKCE where the metadata lists S256 (4.3 and later); never sent to 4.2, which would ignore it.
-      assert.equal(authorize.query.get('code_challenge_method'), version === '4.2' ? null : 'S256');
+      // PKCE S256 everywhere: 4.3 and later check it, 4.2 ignores it.
+      assert.equal(authorize.query.get('code_challenge_method'), 'S256');
       const [token] = double
         .to('POST', '/oauth/token')
         .filter((r) => r.params.get('grant_type') === 'authorization_code');
       assert.ok(token);
-      assert.equal(token.params.has('code_verifier'), version !== '4.2');
+      assert.equal(token.params.get('redirect_uri'), redirectUriAt(gateway, double.url));
+      assert.ok(token.params.get('code_verifier'));
       // 4.2 loses apps without a token: Byline takes one app token when it registers there.
       const appTokens = double
         .to('POST', '/oauth/token')
@@ -114,6 +122,30 @@ describe('mastodon: a reader logs in with their fediverse address', () => {
     assert.equal(hop.response.status, 302);
     const location = new URL(hop.response.headers.get('location') ?? '');
     assert.equal(`${location.origin}${location.pathname}`, `${double.url}/oauth/authorize`);
+  });
+
+  test('an instance cannot pass its reader off as someone else’s: the username is on the instance, a foreign profile page dropped', async () => {
+    const double = doubles.get('4.4') as MastodonDouble;
+    const host = new URL(double.url).host;
+    double.reader = mastodonAccount(double.url, {
+      id: '13179',
+      username: 'gargron',
+      acct: 'gargron@mastodon.social',
+      url: 'https://mastodon.social/@Gargron',
+    });
+    try {
+      const browser = new Browser();
+      const { verifier, challenge } = pkce();
+      const url = authorizeUrl(gateway, challenge, { idp: 'mastodon', scope: 'openid profile' });
+      url.searchParams.set('login_hint', host);
+      const done = await browser.follow(url, {}, (location) => location.startsWith('https://blog.example/'));
+      const commenter = await loginCommenter(gateway, { location: done.location, verifier });
+      assert.equal(commenter.sub, `mastodon:${host}:13179`);
+      assert.equal(commenter.claims.preferred_username, `gargron@${new URL(double.url).hostname}`);
+      assert.equal(commenter.website, undefined);
+    } finally {
+      double.reader = mastodonAccount(double.url);
+    }
   });
 
   test('the widget’s button (idp=mastodon without login_hint) opens the chooser at the input', async () => {

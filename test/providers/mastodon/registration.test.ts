@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,8 @@ describe('mastodon: one registration per instance, however many readers arrive a
       for (const { location } of logins) {
         assert.equal(`${location.origin}${location.pathname}`, `${double.url}/oauth/authorize`);
         assert.equal(location.searchParams.get('client_id'), clientId);
-        assert.equal(location.searchParams.get('redirect_uri'), `${a.url}/auth/mastodon/callback`);
+        const tag = createHash('sha256').update(double.url).digest('base64url').slice(0, 12);
+        assert.equal(location.searchParams.get('redirect_uri'), `${a.url}/auth/mastodon/callback?i=${tag}`);
       }
       // A login begun on B finishes on A, the publicUrl both share, with the registration from the Store.
       const fromB = logins[1];
