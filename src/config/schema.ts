@@ -60,7 +60,9 @@ const siteSchema = z.strictObject({
   guests: z
     .strictObject({
       enabled: boolean().prefault(true).meta({ description: 'Offer the guest form (name, email, website).' }),
-      requireEmail: boolean().prefault(true).meta({ description: 'Guests must give an email address.' }),
+      requireEmail: boolean().prefault(true).meta({
+        description: 'Guests must give an email address (always so with verifyEmail: required).',
+      }),
       requireName: boolean().prefault(true).meta({ description: 'Guests must give a name.' }),
       verifyEmail: z.enum(['off', 'optional', 'required']).prefault('off').meta({
         description:
@@ -71,6 +73,8 @@ const siteSchema = z.strictObject({
           "A guest who verified their address in the chooser (Byline's own page, which can set Byline's cookie) also gets a Byline browser session, which this site's next login through Byline reuses without a code. The widget's in-page form cannot set that cookie: there the login lasts for the browser tab (its refresh token).",
       }),
     })
+    // A required code needs an address to mail it to, whatever requireEmail says.
+    .transform((guests) => (guests.verifyEmail === 'required' ? { ...guests, requireEmail: true } : guests))
     .prefault({})
     .meta({ description: 'Commenting as a guest, without a provider.' }),
   providers: z.array(nonEmpty).optional().meta({
@@ -267,7 +271,12 @@ const baseSchema = z.strictObject({
       ),
       guest: rateLimit(30, '1m', 'Guest logins'),
       authorize: rateLimit(120, '1m', 'Authorization requests'),
-      guestCodes: rateLimit(10, '10m', 'Email verification codes mailed to guests (POST /guest/code)'),
+      guestCodes: rateLimit(
+        10,
+        '10m',
+        'Email verification codes mailed to guests (POST /guest/code and the chooser)',
+        'client address (an IPv6 address counts by its /64)',
+      ),
       handleLookups: rateLimit(
         30,
         '10m',
@@ -276,12 +285,24 @@ const baseSchema = z.strictObject({
       guestCodesPerEmail: rateLimit(
         5,
         '1h',
-        'Email verification codes mailed to one address, from any client and site',
+        'Email verification codes mailed to one address, from any client and site (ada+1@… and ada+2@… are one address, as are the dotted spellings of a Gmail address)',
         'email address',
+      ),
+      guestWrongCodes: rateLimit(
+        20,
+        '1d',
+        'Wrong codes typed for one address, whichever code and site they were for (once over the limit, no code for that address is mailed or checked until the window ends)',
+        'email address',
+      ),
+      guestMailsPerSite: rateLimit(
+        200,
+        '1h',
+        'Email verification codes mailed for one site, to anyone',
+        'site',
       ),
     })
     .prefault({})
-    .meta({ description: 'Rate limits, per client address (or email address) and window.' }),
+    .meta({ description: 'Rate limits, per client address (or email address, or site) and window.' }),
   metrics: z
     .strictObject({
       token: optionalSecret(16).meta({
@@ -311,8 +332,12 @@ const baseSchema = z.strictObject({
         .meta({
           description:
             // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, shown to admins
-            'The mail server, for nodemailer: smtps://user:password@host:465 (TLS from the start) or smtp://user:password@host:587 (STARTTLS when offered). Put the password in the environment: smtps://byline:${SMTP_PASSWORD}@mail.example.',
+            'The mail server, for nodemailer: smtps://user:password@host:465 (TLS from the start) or smtp://user:password@host:587 (STARTTLS, required: see requireTls). Put the password in the environment: smtps://byline:${SMTP_PASSWORD}@mail.example.',
         }),
+      requireTls: boolean().optional().meta({
+        description:
+          'For an smtp:// url: send nothing unless the server upgrades the connection with STARTTLS (else anyone on the path could strip the STARTTLS offer and read the codes). Default true, except for a loopback host (localhost, 127.0.0.0/8, ::1: a local relay). Set false only for a server that cannot do TLS on a network you trust.',
+      }),
       from: z
         .string()
         .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address like Byline <byline@example.com>')

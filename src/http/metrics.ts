@@ -14,6 +14,7 @@ export interface Metrics {
   upstreamDuration: Histogram<'provider' | 'endpoint'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   storeErrors: Counter<'operation'>;
+  guestCodeMails: Counter<'site' | 'outcome'>;
 }
 
 export type LoginOutcome = 'success' | 'denied' | 'error';
@@ -66,6 +67,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'byline_store_errors_total',
       help: 'Failed store operations, by operation.',
       labelNames: ['operation'],
+      registers,
+    }),
+    guestCodeMails: new Counter({
+      name: 'byline_guest_code_mails_total',
+      help: "Guests' code mails by site and outcome (sent; limited: a rate limit refused to send it; refused: the mail server refused it; unreachable: the mail server did not answer).",
+      labelNames: ['site', 'outcome'],
       registers,
     }),
   };

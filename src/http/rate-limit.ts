@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import {
@@ -35,8 +36,12 @@ export interface RateLimits {
   loginStarts: RateLimit;
   /** Email verification codes mailed to guests, per client address. */
   guestCodes: RateLimit;
-  /** Email verification codes mailed to one address (keyed by a hash of it), from anywhere. */
+  /** Email verification codes mailed to one address (keyed by a hash of its mailbox), from anywhere. */
   guestCodesPerEmail: RateLimit;
+  /** Email verification codes mailed for one site, to anyone. */
+  guestMailsPerSite: RateLimit;
+  /** Wrong codes typed for one address (keyed as guestCodesPerEmail), whichever code they were for. */
+  guestWrongCodes: RateLimit;
 }
 
 /**
@@ -103,6 +108,7 @@ function limiter(name: string, rule: Rule, backend: RateLimitBackend): RateLimit
 /** The limiters for a config; in Redis when `backend.redis` is given, else in memory. */
 export function createRateLimits(rules: Config['rateLimits'], backend: RateLimitBackend = {}): RateLimits {
   const { clientAuthFailures, guest, authorize, guestCodes, guestCodesPerEmail, handleLookups } = rules;
+  const { guestMailsPerSite, guestWrongCodes } = rules;
   return {
     clientAuthFailures: limiter('client-auth', clientAuthFailures, backend),
     clientAuthFailuresPerSite: limiter(
@@ -116,12 +122,31 @@ export function createRateLimits(rules: Config['rateLimits'], backend: RateLimit
     loginStarts: limiter('login-starts', { points: loginStartsPerRequest, window: 10 * 60_000 }, backend),
     guestCodes: limiter('guest-codes', guestCodes, backend),
     guestCodesPerEmail: limiter('guest-codes-email', guestCodesPerEmail, backend),
+    guestMailsPerSite: limiter('guest-mails-site', guestMailsPerSite, backend),
+    guestWrongCodes: limiter('guest-wrong-codes', guestWrongCodes, backend),
   };
 }
 
 /** The client address the limits count by: the socket's, unless `http.trustProxy` says otherwise. */
 export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * `address`, or for IPv6 its /64: one subscriber commonly gets a whole /64, so counting its addresses
+ * one by one would hand a single client 2^64 budgets. IPv4 (also IPv4-mapped IPv6) stays as it is.
+ */
+export function addressNetwork(address: string): string {
+  if (isIP(address) !== 6 || address.includes('.')) return address;
+  const [head = '', tail] = (address.split('%')[0] as string).split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** 429 `too_many_requests` with `Retry-After` in whole seconds. */

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/catalog.js';
 import { direction, type Locale } from '../i18n/locales.js';
 import { Message } from '../i18n/message.js';
 import { localeOf } from '../i18n/request-locale.js';
-import { formatMessage, valueText } from '../i18n/translate.js';
+import { formatMessage, translate, valueText } from '../i18n/translate.js';
 import { pageNonce } from './security.js';
 
 const viewsDir = join(packageRoot, 'views');
@@ -70,9 +70,19 @@ function valueHtml(locale: Locale, value: unknown, text: (value: unknown) => str
   return escapeHtml(text(value));
 }
 
-/** A catalog message as HTML: its own words escaped, HTML values (a `<bdi>` name, a link) kept as they are. */
-function translateHtml(locale: Locale, message: Message): Html {
-  const value = (v: unknown) => valueHtml(locale, v, (plain) => valueText(locale, plain));
+/**
+ * A catalog message as HTML: its own words escaped, HTML values (a `<bdi>` name, a link) kept as they
+ * are. In a right-to-left language each plain value (an address, a site's name: often Latin) is its
+ * own `<bdi>`, so its direction cannot reorder the sentence around it.
+ */
+export function translateHtml(locale: Locale, message: Message): Html {
+  const isolate = direction(locale) === 'rtl';
+  const value = (v: unknown) => {
+    const out = valueHtml(locale, v, (plain) => valueText(locale, plain));
+    return isolate && !(v instanceof Html) && !(v instanceof Message) && !Array.isArray(v)
+      ? `<bdi>${out}</bdi>`
+      : out;
+  };
   return new Html(formatMessage(locale, message.key, message.vars, escapeHtml, value));
 }
 
@@ -101,11 +111,13 @@ export function renderPage(name: string, vars: ViewVars, res: Response): string 
   const nonce = pageNonce(res);
   const locale = localeOf(res);
   const body = fill(template(name), { ...vars, nonce }, locale);
+  // <title> holds text only: a message there is plain words (no <bdi>).
+  const title = vars.title instanceof Message ? translate(locale, vars.title) : (vars.title ?? 'Byline');
   return fill(
     template('layout'),
     {
-      title: vars.title ?? 'Byline',
       ...vars,
+      title,
       nonce,
       lang: locale,
       dir: direction(locale),

@@ -1,4 +1,4 @@
-import { html } from '../http/views.js';
+import { html, translateHtml } from '../http/views.js';
 import type { MessageKey } from '../i18n/catalog.js';
 import { direction, type Locale } from '../i18n/locales.js';
 import { msg } from '../i18n/message.js';
@@ -8,7 +8,6 @@ import type { Mail } from './mailer.js';
 export interface GuestCodeMailValues {
   to: string;
   site: string;
-  name?: string;
   code: string;
   link: string;
   minutes: number;
@@ -20,11 +19,13 @@ export interface GuestCodeMailValues {
  * nothing remote (no images, no styles from elsewhere).
  */
 export function guestCodeMail(locale: Locale, values: GuestCodeMailValues): Mail {
-  const vars = { site: values.site, name: values.name ?? '', count: values.minutes };
+  const vars = { site: values.site, count: values.minutes };
   const say = (key: MessageKey) => translate(locale, msg(key, vars));
-  const greeting = values.name ? say('mail.greeting') : say('mail.greetingWithoutName');
+  // The HTML part as Byline's pages write messages: right to left, the site's name is a <bdi>.
+  const sayHtml = (key: MessageKey) => translateHtml(locale, msg(key, vars));
+  // The greeting names nobody: a name would be text the requester typed, mailed to any address.
   const text = [
-    greeting,
+    say('mail.greeting'),
     '',
     say('mail.intro'),
     '',
@@ -44,13 +45,13 @@ export function guestCodeMail(locale: Locale, values: GuestCodeMailValues): Mail
   const body = html`<!doctype html>
 <html lang="${locale}" dir="${direction(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${say('mail.subject')}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1d2327;max-width:36em;margin:0 auto;padding:1em">
-<p>${greeting}</p>
-<p>${say('mail.intro')}</p>
+<p>${sayHtml('mail.greeting')}</p>
+<p>${sayHtml('mail.intro')}</p>
 <p dir="ltr" style="font-size:2em;font-weight:700;letter-spacing:.2em;margin:.5em 0">${values.code}</p>
-<p>${say('mail.expiry')}</p>
-<p>${say('mail.linkIntro')}<br><a href="${values.link}">${say('mail.linkLabel')}</a></p>
-<p style="color:#646970">${say('mail.notYou')}</p>
-<p style="color:#646970;font-size:.9em">${say('mail.footer')}</p>
+<p>${sayHtml('mail.expiry')}</p>
+<p>${sayHtml('mail.linkIntro')}<br><a href="${values.link}">${sayHtml('mail.linkLabel')}</a></p>
+<p style="color:#646970">${sayHtml('mail.notYou')}</p>
+<p style="color:#646970;font-size:.9em">${sayHtml('mail.footer')}</p>
 </body></html>
 `;
   return { to: values.to, subject: say('mail.subject'), text, html: body.html };

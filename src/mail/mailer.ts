@@ -1,6 +1,7 @@
 import { createTransport } from 'nodemailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Config } from '../config/schema.js';
+import { isLoopbackUrl } from '../loopback.js';
 
 /** One mail: a plain-text part and an HTML part of the same words. */
 export interface Mail {
@@ -17,7 +18,7 @@ export interface Mailer {
 
 /**
  * Why a mail did not go out. `unreachable`: no answer from the mail server (down, timed out, TLS
- * failed); `recipient`: the server refused the address for good (a 5xx answer to RCPT TO);
+ * failed, STARTTLS not offered where it is required); `recipient`: the server refused the address for good (a 5xx answer to RCPT TO);
  * `refused`: the server refused the mail otherwise (login, sender, content, a temporary refusal).
  * The message says only that: a server's answer can quote the recipient's address, so it stays out of
  * errors that are logged.
@@ -56,21 +57,31 @@ function mailError(error: unknown): MailError {
 }
 
 /**
- * A Mailer over SMTP with nodemailer: one connection per mail (codes are few; a pool would hold a
- * connection open for nothing), `smtp.timeout` on every step, and nothing fetched while composing
- * (no file or URL attachments can be smuggled into a mail).
+ * nodemailer's options for `smtp`: `smtp.timeout` on every step, nothing fetched while composing (no
+ * file or URL attachments can be smuggled into a mail), and for smtp:// STARTTLS required (see
+ * `smtp.requireTls`): the server offers it in the clear, so anyone on the path could strip the offer
+ * and read the codes. A server on this machine is exempt unless the config says otherwise.
  */
-export function smtpMailer(smtp: NonNullable<Config['smtp']>): Mailer {
-  // The transport built here rather than by createTransport(url), which keeps only what the URL says.
-  const smtpTransport = new SMTPTransport({
+export function smtpTransportOptions(smtp: NonNullable<Config['smtp']>): SMTPTransport.Options {
+  const starttls = new URL(smtp.url).protocol === 'smtp:';
+  return {
     url: smtp.url,
     connectionTimeout: smtp.timeout,
     greetingTimeout: smtp.timeout,
     socketTimeout: smtp.timeout,
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
-  const transport = createTransport(smtpTransport, { from: smtp.from });
+    requireTLS: starttls && (smtp.requireTls ?? !isLoopbackUrl(smtp.url)),
+  };
+}
+
+/**
+ * A Mailer over SMTP with nodemailer: one connection per mail (codes are few; a pool would hold a
+ * connection open for nothing), with `smtpTransportOptions`.
+ */
+export function smtpMailer(smtp: NonNullable<Config['smtp']>): Mailer {
+  // The transport built here rather than by createTransport(url), which keeps only what the URL says.
+  const transport = createTransport(new SMTPTransport(smtpTransportOptions(smtp)), { from: smtp.from });
   return {
     async send(mail) {
       try {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { deriveKey } from '../crypto/derive-key.js';
 import type { Identity } from '../identity.js';
+import { normalisedEmail } from '../mail/address.js';
 
 /** `<idp>:<provider user id>`: the subject every site sees under `subject: public`. */
 export function publicSubject(identity: Pick<Identity, 'provider' | 'id'>): string {
@@ -14,7 +15,7 @@ export function pairwiseSubject(rootSecret: Buffer, siteId: string, publicSub: s
 
 /** The guest id for an email: base64url(HMAC-SHA256(root secret, trimmed lower-case email)). */
 export function guestId(rootSecret: Buffer, email: string): string {
-  return createHmac('sha256', rootSecret).update(email.trim().toLowerCase()).digest('base64url');
+  return createHmac('sha256', rootSecret).update(normalisedEmail(email)).digest('base64url');
 }
 
 /**
@@ -24,12 +25,12 @@ export function guestId(rootSecret: Buffer, email: string): string {
  */
 export function verifiedGuestId(rootSecret: Buffer, email: string): string {
   return createHmac('sha256', deriveKey(rootSecret, 'byline verified guest subject'))
-    .update(email.trim().toLowerCase())
+    .update(normalisedEmail(email))
     .digest('base64url');
 }
 
 /** A guest's Gravatar: SHA-256 of the trimmed lower-case email, identicon fallback. */
 export function gravatarUrl(email: string): string {
-  const hash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+  const hash = createHash('sha256').update(normalisedEmail(email)).digest('hex');
   return `https://gravatar.com/avatar/${hash}?d=identicon`;
 }

@@ -78,6 +78,8 @@ describe('the shipped default.yaml', () => {
         authorize: { points: 120, window: 60_000 },
         guestCodes: { points: 10, window: 600_000 },
         guestCodesPerEmail: { points: 5, window: 3_600_000 },
+        guestWrongCodes: { points: 20, window: 86_400_000 },
+        guestMailsPerSite: { points: 200, window: 3_600_000 },
       },
       metrics: {},
       log: { level: 'info' },

@@ -189,6 +189,9 @@ describe('every page in Japanese', () => {
     const page = await new Browser().request(withLocale(authorizeUrl(gateway, pkce().challenge), 'ar'));
     assert.match(page.body, /<html lang="ar" dir="rtl">/);
     assert.deepEqual(leftoverEnglish(visibleText(page.body), 'ar', data), []);
+    // The blog's Latin name is isolated in the Arabic heading; <title> holds text only.
+    assert.match(page.body, /<h1>[^<]*<bdi>Test Blog<\/bdi>[^<]*<\/h1>/);
+    assert.match(page.body, /<title>[^<]*Test Blog[^<]*<\/title>/);
   });
 });
 

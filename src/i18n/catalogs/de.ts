@@ -80,6 +80,9 @@ export const de: Catalog = {
     'Von dieser Adresse wurden zu viele Codes angefordert. Versuche es später erneut.',
   'code.tooManyForEmail':
     'An diese E-Mail-Adresse wurden zu viele Codes gesendet. Versuche es später erneut.',
+  'code.tooManyForSite': 'Diese Website verschickt gerade zu viele Codes. Versuche es später erneut.',
+  'code.tooManyWrong':
+    'Für diese E-Mail-Adresse wurden zu viele falsche Codes eingegeben. Versuche es später erneut.',
   'code.recipientRefused': 'Der Mailserver hat diese Adresse abgelehnt. Prüfe sie oder nimm eine andere.',
   'code.unreachable':
     'Der Code konnte nicht gesendet werden: Der Mailserver hat nicht geantwortet. Versuche es in ein paar Minuten.',
@@ -89,8 +92,7 @@ export const de: Catalog = {
     'Wir haben einen sechsstelligen Code an {email} geschickt. Gib ihn hier ein oder öffne den Link in der E-Mail.',
 
   'mail.subject': 'Dein Code zum Kommentieren auf {site}',
-  'mail.greeting': 'Hallo {name},',
-  'mail.greetingWithoutName': 'Hallo,',
+  'mail.greeting': 'Hallo,',
   'mail.intro': 'Gib diesen Code im Kommentarformular auf {site} ein, um deine E-Mail-Adresse zu bestätigen:',
   'mail.expiry': {
     one: 'Der Code gilt einmal, {count} Minute lang.',

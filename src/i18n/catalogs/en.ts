@@ -84,6 +84,8 @@ export const en = {
   'code.otherOrigin': 'Codes are sent only for the site’s own pages.',
   'code.tooManyFromAddress': 'Too many codes were asked for from this address. Try again later.',
   'code.tooManyForEmail': 'Too many codes were sent to this email address. Try again later.',
+  'code.tooManyForSite': 'Too many codes are being mailed for this site just now. Try again later.',
+  'code.tooManyWrong': 'Too many wrong codes were typed for this email address. Try again later.',
   'code.recipientRefused': 'The mail server refused this address. Check it, or use another.',
   'code.unreachable':
     'The code could not be mailed: the mail server did not answer. Try again in a few minutes.',
@@ -92,8 +94,7 @@ export const en = {
 
   // The mail with a guest's code
   'mail.subject': 'Your code for commenting on {site}',
-  'mail.greeting': 'Hello {name},',
-  'mail.greetingWithoutName': 'Hello,',
+  'mail.greeting': 'Hello,',
   'mail.intro': 'Type this code into the comment form on {site} to confirm your email address:',
   'mail.expiry': {
     one: 'The code works once, for {count} minute.',

@@ -78,6 +78,8 @@ export const es: Catalog = {
   'code.otherOrigin': 'Los códigos solo se envían para las páginas del propio sitio.',
   'code.tooManyFromAddress': 'Se han pedido demasiados códigos desde esta dirección. Inténtalo más tarde.',
   'code.tooManyForEmail': 'Se han enviado demasiados códigos a este correo. Inténtalo más tarde.',
+  'code.tooManyForSite': 'Este sitio está enviando demasiados códigos en este momento. Inténtalo más tarde.',
+  'code.tooManyWrong': 'Se han escrito demasiados códigos incorrectos para este correo. Inténtalo más tarde.',
   'code.recipientRefused': 'El servidor de correo rechazó esta dirección. Revísala o usa otra.',
   'code.unreachable':
     'No se pudo enviar el código: el servidor de correo no respondió. Inténtalo en unos minutos.',
@@ -85,8 +87,7 @@ export const es: Catalog = {
   'code.sent': 'Enviamos un código de seis cifras a {email}. Escríbelo aquí o abre el enlace del correo.',
 
   'mail.subject': 'Tu código para comentar en {site}',
-  'mail.greeting': 'Hola, {name}:',
-  'mail.greetingWithoutName': 'Hola:',
+  'mail.greeting': 'Hola:',
   'mail.intro':
     'Escribe este código en el formulario de comentarios de {site} para confirmar tu correo electrónico:',
   'mail.expiry': {

@@ -79,6 +79,8 @@ export const fr: Catalog = {
   'code.otherOrigin': 'Les codes ne sont envoyés que pour les pages du site.',
   'code.tooManyFromAddress': 'Trop de codes ont été demandés depuis cette adresse. Réessayez plus tard.',
   'code.tooManyForEmail': 'Trop de codes ont été envoyés à cette adresse e-mail. Réessayez plus tard.',
+  'code.tooManyForSite': 'Ce site envoie trop de codes en ce moment. Réessayez plus tard.',
+  'code.tooManyWrong': 'Trop de codes erronés ont été saisis pour cette adresse e-mail. Réessayez plus tard.',
   'code.recipientRefused':
     'Le serveur de messagerie a refusé cette adresse. Vérifiez-la ou utilisez-en une autre.',
   'code.unreachable':
@@ -89,8 +91,7 @@ export const fr: Catalog = {
     'Nous avons envoyé un code à six chiffres à {email}. Saisissez-le ici ou ouvrez le lien de l’e-mail.',
 
   'mail.subject': 'Votre code pour commenter sur {site}',
-  'mail.greeting': 'Bonjour {name},',
-  'mail.greetingWithoutName': 'Bonjour,',
+  'mail.greeting': 'Bonjour,',
   'mail.intro':
     'Saisissez ce code dans le formulaire de commentaire de {site} pour confirmer votre adresse e-mail :',
   'mail.expiry': {

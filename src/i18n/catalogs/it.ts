@@ -76,6 +76,8 @@ export const it: Catalog = {
   'code.otherOrigin': 'I codici vengono inviati solo per le pagine del sito.',
   'code.tooManyFromAddress': 'Troppi codici richiesti da questo indirizzo. Riprova più tardi.',
   'code.tooManyForEmail': 'Troppi codici inviati a questo indirizzo email. Riprova più tardi.',
+  'code.tooManyForSite': 'Questo sito sta inviando troppi codici in questo momento. Riprova più tardi.',
+  'code.tooManyWrong': 'Troppi codici errati inseriti per questo indirizzo email. Riprova più tardi.',
   'code.recipientRefused': 'Il server di posta ha rifiutato questo indirizzo. Controllalo o usane un altro.',
   'code.unreachable':
     'Impossibile inviare il codice: il server di posta non ha risposto. Riprova tra qualche minuto.',
@@ -83,8 +85,7 @@ export const it: Catalog = {
   'code.sent': 'Abbiamo inviato un codice di sei cifre a {email}. Inseriscilo qui o apri il link nell’email.',
 
   'mail.subject': 'Il tuo codice per commentare su {site}',
-  'mail.greeting': 'Ciao {name},',
-  'mail.greetingWithoutName': 'Ciao,',
+  'mail.greeting': 'Ciao,',
   'mail.intro':
     'Inserisci questo codice nel modulo dei commenti su {site} per confermare il tuo indirizzo email:',
   'mail.expiry': {

@@ -76,6 +76,9 @@ export const ja: Catalog = {
   'code.otherOrigin': 'コードはサイト自身のページに対してのみ送信されます。',
   'code.tooManyFromAddress': 'このアドレスからのコードの請求が多すぎます。時間をおいてお試しください。',
   'code.tooManyForEmail': 'このメールアドレスに送ったコードが多すぎます。時間をおいてお試しください。',
+  'code.tooManyForSite': 'このサイトでは現在コードの送信が多すぎます。時間をおいてお試しください。',
+  'code.tooManyWrong':
+    'このメールアドレスで間違ったコードが何度も入力されました。時間をおいてお試しください。',
   'code.recipientRefused':
     'メールサーバーがこのアドレスを拒否しました。確認するか、別のアドレスを使ってください。',
   'code.unreachable': 'コードを送信できませんでした。メールサーバーが応答しません。数分後にお試しください。',
@@ -84,8 +87,7 @@ export const ja: Catalog = {
   'code.sent': '{email} に 6 桁のコードを送信しました。ここに入力するか、メール内のリンクを開いてください。',
 
   'mail.subject': '{site} にコメントするためのコード',
-  'mail.greeting': '{name} 様',
-  'mail.greetingWithoutName': 'こんにちは。',
+  'mail.greeting': 'こんにちは。',
   'mail.intro': 'メールアドレスを確認するため、{site} のコメントフォームにこのコードを入力してください:',
   'mail.expiry': {
     other: 'コードは 1 回限り、{count} 分間有効です。',

@@ -75,14 +75,15 @@ export const ko: Catalog = {
   'code.otherOrigin': '코드는 사이트 자체 페이지에 대해서만 보냅니다.',
   'code.tooManyFromAddress': '이 주소에서 요청한 코드가 너무 많습니다. 나중에 다시 시도하세요.',
   'code.tooManyForEmail': '이 이메일 주소로 보낸 코드가 너무 많습니다. 나중에 다시 시도하세요.',
+  'code.tooManyForSite': '이 사이트에서 지금 너무 많은 코드를 보내고 있습니다. 나중에 다시 시도하세요.',
+  'code.tooManyWrong': '이 이메일 주소로 잘못된 코드가 너무 많이 입력되었습니다. 나중에 다시 시도하세요.',
   'code.recipientRefused': '메일 서버가 이 주소를 거부했습니다. 주소를 확인하거나 다른 주소를 쓰세요.',
   'code.unreachable': '코드를 보내지 못했습니다. 메일 서버가 응답하지 않습니다. 몇 분 뒤 다시 시도하세요.',
   'code.refused': '코드를 보내지 못했습니다. 메일 서버가 거부했습니다. 나중에 다시 시도하세요.',
   'code.sent': '{email}(으)로 6자리 코드를 보냈습니다. 여기에 입력하거나 메일의 링크를 여세요.',
 
   'mail.subject': '{site} 댓글 작성을 위한 코드',
-  'mail.greeting': '{name} 님, 안녕하세요.',
-  'mail.greetingWithoutName': '안녕하세요.',
+  'mail.greeting': '안녕하세요.',
   'mail.intro': '이메일 주소를 확인하려면 {site}의 댓글 양식에 이 코드를 입력하세요:',
   'mail.expiry': {
     other: '코드는 {count}분 동안 한 번만 쓸 수 있습니다.',

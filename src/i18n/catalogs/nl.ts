@@ -77,6 +77,9 @@ export const nl: Catalog = {
   'code.otherOrigin': 'Codes worden alleen verstuurd voor de eigen pagina’s van de site.',
   'code.tooManyFromAddress': 'Er zijn te veel codes aangevraagd vanaf dit adres. Probeer het later opnieuw.',
   'code.tooManyForEmail': 'Er zijn te veel codes naar dit e-mailadres gestuurd. Probeer het later opnieuw.',
+  'code.tooManyForSite': 'Deze site verstuurt op dit moment te veel codes. Probeer het later opnieuw.',
+  'code.tooManyWrong':
+    'Er zijn te veel verkeerde codes ingevoerd voor dit e-mailadres. Probeer het later opnieuw.',
   'code.recipientRefused': 'De mailserver heeft dit adres geweigerd. Controleer het of gebruik een ander.',
   'code.unreachable':
     'De code kon niet worden gemaild: de mailserver antwoordde niet. Probeer het over een paar minuten opnieuw.',
@@ -85,8 +88,7 @@ export const nl: Catalog = {
     'We hebben een zescijferige code naar {email} gemaild. Vul hem hier in of open de link in de e-mail.',
 
   'mail.subject': 'Je code om te reageren op {site}',
-  'mail.greeting': 'Hallo {name},',
-  'mail.greetingWithoutName': 'Hallo,',
+  'mail.greeting': 'Hallo,',
   'mail.intro': 'Vul deze code in het reactieformulier op {site} in om je e-mailadres te bevestigen:',
   'mail.expiry': {
     one: 'De code werkt één keer, {count} minuut lang.',

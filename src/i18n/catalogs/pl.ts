@@ -78,14 +78,15 @@ export const pl: Catalog = {
   'code.otherOrigin': 'Kody są wysyłane tylko dla stron tej witryny.',
   'code.tooManyFromAddress': 'Z tego adresu poproszono o zbyt wiele kodów. Spróbuj później.',
   'code.tooManyForEmail': 'Na ten adres e-mail wysłano zbyt wiele kodów. Spróbuj później.',
+  'code.tooManyForSite': 'Ta strona wysyła teraz zbyt wiele kodów. Spróbuj później.',
+  'code.tooManyWrong': 'Dla tego adresu e-mail wpisano zbyt wiele błędnych kodów. Spróbuj później.',
   'code.recipientRefused': 'Serwer poczty odrzucił ten adres. Sprawdź go lub użyj innego.',
   'code.unreachable': 'Nie udało się wysłać kodu: serwer poczty nie odpowiedział. Spróbuj za kilka minut.',
   'code.refused': 'Nie udało się wysłać kodu: serwer poczty go odrzucił. Spróbuj później.',
   'code.sent': 'Wysłaliśmy sześciocyfrowy kod na adres {email}. Wpisz go tutaj lub otwórz link z wiadomości.',
 
   'mail.subject': 'Twój kod do komentowania w {site}',
-  'mail.greeting': 'Cześć {name},',
-  'mail.greetingWithoutName': 'Cześć,',
+  'mail.greeting': 'Cześć,',
   'mail.intro': 'Wpisz ten kod w formularzu komentarza w {site}, aby potwierdzić swój adres e-mail:',
   'mail.expiry': {
     one: 'Kod działa jeden raz, przez {count} minutę.',

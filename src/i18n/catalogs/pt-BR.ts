@@ -76,6 +76,8 @@ export const ptBR: Catalog = {
   'code.otherOrigin': 'Os códigos só são enviados para as páginas do próprio site.',
   'code.tooManyFromAddress': 'Foram pedidos códigos demais a partir deste endereço. Tente mais tarde.',
   'code.tooManyForEmail': 'Foram enviados códigos demais para este e-mail. Tente mais tarde.',
+  'code.tooManyForSite': 'Este site está enviando códigos demais no momento. Tente mais tarde.',
+  'code.tooManyWrong': 'Foram digitados códigos errados demais para este e-mail. Tente mais tarde.',
   'code.recipientRefused': 'O servidor de e-mail recusou este endereço. Confira ou use outro.',
   'code.unreachable':
     'Não foi possível enviar o código: o servidor de e-mail não respondeu. Tente de novo em alguns minutos.',
@@ -83,8 +85,7 @@ export const ptBR: Catalog = {
   'code.sent': 'Enviamos um código de seis dígitos para {email}. Digite-o aqui ou abra o link do e-mail.',
 
   'mail.subject': 'Seu código para comentar em {site}',
-  'mail.greeting': 'Olá, {name},',
-  'mail.greetingWithoutName': 'Olá,',
+  'mail.greeting': 'Olá,',
   'mail.intro': 'Digite este código no formulário de comentários de {site} para confirmar seu e-mail:',
   'mail.expiry': {
     one: 'O código vale uma vez, por {count} minuto.',

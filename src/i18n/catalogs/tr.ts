@@ -76,6 +76,8 @@ export const tr: Catalog = {
   'code.otherOrigin': 'Kodlar yalnızca sitenin kendi sayfaları için gönderilir.',
   'code.tooManyFromAddress': 'Bu adresten çok fazla kod istendi. Daha sonra yeniden deneyin.',
   'code.tooManyForEmail': 'Bu e-posta adresine çok fazla kod gönderildi. Daha sonra yeniden deneyin.',
+  'code.tooManyForSite': 'Bu site şu anda çok fazla kod gönderiyor. Daha sonra yeniden deneyin.',
+  'code.tooManyWrong': 'Bu e-posta adresi için çok fazla yanlış kod girildi. Daha sonra yeniden deneyin.',
   'code.recipientRefused':
     'E-posta sunucusu bu adresi reddetti. Adresi kontrol edin ya da başka bir adres kullanın.',
   'code.unreachable':
@@ -85,8 +87,7 @@ export const tr: Catalog = {
     '{email} adresine altı haneli bir kod gönderdik. Kodu buraya yazın ya da e-postadaki bağlantıyı açın.',
 
   'mail.subject': '{site} sitesinde yorum yapmak için kodunuz',
-  'mail.greeting': 'Merhaba {name},',
-  'mail.greetingWithoutName': 'Merhaba,',
+  'mail.greeting': 'Merhaba,',
   'mail.intro': 'E-posta adresinizi doğrulamak için bu kodu {site} sitesindeki yorum formuna yazın:',
   'mail.expiry': {
     one: 'Kod bir kez ve {count} dakika boyunca geçerlidir.',

@@ -73,14 +73,15 @@ export const zhCN: Catalog = {
   'code.otherOrigin': '验证码只为本站自己的页面发送。',
   'code.tooManyFromAddress': '该地址请求的验证码过多，请稍后再试。',
   'code.tooManyForEmail': '发送到该邮箱的验证码过多，请稍后再试。',
+  'code.tooManyForSite': '该网站目前发送的验证码过多，请稍后再试。',
+  'code.tooManyWrong': '该邮箱输入错误验证码的次数过多，请稍后再试。',
   'code.recipientRefused': '邮件服务器拒绝了这个地址。请检查，或换一个地址。',
   'code.unreachable': '验证码未能发送：邮件服务器没有响应。请几分钟后再试。',
   'code.refused': '验证码未能发送：邮件服务器拒收了邮件。请稍后再试。',
   'code.sent': '我们已向 {email} 发送了六位验证码。请在此输入，或打开邮件中的链接。',
 
   'mail.subject': '你在 {site} 发表评论的验证码',
-  'mail.greeting': '{name}，你好：',
-  'mail.greetingWithoutName': '你好：',
+  'mail.greeting': '你好：',
   'mail.intro': '请在 {site} 的评论表单中输入此验证码，以确认你的邮箱地址：',
   'mail.expiry': {
     other: '验证码只能使用一次，{count} 分钟内有效。',

@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { BylineError, readerErrors } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { addressNetwork, clientAddress, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import { type Message, msg } from '../../i18n/message.js';
 import { requestLocale } from '../../i18n/request-locale.js';
@@ -31,44 +31,74 @@ export const codeMessages = {
   notVerifying: msg('code.notVerifying'),
   tooManyFromAddress: msg('code.tooManyFromAddress'),
   tooManyForEmail: msg('code.tooManyForEmail'),
+  tooManyForSite: msg('code.tooManyForSite'),
+  tooManyWrong: msg('code.tooManyWrong'),
   recipientRefused: msg('code.recipientRefused'),
   unreachable: msg('code.unreachable'),
   refused: msg('code.refused'),
   sent: (email: string) => msg('code.sent', { email }),
 };
 
+/**
+ * A typed code in ASCII digits: compatibility forms such as full-width digits folded (NFKC), Arabic-Indic
+ * and Extended Arabic-Indic digits (which NFKC keeps) mapped, and spaces and dashes, as readers copy
+ * codes, dropped.
+ */
+function asciiCode(typed: string): string {
+  return typed
+    .normalize('NFKC')
+    .replace(/[\u0660-\u0669]/g, (digit) => String(digit.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (digit) => String(digit.charCodeAt(0) - 0x06f0))
+    .replace(/[\s\-\u2010-\u2015\u2212]/g, '');
+}
+
 const codeError = (message: Message) =>
   new BylineError('invalid_request', message, { extra: { field: 'code' } });
 
+/** Refused: a rate limit (its wait and message), counted in the code mails metric as `limited`. */
+function limited(ctx: GatewayContext, site: SiteConfig, wait: number, message: Message): BylineError {
+  ctx.metrics.guestCodeMails.inc({ site: site.id, outcome: 'limited' });
+  return tooManyRequests(wait, message);
+}
+
 /**
  * Mails a fresh code for `email` at `site` (replacing any earlier one), once: rate-limited per client
- * address and per address mailed to, stored only once the server took the mail (a failed mail leaves
- * the earlier code working). Nothing of the mail, the code or the address is logged.
+ * network, per mailbox mailed to and per site, in that order (a request refused by one limit counts
+ * against none after it), and never to an address that typed too many wrong codes. Stored only once
+ * the server took the mail (a failed mail leaves the earlier code working). Nothing of the mail, the
+ * code or the address is logged.
  */
 export async function sendGuestCode(
   ctx: GatewayContext,
   req: Request,
   site: SiteConfig,
-  to: { email: string; name?: string },
+  email: string,
   requester: CodeRequester,
 ): Promise<void> {
   const mailer = ctx.mailer;
   // The config refuses verifyEmail without smtp; a site that does not verify gets no mail either.
   if (!mailer || site.guests.verifyEmail === 'off')
     throw new BylineError('forbidden', codeMessages.notVerifying);
-  const [addressWait, emailWait] = await Promise.all([
-    ctx.rateLimits.guestCodes.consume(clientAddress(req)),
-    ctx.rateLimits.guestCodesPerEmail.consume(emailRateKey(ctx, to.email)),
-  ]);
-  if (addressWait > 0) throw tooManyRequests(addressWait, codeMessages.tooManyFromAddress);
-  if (emailWait > 0) throw tooManyRequests(emailWait, codeMessages.tooManyForEmail);
-  const { code, linkToken, write } = newGuestCode(ctx, { site: site.id, email: to.email, requester });
+  if (!email)
+    throw new BylineError('invalid_request', codeMessages.emailNeeded, { extra: { field: 'email' } });
+  const emailKey = emailRateKey(ctx, email);
+  const guessed = await ctx.rateLimits.guestWrongCodes.blocked(emailKey);
+  if (guessed > 0) throw limited(ctx, site, guessed, codeMessages.tooManyWrong);
+  const limits = [
+    [ctx.rateLimits.guestCodes, addressNetwork(clientAddress(req)), codeMessages.tooManyFromAddress],
+    [ctx.rateLimits.guestCodesPerEmail, emailKey, codeMessages.tooManyForEmail],
+    [ctx.rateLimits.guestMailsPerSite, site.id, codeMessages.tooManyForSite],
+  ] as const;
+  for (const [limit, key, message] of limits) {
+    const wait = await limit.consume(key);
+    if (wait > 0) throw limited(ctx, site, wait, message);
+  }
+  const { code, linkToken, write } = newGuestCode(ctx, { site: site.id, email, requester });
   // In the language of the form that asked for it; its link opens a page in that language too.
   const locale = requestLocale(req);
   const mail = guestCodeMail(locale, {
-    to: to.email,
+    to: email,
     site: site.name,
-    ...(to.name ? { name: to.name } : {}),
     code,
     link: `${ctx.issuer}/guest/verify?ui_locales=${locale}&token=${linkToken}`,
     minutes: guestCodeTtlMs / 60_000,
@@ -77,6 +107,8 @@ export async function sendGuestCode(
     await mailer.send(mail);
   } catch (error) {
     if (!(error instanceof MailError)) throw error;
+    const outcome = error.kind === 'unreachable' ? 'unreachable' : 'refused';
+    ctx.metrics.guestCodeMails.inc({ site: site.id, outcome });
     ctx.log.warn({ site: site.id, mail: { kind: error.kind, ...error.detail } }, 'guest code not mailed');
     if (error.kind === 'recipient')
       throw new BylineError('invalid_request', codeMessages.recipientRefused, { extra: { field: 'email' } });
@@ -87,11 +119,12 @@ export async function sendGuestCode(
     );
   }
   await ctx.store.write([write]);
+  ctx.metrics.guestCodeMails.inc({ site: site.id, outcome: 'sent' });
   ctx.log.info({ site: site.id }, 'guest code mailed');
 }
 
 /**
- * `POST /guest/code` (`client_id`, `email`, `name?`): the widget asks for a code, from one of the
+ * `POST /guest/code` (`client_id`, `email`): the widget asks for a code, from one of the
  * site's origins. Answers `202 {"sent":true}`; field errors name the field, as `POST /guest` does.
  */
 export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
@@ -106,17 +139,9 @@ export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
       throw new BylineError('forbidden', msg('code.otherOrigin'));
     if (!site.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
     if (site.guests.verifyEmail === 'off') throw new BylineError('forbidden', codeMessages.notVerifying);
-    const { email, name } = readGuestFields(
-      { email: body.email, name: body.name },
-      { requireEmail: true, requireName: false },
-    );
-    await sendGuestCode(
-      ctx,
-      req,
-      site,
-      { email, ...(body.name ? { name } : {}) },
-      addressRequester(ctx, clientAddress(req)),
-    );
+    // A name sent along (as older widgets do) is ignored: the mail names nobody.
+    const { email } = readGuestFields({ email: body.email }, { requireEmail: true, requireName: false });
+    await sendGuestCode(ctx, req, site, email, addressRequester(ctx, clientAddress(req)));
     res.status(202);
     sendJson(res, { sent: true });
   };
@@ -142,15 +167,21 @@ export async function guestVerification(
       throw new BylineError('invalid_request', codeMessages.emailNeeded, { extra: { field: 'email' } });
     return false;
   }
-  const code = param(body, 'code', { max: 32 })?.replace(/[\s-]/g, '');
+  const code = asciiCode(param(body, 'code', { max: 32 }) ?? '');
   if (!code) {
     if (await claimConfirmed(ctx, { site: site.id, email, requester })) return true;
     if (mode === 'optional') return false;
     throw codeError(codeMessages.missing);
   }
   if (!/^\d{6}$/.test(code)) throw codeError(codeMessages.malformed);
+  // Each code allows five tries, and a new code starts again: this caps the guesses at one address.
+  const emailKey = emailRateKey(ctx, email);
+  const guessed = await ctx.rateLimits.guestWrongCodes.blocked(emailKey);
+  if (guessed > 0) throw tooManyRequests(guessed, codeMessages.tooManyWrong);
   const outcome = await spendGuestCode(ctx, { site: site.id, email, code, requester });
   if (outcome.verified) return true;
   if (outcome.reason === 'expired') throw codeError(codeMessages.expired);
+  const over = await ctx.rateLimits.guestWrongCodes.consume(emailKey);
+  if (over > 0) throw tooManyRequests(over, codeMessages.tooManyWrong);
   throw codeError(outcome.triesLeft > 0 ? codeMessages.wrong(outcome.triesLeft) : codeMessages.dead);
 }

@@ -164,9 +164,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
     // "Send me a code", or a required code not sent yet: mail one and ask for it.
     if (mode !== 'off' && (param(body, 'send_code', { max: 1 }) || (mode === 'required' && !codeSent))) {
       try {
-        const named = typeof body.name === 'string' && body.name.trim() !== '';
-        const to = { email: fields.email, ...(named ? { name: fields.name } : {}) };
-        await sendGuestCode(ctx, req, site, to, { request: id });
+        await sendGuestCode(ctx, req, site, fields.email, { request: id });
       } catch (error) {
         await showError(error, 'email');
         return;

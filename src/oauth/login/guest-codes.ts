@@ -3,6 +3,7 @@ import { deriveKey } from '../../crypto/derive-key.js';
 import { randomDigits } from '../../crypto/random-digits.js';
 import { randomId } from '../../crypto/random-id.js';
 import { sameSecret } from '../../crypto/same-secret.js';
+import { mailboxKey, normalisedEmail } from '../../mail/address.js';
 import { StoreUnavailableError, type StoreWrite } from '../../store/store.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { storeKeys } from './store-keys.js';
@@ -40,15 +41,13 @@ interface GuestCodeRecord {
   confirmed?: true;
 }
 
-const normalised = (email: string) => email.trim().toLowerCase();
-
 function mac(ctx: GatewayContext, purpose: string, value: string): string {
   return createHmac('sha256', deriveKey(ctx.keys.rootSecret, purpose)).update(value).digest('base64url');
 }
 
 /** The record's id: a MAC of site and address, so the Store's key names list no addresses. */
 const recordId = (ctx: GatewayContext, site: string, email: string) =>
-  mac(ctx, 'byline guest code id', `${site}\n${normalised(email)}`);
+  mac(ctx, 'byline guest code id', `${site}\n${normalisedEmail(email)}`);
 
 const codeMac = (ctx: GatewayContext, salt: string, code: string) =>
   mac(ctx, 'byline guest code', `${salt}\n${code}`);
@@ -56,9 +55,12 @@ const codeMac = (ctx: GatewayContext, salt: string, code: string) =>
 const linkMac = (ctx: GatewayContext, salt: string, secret: string) =>
   mac(ctx, 'byline guest code link', `${salt}\n${secret}`);
 
-/** What the per-address rate limit counts by: a MAC of the address, the same on every site. */
+/**
+ * What the per-address limits count by: a MAC of the mailbox the address delivers to (mailboxKey:
+ * `ada+1@…` and `ada+2@…` are one), the same on every site.
+ */
 export const emailRateKey = (ctx: GatewayContext, email: string) =>
-  mac(ctx, 'byline guest email', normalised(email));
+  mac(ctx, 'byline guest email', mailboxKey(email));
 
 /** What a widget's requester is kept as: a MAC of its client address. */
 export const addressRequester = (ctx: GatewayContext, address: string): CodeRequester => ({

@@ -1,30 +1,22 @@
-// The chooser's guest form with a mailed code, without JavaScript: asking for the code, typing it or
-// using the mail's link in the same browser, and the Byline session of rememberVerified sites.
+// The link in a guest's code mail: GET /guest/verify only shows a button (mail scanners follow links);
+// the button confirms the address for whoever asked for the code — the widget's client address, or the
+// chooser's browser — and nobody else.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { parseConfig } from '../../../src/config/load.js';
-import { redactConfig } from '../../../src/config/redact.js';
 import { Browser } from '../../support/browser.js';
-import { authorizeUrl, redeem, siteParams } from '../../support/flow.js';
+import { redeem, siteParams } from '../../support/flow.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
 import {
-  codeIn,
-  downMailServerUrl,
-  linkIn,
-  startMailServer,
-  type TestMailServer,
-} from '../../support/mail-server.js';
-import { pkce } from '../../support/pkce.js';
-
-const site = (id: string, guests: Record<string, unknown>) => ({
-  name: `The ${id} blog`,
-  origins: [`https://${id}.example`],
-  redirectUris: [`https://${id}.example/callback`],
-  trusted: true,
-  claims: ['email'],
-  guests,
-});
+  type Answer,
+  atChooser,
+  formField,
+  from,
+  postForm,
+  sameOrigin,
+  verifyingSite,
+} from '../../support/guest-codes.js';
+import { codeIn, linkIn, startMailServer, type TestMailServer } from '../../support/mail-server.js';
 
 let mail: TestMailServer;
 let gateway: TestGateway;
@@ -33,13 +25,9 @@ before(async () => {
   mail = await startMailServer();
   gateway = await startGateway({
     config: {
-      sites: {
-        strict: site('strict', { verifyEmail: 'required' }),
-        open: site('open', { verifyEmail: 'optional' }),
-        remember: site('remember', { verifyEmail: 'required', rememberVerified: true }),
-      },
-      smtp: { url: mail.url, from: 'byline@byline.example' },
-      // Every test here asks for codes for the same reader; the limits are tested in guest-verification.
+      sites: { strict: verifyingSite('strict', { verifyEmail: 'required' }) },
+      smtp: { url: mail.url, from },
+      // Every test here asks for codes for the same reader.
       rateLimits: { guestCodesPerEmail: { points: 1000, window: '1m' } },
     },
   });
@@ -49,104 +37,93 @@ after(async () => {
   await mail.close();
 });
 
-const sameOrigin = { 'sec-fetch-site': 'same-origin' };
-const field = (html: string, name: string) =>
-  new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] as string;
+const origin = { origin: 'https://strict.example' };
+const post = (path: string, fields: Record<string, string>) => postForm(gateway, path, fields, origin);
+const ada = { client_id: 'strict', name: 'Ada Lovelace', email: 'Ada@Example.com' };
+const reader = { name: 'Ada Lovelace', email: 'ada@example.com', website: '' };
+const claimsOf = (answer: Answer) => decodeJwt(answer.body.access_token as string);
 
-/** A reader at the chooser of `siteId`, in a browser of their own. */
-async function atChooser(siteId: string, browser = new Browser()) {
-  const { verifier, challenge } = pkce();
-  const page = await browser.request(
-    authorizeUrl(gateway, challenge, { site: siteId, redirectUri: `https://${siteId}.example/callback` }),
-  );
-  const form = { ar: field(page.body, 'ar'), csrf: field(page.body, 'csrf') };
-  const submit = (fields: Record<string, string>) =>
-    browser.request(`${gateway.url}/auth/guest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin },
-      body: new URLSearchParams({ ...form, ...fields }).toString(),
-    });
-  return { browser, verifier, page, submit };
+/** Asks for a code (the widget's request) and takes it, and the link, from the mail. */
+async function mailedCode() {
+  const asked = await post('/guest/code', ada);
+  assert.equal(asked.status, 202, JSON.stringify(asked.body));
+  const received = await mail.next();
+  return { code: codeIn(received), link: linkIn(received) };
 }
 
-const reader = { name: 'Ada Lovelace', email: 'ada@example.com', website: '' };
-
-async function claimsAt(siteId: string, location: string | null, verifier: string) {
+/** The claims of the token the site redeems the code in `location` for. */
+async function claimsAt(location: string | null, verifier: string) {
   const params = siteParams(location ?? undefined);
   const tokens = await redeem(gateway, {
     grant_type: 'authorization_code',
     code: params.get('code') as string,
-    redirect_uri: `https://${siteId}.example/callback`,
+    redirect_uri: 'https://strict.example/callback',
     code_verifier: verifier,
-    client_id: siteId,
+    client_id: 'strict',
   });
   assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
   return decodeJwt(tokens.body.access_token as string);
 }
 
-describe('the chooser’s guest form on a site that verifies', () => {
-  test('required: “Send me a code”, then the code typed in the form continues to the site, verified', async () => {
-    const { page, submit, verifier, browser } = await atChooser('strict');
-    assert.match(page.body, /name="send_code" value="1">Send me a code</);
-    assert.doesNotMatch(page.body, /Continue as guest/);
-
-    // Pressing Enter in a field sends the form with its first button: the code is mailed.
-    const asked = await submit(reader);
-    assert.equal(asked.response.status, 200);
-    assert.match(asked.body, /We mailed a six-digit code to ada@example\.com/);
-    assert.match(asked.body, /name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/);
-    assert.match(asked.body, /value="Ada Lovelace"/);
-    const code = codeIn(await mail.next());
-
-    const wrong = await submit({ ...reader, code_sent: '1', code: code === '000000' ? '000001' : '000000' });
-    assert.equal(wrong.response.status, 400);
-    assert.match(
-      wrong.body,
-      /<p class="field-error" id="guest-code-error">That code is not right\. 4 tries left\.<\/p>/,
-    );
-
-    const done = await submit({ ...reader, code_sent: '1', code });
-    assert.equal(done.response.status, 302);
-    const claims = await claimsAt('strict', done.response.headers.get('location'), verifier);
-    assert.equal(claims.email_verified, true);
-    assert.equal(claims.name, 'Ada Lovelace');
-    // Without rememberVerified, a verified guest gets no Byline browser session either.
-    assert.equal(browser.cookie('byline_session'), undefined);
+describe('the mail’s link, for the widget', () => {
+  test('its GET spends nothing (a scanner may follow it); the button’s POST confirms, once', async () => {
+    const { code, link } = await mailedCode();
+    for (let i = 0; i < 3; i++) {
+      const page = await fetch(link);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('cache-control'), 'no-store');
+      assert.match(await page.text(), /Confirm my email address/);
+    }
+    // The code still works after the GETs: they spent nothing.
+    assert.equal((await post('/guest', { ...ada, code })).status, 200);
+    // And now the link is dead.
+    assert.equal((await fetch(link)).status, 400);
   });
 
-  test('required: Continue without a code or a confirmation is refused in the form', async () => {
-    const { submit } = await atChooser('strict');
-    await submit(reader);
-    await mail.next();
-    const bare = await submit({ ...reader, code_sent: '1' });
-    assert.equal(bare.response.status, 400);
-    assert.match(bare.body, /id="guest-code-error">Enter the six-digit code we mailed to you\./);
+  test('the button confirms for the widget that asked (same address); the next POST /guest needs no code', async () => {
+    const { code, link } = await mailedCode();
+    const page = await fetch(link);
+    const cookie = page.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const html = await page.text();
+    const csrf = formField(html, 'csrf');
+    const token = formField(html, 'token');
+    const press = () =>
+      fetch(`${gateway.url}/guest/verify`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie,
+          'sec-fetch-site': 'same-origin',
+        },
+        body: new URLSearchParams({ token, csrf }).toString(),
+      });
+    const pressed = await press();
+    assert.equal(pressed.status, 200);
+    assert.match(await pressed.text(), /Go back to the comment form on The strict blog/);
+    // The code itself is spent by the button; the confirmation is used once, without one.
+    const signed = await post('/guest', ada);
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    assert.equal(claimsOf(signed).email_verified, true);
+    assert.equal((await post('/guest', ada)).status, 400);
+    assert.equal((await post('/guest', { ...ada, code })).status, 400);
+    assert.equal((await press()).status, 400);
   });
 
-  test('optional: “Continue as guest” stays unverified; “Confirm my email address” asks for a code', async () => {
-    const plain = await atChooser('open');
-    assert.match(plain.page.body, />Continue as guest</);
-    assert.match(plain.page.body, /name="send_code" value="1" class="secondary">Confirm my email address</);
-    const done = await plain.submit(reader);
-    assert.equal(done.response.status, 302);
-    assert.equal(
-      (await claimsAt('open', done.response.headers.get('location'), plain.verifier)).email_verified,
-      false,
-    );
-
-    const proving = await atChooser('open');
-    const asked = await proving.submit({ ...reader, send_code: '1' });
-    assert.match(asked.body, /We mailed a six-digit code/);
-    const code = codeIn(await mail.next());
-    const verified = await proving.submit({ ...reader, code_sent: '1', code });
-    assert.equal(
-      (await claimsAt('open', verified.response.headers.get('location'), proving.verifier)).email_verified,
-      true,
-    );
+  test('a made-up or altered token shows the dead-link page', async () => {
+    const { link } = await mailedCode();
+    const altered = link.slice(0, -2) + (link.endsWith('AA') ? 'BB' : 'AA');
+    assert.equal((await fetch(altered)).status, 400);
+    assert.equal((await fetch(`${gateway.url}/guest/verify?token=nonsense`)).status, 400);
+    assert.equal((await fetch(`${gateway.url}/guest/verify`)).status, 400);
   });
+});
 
-  test('the mail’s link: its GET spends nothing; the button, in the same browser, lets Continue go on without a code', async () => {
-    const { submit, verifier, browser } = await atChooser('strict');
+describe('the mail’s link, for the chooser', () => {
+  test('its GET spends nothing; the button, in the same browser, lets Continue go on without a code', async () => {
+    const { submit, verifier, browser } = await atChooser(gateway, 'strict');
     await submit(reader);
     const link = linkIn(await mail.next());
     const page = await browser.request(link);
@@ -156,22 +133,19 @@ describe('the chooser’s guest form on a site that verifies', () => {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin },
       body: new URLSearchParams({
-        token: field(page.body, 'token'),
-        csrf: field(page.body, 'csrf'),
+        token: formField(page.body, 'token'),
+        csrf: formField(page.body, 'csrf'),
       }).toString(),
     });
     assert.equal(pressed.response.status, 200);
     assert.match(pressed.body, /Go back to the login window and press Continue/);
     const done = await submit({ ...reader, code_sent: '1' });
     assert.equal(done.response.status, 302);
-    assert.equal(
-      (await claimsAt('strict', done.response.headers.get('location'), verifier)).email_verified,
-      true,
-    );
+    assert.equal((await claimsAt(done.response.headers.get('location'), verifier)).email_verified, true);
   });
 
   test('the button pressed in another browser confirms nothing for the one that asked', async () => {
-    const { submit } = await atChooser('strict');
+    const { submit } = await atChooser(gateway, 'strict');
     await submit(reader);
     const received = await mail.next();
     const other = new Browser();
@@ -180,8 +154,8 @@ describe('the chooser’s guest form on a site that verifies', () => {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin },
       body: new URLSearchParams({
-        token: field(page.body, 'token'),
-        csrf: field(page.body, 'csrf'),
+        token: formField(page.body, 'token'),
+        csrf: formField(page.body, 'csrf'),
       }).toString(),
     });
     assert.equal(pressed.response.status, 403);
@@ -194,14 +168,14 @@ describe('the chooser’s guest form on a site that verifies', () => {
   });
 
   test('the button without the page’s CSRF token, or from another site, is refused', async () => {
-    const { submit, browser } = await atChooser('strict');
+    const { submit, browser } = await atChooser(gateway, 'strict');
     await submit(reader);
     const page = await browser.request(linkIn(await mail.next()));
-    const token = field(page.body, 'token');
+    const token = formField(page.body, 'token');
     const forged = await browser.request(`${gateway.url}/guest/verify`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
-      body: new URLSearchParams({ token, csrf: field(page.body, 'csrf') }).toString(),
+      body: new URLSearchParams({ token, csrf: formField(page.body, 'csrf') }).toString(),
     });
     assert.equal(forged.response.status, 403);
     const noToken = await browser.request(`${gateway.url}/guest/verify`, {
@@ -211,97 +185,4 @@ describe('the chooser’s guest form on a site that verifies', () => {
     });
     assert.equal(noToken.response.status, 403);
   });
-
-  test('rememberVerified: a Byline session for the verified guest, so the next login needs no code', async () => {
-    const first = await atChooser('remember');
-    await first.submit(reader);
-    const code = codeIn(await mail.next());
-    const done = await first.submit({ ...reader, code_sent: '1', code });
-    const claims = await claimsAt('remember', done.response.headers.get('location'), first.verifier);
-    assert.ok(first.browser.cookie('byline_session'));
-
-    const mailsBefore = mail.mails.length;
-    const { verifier, challenge } = pkce();
-    const again = await first.browser.request(
-      authorizeUrl(gateway, challenge, {
-        site: 'remember',
-        redirectUri: 'https://remember.example/callback',
-      }),
-    );
-    assert.equal(again.response.status, 302);
-    const next = await claimsAt('remember', again.response.headers.get('location'), verifier);
-    assert.equal(next.sub, claims.sub);
-    assert.equal(next.email_verified, true);
-    assert.equal(mail.mails.length, mailsBefore);
-
-    // A site without rememberVerified does not take that session: its chooser asks as before.
-    const { challenge: other } = pkce();
-    const strict = await first.browser.request(
-      authorizeUrl(gateway, other, { site: 'strict', redirectUri: 'https://strict.example/callback' }),
-    );
-    assert.equal(strict.response.status, 200);
-    assert.match(strict.body, /Send me a code/);
-  });
-});
-
-test('the chooser with the mail server down: the message in the form, what was typed kept, no code field', async () => {
-  const down = await startGateway({
-    config: {
-      sites: { strict: site('strict', { verifyEmail: 'required' }) },
-      smtp: { url: await downMailServerUrl(), from: 'byline@byline.example' },
-    },
-  });
-  try {
-    const browser = new Browser();
-    const { challenge } = pkce();
-    const page = await browser.request(
-      authorizeUrl(down, challenge, { site: 'strict', redirectUri: 'https://strict.example/callback' }),
-    );
-    const asked = await browser.request(`${down.url}/auth/guest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin },
-      body: new URLSearchParams({
-        ar: field(page.body, 'ar'),
-        csrf: field(page.body, 'csrf'),
-        ...reader,
-      }).toString(),
-    });
-    assert.equal(asked.response.status, 503);
-    assert.match(
-      asked.body,
-      /id="guest-email-error">The code could not be mailed: the mail server did not answer/,
-    );
-    assert.match(asked.body, /value="Ada Lovelace"/);
-    assert.doesNotMatch(asked.body, /name="code"/);
-  } finally {
-    await down.close();
-  }
-});
-
-test('a site that verifies guests needs smtp: the config is refused, naming the key', () => {
-  const raw = {
-    sites: { strict: site('strict', { verifyEmail: 'optional' }) },
-    dataDir: '/tmp/unused',
-  };
-  assert.throws(
-    () => parseConfig(raw, { env: {}, cwd: '/tmp' }),
-    /sites\.strict\.guests\.verifyEmail: needs smtp \(url and from\) to mail guests their codes/,
-  );
-  const withSmtp = parseConfig(
-    {
-      ...raw,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, interpolated by parseConfig
-      smtp: { url: 'smtps://byline:${SMTP_PASSWORD}@mail.example', from: 'Blog <blog@example.com>' },
-    },
-    { env: { SMTP_PASSWORD: 'pw-from-env' }, cwd: '/tmp' },
-  );
-  assert.equal(withSmtp.smtp?.url, 'smtps://byline:pw-from-env@mail.example');
-  assert.equal(withSmtp.smtp?.timeout, 10_000);
-  // check-config never prints the password.
-  const printed = redactConfig(withSmtp) as { smtp: { url: string } };
-  assert.equal(printed.smtp.url, 'smtps://byline:[redacted]@mail.example');
-  assert.throws(
-    () => parseConfig({ ...raw, smtp: { url: 'https://mail.example', from: 'x' } }, { env: {}, cwd: '/tmp' }),
-    /smtp\.url: must be an smtp:\/\/ or smtps:\/\/ URL/,
-  );
 });
