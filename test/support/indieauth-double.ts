@@ -124,8 +124,8 @@ interface Grant {
 
 /**
  * An IndieAuth server: `/.well-known/oauth-authorization-server` (metadata, issuer `<url>/`), `GET /auth`
- * (reads the client_id document, checks redirect_uri against it, sends the browser back with code, state
- * and iss), `POST /auth` (redeems the code once: client_id, redirect_uri and the PKCE verifier must match).
+ * (reads the client_id document, checks a redirect_uri off the client_id's origin against it, sends the
+ * browser back with code, state and iss), `POST /auth` (redeems the code once: client_id, redirect_uri and the PKCE verifier must match).
  */
 export async function startIndieAuthServer(): Promise<IndieAuthServerDouble> {
   const grants = new Map<string, Grant>();
@@ -159,8 +159,14 @@ export async function startIndieAuthServer(): Promise<IndieAuthServerDouble> {
       const redirectUri = params.get('redirect_uri') ?? '';
       const client = (await (await fetch(clientId)).json()) as Record<string, unknown>;
       self.clients.push(client);
+      // §4.2.2: a redirect URI on the client_id's scheme, host and port is allowed; another must be listed.
       const listed = Array.isArray(client.redirect_uris) && client.redirect_uris.includes(redirectUri);
-      if (client.client_id !== clientId || !listed || params.get('response_type') !== 'code') {
+      const sameOrigin = URL.parse(redirectUri)?.origin === new URL(clientId).origin;
+      if (
+        client.client_id !== clientId ||
+        !(listed || sameOrigin) ||
+        params.get('response_type') !== 'code'
+      ) {
         sendJson(res, 400, { error: 'invalid_request' });
         return;
       }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { ProviderConfigOf } from '../../config/providers-schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { msg } from '../../i18n/message.js';
-import type { IndieAuthTransaction, StartOptions, UpstreamProvider, UpstreamStart } from '../provider.js';
+import { cameFrom, taggedCallback } from '../callback-tag.js';
+import type {
+  IndieAuthServer,
+  IndieAuthTransaction,
+  StartOptions,
+  UpstreamProvider,
+  UpstreamStart,
+} from '../provider.js';
 import type { ProviderContext } from '../provider-context.js';
 import { clientDocumentRouter, indieAuthClient } from './client-metadata.js';
 import { discoverServer, sameServer } from './discovery.js';
@@ -16,14 +23,19 @@ import { indieAuthIdentity, redeemCode } from './redeem.js';
  * `profile` scope. `finish` checks `iss`, redeems the code at the authorization endpoint and accepts the
  * profile URL (`me`) it answers only on the site the reader typed and when that page declares the same
  * server (IndieAuth §5.4). Every fetch goes to a host a reader named, so through the guarded fetch.
+ * Against a mix-up between servers (one the reader was sent to, bouncing them to another), the redirect
+ * URI is tagged per server (callback-tag.ts; a redirect URI on the client_id's origin needs no listing in
+ * the client metadata, §4.2.2, which lists the untagged one), a callback through another server's is
+ * refused, and so is an `iss` from a server whose metadata named no issuer.
  */
 export function indieauthProvider(
   config: ProviderConfigOf<'indieauth'>,
   ctx: ProviderContext,
 ): UpstreamProvider {
   const allowPrivate = ctx.allowPrivateUpstreams === true;
-  const redirectUri = ctx.callbackUrl(config.id);
-  const client = indieAuthClient(ctx.publicUrl, config.id, redirectUri);
+  const callback = ctx.callbackUrl(config.id);
+  const client = indieAuthClient(ctx.publicUrl, config.id, callback);
+  const redirectUri = (server: IndieAuthServer) => taggedCallback(callback, server.authorization);
   ctx.mount(clientDocumentRouter(client));
   // Every host here is one a reader named: the site, its metadata, the server's endpoint.
   const siteFetch = ctx.guardedFetch;
@@ -48,7 +60,7 @@ export function indieauthProvider(
       for (const [name, value] of Object.entries({
         response_type: 'code',
         client_id: client.clientId,
-        redirect_uri: redirectUri,
+        redirect_uri: redirectUri(found.server),
         state,
         code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
         code_challenge_method: 'S256',
@@ -70,12 +82,20 @@ export function indieauthProvider(
       if (!indieauth || !codeVerifier) throw new Error('the login transaction has no IndieAuth server');
       const { server } = indieauth;
       // RFC 9207 as IndieAuth §5.2.1 requires: simple string comparison with the metadata's issuer. A server
-      // found through the earlier links has no issuer to compare with.
+      // found through the earlier links has no issuer: a callback with one came from another server.
       const iss = params.get('iss');
-      if (server.issuer !== undefined && (iss === null ? server.issRequired : iss !== server.issuer))
+      if (
+        server.issuer === undefined ? iss !== null : iss === null ? server.issRequired : iss !== server.issuer
+      )
         throw new Error(
-          iss === null ? 'the callback has no iss' : "the callback's iss is not the server's issuer",
+          iss === null
+            ? 'the callback has no iss'
+            : server.issuer === undefined
+              ? "the callback has an iss, but the server's metadata named no issuer"
+              : "the callback's iss is not the server's issuer",
         );
+      if (!cameFrom(params, server.authorization))
+        throw new Error("the callback did not come through the IndieAuth server's redirect URI");
       const signal = AbortSignal.timeout(ctx.upstreamTimeout);
       const answer = await redeemCode(
         siteFetch,
@@ -83,7 +103,7 @@ export function indieauthProvider(
           endpoint: server.authorization,
           code: params.get('code') ?? '',
           clientId: client.clientId,
-          redirectUri,
+          redirectUri: redirectUri(server),
           codeVerifier,
         },
         allowPrivate,

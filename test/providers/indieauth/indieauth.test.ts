@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -112,7 +113,9 @@ describe('indieauth provider against a site and a server on loopback', () => {
     const sent = authorization.searchParams;
     assert.equal(sent.get('response_type'), 'code');
     assert.equal(sent.get('client_id'), `${publicUrl}/oauth/indieauth/client-metadata.json`);
-    assert.equal(sent.get('redirect_uri'), `${publicUrl}/auth/indieauth/callback`);
+    // The callback, tagged for this server (a hash of its authorization endpoint): see mix-up.test.ts.
+    const tag = createHash('sha256').update(server.authorizationEndpoint).digest('base64url').slice(0, 12);
+    assert.equal(sent.get('redirect_uri'), `${publicUrl}/auth/indieauth/callback?i=${tag}`);
     assert.equal(sent.get('state'), started.upstream.state);
     assert.equal(sent.get('code_challenge_method'), 'S256');
     assert.match(sent.get('code_challenge') ?? '', /^[\w-]{43}$/);
@@ -150,6 +153,7 @@ describe('indieauth provider against a site and a server on loopback', () => {
     assert.equal(redeemed[0]?.params.get('grant_type'), 'authorization_code');
     assert.equal(redeemed[0]?.params.get('code_verifier'), started.upstream.codeVerifier);
     assert.equal(redeemed[0]?.params.get('client_id'), sent.get('client_id'));
+    assert.equal(redeemed[0]?.params.get('redirect_uri'), sent.get('redirect_uri'));
     assert.equal(server.to('/token').length, 0, 'no token is asked for');
     assert.deepEqual(fetched, [`${site.url}/`, server.metadataUrl, server.authorizationEndpoint]);
   });
