@@ -8,8 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type AppleDouble, startAppleDouble } from '../support/apple-double.js';
 import { authorizeUrl, loginCommenter, siteParams } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { pkce } from '../support/pkce.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 import { launchChromium, requireChromium } from './scene.js';
 
 requireChromium();
@@ -20,16 +21,9 @@ describe('Sign in with Apple’s form_post callback in Chromium', () => {
   let browser: Browser;
   before(async () => {
     apple = await startAppleDouble();
-    const listening = await listenOnFreePort();
-    apple.register(`${listening.url}/auth/apple/callback`);
     const { clientId, teamId, keyId, privateKey } = apple;
-    gateway = await startGateway({
-      listening,
-      config: {
-        providers: {
-          apple: { clientId, teamId, keyId, privateKey, endpoints: apple.endpoints('localhost') },
-        },
-      },
+    gateway = await startGatewayFor(apple, {
+      apple: { clientId, teamId, keyId, privateKey, endpoints: apple.endpoints('localhost') },
     });
     browser = await launchChromium();
   });

@@ -10,15 +10,13 @@ import { type AppleDouble, appleAccount, startAppleDouble } from '../support/app
 import { Browser, type Hop } from '../support/browser.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
 import { postedForm } from '../support/form-post.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 
 async function appleGateway(apple: AppleDouble): Promise<TestGateway> {
-  const listening = await listenOnFreePort();
-  apple.register(`${listening.url}/auth/apple/callback`);
   const { clientId, teamId, keyId, privateKey } = apple;
-  return startGateway({
-    listening,
-    config: { providers: { apple: { clientId, teamId, keyId, privateKey, endpoints: apple.endpoints() } } },
+  return startGatewayFor(apple, {
+    apple: { clientId, teamId, keyId, privateKey, endpoints: apple.endpoints() },
   });
 }
 
@@ -323,16 +321,9 @@ describe('Sign in with Apple with a key file and a clock', () => {
     apple = await startAppleDouble();
     const keyFile = join(dir, `AuthKey_${apple.keyId}.p8`);
     writeFileSync(keyFile, apple.privateKey);
-    const listening = await listenOnFreePort();
-    apple.register(`${listening.url}/auth/apple/callback`);
     const { clientId, teamId, keyId } = apple;
-    gateway = await startGateway({
-      listening,
-      config: {
-        providers: {
-          apple: { clientId, teamId, keyId, privateKeyFile: keyFile, endpoints: apple.endpoints() },
-        },
-      },
+    gateway = await startGatewayFor(apple, {
+      apple: { clientId, teamId, keyId, privateKeyFile: keyFile, endpoints: apple.endpoints() },
     });
   });
   after(async () => {

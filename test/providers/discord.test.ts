@@ -6,30 +6,20 @@ import { avatarUrl, discordDescription, identityFromUser } from '../../src/provi
 import { type DiscordDouble, discordUser, startDiscordDouble } from '../support/discord-double.js';
 import { basicCredentials } from '../support/double-http.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { type TestGateway, testSite } from '../support/gateway.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 
 describe('Discord login', () => {
   let discord: DiscordDouble;
   let gateway: TestGateway;
   before(async () => {
     discord = await startDiscordDouble();
-    const listening = await listenOnFreePort();
-    discord.register(`${listening.url}/auth/discord/callback`, `${listening.url}/auth/discord-bad/callback`);
-    const block = {
-      clientId: discord.clientId,
-      clientSecret: discord.clientSecret,
-      endpoints: discord.endpoints,
-    };
-    gateway = await startGateway({
-      listening,
-      // Nothing but the application's credentials, and the double's URLs in place of Discord's.
-      config: {
-        providers: {
-          discord: block,
-          'discord-bad': { ...block, type: 'discord', clientSecret: 'not-the-secret' },
-        },
-      },
+    // Nothing but the application's credentials, and the double's URLs in place of Discord's.
+    const block = doubleBlock(discord);
+    gateway = await startGatewayFor(discord, {
+      discord: block,
+      'discord-bad': { ...block, type: 'discord', clientSecret: 'not-the-secret' },
     });
   });
   after(async () => {

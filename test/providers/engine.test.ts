@@ -13,6 +13,7 @@ import { type OAuth2Double, startOAuth2Double } from '../support/oauth2-double.j
 import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
 import { pkce } from '../support/pkce.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 
 /** The identity a login stored, read from the login record its browser session names. */
 async function storedIdentity(gateway: TestGateway, browser: Browser) {
@@ -205,9 +206,7 @@ describe('the engine with an OpenID provider', () => {
   let gateway: TestGateway;
   before(async () => {
     idp = await startOidcDouble();
-    const listening = await listenOnFreePort();
-    idp.register(`${listening.url}/auth/acme/callback`);
-    gateway = await startGateway({ listening, config: { providers: { acme: oidcProviderConfig(idp) } } });
+    gateway = await startGatewayFor(idp, { acme: oidcProviderConfig(idp) });
   });
   after(async () => {
     await gateway.close();

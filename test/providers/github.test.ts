@@ -4,30 +4,18 @@ import { parseConfig } from '../../src/config/load.js';
 import { describedProvider } from '../../src/providers/engine.js';
 import { githubDescription, identityFromUser } from '../../src/providers/presets/github.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { type TestGateway, testSite } from '../support/gateway.js';
 import { type GitHubDouble, githubEmails, githubUser, startGitHubDouble } from '../support/github-double.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 
 describe('GitHub login', () => {
   let github: GitHubDouble;
   let gateway: TestGateway;
   before(async () => {
     github = await startGitHubDouble();
-    const listening = await listenOnFreePort();
-    github.register(`${listening.url}/auth/github/callback`);
-    gateway = await startGateway({
-      listening,
-      // Nothing but the app's credentials, and the double's URLs in place of GitHub's.
-      config: {
-        providers: {
-          github: {
-            clientId: github.clientId,
-            clientSecret: github.clientSecret,
-            endpoints: github.endpoints,
-          },
-        },
-      },
-    });
+    // Nothing but the app's credentials, and the double's URLs in place of GitHub's.
+    gateway = await startGatewayFor(github, { github: doubleBlock(github) });
   });
   after(async () => {
     await gateway.close();
@@ -147,15 +135,8 @@ describe('GitHub login', () => {
 
 test('with only endpoints.userinfo overridden, a login reads the addresses beside it, never at api.github.com', async () => {
   const github = await startGitHubDouble();
-  const listening = await listenOnFreePort();
-  github.register(`${listening.url}/auth/github/callback`);
   const { emails: _, ...endpoints } = github.endpoints;
-  const gateway = await startGateway({
-    listening,
-    config: {
-      providers: { github: { clientId: github.clientId, clientSecret: github.clientSecret, endpoints } },
-    },
-  });
+  const gateway = await startGatewayFor(github, { github: { ...doubleBlock(github), endpoints } });
   try {
     const commenter = await loginCommenter(gateway, await providerLogin(gateway, 'github'));
     assert.equal(commenter.email, 'octocat@github.com');

@@ -2,25 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { gitlabDescription } from '../../src/providers/presets/gitlab.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
 import { startGitLabDouble } from '../support/gitlab-double.js';
 import type { OidcDouble } from '../support/oidc-double.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 
 describe('GitLab login (a self-managed instance at its issuer)', () => {
   let gitlab: OidcDouble;
   let gateway: TestGateway;
   before(async () => {
     gitlab = await startGitLabDouble();
-    const listening = await listenOnFreePort();
-    gitlab.register(`${listening.url}/auth/gitlab/callback`);
-    gateway = await startGateway({
-      listening,
-      config: {
-        providers: {
-          gitlab: { issuer: gitlab.issuer, clientId: gitlab.clientId, clientSecret: gitlab.clientSecret },
-        },
-      },
+    gateway = await startGatewayFor(gitlab, {
+      gitlab: { issuer: gitlab.issuer, clientId: gitlab.clientId, clientSecret: gitlab.clientSecret },
     });
   });
   after(async () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
 import { type GoogleDouble, startGoogleDouble } from '../support/google-double.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 import { routedFetch } from '../support/routed-fetch.js';
 
 describe('Google login', () => {
@@ -10,22 +11,12 @@ describe('Google login', () => {
   let gateway: TestGateway;
   before(async () => {
     google = await startGoogleDouble();
-    const listening = await listenOnFreePort();
-    google.register(`${listening.url}/auth/google/callback`);
-    gateway = await startGateway({
-      listening,
-      // Google's hosts lead to the double; the config is the app's credentials and the double's URLs.
-      fetch: routedFetch(google.routes),
-      config: {
-        providers: {
-          google: {
-            clientId: google.clientId,
-            clientSecret: google.clientSecret,
-            endpoints: google.endpoints,
-          },
-        },
-      },
-    });
+    // Google's hosts lead to the double; the config is the app's credentials and the double's URLs.
+    gateway = await startGatewayFor(
+      google,
+      { google: doubleBlock(google) },
+      { fetch: routedFetch(google.routes) },
+    );
   });
   after(async () => {
     await gateway.close();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { type LinkedInDouble, startLinkedInDouble } from '../support/linkedin-double.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 import { routedFetch } from '../support/routed-fetch.js';
 
 describe('LinkedIn login', () => {
@@ -10,22 +11,12 @@ describe('LinkedIn login', () => {
   let gateway: TestGateway;
   before(async () => {
     linkedin = await startLinkedInDouble();
-    const listening = await listenOnFreePort();
-    linkedin.register(`${listening.url}/auth/linkedin/callback`);
-    gateway = await startGateway({
-      listening,
-      // LinkedIn's hosts lead to the double; the config is the app's credentials and the double's URLs.
-      fetch: routedFetch(linkedin.routes),
-      config: {
-        providers: {
-          linkedin: {
-            clientId: linkedin.clientId,
-            clientSecret: linkedin.clientSecret,
-            endpoints: linkedin.endpoints,
-          },
-        },
-      },
-    });
+    // LinkedIn's hosts lead to the double; the config is the app's credentials and the double's URLs.
+    gateway = await startGatewayFor(
+      linkedin,
+      { linkedin: doubleBlock(linkedin) },
+      { fetch: routedFetch(linkedin.routes) },
+    );
   });
   after(async () => {
     await gateway.close();

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { consumersTenant, identityFromMicrosoftClaims } from '../../src/providers/presets/microsoft.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { type MicrosoftDouble, startMicrosoftDouble } from '../support/microsoft-double.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 import { routedFetch } from '../support/routed-fetch.js';
 
 const contoso = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -15,22 +16,11 @@ const gateways: TestGateway[] = [];
 
 /** Byline with a `microsoft` provider (`tenant` as given), Microsoft's hosts routed to the double. */
 async function microsoftGateway(tenant?: string): Promise<TestGateway> {
-  const listening = await listenOnFreePort();
-  microsoft.register(`${listening.url}/auth/microsoft/callback`);
-  const gateway = await startGateway({
-    listening,
-    fetch: routedFetch(microsoft.routes),
-    config: {
-      providers: {
-        microsoft: {
-          clientId: microsoft.clientId,
-          clientSecret: microsoft.clientSecret,
-          ...(tenant ? { tenant } : {}),
-          endpoints: microsoft.endpoints,
-        },
-      },
-    },
-  });
+  const gateway = await startGatewayFor(
+    microsoft,
+    { microsoft: { ...doubleBlock(microsoft), ...(tenant ? { tenant } : {}) } },
+    { fetch: routedFetch(microsoft.routes) },
+  );
   gateways.push(gateway);
   return gateway;
 }

@@ -5,6 +5,7 @@ import { identityFromProfile } from '../../src/providers/presets/oauth2.js';
 import { assertSiteError, loginCommenter, providerLogin } from '../support/flow.js';
 import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
 import { githubLikeUser, type OAuth2Double, startOAuth2Double } from '../support/oauth2-double.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 
 const mapping = {
   id: 'id',
@@ -39,24 +40,13 @@ describe('a type: oauth2 provider', () => {
     const closed = await listenOnFreePort();
     refusedPort = new URL(closed.url).port;
     await new Promise((resolve) => closed.server.close(resolve));
-    const listening = await listenOnFreePort();
-    const ids = ['forge', 'forge-post', 'forge-public', 'forge-down'];
-    double.register(...ids.map((id) => `${listening.url}/auth/${id}/callback`));
-    gateway = await startGateway({
-      listening,
-      config: {
-        providers: {
-          forge: forgeConfig(double),
-          'forge-post': forgeConfig(double, { clientAuth: 'client_secret_post', pkce: false, scopes: [] }),
-          'forge-public': forgeConfig(double, { clientAuth: 'none', clientSecret: undefined }),
-          'forge-down': forgeConfig(double, {
-            endpoints: {
-              ...double.endpoints,
-              token: `http://127.0.0.1:${refusedPort}/login/oauth/access_token`,
-            },
-          }),
-        },
-      },
+    gateway = await startGatewayFor(double, {
+      forge: forgeConfig(double),
+      'forge-post': forgeConfig(double, { clientAuth: 'client_secret_post', pkce: false, scopes: [] }),
+      'forge-public': forgeConfig(double, { clientAuth: 'none', clientSecret: undefined }),
+      'forge-down': forgeConfig(double, {
+        endpoints: { ...double.endpoints, token: `http://127.0.0.1:${refusedPort}/login/oauth/access_token` },
+      }),
     });
   });
   after(async () => {

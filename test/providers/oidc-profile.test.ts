@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { loginCommenter, providerLogin } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../support/oidc-double.js';
+import { startGatewayFor } from '../support/provider-gateway.js';
 
 describe('an OpenID profile takes email and email_verified from one source', () => {
   let double: OidcDouble;
@@ -10,9 +11,7 @@ describe('an OpenID profile takes email and email_verified from one source', () 
   let userinfo: Record<string, unknown> = {};
   before(async () => {
     double = await startOidcDouble({ userinfo: () => userinfo });
-    const listening = await listenOnFreePort();
-    double.register(`${listening.url}/auth/acme/callback`);
-    gateway = await startGateway({ listening, config: { providers: { acme: oidcProviderConfig(double) } } });
+    gateway = await startGatewayFor(double, { acme: oidcProviderConfig(double) });
   });
   after(async () => {
     await gateway.close();

@@ -4,25 +4,16 @@ import { describedProvider } from '../../src/providers/engine.js';
 import { identityFromMe, wordpressDescription } from '../../src/providers/presets/wordpress.js';
 import type { UpstreamProvider } from '../../src/providers/provider.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 import { startWordPressDouble, type WordPressDouble, wordpressMe } from '../support/wordpress-double.js';
 
 async function wordpressGateway(
   wp: WordPressDouble,
   http: Record<string, unknown> = {},
 ): Promise<TestGateway> {
-  const listening = await listenOnFreePort();
-  wp.register(`${listening.url}/auth/wordpress/callback`);
-  return startGateway({
-    listening,
-    config: {
-      http,
-      providers: {
-        wordpress: { clientId: wp.clientId, clientSecret: wp.clientSecret, endpoints: wp.endpoints },
-      },
-    },
-  });
+  return startGatewayFor(wp, { wordpress: doubleBlock(wp) }, { config: { http } });
 }
 
 describe('WordPress.com login', () => {

@@ -5,8 +5,9 @@ import { describedProvider } from '../../src/providers/engine.js';
 import { identityFromUser, xDescription } from '../../src/providers/presets/x.js';
 import { basicCredentials } from '../support/double-http.js';
 import { assertSiteError, loginCommenter, providerLogin, siteParams } from '../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway, testSite } from '../support/gateway.js';
+import { type TestGateway, testSite } from '../support/gateway.js';
 import { testProviderContext } from '../support/provider-context.js';
+import { doubleBlock, startGatewayFor } from '../support/provider-gateway.js';
 import { startXDouble, type XDouble, xUser } from '../support/x-double.js';
 
 describe('X login', () => {
@@ -14,14 +15,9 @@ describe('X login', () => {
   let gateway: TestGateway;
   before(async () => {
     x = await startXDouble();
-    const listening = await listenOnFreePort();
-    x.register(`${listening.url}/auth/x/callback`, `${listening.url}/auth/x-email/callback`);
-    const block = { clientId: x.clientId, clientSecret: x.clientSecret, endpoints: x.endpoints };
-    gateway = await startGateway({
-      listening,
-      // Nothing but the app's credentials, and the double's URLs in place of X's.
-      config: { providers: { x: block, 'x-email': { type: 'x', ...block, email: true } } },
-    });
+    // Nothing but the app's credentials, and the double's URLs in place of X's.
+    const block = doubleBlock(x);
+    gateway = await startGatewayFor(x, { x: block, 'x-email': { type: 'x', ...block, email: true } });
   });
   after(async () => {
     await gateway.close();
@@ -123,13 +119,8 @@ describe('X token errors', () => {
   let gateway: TestGateway;
   before(async () => {
     x = await startXDouble();
-    const listening = await listenOnFreePort();
-    x.register(`${listening.url}/auth/x/callback`);
-    gateway = await startGateway({
-      listening,
-      // A wrong secret: X answers 401 unauthorized_client.
-      config: { providers: { x: { clientId: x.clientId, clientSecret: 'wrong', endpoints: x.endpoints } } },
-    });
+    // A wrong secret: X answers 401 unauthorized_client.
+    gateway = await startGatewayFor(x, { x: { ...doubleBlock(x), clientSecret: 'wrong' } });
   });
   after(async () => {
     await gateway.close();

@@ -4,17 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { codeGrant, providerLogin, siteParams } from '../../support/flow.js';
-import { listenOnFreePort, startGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { type OidcDouble, oidcProviderConfig, startOidcDouble } from '../../support/oidc-double.js';
+import { startGatewayFor } from '../../support/provider-gateway.js';
 import { redeem } from '../../support/tokens.js';
 
 let idp: OidcDouble;
 let gateway: TestGateway;
 before(async () => {
   idp = await startOidcDouble();
-  const listening = await listenOnFreePort();
-  idp.register(`${listening.url}/auth/acme/callback`);
-  gateway = await startGateway({ listening, config: { providers: { acme: oidcProviderConfig(idp) } } });
+  gateway = await startGatewayFor(idp, { acme: oidcProviderConfig(idp) });
 });
 after(async () => {
   await gateway.close();
