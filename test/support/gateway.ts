@@ -58,6 +58,16 @@ export const testSite = {
   claims: ['email'],
 };
 
+/**
+ * A public site (no secret), trusted: a reader's live login reaches it without the consent question
+ * (test/security/consent.test.ts asks it of untrusted sites).
+ */
+export const trustedPublicSite = {
+  origins: ['https://public.example'],
+  redirectUris: ['https://public.example/callback'],
+  trusted: true,
+};
+
 export interface GatewayOptions {
   /** Raw config (as YAML would give it); publicUrl, listen and dataDir are filled in. */
   config?: Record<string, unknown>;

@@ -11,21 +11,15 @@ import {
   postLogout,
   redeemLogin,
 } from '../../support/flow.js';
-import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
+import { startGateway, type TestGateway, testSite, trustedPublicSite } from '../../support/gateway.js';
 import { pkce } from '../../support/pkce.js';
 import { refresh, userinfoStatus } from '../../support/tokens.js';
 
 const blog = { ...testSite, postLogoutRedirectUris: ['https://blog.example/logged-out'] };
-// Trusted: the reader's live login reaches it without the consent question (test/security/consent.test.ts).
-const publicSite = {
-  origins: ['https://public.example'],
-  redirectUris: ['https://public.example/callback'],
-  trusted: true,
-};
 
 let gateway: TestGateway;
 before(async () => {
-  gateway = await startGateway({ config: { sites: { blog, public: publicSite } } });
+  gateway = await startGateway({ config: { sites: { blog, public: trustedPublicSite } } });
 });
 after(() => gateway.close());
 

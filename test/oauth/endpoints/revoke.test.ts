@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../../support/browser.js';
 import { devTokens } from '../../support/flow.js';
-import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
+import { startGateway, type TestGateway, testSite, trustedPublicSite } from '../../support/gateway.js';
 import { basicAuth, outcome, refresh, revoke, userinfoStatus } from '../../support/tokens.js';
-
-// Trusted: the reader's live login reaches it without the consent question (test/security/consent.test.ts).
-const publicSite = {
-  origins: ['https://public.example'],
-  redirectUris: ['https://public.example/callback'],
-  trusted: true,
-};
 
 let gateway: TestGateway;
 before(async () => {
-  gateway = await startGateway({ config: { sites: { blog: testSite, public: publicSite } } });
+  gateway = await startGateway({ config: { sites: { blog: testSite, public: trustedPublicSite } } });
 });
 after(() => gateway.close());
 

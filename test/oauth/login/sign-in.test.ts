@@ -5,19 +5,12 @@ import type { LiveLogin } from '../../../src/oauth/login/sessions.js';
 import { signInBrowser } from '../../../src/oauth/login/sign-in.js';
 import { storeKeys } from '../../../src/oauth/login/store-keys.js';
 import { browserWithSession, devTokens, logoutForm, postLogout } from '../../support/flow.js';
-import { startGateway, type TestGateway } from '../../support/gateway.js';
+import { startGateway, type TestGateway, trustedPublicSite } from '../../support/gateway.js';
 import { userinfoStatus } from '../../support/tokens.js';
-
-// Trusted: a live login reaches it without the consent question.
-const publicSite = {
-  origins: ['https://public.example'],
-  redirectUris: ['https://public.example/callback'],
-  trusted: true,
-};
 
 let gateway: TestGateway;
 before(async () => {
-  gateway = await startGateway({ config: { sites: { public: publicSite } } });
+  gateway = await startGateway({ config: { sites: { public: trustedPublicSite } } });
 });
 after(() => gateway.close());
 
