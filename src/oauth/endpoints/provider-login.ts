@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { clientNetwork } from '../../http/client-network.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { tooManyRequests } from '../../http/rate-limit.js';
 import { msg, type Text } from '../../i18n/message.js';
 import { localeOf, speakFor } from '../../i18n/request-locale.js';
 import { translate } from '../../i18n/translate.js';
@@ -108,8 +109,8 @@ async function handleAgain(
 
 /**
  * Sends the reader to the provider, recording the transaction under its upstream state first. A handle
- * provider looks up the server the reader named (counted per client address): a handle that begins no
- * login goes back to the chooser's input with the reason.
+ * provider looks up the server the reader named (counted per client network: an IPv6 client by its /64):
+ * a handle that begins no login goes back to the chooser's input with the reason.
  */
 export async function startUpstream(
   ctx: GatewayContext,
@@ -121,7 +122,7 @@ export async function startUpstream(
 ): Promise<void> {
   const { handle } = options;
   if (provider.handle) {
-    const wait = await ctx.rateLimits.handleLookups.consume(clientAddress(req));
+    const wait = await ctx.rateLimits.handleLookups.consume(clientNetwork(req));
     if (wait > 0) {
       const minutes = Math.max(1, Math.ceil(wait / 60_000));
       res.set('Retry-After', String(Math.ceil(wait / 1000)));

@@ -174,6 +174,32 @@ describe('mastodon: handles that begin no login are explained at the input, neve
       await gateway.close();
     }
   });
+
+  test('an IPv6 client counts by its /64: another address of the same prefix shares the limit', async () => {
+    const gateway = await gatewayWith({
+      http: { allowPrivateUpstreams: true, trustProxy: 1 },
+      config: { rateLimits: { handleLookups: { points: 2, window: '10m' } } },
+    });
+    const from = async (address: string) => {
+      const headers = { 'x-forwarded-for': address };
+      const browser = new Browser();
+      const chooser = await browser.request(authorizeUrl(gateway, pkce().challenge), { headers });
+      const form = new URL('/auth/mastodon', gateway.url);
+      form.search = new URLSearchParams({
+        ar: /name="ar" value="([^"]+)"/.exec(chooser.body)?.[1] ?? '',
+        login_hint: 'nowhere.invalid',
+      }).toString();
+      return (await browser.request(form, { headers })).response.status;
+    };
+    try {
+      assert.equal(await from('2001:db8:1:2::a'), 400);
+      assert.equal(await from('2001:db8:1:2:ffff::b'), 400);
+      assert.equal(await from('2001:db8:1:2:1234:5678:9abc:def0'), 429, 'the same /64');
+      assert.equal(await from('2001:db8:1:3::a'), 400, 'another /64');
+    } finally {
+      await gateway.close();
+    }
+  });
 });
 
 describe('mastodon: servers that are not what the reader thinks', () => {
