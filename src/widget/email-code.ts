@@ -18,7 +18,6 @@ export interface EmailCodeOptions {
   /** The reader's words; their locale also goes to Byline, for its answers and the mail. */
   words: Words;
   email: HTMLInputElement;
-  name: HTMLInputElement | undefined;
   /** Shows a failed request for a code (a field error, or a message for the form). */
   onError(error: ReaderError): void;
 }
@@ -90,13 +89,11 @@ export class EmailCode {
   /** Asks Byline to mail a code to the typed address; shows the code field. Errors go to onError. */
   async #ask(): Promise<boolean> {
     const email = this.options.email.value.trim();
-    const name = this.options.name?.value.trim() ?? '';
     this.#notice.textContent = this.options.words.t('widget.codeSending');
     try {
       await post(`${this.options.issuer}/guest/code`, {
         client_id: this.options.site,
         email,
-        ...(name ? { name } : {}),
         ui_locales: this.options.words.locale,
       });
     } catch (error) {

@@ -46,6 +46,9 @@ const css = `.byline{--a:var(--byline-accent,#2271b1);--b:1px solid var(--byline
 .byline-link{background:none;border:0;padding:0;margin:0;font:inherit;color:var(--a);text-decoration:underline;cursor:pointer}
 .byline-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
 
+/** Thrown when the reader has been told already (a field error, a code only now mailed). */
+export class Shown extends Error {}
+
 let styled = false;
 
 /** Adds the default styles once. A constructed sheet is not an inline style, so a strict CSP allows it. */
