@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { from, otherCode, postForm } from '../support/guest-codes.js';
 import { codeIn, linkIn, startMailServer, type TestMailServer } from '../support/mail-server.js';
 
 const origin = 'https://strict.example';
@@ -21,7 +22,7 @@ before(async () => {
           guests: { verifyEmail: 'required' },
         },
       },
-      smtp: { url: mail.url, from: 'Byline <byline@byline.example>' },
+      smtp: { url: mail.url, from },
     },
   });
 });
@@ -30,14 +31,8 @@ after(async () => {
   await mail.close();
 });
 
-async function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  postForm(gateway, path, fields, { origin, ...headers });
 
 const camille = { client_id: 'strict', name: 'Camille Lefèvre', email: 'camille@example.com' };
 
@@ -62,8 +57,7 @@ test('a code asked for in French is mailed in French; its link opens a French pa
   assert.match(html, /Confirmez votre adresse e-mail/);
   assert.match(html, /<input type="hidden" name="ui_locales" value="fr">/);
 
-  const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-  const tried = await post('/guest', { ...camille, code: wrong, ui_locales: 'fr' });
+  const tried = await post('/guest', { ...camille, code: otherCode(code), ui_locales: 'fr' });
   assert.equal(tried.status, 400);
   assert.equal(tried.body.field, 'code');
   assert.equal(tried.body.error_description, 'Ce code n’est pas le bon. Il vous reste 4 essais.');
