@@ -281,6 +281,7 @@ const baseSchema = z.strictObject({
         30,
         '10m',
         'Logins started with a handle (each one looks up the server the reader named: a fediverse instance, a Bluesky handle, a website)',
+        'client address (an IPv6 address counts by its /64)',
       ),
       guestCodesPerEmail: rateLimit(
         5,
