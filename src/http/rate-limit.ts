@@ -132,21 +132,28 @@ export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+/** The eight 16-bit groups of an IPv6 address (the URL parser writes any embedded IPv4 as two groups). */
+function ipv6Groups(address: string): number[] {
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head = '', tail] = canonical.split('::');
+  const part = (text: string) => (text ? text.split(':').map((group) => Number.parseInt(group, 16)) : []);
+  const [left, right] = [part(head), part(tail ?? '')];
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
 /**
- * `address`, or for IPv6 its /64: one subscriber commonly gets a whole /64, so counting its addresses
- * one by one would hand a single client 2^64 budgets. IPv4 (also IPv4-mapped IPv6) stays as it is.
+ * `address`, or for IPv6 its /64 (`2001:db8:1:2::/64`, however the address is spelt): one subscriber
+ * commonly gets a whole /64, so counting its addresses one by one would hand a single client 2^64
+ * budgets. IPv4, also IPv4-mapped IPv6, is the IPv4 address; anything else (no address) stays as it is.
  */
 export function addressNetwork(address: string): string {
-  if (isIP(address) !== 6 || address.includes('.')) return address;
-  const [head = '', tail] = (address.split('%')[0] as string).split('::') as [string, string | undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups =
-    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((group) => Number.parseInt(group, 16).toString(16))
-    .join(':')}::/64`;
+  const bare = address.split('%')[0] ?? address;
+  if (isIP(bare) !== 6) return address;
+  const groups = ipv6Groups(bare);
+  const [a = 0, b = 0, c = 0, d = 0, , , g = 0, h = 0] = groups;
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
+    return [g >> 8, g & 255, h >> 8, h & 255].join('.');
+  return `${[a, b, c, d].map((group) => group.toString(16)).join(':')}::/64`;
 }
 
 /** 429 `too_many_requests` with `Retry-After` in whole seconds. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addressNetwork } from '../../src/http/client-network.js';
+import { addressNetwork } from '../../src/http/rate-limit.js';
 
 describe('addressNetwork: what a per-client limit counts', () => {
   test('an IPv6 address is its /64, however it is written', () => {
