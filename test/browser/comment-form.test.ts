@@ -16,17 +16,11 @@ import {
 } from './scene.js';
 
 let scene: Scene;
-const contexts: BrowserContext[] = [];
 
 async function open(path = '/demo', init?: () => void): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await scene.browser.newContext({ viewport: { width: 820, height: 1000 } });
-  contexts.push(context);
+  const context = await scene.newContext();
   if (init) await context.addInitScript(init);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${scene.blog}${path}`);
-  await page.locator('.byline-providers').waitFor();
-  return { context, page };
+  return { context, page: await scene.openBlog(context, path) };
 }
 
 const comment = (page: Page) => page.locator('#comment');
@@ -40,10 +34,7 @@ describe('the comment form in a real browser', () => {
   before(async () => {
     scene = await startScene();
   });
-  after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-    await scene?.close();
-  });
+  after(() => scene?.close());
 
   test('popup login with the dev provider, then the comment is posted under the commenter’s name', async () => {
     const { context, page } = await open();
@@ -225,8 +216,7 @@ describe('the comment form in a real browser', () => {
   });
 
   test('Byline’s own /demo works under its strict CSP', async () => {
-    const context = await scene.browser.newContext();
-    contexts.push(context);
+    const context = await scene.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {

@@ -7,16 +7,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { devForm, openPopup, requireChromium, type Scene, startScene } from './scene.js';
 
 let scene: Scene;
-const contexts: BrowserContext[] = [];
 
 async function open(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await scene.browser.newContext({ viewport: { width: 820, height: 1000 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${scene.blog}/demo`);
-  await page.locator('.byline-providers').waitFor();
-  return { context, page };
+  const context = await scene.newContext();
+  return { context, page: await scene.openBlog(context) };
 }
 
 requireChromium();
@@ -25,10 +19,7 @@ describe('the consent question in the login popup', () => {
   before(async () => {
     scene = await startScene({ trusted: false });
   });
-  after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-    await scene?.close();
-  });
+  after(() => scene?.close());
 
   test('after the dev login the popup asks "Continue to Demo Blog as …?"; Continue logs the blog page in', async () => {
     const { context, page } = await open();

@@ -2,22 +2,15 @@
 // mailed to a real SMTP server in this process, typed into the comment form, the comment posted.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { codeIn, startMailServer, type TestMailServer } from '../support/mail-server.js';
 import { artifactPath, requireChromium, type Scene, startScene, watchRequests } from './scene.js';
 
 let scene: Scene;
 let mail: TestMailServer;
-const contexts: BrowserContext[] = [];
 
 async function open(): Promise<Page> {
-  const context = await scene.browser.newContext({ viewport: { width: 820, height: 1000 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${scene.blog}/demo`);
-  await page.locator('.byline-providers').waitFor();
-  return page;
+  return scene.openBlog(await scene.newContext());
 }
 
 const comment = (page: Page) => page.locator('#comment');
@@ -36,7 +29,6 @@ describe('a guest who proves their email address, in a real browser', () => {
     });
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
     await scene?.close();
     await mail?.close();
   });

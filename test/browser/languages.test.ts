@@ -9,7 +9,6 @@ import { leftoverEnglish } from '../support/leftover-english.js';
 import { artifactPath, requireChromium, type Scene, startScene } from './scene.js';
 
 let scene: Scene;
-const contexts: BrowserContext[] = [];
 // Latin words that are not Byline's to translate: the site's and the providers' names, the readers'.
 const data = ['Demo Blog', 'WordPress.com', 'Dev login', 'Kenji Sato'];
 
@@ -22,8 +21,7 @@ async function open(
   locale: string,
   change: { pageLang?: string; attribute?: string },
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await scene.browser.newContext({ locale, viewport: { width: 820, height: 1000 } });
-  contexts.push(context);
+  const context = await scene.newContext({ locale });
   // The tests never reach the real Gravatar.
   await context.route('https://gravatar.com/**', (route) => route.abort('internetdisconnected'));
   await context.addInitScript(({ pageLang, attribute }) => {
@@ -36,11 +34,7 @@ async function open(
     });
     observer.observe(document, { childList: true, subtree: true });
   }, change);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${scene.blog}/demo`);
-  await page.locator('.byline-providers').waitFor();
-  return { context, page };
+  return { context, page: await scene.openBlog(context) };
 }
 
 /** Every word a reader sees or hears in `element`: its text (hidden parts too) and read-out attributes. */
@@ -79,10 +73,7 @@ describe('the widget and the chooser in the reader’s language', () => {
   before(async () => {
     scene = await startScene();
   });
-  after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-    await scene?.close();
-  });
+  after(() => scene?.close());
 
   test('Arabic from the page’s <html lang>: right to left, mirrored, the chooser popup too', async () => {
     const { context, page } = await open('ar', { pageLang: 'ar' });

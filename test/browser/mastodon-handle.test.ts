@@ -14,7 +14,6 @@ requireChromium();
 describe('Logging in with a fediverse address in Chromium', () => {
   let scene: Scene;
   let double: MastodonDouble;
-  const contexts: BrowserContext[] = [];
   const statuses: { text: string; buttonDisabled: boolean }[] = [];
 
   before(async () => {
@@ -29,14 +28,12 @@ describe('Logging in with a fediverse address in Chromium', () => {
     });
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
     await scene?.close();
     await double?.close();
   });
 
   async function blogPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await scene.browser.newContext({ viewport: { width: 820, height: 1000 } });
-    contexts.push(context);
+    const context = await scene.newContext();
     statuses.length = 0;
     await context.exposeBinding('bylineStatus', (_source, text: string, buttonDisabled: boolean) => {
       statuses.push({ text, buttonDisabled });

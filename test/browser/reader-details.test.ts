@@ -16,15 +16,12 @@ import {
 } from './scene.js';
 
 let scene: Scene;
-const contexts: BrowserContext[] = [];
 
-async function newContext(options: { width?: number; javaScript?: boolean } = {}): Promise<BrowserContext> {
-  const context = await scene.browser.newContext({
+function newContext(options: { width?: number; javaScript?: boolean } = {}): Promise<BrowserContext> {
+  return scene.newContext({
     viewport: { width: options.width ?? 820, height: 1000 },
     javaScriptEnabled: options.javaScript ?? true,
   });
-  contexts.push(context);
-  return context;
 }
 
 async function open(options: { width?: number; gravatar?: 'down' | 'up' } = {}) {
@@ -38,11 +35,7 @@ async function open(options: { width?: number; gravatar?: 'down' | 'up' } = {}) 
         })
       : route.abort('internetdisconnected'),
   );
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${scene.blog}/demo`);
-  await page.locator('.byline-providers').waitFor();
-  return { context, page };
+  return { context, page: await scene.openBlog(context) };
 }
 
 const comment = (page: Page) => page.locator('#comment');
@@ -111,10 +104,7 @@ describe('what a reader noticed, in a real browser', () => {
   before(async () => {
     scene = await startScene();
   });
-  after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-    await scene?.close();
-  });
+  after(() => scene?.close());
 
   test('Gravatar unreachable: the letter avatar in the widget and in the demo’s list, never a broken image', async () => {
     const { context, page } = await open({ gravatar: 'down' });

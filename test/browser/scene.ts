@@ -3,7 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+  type Request,
+} from 'playwright-core';
 import { packageRoot } from '../../src/config/load.js';
 import { demoRouter } from '../../src/demo/router.js';
 import type { Resolve } from '../../src/http/guarded-fetch.js';
@@ -58,6 +65,10 @@ export interface Scene {
   /** The blog's origin (localhost). */
   blog: string;
   browser: Browser;
+  /** A new context of the browser, 820×1000 unless `options` say otherwise; the scene closes it. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A new page of `context` at the blog's `path`, once the widget shows its providers. */
+  openBlog(context: BrowserContext, path?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -121,11 +132,25 @@ export async function startScene(options: SceneOptions = {}): Promise<Scene> {
   app.use('/demo', demoRouter({ issuer: gateway.url, site: { id: 'demo', name: 'Demo Blog' } }));
   blogServer.on('request', app);
   const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
   return {
     gateway,
     blog,
     browser,
+    async newContext(options) {
+      const context = await browser.newContext({ viewport: { width: 820, height: 1000 }, ...options });
+      contexts.push(context);
+      return context;
+    },
+    async openBlog(context, path = '/demo') {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(`${blog}${path}`);
+      await page.locator('.byline-providers').waitFor();
+      return page;
+    },
     async close() {
+      await Promise.all(contexts.map((context) => context.close().catch(() => {})));
       await browser.close();
       blogServer.closeAllConnections();
       await new Promise((resolve) => blogServer.close(resolve));
