@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
-import { BylineError, readerErrors } from '../../http/errors.js';
-import { param, requiredParam } from '../../http/params.js';
+import { BylineError } from '../../http/errors.js';
+import { param } from '../../http/params.js';
 import { addressNetwork, clientAddress, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import { type Message, msg } from '../../i18n/message.js';
@@ -19,6 +19,7 @@ import {
   spendGuestCode,
 } from '../login/guest-codes.js';
 import { readGuestFields } from './guest-fields.js';
+import { guestWidgetRequest } from './guest-widget-request.js';
 
 /** What readers are told about codes. */
 export const codeMessages = {
@@ -129,15 +130,7 @@ export async function sendGuestCode(
  */
 export function guestCodeHandler(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    readerErrors(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
-    if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));
-    const origin = req.headers.origin;
-    if (!origin || !site.origins.includes(origin))
-      throw new BylineError('forbidden', msg('code.otherOrigin'));
-    if (!site.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
+    const { site, body } = guestWidgetRequest(ctx, req, res, msg('code.otherOrigin'));
     if (site.guests.verifyEmail === 'off') throw new BylineError('forbidden', codeMessages.notVerifying);
     // A name sent along (as older widgets do) is ignored: the mail names nobody.
     const { email } = readGuestFields({ email: body.email }, { requireEmail: true, requireName: false });

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
-import { BylineError, readerErrors } from '../../http/errors.js';
+import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
 import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
@@ -25,6 +25,7 @@ import { signIn } from '../login/sign-in.js';
 import { type GuestFormState, renderChooser } from './chooser.js';
 import { GuestFieldsError, type GuestInput, readGuestFields } from './guest-fields.js';
 import { codeMessages, guestVerification, sendGuestCode } from './guest-verification.js';
+import { guestWidgetRequest } from './guest-widget-request.js';
 
 /**
  * The identity a guest login gets: `guest:` + HMAC of the normalised email, or a random id without one.
@@ -102,15 +103,7 @@ export function guestHandlers(ctx: GatewayContext, rateLimit?: RateLimit): Guest
   const limiter = rateLimit ?? ctx.rateLimits.guest;
 
   const widget: RequestHandler = async (req, res) => {
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    readerErrors(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const site = ctx.sites.get(requiredParam(body, 'client_id', { max: 64 }));
-    if (!site) throw new BylineError('invalid_client', msg('error.unknownClient'));
-    const origin = req.headers.origin;
-    if (!origin || !site.origins.includes(origin))
-      throw new BylineError('forbidden', msg('guestError.otherOrigin'));
-    if (!site.guests.enabled) throw new BylineError('forbidden', msg('guestError.notAccepted'));
+    const { site, body } = guestWidgetRequest(ctx, req, res, msg('guestError.otherOrigin'));
     await limit(limiter, req);
     const fields = readGuestFields(body, site.guests);
     const requester = addressRequester(ctx, clientAddress(req));
