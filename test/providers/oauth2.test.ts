@@ -189,26 +189,23 @@ test('the mapping reads dotted paths, own properties only', () => {
 });
 
 describe('the mapping is checked when the config loads', () => {
-  const load = (forge: Record<string, unknown>) =>
+  const endpoints = {
+    authorization: 'https://forge.example/authorize',
+    token: 'https://forge.example/token',
+    userinfo: 'https://forge.example/user',
+  };
+  /** A `providers.forge` block for a forge at forge.example, with `extra` over it. */
+  const forge = (extra: Record<string, unknown>) => ({
+    type: 'oauth2',
+    name: 'Forge',
+    clientId: 'id',
+    clientSecret: 'secret',
+    endpoints,
+    ...extra,
+  });
+  const load = (extra: Record<string, unknown>) =>
     parseConfig(
-      {
-        publicUrl: 'https://byline.example',
-        sites: { blog: testSite },
-        providers: {
-          forge: {
-            type: 'oauth2',
-            name: 'Forge',
-            clientId: 'id',
-            clientSecret: 'secret',
-            endpoints: {
-              authorization: 'https://forge.example/authorize',
-              token: 'https://forge.example/token',
-              userinfo: 'https://forge.example/user',
-            },
-            ...forge,
-          },
-        },
-      },
+      { publicUrl: 'https://byline.example', sites: { blog: testSite }, providers: { forge: forge(extra) } },
       { env: {}, cwd: '/' },
     );
   const cases: [string, Record<string, unknown>, RegExp][] = [
@@ -275,18 +272,10 @@ describe('the mapping is checked when the config loads', () => {
       startGateway({
         config: {
           providers: {
-            forge: {
-              type: 'oauth2',
-              name: 'Forge',
-              clientId: 'id',
-              clientSecret: 'secret',
-              endpoints: {
-                authorization: 'https://forge.example/authorize',
-                token: 'http://forge.example/token',
-                userinfo: 'https://forge.example/user',
-              },
+            forge: forge({
+              endpoints: { ...endpoints, token: 'http://forge.example/token' },
               profile: { id: 'id' },
-            },
+            }),
           },
         },
       }),
