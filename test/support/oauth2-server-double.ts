@@ -37,7 +37,7 @@ export interface ProviderDouble<E> {
 }
 
 /** An authorization request from the registered client to one of its registered redirect URIs. */
-export interface AuthorizationRequest {
+interface AuthorizationRequest {
   redirectUri: string;
   /** The request's `state`, if it had one. */
   state: string | null;
