@@ -1,6 +1,7 @@
 /**
- * The plumbing the provider doubles share: a loopback server that records every request, bodies and
- * Basic credentials read as RFC 6749 sends them, PKCE checked, JSON answers.
+ * The plumbing the provider doubles share: a loopback server that records every request and routes it
+ * by method and path, bodies and client credentials read as RFC 6749 sends them, PKCE checked, JSON and
+ * HTML answers. oauth2-server-double.ts builds an authorization server's bookkeeping on it.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
