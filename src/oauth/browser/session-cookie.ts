@@ -2,8 +2,9 @@ import type { Request, Response } from 'express';
 import { sameSecret } from '../../crypto/same-secret.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { endedWithLogin } from '../login/end-sessions.js';
 import type { LoginRecord } from '../login/records.js';
-import { endedWithLogin, type LiveLogin, updateLogin } from '../login/sessions.js';
+import { type LiveLogin, updateLogin } from '../login/sessions.js';
 import { storeKeys } from '../login/store-keys.js';
 
 /** The `byline_session` cookie: `<login id>.<browser secret>`, the login a browser holds and its proof. */

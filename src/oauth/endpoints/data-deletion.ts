@@ -10,7 +10,7 @@ import { msg } from '../../i18n/message.js';
 import { deletionCode, maxSignedRequestLength, parseSignedRequest } from '../../providers/signed-request.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { forgetConsents } from '../login/consent.js';
-import { endSubjectSessions } from '../login/sessions.js';
+import { endSubjectSessions } from '../login/end-sessions.js';
 import { storeKeys } from '../login/store-keys.js';
 
 /** How long the status page of a deletion request answers: Facebook shows its link to the user. */

@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import { param, requiredParam } from '../../http/params.js';
 import { authenticateClient } from '../client-auth.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { endSiteSession } from '../login/end-sessions.js';
 import { findToken } from '../login/find-token.js';
-import { endSiteSession } from '../login/sessions.js';
 
 /**
  * `POST /revoke` (RFC 7009). Revoking an access token or a refresh token ends the site session it

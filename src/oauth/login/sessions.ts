@@ -149,7 +149,7 @@ function servesNobody(record: LoginRecord): boolean {
 }
 
 /** A site session holds a live refresh family, or a code that may still be redeemed. */
-function isLive(session: SiteSession, now: number): boolean {
+export function isLive(session: SiteSession, now: number): boolean {
   return session.refresh ? session.refresh.expires > now : (session.code?.expires ?? 0) > now;
 }
 
@@ -167,24 +167,6 @@ export function endedSiteSession(
   session: SiteSession,
 ): EndedSiteSession {
   return { site: session.site, sid, sub: siteSubject(ctx, record, session) };
-}
-
-/**
- * The site sessions that end with login `loginId`: the live ones (a site may hold their tokens, or be
- * about to redeem their code). Expired and burned ones ended before and are not named again.
- */
-export function endedWithLogin(
-  ctx: GatewayContext,
-  loginId: string,
-  record: LoginRecord,
-): EndedSiteSession[] {
-  const now = ctx.clock.now();
-  if (record.expires <= now) return [];
-  return Object.entries(record.sites).flatMap(([number, session]) =>
-    isLive(session, now)
-      ? [endedSiteSession(ctx, sidFor(ctx.keys.rootSecret, loginId, Number(number)), record, session)]
-      : [],
-  );
 }
 
 /** The claims a site session's tokens carry, from the login's identity. */
@@ -266,40 +248,6 @@ export async function liveSiteSession(
 export function withoutSiteSession(record: LoginRecord, number: number): LoginRecord | null {
   delete record.sites[number];
   return servesNobody(record) ? null : record;
-}
-
-/**
- * Ends one site session and its refresh token family: every access token and refresh token issued
- * under it stops working at once (refresh, /userinfo and /introspect all look the session up).
- */
-export async function endSiteSession(ctx: GatewayContext, sid: string): Promise<void> {
-  const where = openSid(ctx.keys.rootSecret, sid);
-  if (!where) return;
-  const ended = await updateLogin(ctx, where.loginId, (record) => {
-    const session = record?.sites[where.number];
-    if (!record || !session) return { result: undefined };
-    const result = endedSiteSession(ctx, sid, record, session);
-    return { result, next: withoutSiteSession(record, where.number) };
-  });
-  if (ended) ctx.logoutNotifier.sessionsEnded([ended]);
-}
-
-/**
- * Ends every login of a public subject (`<idp>:<id>`), e.g. on Facebook data deletion; answers how many.
- * The logins are read first, so that the sites with back-channel logout hear which sessions ended.
- */
-export async function endSubjectSessions(ctx: GatewayContext, publicSub: string): Promise<number> {
-  const index = storeKeys.subjectLogins(publicSub);
-  const ids = await ctx.store.members(index);
-  const records = await Promise.all(ids.map((id) => ctx.store.get<LoginRecord>(storeKeys.login(id))));
-  await ctx.store.delete(...ids.map((id) => storeKeys.login(id)), index);
-  ctx.logoutNotifier.sessionsEnded(
-    ids.flatMap((id, i) => {
-      const record = records[i];
-      return record ? endedWithLogin(ctx, id, record) : [];
-    }),
-  );
-  return ids.length;
 }
 
 /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
+import { endSiteSession } from '../../../src/oauth/login/end-sessions.js';
 import { openSid } from '../../../src/oauth/login/handles.js';
 import type { LoginRecord } from '../../../src/oauth/login/records.js';
-import { endSiteSession } from '../../../src/oauth/login/sessions.js';
 import { storeKeys } from '../../../src/oauth/login/store-keys.js';
 import { devCode, devLogin, devTokens, loginTokens, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
