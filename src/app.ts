@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { packageRoot } from './config/load.js';
@@ -20,7 +20,7 @@ import {
   upstreamEndpointLabel,
 } from './http/metrics.js';
 import { clientAuthGuard, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
-import { crossOriginReadable, openerAllowed, securityHeaders } from './http/security.js';
+import { apiSecurityHeaders, crossOriginReadable, openerAllowed, securityHeaders } from './http/security.js';
 import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
 import { html, renderPage, translator } from './http/views.js';
@@ -148,16 +148,29 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
 
   const logRequest = requestLogger(log);
   const timeRequest = httpMetrics(metrics);
-  const secure = securityHeaders({ https: issuer.startsWith('https:') });
-  // What every response gets, in one middleware: a router layer per concern cost more than the work.
-  app.use((req, res, next) => {
-    logRequest(req, res);
-    timeRequest(req, res);
-    secure(res);
-    next();
-  });
-  // Express tries the routes in order: the ones site backends call most come first.
-  app.post('/token', cors, form, clientAuth.check, tokenHandler(ctx), clientAuth.count);
+  const https = issuer.startsWith('https:');
+  // What every response gets (log line, timing, security headers), in one middleware: a router layer
+  // per concern cost more than the work.
+  const everyAnswer =
+    (headers: (res: Response) => void): RequestHandler =>
+    (req, res, next) => {
+      logRequest(req, res);
+      timeRequest(req, res);
+      headers(res);
+      next();
+    };
+  // Express tries the routes in order: POST /token, what site backends call most, comes first, with the
+  // headers of a JSON answer; every other request then gets those of a page.
+  app.post(
+    '/token',
+    everyAnswer(apiSecurityHeaders({ https })),
+    cors,
+    form,
+    clientAuth.check,
+    tokenHandler(ctx),
+    clientAuth.count,
+  );
+  app.use(everyAnswer(securityHeaders({ https })));
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));
   app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));

@@ -195,13 +195,14 @@ export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => b
   };
   return {
     async check(req, _res, next) {
-      const addressWait = await limits.clientAuthFailures.blocked(clientAddress(req));
-      if (addressWait > 0) throw tooManyRequests(addressWait, failureMessage);
       const { id, withSecret } = siteKey(req);
-      if (id !== undefined && withSecret) {
-        const siteWait = await limits.clientAuthFailuresPerSite.blocked(id);
-        if (siteWait > 0) throw tooManyRequests(siteWait, failureMessage);
-      }
+      // Both counters at once: one wait for Redis, one promise turn in memory.
+      const [addressWait, siteWait] = await Promise.all([
+        limits.clientAuthFailures.blocked(clientAddress(req)),
+        id !== undefined && withSecret ? limits.clientAuthFailuresPerSite.blocked(id) : 0,
+      ]);
+      const wait = Math.max(addressWait, siteWait);
+      if (wait > 0) throw tooManyRequests(wait, failureMessage);
       next();
     },
     async count(err, req, _res, next) {

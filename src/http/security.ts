@@ -72,6 +72,25 @@ export function securityHeaders(options: { https: boolean }): (res: Response) =>
 }
 
 /**
+ * The headers of a JSON answer to a site's backend or widget (`POST /token`): those OWASP's REST Security
+ * Cheat Sheet asks of API responses (with the handler's Cache-Control and Content-Type), and CORP. The rest
+ * of helmet's serve HTML pages; a token answer is never rendered, framed or navigated to.
+ */
+export function apiSecurityHeaders(options: { https: boolean }): (res: Response) => void {
+  const hsts = options.https ? recordHelmet(helmetOptions(true)).get('Strict-Transport-Security') : undefined;
+  const headers: [string, string][] = [
+    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+    ['Cross-Origin-Resource-Policy', 'same-site'],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ...(hsts ? [['Strict-Transport-Security', hsts] as [string, string]] : []),
+  ];
+  return (res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+  };
+}
+
+/**
  * The nonce this response's inline scripts and styles carry. The first call makes a fresh one and
  * puts it in the response's CSP; later calls return the same one.
  */

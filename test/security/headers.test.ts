@@ -2,7 +2,7 @@
 // weakens, nosniff everywhere, HSTS on https, and CORS only where browsers on sites need it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { authorizeUrl, devLogin } from '../support/flow.js';
+import { authorizeUrl, devLogin, redeemLogin } from '../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../support/gateway.js';
 import { pkce } from '../support/pkce.js';
 import { send } from '../support/security.js';
@@ -141,12 +141,44 @@ describe('X-Content-Type-Options: nosniff everywhere', () => {
   }
 });
 
+describe('POST /token: the headers of a JSON answer (OWASP REST Security Cheat Sheet)', () => {
+  test('tokens and errors alike: no-store, nosniff, framed by no one, none of the headers only pages need', async () => {
+    const login = await devLogin(gateway, { name: 'Token Reader' });
+    const issued = await redeemLogin(gateway, login);
+    assert.equal(issued.status, 200);
+    const replayed = await redeemLogin(gateway, login);
+    assert.equal(replayed.status, 400);
+    for (const [what, { headers }] of [
+      ['tokens', issued],
+      ['an error', replayed],
+    ] as const) {
+      assert.equal(headers.get('cache-control'), 'no-store', what);
+      assert.match(headers.get('content-type') ?? '', /^application\/json\b/, what);
+      assert.equal(headers.get('x-content-type-options'), 'nosniff', what);
+      assert.equal(
+        headers.get('content-security-policy'),
+        "default-src 'none'; frame-ancestors 'none'",
+        what,
+      );
+      assert.equal(headers.get('x-frame-options'), 'DENY', what);
+      assert.equal(headers.get('cross-origin-resource-policy'), 'same-site', what);
+      for (const pageOnly of ['referrer-policy', 'cross-origin-opener-policy', 'origin-agent-cluster'])
+        assert.equal(headers.get(pageOnly), null, `${what}: ${pageOnly}`);
+    }
+  });
+});
+
 describe('HSTS', () => {
   test('is sent when publicUrl is https (Byline does not look at the socket’s scheme)', async () => {
     const https = await startGateway({ publicUrl: 'https://byline.test' });
     try {
-      for (const path of ['/', '/.well-known/jwks.json', '/healthz']) {
-        const hsts = (await send(`${https.url}${path}`)).headers.get('strict-transport-security');
+      for (const [path, init] of [
+        ['/'],
+        ['/.well-known/jwks.json'],
+        ['/healthz'],
+        ['/token', { method: 'POST' }],
+      ] as const) {
+        const hsts = (await send(`${https.url}${path}`, init)).headers.get('strict-transport-security');
         assert.match(hsts ?? '', /^max-age=31536000; includeSubDomains$/, path);
       }
     } finally {

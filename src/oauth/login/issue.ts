@@ -1,6 +1,6 @@
 import { mintAccessToken } from '../../tokens/access-token.js';
 import { idTokenAlgorithmOf } from '../../tokens/algorithms.js';
-import { claimsForScope } from '../../tokens/claims.js';
+import { claimsForScope, type ScopedClaims } from '../../tokens/claims.js';
 import { mintIdToken } from '../../tokens/id-token.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { refreshTokenFor } from './handles.js';
@@ -18,6 +18,11 @@ export interface TokenResponse {
   scope?: string;
 }
 
+/** The claims a site session's tokens carry: its login's, as its scopes allow. */
+function scopedClaims(ctx: GatewayContext, record: LoginRecord, session: SiteSession): ScopedClaims {
+  return claimsForScope(siteClaims(ctx, record, session), session.scope, ctx.sites.get(session.site));
+}
+
 /** Mints an access token for site session `sid`, with the claims of its login its scopes allow. */
 export function accessTokenFor(
   ctx: GatewayContext,
@@ -25,12 +30,13 @@ export function accessTokenFor(
   record: LoginRecord,
   session: SiteSession,
   nonce?: string,
-): Promise<string> {
+  claims: ScopedClaims = scopedClaims(ctx, record, session),
+): string {
   return mintAccessToken(ctx.keys, ctx.clock, {
     issuer: ctx.issuer,
     site: session.site,
     sid,
-    claims: claimsForScope(siteClaims(ctx, record, session), session.scope, ctx.sites.get(session.site)),
+    claims,
     ttlMs: ctx.config.tokens.accessTtl,
     ...(nonce ? { nonce } : {}),
     ...(session.scope ? { scope: session.scope.join(' ') } : {}),
@@ -47,14 +53,10 @@ function idTokenFor(
   sid: string,
   record: LoginRecord,
   session: SiteSession,
+  { sub, ...claims }: ScopedClaims,
   accessToken: string,
   nonce: string | undefined,
 ): Promise<string> {
-  const { sub, ...claims } = claimsForScope(
-    siteClaims(ctx, record, session),
-    session.scope,
-    ctx.sites.get(session.site),
-  );
   // Logins stored before auth_time was recorded began one session lifetime before they end.
   const authTime = record.authTime ?? record.expires - ctx.config.session.ttl;
   return mintIdToken(ctx.keys, ctx.clock, {
@@ -83,7 +85,8 @@ export async function issueTokens(
   n: number,
   nonce?: string,
 ): Promise<TokenResponse> {
-  const accessToken = await accessTokenFor(ctx, sid, record, session, nonce);
+  const claims = scopedClaims(ctx, record, session);
+  const accessToken = accessTokenFor(ctx, sid, record, session, nonce, claims);
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',
@@ -91,7 +94,7 @@ export async function issueTokens(
     refresh_token: refreshTokenFor(ctx.keys.rootSecret, sid, n),
   };
   if (session.scope?.includes('openid'))
-    response.id_token = await idTokenFor(ctx, sid, record, session, accessToken, nonce);
+    response.id_token = await idTokenFor(ctx, sid, record, session, claims, accessToken, nonce);
   if (session.scope) response.scope = session.scope.join(' ');
   return response;
 }

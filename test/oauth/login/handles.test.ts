@@ -51,6 +51,8 @@ test('a code names its sid and is refused when altered or made under another key
   const [, mac] = code.split('.') as [string, string];
   assert.equal(readCode(key, `${sidFor(key, loginId, 4)}.${mac}`), undefined, 'another sid');
   assert.equal(readCode(key, `${sid}.${'A'.repeat(43)}`), undefined, 'a made-up MAC');
+  const last = mac.endsWith('A') ? 'B' : 'A';
+  assert.equal(readCode(key, `${sid}.${mac.slice(0, -1)}${last}`), undefined, 'its last character changed');
   assert.equal(readCode(key, `${code}x`), undefined);
 });
 
