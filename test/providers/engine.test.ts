@@ -15,10 +15,10 @@ import { pkce } from '../support/pkce.js';
 import { testProviderContext } from '../support/provider-context.js';
 import { startGatewayFor } from '../support/provider-gateway.js';
 
-/** The identity a login stored, read from the login record its browser session names. */
-async function storedIdentity(gateway: TestGateway, browser: Browser) {
+/** The login record a browser session names. */
+async function storedLogin(gateway: TestGateway, browser: Browser) {
   const loginId = browser.cookie('byline_session')?.split('.')[0] ?? '';
-  return (await gateway.store.get<LoginRecord>(storeKeys.login(loginId)))?.identity;
+  return gateway.store.get<LoginRecord>(storeKeys.login(loginId));
 }
 
 describe('the engine runs a description', () => {
@@ -152,7 +152,7 @@ describe('the engine runs a description', () => {
     assert.equal(minted, 1, 'the computed secret is asked for at the token request');
     assert.equal(double.to('/login/oauth/access_token')[0]?.params.get('client_secret'), double.clientSecret);
     assert.equal(double.to('/user')[0]?.headers['x-api-version'], '2022-11-28');
-    assert.equal((await storedIdentity(gateway, login.browser))?.username, 'octocat');
+    assert.equal((await storedLogin(gateway, login.browser))?.identity.username, 'octocat');
   });
 
   test('a site asking for a fresh login (prompt=login) gets the description’s forceLoginParams', async () => {
@@ -226,8 +226,9 @@ describe('the engine with an OpenID provider', () => {
     idp.idToken = { claims: { preferred_username: 'dbl', auth_time: authTime } };
     const login = await providerLogin(gateway, 'acme');
     assert.ok(siteParams(login.location).get('code'));
-    const identity = await storedIdentity(gateway, login.browser);
-    assert.equal(identity?.username, 'dbl');
-    assert.equal(identity?.authTime, authTime * 1000);
+    const stored = await storedLogin(gateway, login.browser);
+    assert.equal(stored?.identity.username, 'dbl');
+    assert.equal(stored?.authTime, authTime * 1000, 'the login’s auth_time is the provider’s');
+    assert.equal(stored?.identity.authTime, undefined, 'kept once, not again in the identity');
   });
 });

@@ -42,11 +42,13 @@ export function newLogin(
   const earlier = options.earlier
     ? [options.earlier.id, ...(options.earlier.session.earlier ?? [])].slice(0, earlierLimit)
     : [];
+  // An OpenID provider says when the reader authenticated there (an earlier single sign-on session);
+  // other providers authenticate them now. Never later than now: a skewed upstream clock moves nothing.
+  // Kept once, as the login's authTime, not again inside the stored identity.
+  const { authTime: upstreamAuthTime, ...who } = identity;
   const record: LoginRecord = {
-    identity,
-    // An OpenID provider says when the reader authenticated there (an earlier single sign-on session);
-    // other providers authenticate them now. Never later than now: a skewed upstream clock moves nothing.
-    authTime: Math.min(identity.authTime ?? now, now),
+    identity: who,
+    authTime: Math.min(upstreamAuthTime ?? now, now),
     ...(options.browser ? { browser: randomId(16) } : {}),
     expires: now + ctx.config.session.ttl,
     ...(earlier.length > 0 ? { earlier } : {}),
