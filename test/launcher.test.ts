@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../src/config/load.js';
+import { defaultRedisUrl } from '../src/store/default-url.js';
 
 // scripts/test.mjs, the launcher behind `npm test`, run as npm runs it, on fixture test files.
 const launcher = join(packageRoot, 'scripts', 'test.mjs');
@@ -86,7 +87,7 @@ describe('npm test (scripts/test.mjs)', { concurrency: true }, () => {
     assert.equal(run.code, 0, run.output);
     const { url } = JSON.parse(readFileSync(out, 'utf8')) as { url: string };
     assert.match(url, /^redis:\/\/127\.0\.0\.1:\d+\/0$/);
-    assert.notEqual(new URL(url).port, '6379');
+    assert.notEqual(new URL(url).port, new URL(defaultRedisUrl).port, 'never the default port');
     assert.notEqual(url, process.env.REDIS_URL, 'not the Redis of the run this test is part of');
     assert.match(run.output, /ℹ tests 1\nℹ suites 0\nℹ pass 1\nℹ fail 0\n/);
     assert.match(lastLine(run.output), /^ℹ duration_ms \d/, "node's closing lines stay last");

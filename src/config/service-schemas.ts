@@ -1,6 +1,7 @@
 // The config blocks of the services around Byline's OAuth work: where state lives (store), how it serves
 // and calls over HTTP (http), how many requests it takes (rateLimits) and how it mails (smtp).
 import { z } from 'zod';
+import { defaultRedisUrl } from '../store/default-url.js';
 import { boolean, discriminatorError, duration, integer, positiveDuration, redisUrl } from './fields.js';
 
 export const storeSchema = z
@@ -14,9 +15,7 @@ export const storeSchema = z
       }),
       z.strictObject({
         kind: z.literal('redis').meta({ description: 'Redis, shared by every instance.' }),
-        url: redisUrl()
-          .default('redis://127.0.0.1:6379/0')
-          .meta({ description: 'The Redis URL; rediss:// for TLS.' }),
+        url: redisUrl().default(defaultRedisUrl).meta({ description: 'The Redis URL; rediss:// for TLS.' }),
         prefix: z.string().default('byline:').meta({ description: 'The prefix of every key.' }),
         sentinels: z
           .array(

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { defaultRedisUrl } from './default-url.js';
 import { batchScript, decode, revision, swapped, takeScript, versionOf } from './redis-scripts.js';
 import { assertTtl, assertWrites, type Store, type StoreWrite, type Versioned } from './store.js';
 
@@ -74,7 +75,7 @@ export class RedisStore implements Store {
     if (typeof this.#waitSetting === 'number') this.#replicas = this.#waitSetting;
     this.client =
       options.client ??
-      new Redis(options.url ?? 'redis://127.0.0.1:6379/0', {
+      new Redis(options.url ?? defaultRedisUrl, {
         // Fail a command after a couple of reconnection attempts rather than queueing it for long:
         // the request then answers an error quickly, and the client keeps reconnecting in the background.
         maxRetriesPerRequest: 2,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
 import { type LoadOptions, loadConfig, packageRoot, parseConfig } from '../../src/config/load.js';
+import { defaultRedisUrl } from '../../src/store/default-url.js';
 
 const temps: string[] = [];
 after(() => {
@@ -420,7 +421,7 @@ describe('values', () => {
   test('the redis store has a default URL, prefix, deadline and replica rule', () => {
     assert.deepEqual(parseConfig({ ...minimal(), store: { kind: 'redis' } }).store, {
       kind: 'redis',
-      url: 'redis://127.0.0.1:6379/0',
+      url: defaultRedisUrl,
       prefix: 'byline:',
       timeout: 2000,
       waitForReplicas: 'auto',

@@ -41,7 +41,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10
 
 /**
  * A Redis master, one replica and three Sentinels of the test's own, on free loopback ports (never
- * 6379), in a throwaway directory. The Sentinels are `redis-server --sentinel` (what Debian's
+ * the default port), in a throwaway directory. The Sentinels are `redis-server --sentinel` (what Debian's
  * `redis-sentinel` runs), so no other package is needed. `failover()` is `SENTINEL FAILOVER`.
  */
 export class SentinelTopology {

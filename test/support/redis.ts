@@ -6,7 +6,7 @@ import { RedisStore } from '../../src/store/redis.js';
 /**
  * The Redis the tests use: `REDIS_URL`, which `npm test` sets to the redis-server it started for the run.
  * A file run on its own (`node --test test/x.test.ts`) starts a private one for its process instead, so
- * that no test ever depends on, or writes to, a Redis it did not start (such as one on port 6379).
+ * that no test ever depends on, or writes to, a Redis it did not start (such as one on the default port).
  */
 export const redisUrl = process.env.REDIS_URL ?? (await startRedis()).url;
 
