@@ -6,7 +6,8 @@ import { packageRoot } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { demoRouter } from './demo/router.js';
 import { cookiePolicy } from './http/cookies.js';
-import { siteCors } from './http/cors.js';
+import { clientAuthGuard } from './http/client-auth-guard.js';
+import { siteCors, siteCorsHeaders } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
 import { formBody } from './http/form-body.js';
 import { createGuardedFetch, type Resolve } from './http/guarded-fetch.js';
@@ -19,7 +20,7 @@ import {
   metricsHandler,
   upstreamEndpointLabel,
 } from './http/metrics.js';
-import { clientAuthGuard, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
+import { addressBehind, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
 import { apiSecurityHeaders, crossOriginReadable, openerAllowed, securityHeaders } from './http/security.js';
 import { sendJson } from './http/send.js';
 import { createUpstreamFetch } from './http/upstream-fetch.js';
@@ -38,7 +39,7 @@ import { introspectHandler } from './oauth/endpoints/introspect.js';
 import { logoutHandler, logoutPageHandler } from './oauth/endpoints/logout.js';
 import { providerCallbackHandler, providerStartHandler } from './oauth/endpoints/provider-login.js';
 import { revokeHandler } from './oauth/endpoints/revoke.js';
-import { tokenHandler } from './oauth/endpoints/token.js';
+import { type NodeHandler, tokenRoute } from './oauth/endpoints/token.js';
 import { userinfoHandler } from './oauth/endpoints/userinfo.js';
 import { widgetConfigHandler, widgetScriptHandler } from './oauth/endpoints/widget.js';
 import type { GatewayContext } from './oauth/gateway-context.js';
@@ -67,7 +68,11 @@ export interface AppDependencies {
 }
 
 export interface BylineApp extends Express {
-  locals: Express['locals'] & { gateway: GatewayContext };
+  locals: Express['locals'] & {
+    gateway: GatewayContext;
+    /** POST /token on Node's request and response, for the server to call before Express (token.ts). */
+    tokenRoute: NodeHandler;
+  };
 }
 
 /** Builds the Express app for a validated config. It never listens: server.ts and tests do. */
@@ -159,17 +164,23 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
       headers(res);
       next();
     };
-  // Express tries the routes in order: POST /token, what site backends call most, comes first, with the
-  // headers of a JSON answer; every other request then gets those of a page.
-  app.post(
-    '/token',
-    everyAnswer(apiSecurityHeaders({ https })),
-    cors,
-    form,
-    clientAuth.check,
-    tokenHandler(ctx),
-    clientAuth.count,
-  );
+  // POST /token, what site backends call most, is one handler with the headers of a JSON answer; the
+  // server calls it before Express, and Express routes it first. Every other request gets a page's headers.
+  const apiHeaders = apiSecurityHeaders({ https });
+  const timeToken = httpMetrics(metrics, '/token');
+  const token = tokenRoute(ctx, {
+    everyAnswer: (req, res) => {
+      logRequest(req, res);
+      timeToken(req, res);
+      apiHeaders(res);
+    },
+    cors: (req, res) => siteCorsHeaders(req, res, siteOrigins),
+    readForm: form,
+    guard: clientAuth,
+    address: addressBehind(config.http.trustProxy),
+  });
+  app.locals.tokenRoute = token;
+  app.post('/token', (req, res) => token(req, res));
   app.use(everyAnswer(securityHeaders({ https })));
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));

@@ -101,7 +101,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       inFlight.add(res);
       res.once('close', () => inFlight.delete(res));
     }
-    current.app(req, res);
+    // POST /token skips Express's routing: its handler is the route Express would have chosen.
+    if (req.method === 'POST' && req.url === '/token') current.app.locals.tokenRoute(req, res);
+    else current.app(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,7 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+
+/** A request whose form body may have been read (`formBody`): what client authentication looks at. */
+export type FormRequest = IncomingMessage & { body?: unknown };
 
 /** One form-urlencoded part of the Basic credentials; undefined when it is not valid. */
 function formDecoded(part: string): string | undefined {
@@ -15,7 +18,7 @@ function formDecoded(part: string): string | undefined {
  * Discourse) do not encode it, so a secret with `+` or `%` only matches as sent.
  */
 export function basicCredentialParts(
-  req: Request,
+  req: Pick<IncomingMessage, 'headers'>,
 ): { id: string | undefined; secret: string | undefined; rawSecret?: string } | undefined {
   const header = req.headers.authorization;
   if (!header || !/^basic /i.test(header)) return undefined;
@@ -31,7 +34,7 @@ export function basicCredentialParts(
  * and whether it comes with a secret; for the rate limits, which look before authentication does, so
  * malformed credentials are not an error here.
  */
-export function claimedClient(req: Request): { id?: string; withSecret: boolean } {
+export function claimedClient(req: FormRequest): { id?: string; withSecret: boolean } {
   const basic = basicCredentialParts(req);
   if (basic) return { ...(basic.id ? { id: basic.id } : {}), withSecret: true };
   const body = (req.body ?? {}) as Record<string, unknown>;

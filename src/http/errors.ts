@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import type { MessageKey } from '../i18n/catalog.js';
@@ -117,10 +118,25 @@ function translateExtra(locale: Locale, extra: Extra): Record<string, string | R
   );
 }
 
+/**
+ * An error as OAuth JSON (RFC 6749 §5.2) with its status and headers, written with Node's own response
+ * methods (the token endpoint answers outside Express). `error_description` is in `locale`.
+ */
+export function sendOAuthError(res: ServerResponse, error: BylineError, locale: Locale): void {
+  res.statusCode = error.status;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(res, {
+    error: error.code,
+    error_description: translate(locale, error.text),
+    ...translateExtra(locale, error.extra),
+  });
+}
+
 function sendError(res: Response, error: BylineError): void {
-  res.status(error.status).set(error.headers).set('Cache-Control', 'no-store');
   const locale = localeOf(res);
   if (res.locals.htmlErrors) {
+    res.status(error.status).set(error.headers).set('Cache-Control', 'no-store');
     // Words that are not in the catalogs are English: another language gets the generic message.
     const text =
       typeof error.text === 'string' && locale !== defaultLocale ? msg('error.generic') : error.text;
@@ -130,37 +146,40 @@ function sendError(res: Response, error: BylineError): void {
     return;
   }
   // OAuth's error_description is ASCII for developers (RFC 6749 §5.2): English, but for readers.
-  const speak = res.locals.readerErrors ? locale : defaultLocale;
-  sendJson(res, {
-    error: error.code,
-    error_description: translate(speak, error.text),
-    ...translateExtra(speak, error.extra),
-  });
+  sendOAuthError(res, error, res.locals.readerErrors ? locale : defaultLocale);
 }
 
 export interface ErrorLogger {
   error(obj: object, msg: string): void;
 }
 
+/**
+ * What a caller is told of `err`: a BylineError as it is (its cause logged when it is a 5xx), the store's
+ * failure as `temporarily_unavailable`, anything else as a bare `server_error` with the error logged.
+ */
+export function answerFor(err: unknown, log: ErrorLogger, route: unknown): BylineError {
+  let error: BylineError;
+  if (err instanceof BylineError) error = err;
+  else if (err instanceof StoreUnavailableError) {
+    log.error({ err: err.cause, operation: err.operation }, 'store unavailable');
+    error = new BylineError('temporarily_unavailable', msg('error.storeUnavailable'), {
+      headers: { 'Retry-After': '5' },
+    });
+  } else if (isBodyParserError(err)) error = new BylineError('invalid_request', msg('error.unreadableBody'));
+  else {
+    log.error({ err, route }, 'unhandled error');
+    error = new BylineError('server_error', msg('error.unexpected'));
+  }
+  if (error.status >= 500 && err instanceof BylineError && err.cause)
+    log.error({ err: err.cause }, error.message);
+  return error;
+}
+
 /** Renders every error; anything that is not a BylineError becomes a bare `server_error`. */
 export function errorHandler(log: ErrorLogger, errors?: Counter<'endpoint' | 'error'>): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    let error: BylineError;
-    if (err instanceof BylineError) error = err;
-    else if (err instanceof StoreUnavailableError) {
-      log.error({ err: err.cause, operation: err.operation }, 'store unavailable');
-      error = new BylineError('temporarily_unavailable', msg('error.storeUnavailable'), {
-        headers: { 'Retry-After': '5' },
-      });
-    } else if (isBodyParserError(err))
-      error = new BylineError('invalid_request', msg('error.unreadableBody'));
-    else {
-      log.error({ err, route: req.route?.path }, 'unhandled error');
-      error = new BylineError('server_error', msg('error.unexpected'));
-    }
-    if (error.status >= 500 && err instanceof BylineError && err.cause)
-      log.error({ err: err.cause }, error.message);
+    const error = answerFor(err, log, req.route?.path);
     if (!res.locals.htmlErrors && error.code !== 'not_found')
       errors?.inc({
         endpoint: typeof req.route?.path === 'string' ? req.route.path : 'unmatched',

@@ -1,6 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { msg } from '../i18n/message.js';
+import type { FormRequest } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
 export interface FormBodyOptions {
@@ -41,15 +42,18 @@ export function parseForm(text: string, parameterLimit: number): Record<string, 
   return body;
 }
 
+/** A middleware in Express's shape that needs only Node's request and response (POST /token calls it directly). */
+export type FormReader = (req: FormRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+
 /**
  * Reads an `application/x-www-form-urlencoded` body into `req.body`: UTF-8, no Content-Encoding, at most
  * `limit` bytes and `parameterLimit` pairs; anything else is `invalid_request` and the body is not used.
  * Other media types are left to the next parser. It does what `express.urlencoded` did for the OAuth
  * endpoints at a fraction of the CPU (see docs/performance.md).
  */
-export function formBody(options: FormBodyOptions): RequestHandler {
+export function formBody(options: FormBodyOptions): FormReader & RequestHandler {
   const { limit, parameterLimit } = options;
-  return (req, res, next) => {
+  const read: FormReader = (req, res, next) => {
     const type = req.headers['content-type'];
     // Nothing to read: parsed already, another type, no body, or the stream was consumed before.
     if (req.body !== undefined || !type || !formType.test(type) || !hasBody(req) || req.readableEnded)
@@ -101,4 +105,6 @@ export function formBody(options: FormBodyOptions): RequestHandler {
     req.on('error', onError);
     req.on('close', onClose);
   };
+  // The same function is an Express middleware: Express's request and response are Node's.
+  return read as FormReader & RequestHandler;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 /** Query and form parameters whose values are credentials: replaced before anything is logged. */
@@ -41,7 +41,7 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * bindings up front, and added three listeners and two arrays to every request, which cost more than
  * the whole JWKS handler (see docs/performance.md).
  */
-export function requestLogger(logger: Logger): (req: Request, res: Response) => void {
+export function requestLogger(logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { sameSecret } from '../crypto/same-secret.js';
@@ -105,19 +106,28 @@ export function upstreamEndpointLabel(url: string): string {
   return endpointLabels.find(([pattern]) => pattern.test(path))?.[1] ?? 'other';
 }
 
+/** A request as Express routes it (`route`, `baseUrl`), or as a handler outside Express receives it. */
+type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
+
 /**
  * Times every request under its route pattern (never the raw path, which would explode the label set
- * and could carry codes); unmatched requests count as `unmatched`.
+ * and could carry codes); unmatched requests count as `unmatched`. A handler served outside Express's
+ * router names its pattern as `route`.
  */
-export function httpMetrics(metrics: Metrics): (req: Request, res: Response) => void {
+export function httpMetrics(
+  metrics: Metrics,
+  route?: string,
+): (req: RoutedRequest, res: ServerResponse) => void {
   const histogram = metrics.httpDuration;
+  const routeOf = (req: RoutedRequest) => {
+    const pattern = req.route?.path;
+    return typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : req.baseUrl || 'unmatched';
+  };
   return (req, res) => {
     const started = performance.now();
     res.once('finish', () => {
-      const pattern = req.route?.path;
-      const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : req.baseUrl || 'unmatched';
       histogram.observe(
-        { method: req.method, route, status: String(res.statusCode) },
+        { method: req.method, route: route ?? routeOf(req), status: String(res.statusCode) },
         (performance.now() - started) / 1000,
       );
     });

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
@@ -7,9 +8,9 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import proxyaddr from 'proxy-addr';
 import type { Config } from '../config/schema.js';
 import { msg, type Text } from '../i18n/message.js';
-import { claimedClient } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
 /** One counter family: attempts per key within a fixed window. */
@@ -132,6 +133,15 @@ export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+/**
+ * `clientAddress` for a request that Express never saw: the address `req.ip` gives with Express's
+ * `trust proxy` set to `hops` (`http.trustProxy`), found by the same library (proxy-addr).
+ */
+export function addressBehind(hops: number): (req: IncomingMessage) => string {
+  const trusted = (_address: string, index: number) => index < hops;
+  return (req) => proxyaddr(req, trusted) ?? req.socket.remoteAddress ?? 'unknown';
+}
+
 /** The eight 16-bit groups of an IPv6 address (the URL parser writes any embedded IPv4 as two groups). */
 function ipv6Groups(address: string): number[] {
   const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
@@ -172,50 +182,11 @@ export function limitByAddress(limit: RateLimit, message: Text): RequestHandler 
   };
 }
 
-const failureMessage = 'Too many failed client authentications. Try again later.';
-
-export interface ClientAuthGuard {
-  /** Before the handler: refuses an address (or a secret for a site) that has failed too often. */
+export interface FailureGuard {
+  /** Before the handler: refuses an address that has failed too often. */
   check: RequestHandler;
-  /** After the handler, as an error handler: counts `invalid_client` answers against both counters. */
+  /** After the handler, as its error handler: counts the refusals. */
   count: ErrorRequestHandler;
-}
-
-/**
- * Brute-force protection for client authentication. Failures (`invalid_client`) count per client
- * address and per site. An address over its limit gets 429 for everything at these endpoints until
- * the window passes; a site over its (larger) limit gets 429 for requests that present a secret for
- * it, so guessing a secret from many addresses stops while PKCE-only readers keep working. Only known
- * site ids get a counter, so made-up client ids cannot fill the limiter's memory.
- */
-export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => boolean): ClientAuthGuard {
-  const siteKey = (req: Request) => {
-    const { id, withSecret } = claimedClient(req);
-    return { id: id !== undefined && knownSite(id) ? id : undefined, withSecret };
-  };
-  return {
-    async check(req, _res, next) {
-      const { id, withSecret } = siteKey(req);
-      // Both counters at once: one wait for Redis, one promise turn in memory.
-      const [addressWait, siteWait] = await Promise.all([
-        limits.clientAuthFailures.blocked(clientAddress(req)),
-        id !== undefined && withSecret ? limits.clientAuthFailuresPerSite.blocked(id) : 0,
-      ]);
-      const wait = Math.max(addressWait, siteWait);
-      if (wait > 0) throw tooManyRequests(wait, failureMessage);
-      next();
-    },
-    async count(err, req, _res, next) {
-      if (!(err instanceof BylineError) || err.code !== 'invalid_client') return next(err);
-      const { id } = siteKey(req);
-      const [addressWait, siteWait] = await Promise.all([
-        limits.clientAuthFailures.consume(clientAddress(req)),
-        id === undefined ? 0 : limits.clientAuthFailuresPerSite.consume(id),
-      ]);
-      const wait = Math.max(addressWait, siteWait);
-      next(wait > 0 ? tooManyRequests(wait, failureMessage) : err);
-    },
-  };
 }
 
 /**
@@ -223,7 +194,7 @@ export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => b
  * refused request (400, 401, 403) counts against `limit` per client address, and an address over the
  * limit gets 429 before any verification.
  */
-export function failureGuard(limit: RateLimit, message: string): ClientAuthGuard {
+export function failureGuard(limit: RateLimit, message: string): FailureGuard {
   return {
     async check(req, _res, next) {
       const wait = await limit.blocked(clientAddress(req));

@@ -76,7 +76,7 @@ export function securityHeaders(options: { https: boolean }): (res: Response) =>
  * Cheat Sheet asks of API responses (with the handler's Cache-Control and Content-Type), and CORP. The rest
  * of helmet's serve HTML pages; a token answer is never rendered, framed or navigated to.
  */
-export function apiSecurityHeaders(options: { https: boolean }): (res: Response) => void {
+export function apiSecurityHeaders(options: { https: boolean }): (res: ServerResponse) => void {
   const hsts = options.https ? recordHelmet(helmetOptions(true)).get('Strict-Transport-Security') : undefined;
   const headers: [string, string][] = [
     ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 
 /** A response body serialised once, with its ETag, so that answering it is only writing bytes. */
@@ -35,7 +36,7 @@ export function sendPrepared(
  * `res.json(value)` without Express's detour through content-type parsing and charset rewriting:
  * the answers of the hot OAuth endpoints (Node sets Content-Length, and HEAD gets no body).
  */
-export function sendJson(res: Response, value: unknown): void {
+export function sendJson(res: ServerResponse, value: unknown): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(value));
 }

@@ -1,7 +1,6 @@
-import type { Request } from 'express';
 import type { SiteConfig } from '../config/schema.js';
 import { sameSecret } from '../crypto/same-secret.js';
-import { basicCredentialParts } from '../http/basic-auth.js';
+import { basicCredentialParts, type FormRequest } from '../http/basic-auth.js';
 import { BylineError } from '../http/errors.js';
 import { param } from '../http/params.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -18,7 +17,7 @@ function invalidClient(message: string, basic: boolean): BylineError {
   });
 }
 
-function basicCredentials(req: Request): { id: string; secrets: string[] } | undefined {
+function basicCredentials(req: FormRequest): { id: string; secrets: string[] } | undefined {
   const parts = basicCredentialParts(req);
   if (!parts) return undefined;
   const { id, secret, rawSecret } = parts;
@@ -32,7 +31,7 @@ function basicCredentials(req: Request): { id: string; secrets: string[] } | und
  * Identifies the site at /token, /revoke and /introspect. A secret, when presented, must be right
  * (401 otherwise); a site may also come without one, and the grant decides whether that is enough.
  */
-export function authenticateClient(ctx: GatewayContext, req: Request): AuthenticatedClient {
+export function authenticateClient(ctx: GatewayContext, req: FormRequest): AuthenticatedClient {
   const body = req.body as Record<string, unknown> | undefined;
   const basic = basicCredentials(req);
   const postedId = param(body, 'client_id', { max: 64 });
