@@ -127,6 +127,58 @@ test('closing lets an in-flight request finish, then stops', async () => {
   }
 });
 
+test('POST /token, handed to its route before Express, answers exactly as the route Express chooses does', async () => {
+  const file = join(dir, 'token-route.yaml');
+  await writeFile(
+    file,
+    stringify(
+      config({
+        rp: {
+          origins: ['https://rp.example'],
+          redirectUris: ['https://rp.example/callback'],
+          secret: 'rp-secret-0123456789abcdef',
+        },
+      }),
+    ),
+  );
+  const running = await startServer({ configFile: file, env: {}, logger });
+  const base = `http://127.0.0.1:${port(running.server)}`;
+  const basic = `Basic ${Buffer.from('rp:wrong-secret').toString('base64')}`;
+  // `/token?` is not the server's exact path, so Express routes it: the same handler, the long way.
+  const answers = await Promise.all(
+    ['/token', '/token?'].map(async (path) => {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: basic,
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://rp.example',
+        },
+        body: 'grant_type=refresh_token&refresh_token=x',
+      });
+      const headers = Object.fromEntries(
+        [...response.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'),
+      );
+      return { status: response.status, headers, body: await response.json() };
+    }),
+  );
+  try {
+    const [direct, routed] = answers;
+    assert.deepEqual(direct, routed);
+    assert.equal(direct?.status, 401);
+    assert.equal(direct?.headers['www-authenticate'], 'Basic realm="byline", charset="UTF-8"');
+    assert.equal(direct?.headers['access-control-allow-origin'], 'https://rp.example');
+    assert.equal(direct?.headers['x-content-type-options'], 'nosniff');
+    assert.equal((direct?.body as { error: string }).error, 'invalid_client');
+    const tokenLines = logLines.filter((line) => line.includes('"url":"/token'));
+    assert.ok(
+      tokenLines.some((line) => line.includes('"url":"/token"') && line.includes('"statusCode":401')),
+    );
+  } finally {
+    await running.close();
+  }
+});
+
 test('the first start on a dataDir creates the signing keys and logs it; the next start does not', async () => {
   const dataDir = join(dir, 'first-start');
   const file = join(dir, 'first-start.yaml');
