@@ -156,20 +156,21 @@ test('POST /token, handed to its route before Express, answers exactly as the ro
         },
         body: 'grant_type=refresh_token&refresh_token=x',
       });
-      const headers = Object.fromEntries(
-        [...response.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'),
-      );
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        if (name !== 'date' && name !== 'x-request-id') headers[name] = value;
+      });
       return { status: response.status, headers, body: await response.json() };
     }),
   );
   try {
-    const [direct, routed] = answers;
+    const [direct, routed] = answers as [(typeof answers)[number], (typeof answers)[number]];
     assert.deepEqual(direct, routed);
-    assert.equal(direct?.status, 401);
-    assert.equal(direct?.headers['www-authenticate'], 'Basic realm="byline", charset="UTF-8"');
-    assert.equal(direct?.headers['access-control-allow-origin'], 'https://rp.example');
-    assert.equal(direct?.headers['x-content-type-options'], 'nosniff');
-    assert.equal((direct?.body as { error: string }).error, 'invalid_client');
+    assert.equal(direct.status, 401);
+    assert.equal(direct.headers['www-authenticate'], 'Basic realm="byline", charset="UTF-8"');
+    assert.equal(direct.headers['access-control-allow-origin'], 'https://rp.example');
+    assert.equal(direct.headers['x-content-type-options'], 'nosniff');
+    assert.equal((direct.body as { error: string }).error, 'invalid_client');
     const tokenLines = logLines.filter((line) => line.includes('"url":"/token'));
     assert.ok(
       tokenLines.some((line) => line.includes('"url":"/token"') && line.includes('"statusCode":401')),

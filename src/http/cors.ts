@@ -32,7 +32,11 @@ export function siteCors(allowedOrigins: () => ReadonlySet<string>): RequestHand
  * `siteCors`'s answer to a request that is not a preflight, for a handler outside Express whose response
  * has no `Vary` yet (POST /token).
  */
-export function siteCorsHeaders(req: IncomingMessage, res: ServerResponse, allowed: ReadonlySet<string>): void {
+export function siteCorsHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: ReadonlySet<string>,
+): void {
   res.setHeader('Vary', 'Origin');
   const origin = req.headers.origin;
   if (origin && allowed.has(origin)) res.setHeader('Access-Control-Allow-Origin', origin);

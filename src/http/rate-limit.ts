@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
+import proxyaddr from 'proxy-addr';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import proxyaddr from 'proxy-addr';
 import type { Config } from '../config/schema.js';
 import { msg, type Text } from '../i18n/message.js';
 import { BylineError } from './errors.js';

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  type Cipher,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  type Decipher,
+  timingSafeEqual,
+} from 'node:crypto';
 import { deriveKey } from '../../crypto/derive-key.js';
 
 /**
@@ -26,6 +33,25 @@ const openedLimit = 10_000;
 const openedSids = new WeakMap<Buffer, Map<string, SidParts>>();
 
 const sidKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline sid');
+
+/**
+ * One AES-256-ECB context each way per sid key, kept: ECB without padding turns every 16-byte block on
+ * its own and holds nothing back, so `update` of one block is that block's permutation, whatever came
+ * before. A new context per sid cost about three times the block (its key schedule, the cipher looked
+ * up by name).
+ */
+const sidCiphers = new WeakMap<Buffer, { encrypt: Cipher; decrypt: Decipher }>();
+function sidCipher(key: Buffer): { encrypt: Cipher; decrypt: Decipher } {
+  let ciphers = sidCiphers.get(key);
+  if (!ciphers) {
+    ciphers = {
+      encrypt: createCipheriv('aes-256-ecb', key, null).setAutoPadding(false),
+      decrypt: createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false),
+    };
+    sidCiphers.set(key, ciphers);
+  }
+  return ciphers;
+}
 const macKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline code and refresh token');
 
 /** Login ids are this many random bytes; with the 4-byte site-session number they fill one AES block. */
@@ -38,8 +64,7 @@ export function sidFor(rootSecret: Buffer, loginId: string, number: number): str
   const block = Buffer.alloc(16);
   if (block.write(loginId, 'base64url') !== loginIdBytes) throw new TypeError('sidFor: not a login id');
   block.writeUInt32BE(number, loginIdBytes);
-  const cipher = createCipheriv('aes-256-ecb', sidKey(rootSecret), null).setAutoPadding(false);
-  return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
+  return sidCipher(sidKey(rootSecret)).encrypt.update(block).toString('base64url');
 }
 
 /** The login id and site-session number a sid names; undefined for anything that is not a sid. */
@@ -53,8 +78,7 @@ export function openSid(rootSecret: Buffer, sid: string): SidParts | undefined {
   }
   const known = opened.get(sid);
   if (known) return known;
-  const decipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
-  const block = Buffer.concat([decipher.update(Buffer.from(sid, 'base64url')), decipher.final()]);
+  const block = sidCipher(key).decrypt.update(Buffer.from(sid, 'base64url'));
   const parts = Object.freeze({
     loginId: block.toString('base64url', 0, loginIdBytes),
     number: block.readUInt32BE(loginIdBytes),

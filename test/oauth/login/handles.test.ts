@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { deriveKey } from '../../../src/crypto/derive-key.js';
 import { randomId } from '../../../src/crypto/random-id.js';
 import {
   codeFor,
@@ -75,4 +76,19 @@ test('sids keep opening correctly past the size of the recently-opened cache', (
   const sids = Array.from({ length: 10_050 }, (_, n) => sidFor(key, loginId, n));
   for (const [n, sid] of sids.entries()) assert.equal(openSid(key, sid)?.number, n);
   assert.deepEqual(openSid(key, sids[0] as string), { loginId, number: 0 }, 'evicted, opened again');
+});
+
+test('every sid is its own block under AES-256, whatever was turned before it (the kept context chains nothing)', () => {
+  const fresh = (id: string, number: number) => {
+    const block = Buffer.alloc(16);
+    block.write(id, 'base64url');
+    block.writeUInt32BE(number, loginIdBytes);
+    const cipher = createCipheriv('aes-256-ecb', deriveKey(key, 'byline sid'), null).setAutoPadding(false);
+    return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
+  };
+  for (let n = 0; n < 50; n++) {
+    const id = randomId(loginIdBytes);
+    assert.equal(sidFor(key, id, n), fresh(id, n));
+    assert.deepEqual(openSid(otherKey, sidFor(otherKey, id, n)), { loginId: id, number: n });
+  }
 });
