@@ -1,5 +1,5 @@
-import { createTransport } from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Config } from '../config/schema.js';
 import { isLoopbackUrl } from '../loopback.js';
 
@@ -75,17 +75,27 @@ export function smtpTransportOptions(smtp: NonNullable<Config['smtp']>): SMTPTra
   };
 }
 
+/** nodemailer's transport for `smtp`, loaded with the first mail: it is a tenth of a cold start. */
+async function openTransport(smtp: NonNullable<Config['smtp']>): Promise<Transporter> {
+  const [{ createTransport }, { default: SMTPTransport }] = await Promise.all([
+    import('nodemailer'),
+    import('nodemailer/lib/smtp-transport/index.js'),
+  ]);
+  // The transport built here rather than by createTransport(url), which keeps only what the URL says.
+  return createTransport(new SMTPTransport(smtpTransportOptions(smtp)), { from: smtp.from });
+}
+
 /**
  * A Mailer over SMTP with nodemailer: one connection per mail (codes are few; a pool would hold a
  * connection open for nothing), with `smtpTransportOptions`.
  */
 export function smtpMailer(smtp: NonNullable<Config['smtp']>): Mailer {
-  // The transport built here rather than by createTransport(url), which keeps only what the URL says.
-  const transport = createTransport(new SMTPTransport(smtpTransportOptions(smtp)), { from: smtp.from });
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(mail) {
       try {
-        await transport.sendMail({
+        transport ??= openTransport(smtp);
+        await (await transport).sendMail({
           ...mail,
           // RFC 3834: replies and out-of-office answers should not come back to an automatic sender.
           headers: { 'Auto-Submitted': 'auto-generated' },

@@ -161,7 +161,7 @@ export async function discoverServer(
   // The body is read only when the header does not already answer.
   let html: LinkTargets = new Map();
   if (isHtml && !header.has(metadataRel))
-    html = htmlLinkTargets(await text(response, page, options.signal), wanted);
+    html = await htmlLinkTargets(await text(response, page, options.signal), wanted);
   else await discard(response);
 
   const metadata = firstTarget(metadataRel, header, html);

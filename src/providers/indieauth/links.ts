@@ -1,4 +1,3 @@
-import { Parser } from 'htmlparser2';
 
 /** The first target of each wanted relation, as written (relative URLs are resolved by the caller). */
 export type LinkTargets = Map<string, string>;
@@ -34,8 +33,11 @@ export function linkHeaderTargets(header: string | null, wanted: readonly string
 /**
  * The `<link rel href>` targets of an HTML page, first one per relation in document order, as a browser
  * sees the document: not inside comments, scripts, styles or a `<template>` (which is no part of it).
+ * htmlparser2 is loaded with the first page read: only IndieAuth logins need it, and it would be a
+ * twentieth of every cold start.
  */
-export function htmlLinkTargets(html: string, wanted: readonly string[]): LinkTargets {
+export async function htmlLinkTargets(html: string, wanted: readonly string[]): Promise<LinkTargets> {
+  const { Parser } = await import('htmlparser2');
   const found: LinkTargets = new Map();
   let inTemplate = 0;
   const parser = new Parser({

@@ -39,8 +39,8 @@ test('Link header: a link with an anchor is about another resource; only the fir
   assert.equal(linkHeaderTargets('garbage; rel=indieauth-metadata', wanted).size, 0);
 });
 
-test('HTML: the first <link> in document order, rel lists and case, entities decoded, whitespace trimmed', () => {
-  const found = htmlLinkTargets(
+test('HTML: the first <link> in document order, rel lists and case, entities decoded, whitespace trimmed', async () => {
+  const found = await htmlLinkTargets(
     `<!doctype html><html><head>
       <LINK REL="stylesheet" href="/s.css">
       <link rel="me Authorization_Endpoint" href=" /auth?a=1&amp;b=2 ">
@@ -58,8 +58,8 @@ test('HTML: the first <link> in document order, rel lists and case, entities dec
   );
 });
 
-test('HTML: links inside comments, scripts, styles, textareas and templates are not links; one without href neither', () => {
-  const found = htmlLinkTargets(
+test('HTML: links inside comments, scripts, styles, textareas and templates are not links; one without href neither', async () => {
+  const found = await htmlLinkTargets(
     `<html><head>
       <!-- <link rel="indieauth-metadata" href="/commented"> -->
       <script>document.write('<link rel="indieauth-metadata" href="/scripted">')</script>
