@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { isLoopbackUrl } from '../loopback.js';
@@ -8,8 +8,19 @@ import { type Env, interpolate } from './interpolate.js';
 import { redactedSecretIssues } from './redact.js';
 import { type Config, configSchema } from './schema.js';
 
-/** The package root: two levels up from both src/config/ and dist/config/. */
-export const packageRoot: string = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/**
+ * The package root: the nearest folder above this module with a package.json. The module is
+ * src/config/load.ts, dist/config/load.js, or part of the CLI's bundle under dist/chunks/.
+ */
+export const packageRoot: string = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return dir;
+})();
 
 export interface ParseOptions {
   /** Where `${VAR}` values and NODE_ENV come from (default: process.env). */
