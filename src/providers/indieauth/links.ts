@@ -1,4 +1,3 @@
-
 /** The first target of each wanted relation, as written (relative URLs are resolved by the caller). */
 export type LinkTargets = Map<string, string>;
 
