@@ -78,12 +78,17 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
     }
   };
   return (req, res) => {
-    parts.everyAnswer(req, res);
-    parts.cors(req, res);
-    parts.readForm(req, res, (error) => {
-      (error === undefined ? answer(req, res) : Promise.reject(error)).catch((err: unknown) =>
-        refuse(req, res, err),
-      );
-    });
+    // Nothing may escape: the server calls this outside Express, where a throw would end the process.
+    try {
+      parts.everyAnswer(req, res);
+      parts.cors(req, res);
+      parts.readForm(req, res, (error) => {
+        (error === undefined ? answer(req, res) : Promise.reject(error)).catch((err: unknown) =>
+          refuse(req, res, err),
+        );
+      });
+    } catch (error) {
+      void refuse(req, res, error);
+    }
   };
 }

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import type { ClientAuthGuard } from '../../../src/http/client-auth-guard.js';
+import { tokenRoute } from '../../../src/oauth/endpoints/token.js';
+import type { GatewayContext } from '../../../src/oauth/gateway-context.js';
 import { callbackUri, codeGrant, devCode, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
 import { basicAuth, userinfo, userinfoStatus } from '../../support/tokens.js';
@@ -251,5 +256,44 @@ describe('/userinfo', () => {
     const expired = await userinfo(gateway, token);
     assert.equal(expired.status, 401);
     assert.match(expired.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+});
+
+describe('the token route outside Express', () => {
+  test('a failure before the grant is a JSON server_error, logged, never a thrown exception', async () => {
+    const logged: unknown[] = [];
+    const counted: unknown[] = [];
+    const ctx = {
+      log: { error: (entry: unknown) => logged.push(entry) },
+      metrics: { tokenErrors: { inc: (labels: unknown) => counted.push(labels) } },
+    } as unknown as GatewayContext;
+    const route = tokenRoute(ctx, {
+      everyAnswer: () => {
+        throw new Error('broken part');
+      },
+      cors: () => {},
+      readForm: (_req, _res, next) => next(),
+      guard: {
+        countFailure: async (err: unknown) => err,
+      } as unknown as ClientAuthGuard,
+      address: () => '127.0.0.1',
+    });
+    const server = createServer(route);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, {
+        method: 'POST',
+      });
+      assert.equal(response.status, 500);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(await response.json(), {
+        error: 'server_error',
+        error_description: 'An unexpected error occurred.',
+      });
+      assert.equal(logged.length, 1);
+      assert.deepEqual(counted, [{ endpoint: '/token', error: 'server_error' }]);
+    } finally {
+      server.close();
+    }
   });
 });
