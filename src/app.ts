@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
 import pino, { type Logger } from 'pino';
@@ -39,7 +40,7 @@ import { introspectHandler } from './oauth/endpoints/introspect.js';
 import { logoutHandler, logoutPageHandler } from './oauth/endpoints/logout.js';
 import { providerCallbackHandler, providerStartHandler } from './oauth/endpoints/provider-login.js';
 import { revokeHandler } from './oauth/endpoints/revoke.js';
-import { type NodeHandler, tokenRoute } from './oauth/endpoints/token.js';
+import { type NodeHandler, tokenPath, tokenRoute } from './oauth/endpoints/token.js';
 import { userinfoHandler } from './oauth/endpoints/userinfo.js';
 import { widgetConfigHandler, widgetScriptHandler } from './oauth/endpoints/widget.js';
 import type { GatewayContext } from './oauth/gateway-context.js';
@@ -73,6 +74,15 @@ export interface BylineApp extends Express {
     /** POST /token on Node's request and response, for the server to call before Express (token.ts). */
     tokenRoute: NodeHandler;
   };
+}
+
+/**
+ * The server's request listener for `app`: POST /token straight to its route (the URL exactly; anything
+ * else, such as a query string, takes Express's way to the same route), every other request to Express.
+ */
+export function handleRequest(app: BylineApp, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'POST' && req.url === tokenPath) app.locals.tokenRoute(req, res);
+  else app(req, res);
 }
 
 /** Builds the Express app for a validated config. It never listens: server.ts and tests do. */
@@ -167,7 +177,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   // POST /token, what site backends call most, is one handler with the headers of a JSON answer; the
   // server calls it before Express, and Express routes it first. Every other request gets a page's headers.
   const apiHeaders = apiSecurityHeaders({ https });
-  const timeToken = httpMetrics(metrics, '/token');
+  const timeToken = httpMetrics(metrics, tokenPath);
   const token = tokenRoute(ctx, {
     everyAnswer: (req, res) => {
       logRequest(req, res);
@@ -180,7 +190,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     address: addressBehind(config.http.trustProxy),
   });
   app.locals.tokenRoute = token;
-  app.post('/token', (req, res) => token(req, res));
+  app.post(tokenPath, (req, res) => token(req, res));
   app.use(everyAnswer(securityHeaders({ https })));
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createApp, handleRequest } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -101,9 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       inFlight.add(res);
       res.once('close', () => inFlight.delete(res));
     }
-    // POST /token skips Express's routing: its handler is the route Express would have chosen.
-    if (req.method === 'POST' && req.url === '/token') current.app.locals.tokenRoute(req, res);
-    else current.app(req, res);
+    handleRequest(current.app, req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

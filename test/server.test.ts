@@ -142,28 +142,28 @@ test('POST /token, handed to its route before Express, answers exactly as the ro
     ),
   );
   const running = await startServer({ configFile: file, env: {}, logger });
-  const base = `http://127.0.0.1:${port(running.server)}`;
-  const basic = `Basic ${Buffer.from('rp:wrong-secret').toString('base64')}`;
-  // `/token?` is not the server's exact path, so Express routes it: the same handler, the long way.
-  const answers = await Promise.all(
-    ['/token', '/token?'].map(async (path) => {
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: {
-          authorization: basic,
-          'content-type': 'application/x-www-form-urlencoded',
-          origin: 'https://rp.example',
-        },
-        body: 'grant_type=refresh_token&refresh_token=x',
-      });
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        if (name !== 'date' && name !== 'x-request-id') headers[name] = value;
-      });
-      return { status: response.status, headers, body: await response.json() };
-    }),
-  );
   try {
+    const base = `http://127.0.0.1:${port(running.server)}`;
+    const basic = `Basic ${Buffer.from('rp:wrong-secret').toString('base64')}`;
+    // `/token?` is not the server's exact path, so Express routes it: the same handler, the long way.
+    const answers = await Promise.all(
+      ['/token', '/token?'].map(async (path) => {
+        const response = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: basic,
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://rp.example',
+          },
+          body: 'grant_type=refresh_token&refresh_token=x',
+        });
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          if (name !== 'date' && name !== 'x-request-id') headers[name] = value;
+        });
+        return { status: response.status, headers, body: await response.json() };
+      }),
+    );
     const [direct, routed] = answers as [(typeof answers)[number], (typeof answers)[number]];
     assert.deepEqual(direct, routed);
     assert.equal(direct.status, 401);

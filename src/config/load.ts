@@ -8,15 +8,23 @@ import { type Env, interpolate } from './interpolate.js';
 import { redactedSecretIssues } from './redact.js';
 import { type Config, configSchema } from './schema.js';
 
+/** Whether `dir` holds this package's own package.json. */
+function isPackageRoot(dir: string): boolean {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return false;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'byline-gateway';
+}
+
 /**
- * The package root: the nearest folder above this module with a package.json. The module is
+ * The package root: the nearest folder above this module with Byline's package.json. The module is
  * src/config/load.ts, dist/config/load.js, or part of the CLI's bundle under dist/chunks/.
  */
 export const packageRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!isPackageRoot(dir)) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`Byline's package.json is not above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   return dir;

@@ -157,7 +157,7 @@ export interface ErrorLogger {
  * What a caller is told of `err`: a BylineError as it is (its cause logged when it is a 5xx), the store's
  * failure as `temporarily_unavailable`, anything else as a bare `server_error` with the error logged.
  */
-export function answerFor(err: unknown, log: ErrorLogger, route: unknown): BylineError {
+export function answerFor(err: unknown, log: ErrorLogger, route: string | undefined): BylineError {
   let error: BylineError;
   if (err instanceof BylineError) error = err;
   else if (err instanceof StoreUnavailableError) {

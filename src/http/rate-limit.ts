@@ -139,7 +139,8 @@ export function clientAddress(req: Request): string {
  */
 export function addressBehind(hops: number): (req: IncomingMessage) => string {
   const trusted = (_address: string, index: number) => index < hops;
-  return (req) => proxyaddr(req, trusted) ?? req.socket.remoteAddress ?? 'unknown';
+  // undefined when the socket is gone (no address left to read), as clientAddress says then.
+  return (req) => proxyaddr(req, trusted) ?? 'unknown';
 }
 
 /** The eight 16-bit groups of an IPv6 address (the URL parser writes any embedded IPv4 as two groups). */

@@ -94,7 +94,11 @@ export function smtpMailer(smtp: NonNullable<Config['smtp']>): Mailer {
   return {
     async send(mail) {
       try {
-        transport ??= openTransport(smtp);
+        transport ??= openTransport(smtp).catch((error: unknown) => {
+          // Tried again with the next mail, rather than every later mail failing the same way.
+          transport = undefined;
+          throw error;
+        });
         await (await transport).sendMail({
           ...mail,
           // RFC 3834: replies and out-of-office answers should not come back to an automatic sender.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { type BylineApp, createApp } from '../../src/app.js';
+import { type BylineApp, createApp, handleRequest } from '../../src/app.js';
 import { packageRoot, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Resolve } from '../../src/http/guarded-fetch.js';
@@ -129,7 +129,7 @@ async function startOn({ server, url, classes }: Listening, options: GatewayOpti
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   classes?.use(app);
-  server.on('request', app);
+  server.on('request', (req, res) => handleRequest(app, req, res));
   return {
     url,
     app,

@@ -27,16 +27,21 @@ export interface TokenRouteParts {
   address(req: IncomingMessage): string;
 }
 
-const route = '/token';
+/** The token endpoint's path: its route, its metrics' label, what the server hands to `tokenRoute`. */
+export const tokenPath = '/token';
 
 /** The grant a token request asks for, with the client it authenticated. */
 async function grant(
   ctx: GatewayContext,
   req: FormRequest,
+  res: ServerResponse,
 ): Promise<{ grantType: string; site: string; tokens: TokenResponse }> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const { site, confidential } = authenticateClient(ctx, req);
   const grantType = requiredParam(body, 'grant_type', { max: 64 });
+  // From here on every answer, tokens or the grant's refusal, is one no cache may keep (RFC 6749 §5.1).
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
   if (grantType === 'authorization_code')
     return { grantType, site: site.id, tokens: await redeemCode(ctx, body, site.id, confidential) };
   if (grantType === 'refresh_token')
@@ -46,7 +51,7 @@ async function grant(
 
 /**
  * POST /token, what site backends call most, as one handler on Node's request and response: the server
- * hands it the requests before Express sees them, and Express routes it too (for `createApp` used on its
+ * hands it the requests before Express sees them (`handleRequest` in app.ts), and Express routes it too (for `createApp` used on its
  * own, as tests do). Express's routing and its per-handler layers cost about a fifth of a grant
  * (docs/performance.md, "OpenID grants next to oidc-provider"). Its answers are the ones the Express
  * route gave: the same log line and timing, headers, CORS, body limits, client-authentication limits,
@@ -55,28 +60,34 @@ async function grant(
 export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHandler {
   const answer = async (req: FormRequest, res: ServerResponse) => {
     await parts.guard.refuseIfBlocked(req, parts.address(req));
-    const { grantType, site, tokens } = await grant(ctx, req);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    const { grantType, site, tokens } = await grant(ctx, req, res);
     sendJson(res, tokens);
     ctx.metrics.tokensIssued.inc({ grant: grantType, site });
   };
-  const refuse = async (req: FormRequest, res: ServerResponse, err: unknown) => {
-    try {
-      const counted = await parts.guard.countFailure(err, req, parts.address(req));
-      const error = answerFor(counted, ctx.log, route);
-      ctx.metrics.tokenErrors.inc({ endpoint: route, error: error.code });
-      sendOAuthError(res, error, defaultLocale);
-    } catch (failure) {
-      // Counting the failure needs the store; when even that fails, the answer is a 503 all the same.
-      if (res.headersSent) {
-        ctx.log.error({ err: failure }, 'the token answer failed after it began');
-        res.destroy();
-        return;
-      }
-      sendOAuthError(res, answerFor(failure, ctx.log, route), defaultLocale);
-    }
+  const send = (res: ServerResponse, error: BylineError) => {
+    ctx.metrics.tokenErrors.inc({ endpoint: tokenPath, error: error.code });
+    sendOAuthError(res, error, defaultLocale);
   };
+  const refuse = async (req: FormRequest, res: ServerResponse, err: unknown) => {
+    if (res.headersSent) {
+      // Only what follows the answer (its metrics) can fail here: the reader has their tokens.
+      ctx.log.error({ err }, 'the token answer failed after it was sent');
+      return;
+    }
+    let counted: unknown;
+    try {
+      counted = await parts.guard.countFailure(err, req, parts.address(req));
+    } catch (failure) {
+      // Counting the failure needs the store; when even that fails, the answer is its 503.
+      counted = failure;
+    }
+    send(res, answerFor(counted, ctx.log, tokenPath));
+  };
+  const refuseSafely = (req: FormRequest, res: ServerResponse, err: unknown) =>
+    refuse(req, res, err).catch((failure: unknown) => {
+      ctx.log.error({ err: failure }, 'the token answer failed');
+      res.destroy();
+    });
   return (req, res) => {
     // Nothing may escape: the server calls this outside Express, where a throw would end the process.
     try {
@@ -84,11 +95,11 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
       parts.cors(req, res);
       parts.readForm(req, res, (error) => {
         (error === undefined ? answer(req, res) : Promise.reject(error)).catch((err: unknown) =>
-          refuse(req, res, err),
+          refuseSafely(req, res, err),
         );
       });
     } catch (error) {
-      void refuse(req, res, error);
+      void refuseSafely(req, res, error);
     }
   };
 }

@@ -29,7 +29,7 @@ interface SidParts {
 
 const openedLimit = 10_000;
 
-/** Recently opened sids, per sid key: a cipher context costs more than the rest of a /userinfo lookup. */
+/** Recently opened sids, per sid key: a map lookup, not a decode and decipher, on every /userinfo and refresh. */
 const openedSids = new WeakMap<Buffer, Map<string, SidParts>>();
 
 const sidKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline sid');
@@ -37,8 +37,9 @@ const sidKey = (rootSecret: Buffer) => deriveKey(rootSecret, 'byline sid');
 /**
  * One AES-256-ECB context each way per sid key, kept: ECB without padding turns every 16-byte block on
  * its own and holds nothing back, so `update` of one block is that block's permutation, whatever came
- * before. A new context per sid cost about three times the block (its key schedule, the cipher looked
- * up by name).
+ * before. Only whole blocks may go in (a partial one would stay in the context and shift every later
+ * sid): sidFor writes 16 bytes, and sidPattern admits only the 22 characters of 16. A new context per
+ * sid cost about three times the block (its key schedule, the cipher looked up by name).
  */
 const sidCiphers = new WeakMap<Buffer, { encrypt: Cipher; decrypt: Decipher }>();
 function sidCipher(key: Buffer): { encrypt: Cipher; decrypt: Decipher } {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ClientAuthGuard } from '../../../src/http/client-auth-guard.js';
 import { tokenRoute } from '../../../src/oauth/endpoints/token.js';
 import type { GatewayContext } from '../../../src/oauth/gateway-context.js';
+import { StoreUnavailableError } from '../../../src/store/store.js';
 import { callbackUri, codeGrant, devCode, redeem } from '../../support/flow.js';
 import { startGateway, type TestGateway, testSite } from '../../support/gateway.js';
 import { basicAuth, userinfo, userinfoStatus } from '../../support/tokens.js';
@@ -260,6 +261,54 @@ describe('/userinfo', () => {
 });
 
 describe('the token route outside Express', () => {
+  test('a refused grant is no more cacheable than tokens: Cache-Control no-store and Pragma no-cache', async () => {
+    const response = await fetch(`${gateway.url}/token`, {
+      method: 'POST',
+      headers: { ...basicAuth('blog', testSite.secret), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&refresh_token=not-one-of-ours',
+    });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: string }).error, 'invalid_grant');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.equal(response.headers.get('pragma'), 'no-cache');
+  });
+
+  test('when counting a refused client fails (the store is down), the answer is a counted 503', async () => {
+    const counted: unknown[] = [];
+    const ctx = {
+      log: { error: () => {} },
+      metrics: { tokenErrors: { inc: (labels: unknown) => counted.push(labels) } },
+      sites: new Map(),
+    } as unknown as GatewayContext;
+    const route = tokenRoute(ctx, {
+      everyAnswer: () => {},
+      cors: () => {},
+      readForm: (req, _res, next) => {
+        req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
+        next();
+      },
+      guard: {
+        refuseIfBlocked: async () => {},
+        countFailure: async () => {
+          throw new StoreUnavailableError('write', { cause: new Error('connection refused') });
+        },
+      } as unknown as ClientAuthGuard,
+      address: () => '127.0.0.1',
+    });
+    const server = createServer(route);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+      const response = await fetch(url, { method: 'POST' });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.equal(((await response.json()) as { error: string }).error, 'temporarily_unavailable');
+      assert.deepEqual(counted, [{ endpoint: '/token', error: 'temporarily_unavailable' }]);
+    } finally {
+      server.close();
+    }
+  });
+
   test('a failure before the grant is a JSON server_error, logged, never a thrown exception', async () => {
     const logged: unknown[] = [];
     const counted: unknown[] = [];
