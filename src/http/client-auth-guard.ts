@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { claimedClient, type FormRequest } from './basic-auth.js';
 import { BylineError } from './errors.js';
-import { clientAddress, type RateLimits, tooManyRequests } from './rate-limit.js';
+import { addressNetwork, clientAddress, type RateLimits, tooManyRequests } from './rate-limit.js';
 
 const failureMessage = 'Too many failed client authentications. Try again later.';
 
@@ -21,7 +21,7 @@ export interface ClientAuthGuard {
 
 /**
  * Brute-force protection for client authentication. Failures (`invalid_client`) count per client
- * address and per site. An address over its limit gets 429 for everything at these endpoints until
+ * address (an IPv6 client's /64: `addressNetwork`) and per site. An address over its limit gets 429 for everything at these endpoints until
  * the window passes; a site over its (larger) limit gets 429 for requests that present a secret for
  * it, so guessing a secret from many addresses stops while PKCE-only readers keep working. Only known
  * site ids get a counter, so made-up client ids cannot fill the limiter's memory.
@@ -35,7 +35,7 @@ export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => b
     const { id, withSecret } = siteKey(req);
     // Both counters at once: one wait for Redis, one promise turn in memory.
     const [addressWait, siteWait] = await Promise.all([
-      limits.clientAuthFailures.blocked(address),
+      limits.clientAuthFailures.blocked(addressNetwork(address)),
       id !== undefined && withSecret ? limits.clientAuthFailuresPerSite.blocked(id) : 0,
     ]);
     const wait = Math.max(addressWait, siteWait);
@@ -45,7 +45,7 @@ export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => b
     if (!(err instanceof BylineError) || err.code !== 'invalid_client') return err;
     const { id } = siteKey(req);
     const [addressWait, siteWait] = await Promise.all([
-      limits.clientAuthFailures.consume(address),
+      limits.clientAuthFailures.consume(addressNetwork(address)),
       id === undefined ? 0 : limits.clientAuthFailuresPerSite.consume(id),
     ]);
     const wait = Math.max(addressWait, siteWait);

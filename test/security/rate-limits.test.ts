@@ -141,6 +141,24 @@ describe('failed client authentication', () => {
     );
   });
 
+  test('per address: an IPv6 client counts as its /64, so new addresses in it reset nothing', async () => {
+    await withGateway(
+      { http: { trustProxy: 1 }, rateLimits: { clientAuthFailures: { points: 2, window: '1m' } } },
+      async (gateway) => {
+        const from = (host: number) => ({ 'x-forwarded-for': `2001:db8:7:8::${host.toString(16)}` });
+        const statuses: number[] = [];
+        for (let i = 1; i <= 4; i++)
+          statuses.push((await postForm(`${gateway.url}/token`, wrongSecret(), from(i))).status);
+        assert.deepEqual(statuses, [401, 401, 429, 429]);
+        // Another /64 has its own count.
+        const elsewhere = await postForm(`${gateway.url}/token`, wrongSecret(), {
+          'x-forwarded-for': '2001:db8:7:9::1',
+        });
+        assert.equal(elsewhere.status, 401);
+      },
+    );
+  });
+
   test('per site: a distributed guess at one site’s secret is stopped, PKCE-only readers and other sites go on', async () => {
     // One trusted proxy hop lets the test play many client addresses; the site's budget is 10 × points.
     await withGateway(
