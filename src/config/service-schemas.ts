@@ -93,6 +93,7 @@ export const rateLimitsSchema = z
       20,
       '1m',
       'Failed client authentications at /token, /revoke and /introspect',
+      'client address (an IPv6 address counts by its /64)',
     ),
     guest: rateLimit(30, '1m', 'Guest logins'),
     authorize: rateLimit(120, '1m', 'Authorization requests'),

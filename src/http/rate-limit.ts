@@ -192,13 +192,14 @@ export interface FailureGuard {
 
 /**
  * For callbacks that authenticate their caller by a signature (Facebook's `signed_request`): every
- * refused request (400, 401, 403) counts against `limit` per client address, and an address over the
- * limit gets 429 before any verification.
+ * refused request (400, 401, 403) counts against `limit` per client address (an IPv6 client's /64, as
+ * the client-authentication guard counts), and an address over the limit gets 429 before any
+ * verification.
  */
 export function failureGuard(limit: RateLimit, message: string): FailureGuard {
   return {
     async check(req, _res, next) {
-      const wait = await limit.blocked(clientAddress(req));
+      const wait = await limit.blocked(addressNetwork(clientAddress(req)));
       if (wait > 0) throw tooManyRequests(wait, message);
       next();
     },
@@ -206,7 +207,7 @@ export function failureGuard(limit: RateLimit, message: string): FailureGuard {
       // A refused signature or request counts; an unknown app id (404) proves nothing either way.
       const status = err instanceof BylineError ? err.status : 0;
       if (status !== 400 && status !== 401 && status !== 403) return next(err);
-      const wait = await limit.consume(clientAddress(req));
+      const wait = await limit.consume(addressNetwork(clientAddress(req)));
       next(wait > 0 ? tooManyRequests(wait, message) : err);
     },
   };
