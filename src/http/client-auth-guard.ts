@@ -6,7 +6,7 @@ import { addressNetwork, clientAddress, type RateLimits, tooManyRequests } from 
 const failureMessage = 'Too many failed client authentications. Try again later.';
 
 export interface ClientAuthGuard {
-  /** Refuses (429) an address, or a secret for a site, that has failed too often; `address` is the client's. */
+  /** Refuses (429) the client's `address`, or a secret for a site, that has failed too often. */
   refuseIfBlocked(req: FormRequest, address: string): Promise<void>;
   /**
    * Counts an `invalid_client` refusal against both counters and answers the error to send: 429 once
@@ -21,10 +21,11 @@ export interface ClientAuthGuard {
 
 /**
  * Brute-force protection for client authentication. Failures (`invalid_client`) count per client
- * address (an IPv6 client's /64: `addressNetwork`) and per site. An address over its limit gets 429 for everything at these endpoints until
- * the window passes; a site over its (larger) limit gets 429 for requests that present a secret for
- * it, so guessing a secret from many addresses stops while PKCE-only readers keep working. Only known
- * site ids get a counter, so made-up client ids cannot fill the limiter's memory.
+ * address (an IPv6 client's /64: `addressNetwork`) and per site. An address over its limit gets 429 for
+ * everything at these endpoints until the window passes; a site over its (larger) limit gets 429 for
+ * requests that present a secret for it, so guessing a secret from many addresses stops while PKCE-only
+ * readers keep working. Only known site ids get a counter, so made-up client ids cannot fill the
+ * limiter's memory.
  */
 export function clientAuthGuard(limits: RateLimits, knownSite: (id: string) => boolean): ClientAuthGuard {
   const siteKey = (req: FormRequest) => {

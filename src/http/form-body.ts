@@ -42,7 +42,7 @@ export function parseForm(text: string, parameterLimit: number): Record<string, 
   return body;
 }
 
-/** A middleware in Express's shape that needs only Node's request and response (POST /token calls it directly). */
+/** A middleware in Express's shape that needs only Node's request and response (POST /token calls it). */
 export type FormReader = (req: FormRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**

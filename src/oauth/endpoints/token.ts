@@ -51,11 +51,11 @@ async function grant(
 
 /**
  * POST /token, what site backends call most, as one handler on Node's request and response: the server
- * hands it the requests before Express sees them (`handleRequest` in app.ts), and Express routes it too (for `createApp` used on its
- * own, as tests do). Express's routing and its per-handler layers cost about a fifth of a grant
- * (docs/performance.md, "OpenID grants next to oidc-provider"). Its answers are the ones the Express
- * route gave: the same log line and timing, headers, CORS, body limits, client-authentication limits,
- * and errors as OAuth JSON counted in `byline_token_errors_total`.
+ * hands it the requests before Express sees them (`handleRequest` in app.ts), and Express routes it too,
+ * for `createApp` used on its own. Express's routing and its six layers cost about a tenth of a grant
+ * (docs/performance.md, "`/token` outside Express"). Its answers are the ones the Express route gave:
+ * the same log line and timing, headers, CORS, body limits, client-authentication limits, and errors as
+ * OAuth JSON counted in `byline_token_errors_total`.
  */
 export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHandler {
   const answer = async (req: FormRequest, res: ServerResponse) => {
@@ -63,10 +63,6 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
     const { grantType, site, tokens } = await grant(ctx, req, res);
     sendJson(res, tokens);
     ctx.metrics.tokensIssued.inc({ grant: grantType, site });
-  };
-  const send = (res: ServerResponse, error: BylineError) => {
-    ctx.metrics.tokenErrors.inc({ endpoint: tokenPath, error: error.code });
-    sendOAuthError(res, error, defaultLocale);
   };
   const refuse = async (req: FormRequest, res: ServerResponse, err: unknown) => {
     if (res.headersSent) {
@@ -81,7 +77,9 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
       // Counting the failure needs the store; when even that fails, the answer is its 503.
       counted = failure;
     }
-    send(res, answerFor(counted, ctx.log, tokenPath));
+    const error = answerFor(counted, ctx.log, tokenPath);
+    ctx.metrics.tokenErrors.inc({ endpoint: tokenPath, error: error.code });
+    sendOAuthError(res, error, defaultLocale);
   };
   const refuseSafely = (req: FormRequest, res: ServerResponse, err: unknown) =>
     refuse(req, res, err).catch((failure: unknown) => {
