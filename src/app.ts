@@ -8,7 +8,7 @@ import type { Config } from './config/schema.js';
 import { demoRouter } from './demo/router.js';
 import { clientAuthGuard } from './http/client-auth-guard.js';
 import { cookiePolicy } from './http/cookies.js';
-import { siteCors, siteCorsHeaders } from './http/cors.js';
+import { allowSiteOrigin, siteCors } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
 import { formBody } from './http/form-body.js';
 import { createGuardedFetch, type Resolve } from './http/guarded-fetch.js';
@@ -184,7 +184,9 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
       timeToken(req, res);
       apiHeaders(res);
     },
-    cors: (req, res) => siteCorsHeaders(req, res, siteOrigins),
+    cors: (req, res) => {
+      allowSiteOrigin(req, res, siteOrigins);
+    },
     readForm: form,
     guard: clientAuth,
     address: addressBehind(config.http.trustProxy),

@@ -78,7 +78,13 @@ export const httpSchema = z
   .prefault({})
   .meta({ description: 'HTTP behaviour.' });
 
-const rateLimit = (points: number, window: string, what: string, per = 'client address') =>
+// Every per-client limit counts an IPv6 client by its /64 (clientNetwork in http/rate-limit.ts).
+const rateLimit = (
+  points: number,
+  window: string,
+  what: string,
+  per = 'client address (an IPv6 address counts by its /64)',
+) =>
   z
     .strictObject({
       points: integer(1).prefault(points).meta({ description: 'How many are allowed per window.' }),
@@ -93,7 +99,6 @@ export const rateLimitsSchema = z
       20,
       '1m',
       'Failed client authentications at /token, /revoke and /introspect',
-      'client address (an IPv6 address counts by its /64)',
     ),
     guest: rateLimit(30, '1m', 'Guest logins'),
     authorize: rateLimit(120, '1m', 'Authorization requests'),
@@ -101,13 +106,11 @@ export const rateLimitsSchema = z
       10,
       '10m',
       'Email verification codes mailed to guests (POST /guest/code and the chooser)',
-      'client address (an IPv6 address counts by its /64)',
     ),
     handleLookups: rateLimit(
       30,
       '10m',
       'Logins started with a handle (each one looks up the server the reader named: a fediverse instance, a Bluesky handle, a website)',
-      'client address (an IPv6 address counts by its /64)',
     ),
     guestCodesPerEmail: rateLimit(
       5,

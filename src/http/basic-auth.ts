@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-/** A request whose form body may have been read (`formBody`): what client authentication looks at. */
-export type FormRequest = IncomingMessage & { body?: unknown };
+import type { FormRequest } from './form-body.js';
 
 /** One form-urlencoded part of the Basic credentials; undefined when it is not valid. */
 function formDecoded(part: string): string | undefined {

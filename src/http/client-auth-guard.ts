@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { claimedClient, type FormRequest } from './basic-auth.js';
+import { claimedClient } from './basic-auth.js';
 import { BylineError } from './errors.js';
+import type { FormRequest } from './form-body.js';
 import { addressNetwork, clientAddress, type RateLimits, tooManyRequests } from './rate-limit.js';
 
 const failureMessage = 'Too many failed client authentications. Try again later.';

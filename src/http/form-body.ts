@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { msg } from '../i18n/message.js';
-import type { FormRequest } from './basic-auth.js';
 import { BylineError } from './errors.js';
 
 export interface FormBodyOptions {
@@ -41,6 +40,9 @@ export function parseForm(text: string, parameterLimit: number): Record<string, 
   }
   return body;
 }
+
+/** A request whose form body may have been read (`formBody`): what client authentication looks at. */
+export type FormRequest = IncomingMessage & { body?: unknown };
 
 /** A middleware in Express's shape that needs only Node's request and response (POST /token calls it). */
 export type FormReader = (req: FormRequest, res: ServerResponse, next: (error?: unknown) => void) => void;

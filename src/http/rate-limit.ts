@@ -134,6 +134,13 @@ export function clientAddress(req: Request): string {
 }
 
 /**
+ * What every per-client limit counts by: the client's address, or for IPv6 its /64 (`addressNetwork`).
+ */
+export function clientNetwork(req: Request): string {
+  return addressNetwork(clientAddress(req));
+}
+
+/**
  * `clientAddress` for a request that Express never saw: the address `req.ip` gives with Express's
  * `trust proxy` set to `hops` (`http.trustProxy`), found by the same library (proxy-addr).
  */
@@ -174,10 +181,10 @@ export function tooManyRequests(waitMs: number, message: Text): BylineError {
   });
 }
 
-/** Counts every request by client address and refuses with 429 over the limit. */
+/** Counts every request by client (`clientNetwork`) and refuses with 429 over the limit. */
 export function limitByAddress(limit: RateLimit, message: Text): RequestHandler {
   return async (req, _res, next) => {
-    const wait = await limit.consume(clientAddress(req));
+    const wait = await limit.consume(clientNetwork(req));
     if (wait > 0) throw tooManyRequests(wait, message);
     next();
   };
@@ -199,7 +206,7 @@ export interface FailureGuard {
 export function failureGuard(limit: RateLimit, message: string): FailureGuard {
   return {
     async check(req, _res, next) {
-      const wait = await limit.blocked(addressNetwork(clientAddress(req)));
+      const wait = await limit.blocked(clientNetwork(req));
       if (wait > 0) throw tooManyRequests(wait, message);
       next();
     },
@@ -207,7 +214,7 @@ export function failureGuard(limit: RateLimit, message: string): FailureGuard {
       // A refused signature or request counts; an unknown app id (404) proves nothing either way.
       const status = err instanceof BylineError ? err.status : 0;
       if (status !== 400 && status !== 401 && status !== 403) return next(err);
-      const wait = await limit.consume(addressNetwork(clientAddress(req)));
+      const wait = await limit.consume(clientNetwork(req));
       next(wait > 0 ? tooManyRequests(wait, message) : err);
     },
   };

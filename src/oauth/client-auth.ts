@@ -1,7 +1,8 @@
 import type { SiteConfig } from '../config/schema.js';
 import { sameSecret } from '../crypto/same-secret.js';
-import { basicCredentialParts, type FormRequest } from '../http/basic-auth.js';
+import { basicCredentialParts } from '../http/basic-auth.js';
 import { BylineError } from '../http/errors.js';
+import type { FormRequest } from '../http/form-body.js';
 import { param } from '../http/params.js';
 import type { GatewayContext } from './gateway-context.js';
 

@@ -267,6 +267,21 @@ describe('other limited actions', () => {
     });
   }
 
+  for (const c of cases) {
+    test(`${c.name}: an IPv6 client counts as its /64, another /64 by itself`, async () => {
+      await withGateway(
+        { http: { trustProxy: 1 }, rateLimits: { [c.rule]: { points: 3, window: '30s' } } },
+        async (gateway) => {
+          const inOne64 = (i: number) => ({ 'x-forwarded-for': `2001:db8:5:6::${i + 1}` });
+          for (let i = 0; i < 3; i++) assert.equal((await c.act(gateway, i, inOne64(i))).status, c.allowed);
+          assertTooMany(await c.act(gateway, 3, inOne64(3)), 30);
+          const elsewhere = { 'x-forwarded-for': '2001:db8:5:7::1' };
+          assert.equal((await c.act(gateway, 4, elsewhere)).status, c.allowed);
+        },
+      );
+    });
+  }
+
   test('valid Facebook callbacks are not limited', async () => {
     await withGateway(
       { rateLimits: { clientAuthFailures: { points: 2, window: '1m' } } },

@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { SiteConfig } from '../../config/schema.js';
 import { BylineError } from '../../http/errors.js';
 import { param } from '../../http/params.js';
-import { addressNetwork, clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { clientAddress, clientNetwork, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import { type Message, msg } from '../../i18n/message.js';
 import { requestLocale } from '../../i18n/request-locale.js';
@@ -86,7 +86,7 @@ export async function sendGuestCode(
   const guessed = await ctx.rateLimits.guestWrongCodes.blocked(emailKey);
   if (guessed > 0) throw limited(ctx, site, guessed, codeMessages.tooManyWrong);
   const limits = [
-    [ctx.rateLimits.guestCodes, addressNetwork(clientAddress(req)), codeMessages.tooManyFromAddress],
+    [ctx.rateLimits.guestCodes, clientNetwork(req), codeMessages.tooManyFromAddress],
     [ctx.rateLimits.guestCodesPerEmail, emailKey, codeMessages.tooManyForEmail],
     [ctx.rateLimits.guestMailsPerSite, site.id, codeMessages.tooManyForSite],
   ] as const;

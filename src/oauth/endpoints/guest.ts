@@ -3,7 +3,7 @@ import type { SiteConfig } from '../../config/schema.js';
 import { randomId } from '../../crypto/random-id.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { clientAddress, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
+import { clientAddress, clientNetwork, type RateLimit, tooManyRequests } from '../../http/rate-limit.js';
 import { sendJson } from '../../http/send.js';
 import { type Message, msg, type Text } from '../../i18n/message.js';
 import { localeOf, speakFor } from '../../i18n/request-locale.js';
@@ -49,7 +49,7 @@ function guestIdentity(ctx: GatewayContext, fields: Required<GuestInput>, verifi
 }
 
 async function limit(rateLimit: RateLimit, req: Request): Promise<void> {
-  const wait = await rateLimit.consume(clientAddress(req));
+  const wait = await rateLimit.consume(clientNetwork(req));
   if (wait > 0) throw tooManyRequests(wait, msg('guestError.tooMany'));
 }
 

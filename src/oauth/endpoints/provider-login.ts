@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { addressNetwork, clientAddress, tooManyRequests } from '../../http/rate-limit.js';
+import { clientNetwork, tooManyRequests } from '../../http/rate-limit.js';
 import { msg, type Text } from '../../i18n/message.js';
 import { localeOf, speakFor } from '../../i18n/request-locale.js';
 import { translate } from '../../i18n/translate.js';
@@ -121,7 +121,7 @@ export async function startUpstream(
 ): Promise<void> {
   const { handle } = options;
   if (provider.handle) {
-    const wait = await ctx.rateLimits.handleLookups.consume(addressNetwork(clientAddress(req)));
+    const wait = await ctx.rateLimits.handleLookups.consume(clientNetwork(req));
     if (wait > 0) {
       const minutes = Math.max(1, Math.ceil(wait / 60_000));
       res.set('Retry-After', String(Math.ceil(wait / 1000)));

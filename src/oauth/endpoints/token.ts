@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FormRequest } from '../../http/basic-auth.js';
 import type { ClientAuthGuard } from '../../http/client-auth-guard.js';
 import { answerFor, BylineError, sendOAuthError } from '../../http/errors.js';
-import type { FormReader } from '../../http/form-body.js';
+import type { FormReader, FormRequest } from '../../http/form-body.js';
 import { requiredParam } from '../../http/params.js';
 import { sendJson } from '../../http/send.js';
 import { defaultLocale } from '../../i18n/locales.js';
