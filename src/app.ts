@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Express, type Request, type Response, type Router } from 'express';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { packageRoot } from './config/load.js';
@@ -155,35 +155,30 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   };
   app.locals.gateway = ctx;
   const siteOrigins = new Set(Object.values(config.sites).flatMap((site) => site.origins));
-  const cors = siteCors(() => siteOrigins);
+  const cors = siteCors(siteOrigins);
   const form = formBody({ limit: 16 * 1024, parameterLimit: 50 });
   const guest = guestHandlers(ctx);
   // Failed client authentications count per address and per (known) site; see http/rate-limit.ts.
   const clientAuth = clientAuthGuard(rateLimits, (id) => ctx.sites.has(id));
 
   const logRequest = requestLogger(log);
-  const timeRequest = httpMetrics(metrics);
   const https = issuer.startsWith('https:');
-  // What every response gets (log line, timing, security headers), in one middleware: a router layer
+  // What every response gets first (log line, timing, security headers), in one call: a router layer
   // per concern cost more than the work.
   const everyAnswer =
-    (headers: (res: Response) => void): RequestHandler =>
-    (req, res, next) => {
+    <Req extends IncomingMessage, Res extends ServerResponse>(
+      time: (req: Req, res: Res) => void,
+      headers: (res: Res) => void,
+    ) =>
+    (req: Req, res: Res) => {
       logRequest(req, res);
-      timeRequest(req, res);
+      time(req, res);
       headers(res);
-      next();
     };
   // POST /token, what site backends call most, is one handler with the headers of a JSON answer; the
   // server calls it before Express, and Express routes it first. Every other request gets a page's headers.
-  const apiHeaders = apiSecurityHeaders({ https });
-  const timeToken = httpMetrics(metrics, tokenPath);
   const token = tokenRoute(ctx, {
-    everyAnswer: (req, res) => {
-      logRequest(req, res);
-      timeToken(req, res);
-      apiHeaders(res);
-    },
+    everyAnswer: everyAnswer(httpMetrics(metrics, tokenPath), apiSecurityHeaders({ https })),
     cors: (req, res) => {
       allowSiteOrigin(req, res, siteOrigins);
     },
@@ -193,11 +188,15 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   });
   app.locals.tokenRoute = token;
   app.post(tokenPath, (req, res) => token(req, res));
-  app.use(everyAnswer(securityHeaders({ https })));
+  const pageAnswer = everyAnswer<Request, Response>(httpMetrics(metrics), securityHeaders({ https }));
+  app.use((req, res, next) => {
+    pageAnswer(req, res);
+    next();
+  });
   app.get('/userinfo', cors, userinfoHandler(ctx));
   app.post('/userinfo', cors, form, userinfoHandler(ctx));
   app.get('/.well-known/jwks.json', crossOriginReadable, jwksHandler(ctx));
-  app.options(['/token', '/userinfo', '/revoke', '/guest', '/guest/code'], cors);
+  app.options([tokenPath, '/userinfo', '/revoke', '/guest', '/guest/code'], cors);
   app.post('/guest', cors, form, express.json({ limit: '16kb' }), guest.widget);
   app.post('/guest/code', cors, form, express.json({ limit: '16kb' }), guestCodeHandler(ctx));
   app.post('/revoke', cors, form, clientAuth.check, revokeHandler(ctx), clientAuth.count);

@@ -22,11 +22,11 @@ export function allowSiteOrigin(
  * CORS for the endpoints browsers on a site's pages call (/token, /userinfo, /revoke, /guest): only
  * origins some site registered, never with credentials — the widget needs no cookie of ours.
  */
-export function siteCors(allowedOrigins: () => ReadonlySet<string>): RequestHandler {
+export function siteCors(allowed: ReadonlySet<string>): RequestHandler {
   return (req, res, next) => {
-    const allowed = allowSiteOrigin(req, res, allowedOrigins());
+    const allowedOrigin = allowSiteOrigin(req, res, allowed);
     if (req.method !== 'OPTIONS') return next();
-    if (allowed)
+    if (allowedOrigin)
       res.set({
         'Access-Control-Allow-Methods': 'GET, POST',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type',
