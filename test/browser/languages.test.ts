@@ -22,8 +22,6 @@ async function open(
   change: { pageLang?: string; attribute?: string },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await scene.newContext({ locale });
-  // The tests never reach the real Gravatar.
-  await context.route('https://gravatar.com/**', (route) => route.abort('internetdisconnected'));
   await context.addInitScript(({ pageLang, attribute }) => {
     const observer = new MutationObserver(() => {
       if (pageLang && document.documentElement) document.documentElement.lang = pageLang;

@@ -1,10 +1,9 @@
 // What a reader noticed, tried in Chromium as a new reader would (issue 17, item 3): the avatar when
-// Gravatar is unreachable, guest field errors, the words while the chooser is open and after it closed,
-// the chooser's "Change", the demo's dates and provider names, the reader's name, and a narrow screen.
+// Gravatar is unreachable, guest field errors, the demo's dates and provider names, the reader's name, and
+// a narrow screen. The login window's words and the chooser's "Change" are in login-window.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { pkce } from '../support/pkce.js';
 import {
   artifactPath,
   devForm,
@@ -17,30 +16,21 @@ import {
 
 let scene: Scene;
 
-function newContext(options: { width?: number; javaScript?: boolean } = {}): Promise<BrowserContext> {
-  return scene.newContext({
-    viewport: { width: options.width ?? 820, height: 1000 },
-    javaScriptEnabled: options.javaScript ?? true,
-  });
-}
-
-async function open(options: { width?: number; gravatar?: 'down' | 'up' } = {}) {
-  const context = await newContext(options);
-  // The tests never reach the real Gravatar: it is unreachable, or answers with a red square.
-  await context.route('https://gravatar.com/**', (route) =>
-    options.gravatar === 'up'
-      ? route.fulfill({
-          contentType: 'image/svg+xml',
-          body: '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><rect width="80" height="80" fill="#e01010"/></svg>',
-        })
-      : route.abort('internetdisconnected'),
-  );
+async function open(options: { width?: number; gravatar?: 'up' } = {}) {
+  const context = await scene.newContext({ viewport: { width: options.width ?? 820, height: 1000 } });
+  // Gravatar answers with a red square (the scene's contexts never reach the real one).
+  if (options.gravatar === 'up')
+    await context.route('https://gravatar.com/**', (route) =>
+      route.fulfill({
+        contentType: 'image/svg+xml',
+        body: '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><rect width="80" height="80" fill="#e01010"/></svg>',
+      }),
+    );
   return { context, page: await scene.openBlog(context) };
 }
 
 const comment = (page: Page) => page.locator('#comment');
 const fieldInput = (page: Page, name: string) => page.locator(`.byline-field-${name} input`);
-const status = (page: Page) => page.locator('.byline-status');
 
 /** Posts a guest comment through the widget and waits for it in the list (the page reloads). */
 async function guestComment(page: Page, text: string, name: string): Promise<Locator> {
@@ -107,7 +97,7 @@ describe('what a reader noticed, in a real browser', () => {
   after(() => scene?.close());
 
   test('Gravatar unreachable: the letter avatar in the widget and in the demo’s list, never a broken image', async () => {
-    const { context, page } = await open({ gravatar: 'down' });
+    const { context, page } = await open();
     const posted = await guestComment(page, 'Gravatar is down today.', 'Grace Hopper');
     const widgetAvatar = page.locator('.byline-in .byline-avatar');
     await page.locator('.byline-in span.byline-avatar').waitFor();
@@ -149,68 +139,6 @@ describe('what a reader noticed, in a real browser', () => {
     await page.locator('#respond').screenshot({ path: artifactPath('guest-errors.png') });
     assert.equal(await comment(page).inputValue(), 'All my mistakes at once.');
   });
-
-  test('while the chooser is open the form says “Choose how to log in…”, not the blog’s name', async () => {
-    const { context, page } = await open();
-    await popupLogin(context, page, 'Ada Lovelace');
-    const { popup } = await openPopup(context, page, 'Change');
-    const connecting = page.locator('.byline-connecting');
-    await connecting.filter({ hasText: 'Choose how to log in…' }).waitFor();
-    assert.doesNotMatch((await connecting.textContent()) ?? '', /Demo Blog/);
-    assert.equal(await status(page).textContent(), 'Choose how to log in… A login window is open.');
-    await page.locator('#respond').screenshot({ path: artifactPath('choosing.png') });
-    await popup.close();
-  });
-
-  test('once the login window is closed, the live region no longer says it is open', async () => {
-    const { context, page } = await open();
-    const { popup } = await openPopup(context, page, 'Log in with Dev login');
-    assert.match((await status(page).textContent()) ?? '', /A login window is open\.$/);
-    await popup.close();
-    await page.locator('.byline-error').filter({ hasText: 'The login window was closed' }).waitFor();
-    assert.equal(await status(page).textContent(), 'The login window is closed.');
-    // A login that completes ends the same way, then says who logged in.
-    await popupLogin(context, page, 'Ada Lovelace');
-    await page.locator('.byline-in').waitFor();
-    assert.equal(await status(page).textContent(), 'You are logged in as Ada Lovelace.');
-  });
-
-  for (const javaScript of [true, false])
-    test(`the chooser’s “Change” takes the reader to the providers (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
-      const context = await newContext({ width: 500, javaScript });
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const authorize = (extra: Record<string, string>) =>
-        `${scene.gateway.url}/authorize?${new URLSearchParams({
-          client_id: 'demo',
-          redirect_uri: `${scene.blog}/demo/callback`,
-          response_type: 'code',
-          state: 'state-1',
-          code_challenge: pkce().challenge,
-          code_challenge_method: 'S256',
-          ...extra,
-        })}`;
-      // A Byline login first, then the chooser that knows the reader ("Logged in as …").
-      await page.goto(authorize({ idp: 'dev' }));
-      await devForm(page, 'Chooser Reader');
-      await page.waitForURL(`${scene.blog}/demo/**`);
-      await page.goto(authorize({ prompt: 'select_account' }));
-      await page.locator('.session').filter({ hasText: 'Logged in as Chooser Reader' }).waitFor();
-      const providers = page.locator('#providers');
-      assert.equal(await providers.evaluate((list) => getComputedStyle(list).outlineStyle), 'none');
-
-      await page.getByRole('link', { name: 'Change' }).click();
-      await page.waitForURL(/#providers$/);
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'providers');
-      assert.equal(await providers.evaluate((list) => getComputedStyle(list).outlineStyle), 'solid');
-      await page.keyboard.press('Tab');
-      assert.equal(
-        await page.evaluate(() => document.activeElement === document.querySelector('#providers a')),
-        true,
-        'the next Tab reaches the first provider',
-      );
-      await page.screenshot({ path: artifactPath(`chooser-change-js-${javaScript ? 'on' : 'off'}.png`) });
-    });
 
   test('the demo says when in words, with the full date in a <time>, and names the provider by its brand', async () => {
     const { context, page } = await open();
