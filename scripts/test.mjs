@@ -126,6 +126,9 @@ process.stderr.write(
 // starved the tests that time an upstream or a cooldown (1 s) into failing.
 const concurrency = process.env.BYLINE_TEST_CONCURRENCY || String(Math.max(2, 2 * availableParallelism()));
 const reporter = nodeArgs.some((arg) => arg.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
+// The timeout is each test's and also each file's: the longest browser files take 50–65 s here under
+// the full suite (25–30 s alone), and on a loaded CI machine one went past 120 s. A hang still fails.
+const timeout = 180_000;
 const runner = spawn(
   process.execPath,
   [
@@ -134,7 +137,7 @@ const runner = spawn(
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
-    '--test-timeout=120000',
+    `--test-timeout=${timeout}`,
     ...reporter,
     ...nodeArgs,
     ...inRoot,
