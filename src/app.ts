@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import express, { type Express, type Request, type Response, type Router } from 'express';
+import express, { type Express, type Router } from 'express';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { packageRoot } from './config/load.js';
@@ -8,12 +8,12 @@ import type { Config } from './config/schema.js';
 import { demoRouter } from './demo/router.js';
 import { clientAuthGuard } from './http/client-auth-guard.js';
 import { cookiePolicy } from './http/cookies.js';
-import { allowSiteOrigin, siteCors } from './http/cors.js';
+import { siteCors } from './http/cors.js';
 import { errorHandler, htmlErrors, notFound } from './http/errors.js';
 import { formBody } from './http/form-body.js';
 import { createGuardedFetch, type Resolve } from './http/guarded-fetch.js';
 import { readinessHandler } from './http/health.js';
-import { requestLogger } from './http/logging.js';
+import { logAnswer, requestLogger } from './http/logging.js';
 import {
   createMetrics,
   httpMetrics,
@@ -161,36 +161,35 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   // Failed client authentications count per address and per (known) site; see http/rate-limit.ts.
   const clientAuth = clientAuthGuard(rateLimits, (id) => ctx.sites.has(id));
 
-  const logRequest = requestLogger(log);
   const https = issuer.startsWith('https:');
-  // What every response gets first (log line, timing, security headers), in one call: a router layer
-  // per concern cost more than the work.
-  const everyAnswer =
-    <Req extends IncomingMessage, Res extends ServerResponse>(
-      time: (req: Req, res: Res) => void,
-      headers: (res: Res) => void,
-    ) =>
-    (req: Req, res: Res) => {
-      logRequest(req, res);
-      time(req, res);
-      headers(res);
-    };
-  // POST /token, what site backends call most, is one handler with the headers of a JSON answer; the
-  // server calls it before Express, and Express routes it first. Every other request gets a page's headers.
+  // POST /token, what site backends call most, is one handler that writes each answer's headers at once;
+  // the server calls it before Express, and Express routes it first.
   const token = tokenRoute(ctx, {
-    everyAnswer: everyAnswer(httpMetrics(metrics, tokenPath), apiSecurityHeaders({ https })),
-    cors: (req, res) => {
-      allowSiteOrigin(req, res, siteOrigins);
-    },
+    headers: apiSecurityHeaders({ https }),
+    origins: siteOrigins,
     readForm: form,
     guard: clientAuth,
     address: addressBehind(config.http.trustProxy),
+    record(req, answer) {
+      logAnswer(log, req, answer);
+      if (!answer.aborted)
+        metrics.httpDuration.observe(
+          { method: req.method, route: tokenPath, status: String(answer.status) },
+          answer.ms / 1000,
+        );
+    },
   });
   app.locals.tokenRoute = token;
   app.post(tokenPath, (req, res) => token(req, res));
-  const pageAnswer = everyAnswer<Request, Response>(httpMetrics(metrics), securityHeaders({ https }));
+  // What every other response gets first (log line, timing, security headers), in one middleware: a
+  // router layer per concern cost more than the work.
+  const logRequest = requestLogger(log);
+  const time = httpMetrics(metrics);
+  const pageHeaders = securityHeaders({ https });
   app.use((req, res, next) => {
-    pageAnswer(req, res);
+    logRequest(req, res);
+    time(req, res);
+    pageHeaders(res);
     next();
   });
   app.get('/userinfo', cors, userinfoHandler(ctx));

@@ -1,19 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
+/** The request's origin when some site registered it: the one origin CORS allows an answer to. */
+export function siteOrigin(req: IncomingMessage, allowed: ReadonlySet<string>): string | undefined {
+  const origin = req.headers.origin;
+  return origin && allowed.has(origin) ? origin : undefined;
+}
+
 /**
  * The CORS headers of an answer to a site page: `Vary: Origin`, and the origin allowed when some site
- * registered it (answers whether it was). Node's response alone: POST /token calls it outside Express.
+ * registered it (answers whether it was).
  */
-export function allowSiteOrigin(
-  req: IncomingMessage,
-  res: ServerResponse,
-  allowed: ReadonlySet<string>,
-): boolean {
+function allowSiteOrigin(req: IncomingMessage, res: ServerResponse, allowed: ReadonlySet<string>): boolean {
   const vary = res.getHeader('Vary');
   res.setHeader('Vary', vary === undefined ? 'Origin' : `${String(vary)}, Origin`);
-  const origin = req.headers.origin;
-  if (!origin || !allowed.has(origin)) return false;
+  const origin = siteOrigin(req, allowed);
+  if (origin === undefined) return false;
   res.setHeader('Access-Control-Allow-Origin', origin);
   return true;
 }

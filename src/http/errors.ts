@@ -118,19 +118,21 @@ function translateExtra(locale: Locale, extra: Extra): Record<string, string | R
   );
 }
 
-/**
- * An error as OAuth JSON (RFC 6749 §5.2) with its status and headers, written with Node's own response
- * methods (the token endpoint answers outside Express). `error_description` is in `locale`.
- */
-export function sendOAuthError(res: ServerResponse, error: BylineError, locale: Locale): void {
+/** An error as OAuth JSON (RFC 6749 §5.2) with its status and headers; `error_description` in `locale`. */
+function sendOAuthError(res: ServerResponse, error: BylineError, locale: Locale): void {
   res.statusCode = error.status;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Cache-Control', 'no-store');
-  sendJson(res, {
+  sendJson(res, oauthErrorBody(error, locale));
+}
+
+/** The JSON body of an OAuth error answer (RFC 6749 §5.2), its words in `locale`. */
+export function oauthErrorBody(error: BylineError, locale: Locale): Record<string, unknown> {
+  return {
     error: error.code,
     error_description: translate(locale, error.text),
     ...translateExtra(locale, error.extra),
-  });
+  };
 }
 
 function sendError(res: Response, error: BylineError): void {

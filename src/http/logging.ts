@@ -31,40 +31,64 @@ export function redactUrl(url: string): string {
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The request's id: the caller's `X-Request-Id` when it is sane, else a new one. */
+export function requestId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+}
+
+/** What the access line says of one answer. */
+export interface Answered {
+  id: string;
+  /** The URL as received (routers mounted under a path rewrite `req.url` while they run). */
+  url: string | undefined;
+  /** The status sent; 499 (nginx's "client closed request") when the client went away first. */
+  status: number;
+  aborted: boolean;
+  /** How long the answer took, in milliseconds. */
+  ms: number;
+}
+
 /**
- * One JSON line per request with a request id (the caller's `X-Request-Id` when it is sane). The
- * request is serialised by hand: method, redacted URL, route and address only — no headers, so no
- * cookie, Authorization or token can reach a log line.
+ * Writes the access line of one answer. The request is serialised by hand: method, redacted URL and
+ * address only — no headers, so no cookie, Authorization or token can reach a log line.
  *
  * The line is the one pino-http wrote (`req`, `res`, `responseTime`, `msg: "GET 200"`, level error with
  * an `err` from 500 on), written directly: pino-http made a child logger per request, serialising its
  * bindings up front, and added three listeners and two arrays to every request, which cost more than
  * the whole JWKS handler (see docs/performance.md).
  */
+export function logAnswer(logger: Logger, req: IncomingMessage, answer: Answered): void {
+  const failed = answer.status >= 500;
+  if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
+  const line: Record<string, unknown> = {
+    req: {
+      id: answer.id,
+      method: req.method,
+      url: redactUrl(answer.url ?? ''),
+      remoteAddress: req.socket?.remoteAddress,
+    },
+    res: { statusCode: answer.status },
+  };
+  if (answer.aborted) line.aborted = true;
+  if (failed) line.err = new Error(`failed with status code ${answer.status}`);
+  line.responseTime = Math.round(answer.ms);
+  logger[failed ? 'error' : 'info'](line, `${req.method} ${answer.status}`);
+}
+
+/** One access line per request (`logAnswer`) with its id in `X-Request-Id`, once the response closed. */
 export function requestLogger(logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    const id = requestId(req);
     res.setHeader('X-Request-Id', id);
-    const started = Date.now();
-    // As received: routers mounted under a path rewrite req.url while they run.
+    const started = performance.now();
     const url = req.url;
     // `close` follows `finish` for every response, and comes alone when the client went away first:
-    // then no status was sent, whatever res.statusCode says, and the line says 499 (nginx's "client
-    // closed request") and `aborted: true`.
+    // then no status was sent, whatever res.statusCode says.
     res.once('close', () => {
       const aborted = !res.writableFinished;
       const status = aborted ? 499 : res.statusCode;
-      const failed = status >= 500;
-      if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
-      const line: Record<string, unknown> = {
-        req: { id, method: req.method, url: redactUrl(url ?? ''), remoteAddress: req.socket?.remoteAddress },
-        res: { statusCode: status },
-      };
-      if (aborted) line.aborted = true;
-      if (failed) line.err = new Error(`failed with status code ${status}`);
-      line.responseTime = Date.now() - started;
-      logger[failed ? 'error' : 'info'](line, `${req.method} ${status}`);
+      logAnswer(logger, req, { id, url, status, aborted, ms: performance.now() - started });
     });
   };
 }

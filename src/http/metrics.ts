@@ -106,18 +106,14 @@ export function upstreamEndpointLabel(url: string): string {
   return endpointLabels.find(([pattern]) => pattern.test(path))?.[1] ?? 'other';
 }
 
-/** A request as Express routes it (`route`, `baseUrl`), or as a handler outside Express receives it. */
+/** A request as Express routes it (`route`, `baseUrl`). */
 type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 
 /**
  * Times every request under its route pattern (never the raw path, which would explode the label set
- * and could carry codes); unmatched requests count as `unmatched`. A handler served outside Express's
- * router names its pattern as `route`.
+ * and could carry codes); unmatched requests count as `unmatched`.
  */
-export function httpMetrics(
-  metrics: Metrics,
-  route?: string,
-): (req: RoutedRequest, res: ServerResponse) => void {
+export function httpMetrics(metrics: Metrics): (req: RoutedRequest, res: ServerResponse) => void {
   const histogram = metrics.httpDuration;
   const routeOf = (req: RoutedRequest) => {
     const pattern = req.route?.path;
@@ -127,7 +123,7 @@ export function httpMetrics(
     const started = performance.now();
     res.once('finish', () => {
       histogram.observe(
-        { method: req.method, route: route ?? routeOf(req), status: String(res.statusCode) },
+        { method: req.method, route: routeOf(req), status: String(res.statusCode) },
         (performance.now() - started) / 1000,
       );
     });

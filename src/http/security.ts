@@ -74,20 +74,22 @@ export function securityHeaders(options: { https: boolean }): (res: Response) =>
 /**
  * The headers of a JSON answer to a site's backend or widget (`POST /token`): those OWASP's REST Security
  * Cheat Sheet asks of API responses (with the handler's Cache-Control and Content-Type), and CORP. The rest
- * of helmet's serve HTML pages; a token answer is never rendered, framed or navigated to.
+ * of helmet's serve HTML pages; a token answer is never rendered, framed or navigated to. As `writeHead`
+ * takes them: name, value, name, value.
  */
-export function apiSecurityHeaders(options: { https: boolean }): (res: ServerResponse) => void {
+export function apiSecurityHeaders(options: { https: boolean }): readonly string[] {
   const hsts = options.https ? recordHelmet(helmetOptions(true)).get('Strict-Transport-Security') : undefined;
-  const headers: [string, string][] = [
-    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-    ['Cross-Origin-Resource-Policy', 'same-site'],
-    ['X-Content-Type-Options', 'nosniff'],
-    ['X-Frame-Options', 'DENY'],
-    ...(hsts ? [['Strict-Transport-Security', hsts] as [string, string]] : []),
+  return [
+    'Content-Security-Policy',
+    "default-src 'none'; frame-ancestors 'none'",
+    'Cross-Origin-Resource-Policy',
+    'same-site',
+    'X-Content-Type-Options',
+    'nosniff',
+    'X-Frame-Options',
+    'DENY',
+    ...(hsts ? ['Strict-Transport-Security', hsts] : []),
   ];
-  return (res) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-  };
 }
 
 /**

@@ -48,6 +48,15 @@ test('a login and a token exchange show up under the documented names and labels
     text,
     /byline_http_request_duration_seconds_count\{method="GET",route="\/auth\/:provider\/callback",status="302"\}/,
   );
+  // POST /token is answered outside Express's router, and timed under its path all the same.
+  assert.match(
+    text,
+    /byline_http_request_duration_seconds_count\{method="POST",route="\/token",status="200"\} 1\n/,
+  );
+  assert.match(
+    text,
+    /byline_http_request_duration_seconds_count\{method="POST",route="\/token",status="400"\} 1\n/,
+  );
   assert.doesNotMatch(text, /route="\/auth\/dev\/callback/, 'raw paths never become labels');
   assert.match(text, /process_cpu_user_seconds_total/);
   assert.match(text, /# TYPE byline_store_errors_total counter/);

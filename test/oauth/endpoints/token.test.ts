@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ClientAuthGuard } from '../../../src/http/client-auth-guard.js';
+import type { Answered } from '../../../src/http/logging.js';
 import { tokenRoute } from '../../../src/oauth/endpoints/token.js';
 import type { GatewayContext } from '../../../src/oauth/gateway-context.js';
 import { StoreUnavailableError } from '../../../src/store/store.js';
@@ -281,8 +282,9 @@ describe('the token route outside Express', () => {
       sites: new Map(),
     } as unknown as GatewayContext;
     const route = tokenRoute(ctx, {
-      everyAnswer: () => {},
-      cors: () => {},
+      headers: [],
+      origins: new Set(),
+      record: () => {},
       readForm: (req, _res, next) => {
         req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
         next();
@@ -309,6 +311,55 @@ describe('the token route outside Express', () => {
     }
   });
 
+  test('a client that left before its answer is recorded as 499 and aborted, not as the status never sent', async () => {
+    const recorded: Answered[] = [];
+    let left: () => void = () => {};
+    const ctx = {
+      log: { error: () => {} },
+      metrics: { tokenErrors: { inc: () => {} } },
+      sites: new Map(),
+    } as unknown as GatewayContext;
+    const route = tokenRoute(ctx, {
+      headers: [],
+      origins: new Set(),
+      record: (_req, answer) => {
+        recorded.push(answer);
+        left();
+      },
+      readForm: (req, _res, next) => {
+        req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
+        next();
+      },
+      guard: {
+        // The answer waits until the client has gone.
+        refuseIfBlocked: (req: { socket: { once(event: string, listener: () => void): void } }) =>
+          new Promise<void>((resolve) => req.socket.once('close', () => setImmediate(resolve))),
+        countFailure: async (err: unknown) => err,
+      } as unknown as ClientAuthGuard,
+      address: () => '127.0.0.1',
+    });
+    const server = createServer(route);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const done = new Promise<void>((resolve) => {
+        left = resolve;
+      });
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+        socket.end(
+          'POST /token HTTP/1.1\r\nHost: byline\r\nX-Request-Id: gone-1\r\nContent-Length: 0\r\n\r\n',
+        );
+        socket.destroy();
+      });
+      await done;
+      assert.equal(recorded.length, 1);
+      assert.equal(recorded[0]?.id, 'gone-1');
+      assert.equal(recorded[0]?.status, 499);
+      assert.equal(recorded[0]?.aborted, true);
+    } finally {
+      server.close();
+    }
+  });
+
   test('a failure before the grant is a JSON server_error, logged, never a thrown exception', async () => {
     const logged: unknown[] = [];
     const counted: unknown[] = [];
@@ -317,11 +368,12 @@ describe('the token route outside Express', () => {
       metrics: { tokenErrors: { inc: (labels: unknown) => counted.push(labels) } },
     } as unknown as GatewayContext;
     const route = tokenRoute(ctx, {
-      everyAnswer: () => {
+      headers: [],
+      origins: new Set(),
+      record: () => {},
+      readForm: () => {
         throw new Error('broken part');
       },
-      cors: () => {},
-      readForm: (_req, _res, next) => next(),
       guard: {
         countFailure: async (err: unknown) => err,
       } as unknown as ClientAuthGuard,
