@@ -19,6 +19,7 @@ import {
   httpMetrics,
   type Metrics,
   metricsHandler,
+  routeTiming,
   upstreamEndpointLabel,
 } from './http/metrics.js';
 import { addressBehind, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
@@ -164,6 +165,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const https = issuer.startsWith('https:');
   // POST /token, what site backends call most, is one handler that writes each answer's headers at once;
   // the server calls it before Express, and Express routes it first.
+  const timeToken = routeTiming(metrics, tokenPath);
   const token = tokenRoute(ctx, {
     headers: apiSecurityHeaders({ https }),
     origins: siteOrigins,
@@ -172,11 +174,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     address: addressBehind(config.http.trustProxy),
     record(req, answer) {
       logAnswer(log, req, answer);
-      if (!answer.aborted)
-        metrics.httpDuration.observe(
-          { method: req.method, route: tokenPath, status: String(answer.status) },
-          answer.ms / 1000,
-        );
+      if (!answer.aborted) timeToken(req, answer.status, answer.ms);
     },
   });
   app.locals.tokenRoute = token;

@@ -2,9 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 /** The request's origin when some site registered it: the one origin CORS allows an answer to. */
-export function siteOrigin(req: IncomingMessage, allowed: ReadonlySet<string>): string | undefined {
+function siteOrigin(req: IncomingMessage, allowed: ReadonlySet<string>): string | undefined {
   const origin = req.headers.origin;
   return origin && allowed.has(origin) ? origin : undefined;
+}
+
+/** The CORS headers of an answer to a site page, as `writeHead` takes them (name, value, …). */
+export function siteCorsHeaders(req: IncomingMessage, allowed: ReadonlySet<string>): string[] {
+  const origin = siteOrigin(req, allowed);
+  return origin === undefined
+    ? ['Vary', 'Origin']
+    : ['Vary', 'Origin', 'Access-Control-Allow-Origin', origin];
 }
 
 /**

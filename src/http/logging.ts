@@ -42,7 +42,11 @@ export interface Answered {
   id: string;
   /** The URL as received (routers mounted under a path rewrite `req.url` while they run). */
   url: string | undefined;
-  /** The status sent; 499 (nginx's "client closed request") when the client went away first. */
+  /**
+   * The status sent; 499 (nginx's "client closed request") when the client went away first: before the
+   * response finished, for a route logged by `requestLogger`; before the answer was written, for one that
+   * records its own (POST /token).
+   */
   status: number;
   aborted: boolean;
   /** How long the answer took, in milliseconds. */

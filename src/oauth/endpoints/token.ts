@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientAuthGuard } from '../../http/client-auth-guard.js';
-import { siteOrigin } from '../../http/cors.js';
+import { siteCorsHeaders } from '../../http/cors.js';
 import { answerFor, BylineError, oauthErrorBody } from '../../http/errors.js';
 import type { FormReader, FormRequest } from '../../http/form-body.js';
 import { type Answered, requestId } from '../../http/logging.js';
@@ -15,7 +15,7 @@ import { refreshGrant } from './grants/refresh-token.js';
 /** A request handler that needs nothing but Node's request and response. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** What POST /token shares with the app's other routes, built once by createApp. */
+/** What createApp gives POST /token: its headers, origins, form reader, limits and records. */
 export interface TokenRouteParts {
   /** The security headers of a JSON answer, as `writeHead` takes them (name, value, …). */
   headers: readonly string[];
@@ -47,11 +47,8 @@ async function grant(
   throw new BylineError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
 }
 
-/**
- * Every answer, tokens or a refusal, is one no cache may keep (RFC 6749 §5.1), and varies by the origin
- * CORS answers.
- */
-const everyAnswer = ['Cache-Control', 'no-store', 'Pragma', 'no-cache', 'Vary', 'Origin'];
+/** Every answer, tokens or a refusal, is one no cache may keep (RFC 6749 §5.1). */
+const noStore = ['Cache-Control', 'no-store', 'Pragma', 'no-cache'];
 
 /**
  * POST /token, what site backends call most, as one handler on Node's request and response: the server
@@ -59,26 +56,26 @@ const everyAnswer = ['Cache-Control', 'no-store', 'Pragma', 'no-cache', 'Vary', 
  * for `createApp` used on its own. Express's routing and its six layers cost about a tenth of a grant, and
  * headers set one by one with two listeners on the response another (docs/performance.md, "`/token`
  * outside Express" and "Where the rest goes"): every answer is one `writeHead` with all its headers, then
- * its access line and timing. Its answers are the ones the Express route gave: the same log line, headers,
- * CORS, body limits, client-authentication limits, and errors as OAuth JSON counted in
- * `byline_token_errors_total`.
+ * its access line and timing. Its answers are the ones the Express route gave: the same log line, headers
+ * (now with `Pragma: no-cache` on early refusals too), CORS, body limits, client-authentication limits,
+ * and errors as OAuth JSON counted in `byline_token_errors_total`.
  */
 export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHandler {
   return (req, res) => {
     const id = requestId(req);
     const url = req.url;
     const started = performance.now();
-    const origin = siteOrigin(req, parts.origins);
+    const cors = siteCorsHeaders(req, parts.origins);
     const write = (status: number, body: object, headers: readonly string[] = []) => {
       // A client that went away first is sent nothing; its line says so (as the other routes' do).
       const aborted = req.socket.destroyed;
       const text = JSON.stringify(body);
       res.writeHead(status, [
         ...parts.headers,
-        ...everyAnswer,
+        ...noStore,
         'X-Request-Id',
         id,
-        ...(origin === undefined ? [] : ['Access-Control-Allow-Origin', origin]),
+        ...cors,
         ...headers,
         'Content-Type',
         'application/json; charset=utf-8',
@@ -122,7 +119,11 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
         ctx.log.error({ err: failure }, 'the token answer failed');
         if (res.headersSent) return;
         res.destroy();
-        parts.record(req, { id, url, status: 499, aborted: true, ms: performance.now() - started });
+        try {
+          parts.record(req, { id, url, status: 499, aborted: true, ms: performance.now() - started });
+        } catch {
+          // The last line of defence: a lost log line, never a process ended by an unhandled rejection.
+        }
       });
     // Nothing may escape: the server calls this outside Express, where a throw would end the process.
     try {
