@@ -4,7 +4,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ClientAuthGuard } from '../../../src/http/client-auth-guard.js';
 import type { Answered } from '../../../src/http/logging.js';
-import { tokenRoute } from '../../../src/oauth/endpoints/token.js';
+import { type TokenRouteParts, tokenRoute } from '../../../src/oauth/endpoints/token.js';
 import type { GatewayContext } from '../../../src/oauth/gateway-context.js';
 import { StoreUnavailableError } from '../../../src/store/store.js';
 import { callbackUri, codeGrant, devCode, redeem } from '../../support/flow.js';
@@ -274,61 +274,77 @@ describe('the token route outside Express', () => {
     assert.equal(response.headers.get('pragma'), 'no-cache');
   });
 
-  test('when counting a refused client fails (the store is down), the answer is a counted 503', async () => {
-    const counted: unknown[] = [];
+  /**
+   * The token route alone on a server of its own, with a context of nothing but what a refusal needs
+   * (no site is known, so every grant is refused) and parts that do nothing unless `parts` says.
+   */
+  async function startRoute(
+    parts: Partial<TokenRouteParts>,
+    seen: { logged?: unknown[]; counted?: unknown[] } = {},
+  ): Promise<{ url: string; close(): void }> {
     const ctx = {
-      log: { error: () => {} },
-      metrics: { tokenErrors: { inc: (labels: unknown) => counted.push(labels) } },
+      log: { error: (entry: unknown) => seen.logged?.push(entry) },
+      metrics: { tokenErrors: { inc: (labels: unknown) => seen.counted?.push(labels) } },
       sites: new Map(),
     } as unknown as GatewayContext;
-    const route = tokenRoute(ctx, {
-      headers: [],
-      origins: new Set(),
-      record: () => {},
-      readForm: (req, _res, next) => {
-        req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
-        next();
-      },
-      guard: {
-        refuseIfBlocked: async () => {},
-        countFailure: async () => {
-          throw new StoreUnavailableError('write', { cause: new Error('connection refused') });
+    const server = createServer(
+      tokenRoute(ctx, {
+        headers: [],
+        origins: new Set(),
+        record: () => {},
+        readForm: (req, _res, next) => {
+          req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
+          next();
         },
-      } as unknown as ClientAuthGuard,
-      address: () => '127.0.0.1',
-    });
-    const server = createServer(route);
+        guard: {
+          refuseIfBlocked: async () => {},
+          countFailure: async (err: unknown) => err,
+        } as unknown as ClientAuthGuard,
+        address: () => '127.0.0.1',
+        ...parts,
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`,
+      close: () => server.close(),
+    };
+  }
+
+  test('when counting a refused client fails (the store is down), the answer is a counted 503', async () => {
+    const counted: unknown[] = [];
+    const route = await startRoute(
+      {
+        guard: {
+          refuseIfBlocked: async () => {},
+          countFailure: async () => {
+            throw new StoreUnavailableError('write', { cause: new Error('connection refused') });
+          },
+        } as unknown as ClientAuthGuard,
+      },
+      { counted },
+    );
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
-      const response = await fetch(url, { method: 'POST' });
+      const response = await fetch(route.url, { method: 'POST' });
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('retry-after'), '5');
       assert.equal(((await response.json()) as { error: string }).error, 'temporarily_unavailable');
       assert.deepEqual(counted, [{ endpoint: '/token', error: 'temporarily_unavailable' }]);
     } finally {
-      server.close();
+      route.close();
     }
   });
 
   test('a client that left before its answer is recorded as 499 and aborted, not as the status never sent', async () => {
     const recorded: Answered[] = [];
     let left: () => void = () => {};
-    const ctx = {
-      log: { error: () => {} },
-      metrics: { tokenErrors: { inc: () => {} } },
-      sites: new Map(),
-    } as unknown as GatewayContext;
-    const route = tokenRoute(ctx, {
-      headers: [],
-      origins: new Set(),
+    const done = new Promise<void>((resolve) => {
+      left = resolve;
+    });
+    const route = await startRoute({
       record: (_req, answer) => {
         recorded.push(answer);
         left();
-      },
-      readForm: (req, _res, next) => {
-        req.body = { client_id: 'nobody', grant_type: 'refresh_token' };
-        next();
       },
       guard: {
         // The answer waits until the client has gone.
@@ -336,15 +352,9 @@ describe('the token route outside Express', () => {
           new Promise<void>((resolve) => req.socket.once('close', () => setImmediate(resolve))),
         countFailure: async (err: unknown) => err,
       } as unknown as ClientAuthGuard,
-      address: () => '127.0.0.1',
     });
-    const server = createServer(route);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const done = new Promise<void>((resolve) => {
-        left = resolve;
-      });
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+      const socket = connect(Number(new URL(route.url).port), '127.0.0.1', () => {
         socket.end(
           'POST /token HTTP/1.1\r\nHost: byline\r\nX-Request-Id: gone-1\r\nContent-Length: 0\r\n\r\n',
         );
@@ -356,35 +366,23 @@ describe('the token route outside Express', () => {
       assert.equal(recorded[0]?.status, 499);
       assert.equal(recorded[0]?.aborted, true);
     } finally {
-      server.close();
+      route.close();
     }
   });
 
   test('a failure before the grant is a JSON server_error, logged, never a thrown exception', async () => {
     const logged: unknown[] = [];
     const counted: unknown[] = [];
-    const ctx = {
-      log: { error: (entry: unknown) => logged.push(entry) },
-      metrics: { tokenErrors: { inc: (labels: unknown) => counted.push(labels) } },
-    } as unknown as GatewayContext;
-    const route = tokenRoute(ctx, {
-      headers: [],
-      origins: new Set(),
-      record: () => {},
-      readForm: () => {
-        throw new Error('broken part');
+    const route = await startRoute(
+      {
+        readForm: () => {
+          throw new Error('broken part');
+        },
       },
-      guard: {
-        countFailure: async (err: unknown) => err,
-      } as unknown as ClientAuthGuard,
-      address: () => '127.0.0.1',
-    });
-    const server = createServer(route);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      { logged, counted },
+    );
     try {
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, {
-        method: 'POST',
-      });
+      const response = await fetch(route.url, { method: 'POST' });
       assert.equal(response.status, 500);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.deepEqual(await response.json(), {
@@ -394,7 +392,7 @@ describe('the token route outside Express', () => {
       assert.equal(logged.length, 1);
       assert.deepEqual(counted, [{ endpoint: '/token', error: 'server_error' }]);
     } finally {
-      server.close();
+      route.close();
     }
   });
 });
