@@ -15,11 +15,11 @@ import { createGuardedFetch, type Resolve } from './http/guarded-fetch.js';
 import { readinessHandler } from './http/health.js';
 import { logAnswer, requestLogger } from './http/logging.js';
 import {
+  answerTiming,
   createMetrics,
   httpMetrics,
   type Metrics,
   metricsHandler,
-  routeTiming,
   upstreamEndpointLabel,
 } from './http/metrics.js';
 import { addressBehind, createRateLimits, limitByAddress, type RateLimits } from './http/rate-limit.js';
@@ -165,7 +165,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
   const https = issuer.startsWith('https:');
   // POST /token, what site backends call most, is one handler that writes each answer's headers at once;
   // the server calls it before Express, and Express routes it first.
-  const timeToken = routeTiming(metrics, tokenPath);
+  const timeAnswer = answerTiming(metrics);
   const token = tokenRoute(ctx, {
     headers: apiSecurityHeaders({ https }),
     origins: siteOrigins,
@@ -174,7 +174,7 @@ export function createApp(config: Config, deps: AppDependencies): BylineApp {
     address: addressBehind(config.http.trustProxy),
     record(req, answer) {
       logAnswer(log, req, answer);
-      if (!answer.aborted) timeToken(req, answer.status, answer.ms);
+      if (!answer.aborted) timeAnswer(req, tokenPath, answer.status, answer.ms);
     },
   });
   app.locals.tokenRoute = token;

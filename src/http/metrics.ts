@@ -109,34 +109,28 @@ export function upstreamEndpointLabel(url: string): string {
 /** A request as Express routes it (`route`, `baseUrl`). */
 type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 
+/** Times one answer under its route pattern (never the raw path, which would explode the label set). */
+export function answerTiming(
+  metrics: Metrics,
+): (req: IncomingMessage, route: string, status: number, ms: number) => void {
+  return (req, route, status, ms) => {
+    metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, ms / 1000);
+  };
+}
+
 /**
- * Times every request under its route pattern (never the raw path, which would explode the label set
- * and could carry codes); unmatched requests count as `unmatched`.
+ * Times every request Express routes, under its route pattern (never the raw path, which could carry
+ * codes); unmatched requests count as `unmatched`.
  */
 export function httpMetrics(metrics: Metrics): (req: RoutedRequest, res: ServerResponse) => void {
-  const histogram = metrics.httpDuration;
+  const time = answerTiming(metrics);
   const routeOf = (req: RoutedRequest) => {
     const pattern = req.route?.path;
     return typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : req.baseUrl || 'unmatched';
   };
   return (req, res) => {
     const started = performance.now();
-    res.once('finish', () => {
-      histogram.observe(
-        { method: req.method, route: routeOf(req), status: String(res.statusCode) },
-        (performance.now() - started) / 1000,
-      );
-    });
-  };
-}
-
-/** Times one answer of `route`, for a handler outside Express's router that records its own answers. */
-export function routeTiming(
-  metrics: Metrics,
-  route: string,
-): (req: IncomingMessage, status: number, ms: number) => void {
-  return (req, status, ms) => {
-    metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, ms / 1000);
+    res.once('finish', () => time(req, routeOf(req), res.statusCode, performance.now() - started));
   };
 }
 

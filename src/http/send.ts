@@ -32,11 +32,14 @@ export function sendPrepared(
   res.send(prepared.body);
 }
 
+/** The Content-Type of every JSON answer Byline writes itself. */
+export const jsonType = 'application/json; charset=utf-8';
+
 /**
  * `res.json(value)` without Express's detour through content-type parsing and charset rewriting:
  * the answers of the hot OAuth endpoints (Node sets Content-Length, and HEAD gets no body).
  */
 export function sendJson(res: ServerResponse, value: unknown): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', jsonType);
   res.end(JSON.stringify(value));
 }

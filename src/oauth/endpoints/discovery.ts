@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
+import { jsonType, type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
 import { idTokenAlgorithms } from '../../tokens/algorithms.js';
 import { supportedScopes } from '../../tokens/claims.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -60,7 +60,7 @@ export function discoveryHandler(ctx: GatewayContext): RequestHandler {
     idp_values_supported: [...ctx.providers.keys()],
   });
   const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=3600' };
-  const prepared = prepareBody(document, 'application/json; charset=utf-8');
+  const prepared = prepareBody(document, jsonType);
   return (_req, res) => sendPrepared(res, prepared, headers);
 }
 

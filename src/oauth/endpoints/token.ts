@@ -5,6 +5,7 @@ import { answerFor, BylineError, oauthErrorBody } from '../../http/errors.js';
 import type { FormReader, FormRequest } from '../../http/form-body.js';
 import { type Answered, requestId } from '../../http/logging.js';
 import { requiredParam } from '../../http/params.js';
+import { jsonType } from '../../http/send.js';
 import { defaultLocale } from '../../i18n/locales.js';
 import { authenticateClient } from '../client-auth.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -61,6 +62,8 @@ const noStore = ['Cache-Control', 'no-store', 'Pragma', 'no-cache'];
  * and errors as OAuth JSON counted in `byline_token_errors_total`.
  */
 export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHandler {
+  // What every answer carries whatever it says, joined once.
+  const fixedHeaders = [...parts.headers, ...noStore, 'Content-Type', jsonType];
   return (req, res) => {
     const id = requestId(req);
     const url = req.url;
@@ -71,14 +74,11 @@ export function tokenRoute(ctx: GatewayContext, parts: TokenRouteParts): NodeHan
       const aborted = req.socket.destroyed;
       const text = JSON.stringify(body);
       res.writeHead(status, [
-        ...parts.headers,
-        ...noStore,
+        ...fixedHeaders,
         'X-Request-Id',
         id,
         ...cors,
         ...headers,
-        'Content-Type',
-        'application/json; charset=utf-8',
         'Content-Length',
         String(Buffer.byteLength(text)),
       ]);

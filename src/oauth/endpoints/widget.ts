@@ -5,7 +5,7 @@ import { packageRoot } from '../../config/load.js';
 import type { SiteConfig } from '../../config/schema.js';
 import { BylineError } from '../../http/errors.js';
 import { param, requiredParam } from '../../http/params.js';
-import { type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
+import { jsonType, type PreparedBody, prepareBody, sendPrepared } from '../../http/send.js';
 import type { Entry } from '../../i18n/catalog.js';
 import { catalogs } from '../../i18n/catalogs/index.js';
 import { direction, type Locale } from '../../i18n/locales.js';
@@ -79,7 +79,7 @@ export function widgetConfigHandler(ctx: GatewayContext): RequestHandler {
     if (!answer) {
       const config = widgetConfig(ctx, siteId, locale);
       if (!config) throw new BylineError('not_found', 'There is no site with this client_id.');
-      answer = prepareBody(JSON.stringify(config), 'application/json; charset=utf-8');
+      answer = prepareBody(JSON.stringify(config), jsonType);
       prepared.set(key, answer);
     }
     sendPrepared(res, answer);
